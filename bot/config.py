@@ -1,0 +1,56 @@
+"""Configuration of the running service, read once from environment variables.
+
+Every variable is documented in the README; this is the only place that reads them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///ecage.db"
+DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str = DEFAULT_DATABASE_URL
+    attachments_dir: Path = Path("attachments")
+    telegram_bot_token: str | None = None
+    telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
+    http_port: int = 3978
+    microsoft_app_id: str | None = None
+    microsoft_app_password: str | None = None
+    microsoft_app_tenant_id: str | None = None
+    microsoft_app_type: str | None = None
+    smtp_url: str | None = None
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Config:
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        return cls(
+            database_url=get("ECAGE_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            attachments_dir=Path(get("ECAGE_ATTACHMENTS_DIR") or "attachments"),
+            telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
+            telegram_api_url=get("TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL,
+            telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
+            telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            http_port=int(get("ECAGE_HTTP_PORT") or 3978),
+            microsoft_app_id=get("MICROSOFT_APP_ID"),
+            microsoft_app_password=get("MICROSOFT_APP_PASSWORD"),
+            microsoft_app_tenant_id=get("MICROSOFT_APP_TENANT_ID"),
+            microsoft_app_type=get("MICROSOFT_APP_TYPE"),
+            smtp_url=get("ECAGE_SMTP_URL"),
+        )
