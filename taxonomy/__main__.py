@@ -1,0 +1,256 @@
+"""Command line over Anexo I: `python -m taxonomy list|match|propose ...` (see --help)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Iterable, TextIO
+
+from taxonomy.data import Entry, Taxonomy, load
+from taxonomy.matching import LEVELS, MatchResult, Proposal
+
+# `list types` reads naturally, so the listing also takes plural level names.
+_LEVEL_NAMES = {
+    "type": "type", "types": "type", "tipo": "type", "tipos": "type",
+    "category": "category", "categories": "category", "categoria": "category", "categorias": "category",
+    "subject": "subject", "subjects": "subject", "assunto": "subject", "assuntos": "subject",
+    "organ": "organ", "organs": "organ", "orgao": "organ", "orgaos": "organ",
+}
+_LIST_ORDER = ("type", "category", "subject", "organ")
+
+_DESCRIPTION = """\
+Consulta o Anexo I do Guia Rápido do Portal e-CAGE: tipos de demanda, categorias,
+assuntos (serviços do Quadro 1 e sistemas) e órgãos.
+
+Exemplos:
+  python -m taxonomy list --level category --type orientacao
+  python -m taxonomy match --level organ "secretaria da educaçao"
+  python -m taxonomy match --level subject --type sistemas "erro ao salvar nota de empenho no fpe"
+  printf 'sefaz\\nbrigada\\n' | python -m taxonomy match --level organ --json -
+  python -m taxonomy propose "preciso liberar uma liquidação travada no FPE"
+"""
+
+
+def _level(value: str) -> str:
+    level = _LEVEL_NAMES.get(value.lower())
+    if level is None:
+        raise argparse.ArgumentTypeError(
+            f"nível desconhecido {value!r}; use type, category, subject ou organ"
+        )
+    return level
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m taxonomy",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--file", metavar="CAMINHO", help="arquivo TOML do Anexo I (padrão: taxonomy/anexo_i.toml)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
+
+    listing = commands.add_parser(
+        "list",
+        help="lista as entradas (chave, nome, tipo e categoria quando se aplicam)",
+        description="Lista as entradas do Anexo I, uma por linha: nível, chave, nome e, quando se "
+        "aplicam, o tipo e a categoria.",
+    )
+    listing.add_argument(
+        "level_name", nargs="?", type=_level, metavar="NÍVEL",
+        help="o mesmo que --level (aceita também types, categories, subjects, organs)",
+    )
+    listing.add_argument("--level", type=_level, help="só este nível: type, category, subject ou organ")
+    listing.add_argument("--type", metavar="CHAVE", help="só categorias e assuntos deste tipo (ex.: servicos)")
+
+    matching = commands.add_parser(
+        "match",
+        help="busca aproximada de um texto (erros de digitação, sem acentos, frases, siglas)",
+        description="Busca aproximada de QUERY no Anexo I. Mostra os candidatos confiáveis, do melhor "
+        "para o pior, com nota de 0 a 100; \"ambíguo\" quando os dois primeiros estão próximos demais.",
+    )
+    matching.add_argument(
+        "--level", choices=LEVELS, default="any",
+        help="onde buscar (padrão: any = em tudo). Com subject, use --type sistemas para os "
+        "sistemas ou --type servicos para os serviços do Quadro 1",
+    )
+    matching.add_argument("--type", metavar="CHAVE", help="restringe categorias e assuntos a este tipo")
+    matching.add_argument(
+        "--category", metavar="CHAVE", help="com --level subject: assuntos desta categoria"
+    )
+    matching.add_argument("--limit", type=int, default=3, metavar="N", help="no máximo N candidatos (padrão: 3)")
+    matching.add_argument(
+        "--json", action="store_true",
+        help="uma linha JSON por consulta: lista de objetos com level, key, name, score, type, category",
+    )
+    matching.add_argument(
+        "query", nargs="+", metavar="QUERY",
+        help='o texto a buscar; "-" lê uma consulta por linha da entrada padrão e escreve uma linha '
+        "de resultado por consulta, na mesma ordem",
+    )
+
+    proposing = commands.add_parser(
+        "propose",
+        help="sugere tipo, categoria e assunto a partir de uma frase livre",
+        description="Sugere tipo, categoria e assunto a partir da descrição livre de uma demanda.",
+    )
+    proposing.add_argument("--json", action="store_true", help="uma linha JSON por frase")
+    proposing.add_argument("text", nargs="+", metavar="TEXTO", help='a frase; "-" lê uma por linha da entrada padrão')
+    return parser
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+
+def entry_json(entry: Entry) -> dict:
+    data: dict = {"level": entry.level, "key": entry.key, "name": entry.name}
+    if entry.type is not None:
+        data["type"] = entry.type
+    if entry.category is not None:
+        data["category"] = entry.category
+    if entry.acronym is not None:
+        data["acronym"] = entry.acronym
+    return data
+
+
+def result_json(result: MatchResult) -> str:
+    items = [
+        {**entry_json(m.entry), "score": m.score, "ambiguous": result.ambiguous}
+        for m in result.candidates
+    ]
+    return json.dumps(items, ensure_ascii=False)
+
+
+def _where(entry: Entry) -> str:
+    parts = [entry.level, entry.key]
+    if entry.type:
+        parts.append(f"tipo {entry.type}")
+    if entry.category:
+        parts.append(f"categoria {entry.category}")
+    return ", ".join(parts)
+
+
+def result_text(result: MatchResult) -> str:
+    if not result.candidates:
+        return "(nenhum candidato confiável)"
+    line = " | ".join(f"{m.entry.name} [{_where(m.entry)}] {m.score:.1f}" for m in result.candidates)
+    return ("(ambíguo) " if result.ambiguous else "") + line
+
+
+def proposal_json(proposal: Proposal | None) -> str:
+    if proposal is None:
+        return json.dumps(None)
+    return json.dumps(
+        {
+            "type": entry_json(proposal.type),
+            "category": entry_json(proposal.category) if proposal.category else None,
+            "subject": entry_json(proposal.subject) if proposal.subject else None,
+            "score": proposal.score,
+            "ambiguous": proposal.ambiguous,
+        },
+        ensure_ascii=False,
+    )
+
+
+def proposal_text(proposal: Proposal | None) -> str:
+    if proposal is None:
+        return "(nenhuma sugestão confiável)"
+    path = " > ".join(e.name for e in (proposal.type, proposal.category, proposal.subject) if e)
+    return ("(ambíguo) " if proposal.ambiguous else "") + f"{path} {proposal.score:.1f}"
+
+
+def list_lines(taxonomy: Taxonomy, level: str | None, type_key: str | None) -> Iterable[str]:
+    for name in _LIST_ORDER if level is None else (level,):
+        for entry in taxonomy.entries(name):
+            if type_key is not None and (entry.key if entry.level == "type" else entry.type) != type_key:
+                continue  # organs have no type, so --type leaves them out
+            extra = []
+            if entry.type and entry.level != "type":
+                extra.append(f"tipo={entry.type}")
+            if entry.category:
+                extra.append(f"categoria={entry.category}")
+            if entry.acronym:
+                extra.append(f"sigla={entry.acronym}")
+            yield f"{entry.level:<8}  {entry.key:<40}  {entry.name}" + (f"  ({', '.join(extra)})" if extra else "")
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+def _queries(words: list[str], stdin: TextIO) -> Iterable[str]:
+    text = " ".join(words)
+    if text == "-":
+        for line in stdin:
+            yield line.rstrip("\r\n")
+    else:
+        yield text
+
+
+def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        taxonomy = load(args.file)
+    except ValueError as error:
+        parser.exit(1, f"erro: {error}\n")
+
+    if args.command == "list":
+        if args.level and args.level_name and args.level != args.level_name:
+            parser.error("informe o nível uma vez só")
+        level = args.level or args.level_name
+        if args.type is not None:
+            _check_type(parser, taxonomy, args.type)
+        for line in list_lines(taxonomy, level, args.type):
+            stdout.write(line + "\n")
+        return 0
+
+    if args.command == "match":
+        if args.limit < 1:
+            parser.error("--limit deve ser pelo menos 1")
+        if args.type is not None:
+            _check_type(parser, taxonomy, args.type)
+        if args.category is not None:
+            if args.level != "subject" or args.type is None:
+                parser.error("--category só vale com --level subject e --type")
+            if args.category not in {c.key for c in taxonomy.categories(args.type)}:
+                parser.error(f"a categoria {args.category!r} não existe no tipo {args.type!r}")
+        for query in _queries(args.query, stdin):
+            if not query.strip():
+                stdout.write(("[]" if args.json else "") + "\n")
+            else:
+                result = taxonomy.match(
+                    query, level=args.level, type_key=args.type, category_key=args.category, limit=args.limit
+                )
+                stdout.write((result_json(result) if args.json else result_text(result)) + "\n")
+            stdout.flush()  # one answer per line as soon as it is known, for scripts that talk to us
+        return 0
+
+    for text in _queries(args.text, stdin):
+        proposal = taxonomy.propose(text) if text.strip() else None
+        stdout.write((proposal_json(proposal) if args.json else proposal_text(proposal)) + "\n")
+        stdout.flush()
+    return 0
+
+
+def _check_type(parser: argparse.ArgumentParser, taxonomy: Taxonomy, key: str) -> None:
+    try:
+        taxonomy.type_entry(key)
+    except KeyError:
+        keys = ", ".join(t.key for t in taxonomy.types)
+        parser.error(f"tipo desconhecido: {key!r} (use {keys})")
+
+
+if __name__ == "__main__":
+    for stream in (sys.stdin, sys.stdout):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # `... | head`: the reader left, which is not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        sys.exit(0)

@@ -1,0 +1,317 @@
+"""The fuzzy matcher over Anexo I: accuracy on noisy queries, cutoff, ambiguity, determinism, propose()."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from taxonomy import Match, MatchResult, Proposal, default_taxonomy, load
+from taxonomy.matching import AMBIGUITY_MARGIN, CUTOFF, NEAR_EXACT, Matcher
+from taxonomy.text import fold, singular, terms
+
+QUERIES = Path(__file__).with_name("queries.toml")
+MIN_ACCURACY = 0.95
+
+
+@pytest.fixture(scope="module")
+def tax():
+    return default_taxonomy()
+
+
+def load_cases() -> list[tuple[str, str, str | None, str, str, str]]:
+    """(table, query, type key, searched level, expected level, expected name or "") per case."""
+    cases = []
+    for table_name, table in tomllib.loads(QUERIES.read_text(encoding="utf-8")).items():
+        for case in table["cases"]:
+            if table["level"] == "any":
+                query, level, expected = case
+            else:
+                (query, expected), level = case, table["level"]
+            cases.append((table_name, query, table.get("type"), table["level"], level, expected))
+    return cases
+
+
+def is_expected(match: Match, level: str, expected: str) -> bool:
+    return match.entry.level == level and fold(match.entry.name) == fold(expected)
+
+
+def test_noisy_queries_top1_accuracy(tax):
+    cases = load_cases()
+    misses = []
+    for table_name, query, type_key, search_level, level, expected in cases:
+        result = tax.match(query, level=search_level, type_key=type_key)
+        top = result.candidates[0] if result.candidates else None
+        if expected:
+            ok = top is not None and is_expected(top, level, expected)
+        else:
+            ok = top is None
+        if not ok:
+            got = [(m.entry.name, m.score) for m in result.candidates]
+            misses.append(f"[{table_name}] {query!r}: expected {expected or 'nothing'!r}, got {got}")
+    accuracy = 1 - len(misses) / len(cases)
+    print(f"\ntop-1 accuracy {accuracy:.1%} over {len(cases)} noisy queries; misses:")
+    for miss in misses:
+        print("  " + miss)
+    assert accuracy >= MIN_ACCURACY, "\n".join(misses)
+
+
+def test_query_set_covers_every_level_and_nonsense():
+    cases = load_cases()
+    assert len(cases) >= 120
+    levels = {level for _, _, _, _, level, expected in cases if expected}
+    assert levels == {"type", "category", "subject", "organ"}
+    searched = {(search_level, type_key) for _, _, type_key, search_level, _, _ in cases}
+    assert {("subject", "servicos"), ("subject", "sistemas"), ("organ", None), ("any", None)} <= searched
+    assert sum(1 for case in cases if not case[-1]) >= 15
+
+
+# -- examples of the issue --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "level", "type_key", "key"),
+    [
+        ("conciliaçao patrimonial", "subject", "servicos", "conciliacao-patrimonial"),
+        ("estorno de pagamento", "subject", "servicos", "controle-estorno-pagamento"),
+        ("erro ao salvar nota de empenho no fpe", "subject", "sistemas", "fpe"),
+        ("secretaria da educaçao", "organ", None, "seduc"),
+        ("sefaz", "organ", None, "sefaz"),
+        ("brigada", "organ", None, "brigada-militar"),
+        ("liquidações travadas", "subject", "servicos", "liberar-liquidacao"),
+    ],
+)
+def test_examples_are_confident_and_clear(tax, query, level, type_key, key):
+    best = tax.match(query, level=level, type_key=type_key).best
+    assert best is not None and best.entry.key == key
+
+
+@pytest.mark.parametrize(
+    "query", ["asdfgh", "bom dia", "qual a previsão do tempo", "😀👍", "", "   ", "!!!", "12345"]
+)
+@pytest.mark.parametrize("level", ["type", "category", "subject", "organ", "any"])
+def test_nonsense_has_no_confident_candidate(tax, query, level):
+    result = tax.match(query, level=level)
+    assert result.candidates == () and result.best is None and not result.ambiguous
+
+
+# -- the result's shape ----------------------------------------------------------------------------
+
+
+def test_candidates_are_scored_above_cutoff_best_first(tax):
+    result = tax.match("conciliação", level="subject", type_key="servicos", limit=10)
+    scores = [m.score for m in result.candidates]
+    assert len(scores) >= 2
+    assert scores == sorted(scores, reverse=True)
+    assert all(CUTOFF <= s <= 100 for s in scores)
+    assert all(m.entry.level == "subject" and m.entry.type == "servicos" for m in result.candidates)
+
+
+def test_limit_keeps_the_best(tax):
+    full = tax.match("conciliação", level="subject", type_key="servicos", limit=10)
+    assert tax.match("conciliação", level="subject", type_key="servicos", limit=2).candidates == full.candidates[:2]
+
+
+def test_exact_name_scores_100(tax):
+    result = tax.match("Liberar liquidação", level="subject", type_key="servicos")
+    assert result.best.entry.key == "liberar-liquidacao" and result.best.score == 100.0
+
+
+def test_typos_accents_and_case_are_folded(tax):
+    for query in ("CONCILIAÇÃO PATRIMONIAL", "conciliacao patrimonial", "conciliaçao patrimnial", "concilaçao patrimonial"):
+        assert tax.match(query, level="subject", type_key="servicos").best.entry.key == "conciliacao-patrimonial", query
+
+
+def all_entries(tax):
+    nested = [e for t in tax.types for e in (*tax.categories(t.key), *tax.subjects(t.key))]
+    return [*tax.types, *nested, *tax.organs]
+
+
+def test_every_entry_is_found_by_its_own_folded_name(tax):
+    """Guards the index as operators edit anexo_i.toml: no entry becomes unreachable."""
+    for entry in all_entries(tax):
+        type_key = entry.type if entry.level in ("category", "subject") else None
+        result = tax.match(fold(entry.name), level=entry.level, type_key=type_key, limit=10)
+        same_name = [m for m in result.candidates if fold(m.entry.name) == fold(entry.name)]
+        assert result.candidates and result.candidates[0].score == same_name[0].score, entry
+        assert entry in [m.entry for m in same_name], entry
+
+
+def test_every_alias_finds_its_entry_first(tax):
+    for entry in all_entries(tax):
+        type_key = entry.type if entry.level in ("category", "subject") else None
+        for alias in entry.aliases:
+            top = tax.match(fold(alias), level=entry.level, type_key=type_key).candidates[0]
+            assert top.entry == entry, (alias, entry.key, top.entry.key)
+
+
+# -- ambiguity ----------------------------------------------------------------------------------------
+
+
+def test_same_name_under_two_types_is_ambiguous_in_guide_order(tax):
+    result = tax.match("contratos", level="category")
+    assert result.ambiguous and result.best is None
+    first, second = result.candidates[:2]
+    assert (first.entry.key, second.entry.key) == ("srv-contratos", "ori-contratos")
+    assert first.score == second.score
+
+
+def test_clear_winner_is_not_ambiguous(tax):
+    result = tax.match("contratos", level="category", type_key="orientacao")
+    assert not result.ambiguous and result.best.entry.key == "ori-contratos"
+    runner_up = result.candidates[1].score if len(result.candidates) > 1 else 0
+    assert result.best.score - runner_up >= AMBIGUITY_MARGIN
+
+
+def test_ambiguous_flag_follows_the_margin(tax):
+    queries = ("conciliação", "cadastro de conta corrente", "contratos", "fpe", "treinamento no fpe", "passivo")
+    seen = set()
+    for query in queries:
+        result = tax.match(query, level="any", limit=5)
+        scores = [m.score for m in result.candidates]
+        if result.ambiguous:
+            assert len(scores) > 1 and scores[0] - scores[1] < AMBIGUITY_MARGIN + 0.1, query
+        else:
+            assert len(scores) < 2 or scores[0] - scores[1] > AMBIGUITY_MARGIN - 0.1, query
+        seen.add(result.ambiguous)
+    assert seen == {True, False}
+
+
+# -- determinism ------------------------------------------------------------------------------------
+
+
+def test_results_are_deterministic_across_calls_and_builds(tax):
+    queries = ["conciliação", "contratos", "cadastro", "secretaria", "fpe", "transparência"]
+    first = [tax.match(q, level="any", limit=10) for q in queries]
+    again = [tax.match(q, level="any", limit=10) for q in reversed(queries)][::-1]
+    rebuilt = Matcher(load())
+    other = [rebuilt.match(q, level="any", limit=10) for q in queries]
+    assert first == again
+    assert [[(m.entry.key, m.score) for m in r.candidates] for r in first] == [
+        [(m.entry.key, m.score) for m in r.candidates] for r in other
+    ]
+
+
+# -- levels and restrictions ------------------------------------------------------------------------
+
+
+def test_subject_level_searches_the_type_asked_for(tax):
+    systems = tax.match("fpe", level="subject", type_key="sistemas", limit=10)
+    assert {m.entry.type for m in systems.candidates} == {"sistemas"}
+    assert systems.best.entry.key == "fpe"
+    services = tax.match("cadastro credor fpe", level="subject", type_key="servicos", limit=10)
+    assert {m.entry.type for m in services.candidates} == {"servicos"}
+    assert tax.match("contratos", level="subject", type_key="orientacao").candidates == ()
+
+
+def test_category_restricts_services_but_keeps_a_near_exact_hit(tax):
+    home = tax.subject("conciliacao-patrimonial").category
+    elsewhere = next(c.key for c in tax.categories("servicos") if c.key != home)
+    allowed = {s.key for s in tax.subjects("servicos", elsewhere)}
+    exact = tax.match("conciliação patrimonial", level="subject", type_key="servicos", category_key=elsewhere)
+    assert exact.candidates[0].entry.key == "conciliacao-patrimonial"
+    assert exact.candidates[0].score >= NEAR_EXACT
+    loose = tax.match("conciliação", level="subject", type_key="servicos", category_key=elsewhere, limit=10)
+    assert all(m.entry.key in allowed or m.score >= NEAR_EXACT for m in loose.candidates)
+
+
+def test_system_category_restricts_strictly(tax):
+    assert tax.match("fpe", level="subject", type_key="sistemas", category_key="sis-manutencao-painel").candidates == ()
+    result = tax.match("cage gerencial", level="subject", type_key="sistemas", category_key="sis-manutencao-painel")
+    assert result.best.entry.key == "cage-gerencial"
+
+
+def test_organs_by_name_acronym_and_alias(tax):
+    for query in ("secretaria da fazenda", "SEFAZ", "sefas", "fazenda", "receita estadual"):
+        assert tax.match(query, level="organ").best.entry.key == "sefaz", query
+
+
+def test_invalid_arguments(tax):
+    with pytest.raises(ValueError):
+        tax.match("fpe", level="system")
+    with pytest.raises(ValueError):
+        tax.match("fpe", limit=0)
+    with pytest.raises(KeyError):
+        tax.match("fpe", level="subject", type_key="nope")
+    with pytest.raises(KeyError):
+        tax.match("fpe", level="subject", type_key="servicos", category_key="sis-acesso-cadastro")
+
+
+# -- propose() ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "type_key", "category_key", "subject_key"),
+    [
+        ("preciso liberar uma liquidação travada no FPE", "servicos", "srv-execucao-despesa", "liberar-liquidacao"),
+        ("erro ao salvar nota de empenho no fpe", "sistemas", "sis-erros-duvidas", "fpe"),
+        ("quais os requisitos para aditivar um convênio", "orientacao", "ori-convenios", None),
+        ("não consigo acessar o CADIN, diz que não tenho permissão", "sistemas", "sis-acesso-cadastro", "cadin"),
+        ("solicito a conciliação patrimonial do mês de março", "servicos", "srv-controle-contabil", "conciliacao-patrimonial"),
+        ("gostaria de sugerir uma melhoria no portal da transparência", "sistemas", "sis-criticas-sugestoes", "portal-transparencia"),
+        ("qual o prazo para prestar contas do adiantamento de numerário?", "orientacao", "ori-adiantamento", None),
+        ("preciso cadastrar um credor no fpe", "servicos", "srv-cadastro-credor", "cadastro-credor-fpe"),
+        ("o painel do cage gerencial não atualiza", "sistemas", "sis-manutencao-painel", "cage-gerencial"),
+        ("é possível fazer dispensa de licitação para compra de material?", "orientacao", "ori-contratacoes-diretas", None),
+        ("como devo reter o imposto de renda na nota do fornecedor?", "orientacao", "ori-retencao-tributos", None),
+        ("o siche está fora do ar", "sistemas", None, "siche"),
+        ("preciso de orientação sobre contratos", "orientacao", "ori-contratos", None),
+        ("favor trocar o favorecido da nota financeira 2024NF000123", "servicos", "srv-pef", "troca-favorecido-nf"),
+        ("esqueci minha senha", "sistemas", "sis-acesso-cadastro", None),
+        ("o app do fpe não abre no celular", "sistemas", None, "fpe-mobile"),
+        ("erro de validação ao emitir nota de empenho", "sistemas", "sis-erros-duvidas", None),
+        ("dúvida sobre retenção de INSS em nota fiscal de serviço", "orientacao", "ori-retencao-tributos", None),
+        ("bom dia, a liquidação do empenho 2024NE000345 está travada, podem liberar?", "servicos", "srv-execucao-despesa", "liberar-liquidacao"),
+    ],
+)
+def test_propose_reads_type_category_and_subject(tax, text, type_key, category_key, subject_key):
+    proposal = tax.propose(text)
+    assert isinstance(proposal, Proposal)
+    got = (
+        proposal.type.key,
+        proposal.category.key if proposal.category else None,
+        proposal.subject.key if proposal.subject else None,
+    )
+    assert got == (type_key, category_key, subject_key)
+    assert 0 < proposal.score <= 100
+
+
+def test_propose_keeps_the_tree_consistent(tax):
+    proposal = tax.propose("preciso liberar uma liquidação travada no FPE")
+    assert proposal.subject.category == proposal.category.key
+    assert proposal.category.type == proposal.type.key == proposal.subject.type
+    assert not proposal.ambiguous
+
+
+@pytest.mark.parametrize("text", ["bom dia", "asdfgh", "qual a previsão do tempo", "oi, tudo bem?", "😀", ""])
+def test_propose_nothing_for_nonsense(tax, text):
+    assert tax.propose(text) is None
+
+
+def test_propose_flags_a_close_call(tax):
+    # A training on FPE is both a Serviços service and a Suporte Sistemas category.
+    proposal = tax.propose("treinamento no fpe")
+    assert proposal is not None and proposal.type.key in ("servicos", "sistemas")
+    assert proposal.ambiguous
+
+
+def test_a_request_favours_servicos_and_a_question_orientacao(tax):
+    # "Licitações" is a category of both types; the sentence's mood decides.
+    assert tax.propose("licitações").type.key == "servicos"
+    assert tax.propose("como funciona a licitação?").type.key == "orientacao"
+
+
+def test_match_result_best_is_none_when_empty():
+    assert MatchResult((), False).best is None
+
+
+# -- text folding ------------------------------------------------------------------------------------
+
+
+def test_folding_and_plurals():
+    assert fold("Conciliação  Patrimonial!") == "conciliacao patrimonial"
+    assert [singular(w) for w in ("liquidacoes", "contabeis", "responsaveis", "itens", "credores", "inss")] == [
+        "liquidacao", "contabil", "responsavel", "item", "credor", "inss",
+    ]
+    assert terms("Bom dia, preciso liberar as liquidações do FPE 2024") == ["liberar", "liquidacao", "fpe"]
