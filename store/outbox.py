@@ -1,0 +1,242 @@
+"""Claiming and marking outbox rows: the notifier's side of the transactional outbox.
+
+A claim is a lease: a row moves pending -> sending with ``claimed_by``/``claimed_until`` in one
+statement (PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so several notifiers never take the same
+row; SQLite: one ``UPDATE ... RETURNING`` under the writer lock). A lease that runs out (the
+notifier died) makes the row claimable again. Only the oldest unsent row of each chat can be
+claimed, so the events of a chat go out in the order they were written, and a row waiting for
+its retry holds back the later rows of its chat (never reordered).
+
+A confirmed send is marked ``sent`` in its own transaction at once, so after a crash only the
+row that was in flight can be sent again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from .models import ChatRow, CounterRow, DemandRow, EventRow, OutboxRow, PersonRow
+from .service import NOTIFY_CHANNEL, Store, _chat_view, _demand_view, _event_view, _person_view
+from .views import Chat, DemandView, EventKind, EventView, Person
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+UNSENT = (PENDING, SENDING)
+
+EMAIL_CHANNEL = "email"
+# E-mail rows are found by scanning new events; ids a little below the cursor are scanned again
+# because on PostgreSQL a transaction can commit after one that took a later id.
+EMAIL_CURSOR = "email_cursor"
+EMAIL_LOOKBACK = 1000
+
+__all__ = [
+    "EMAIL_CHANNEL", "FAILED", "NOTIFY_CHANNEL", "PENDING", "SENDING", "SENT", "Delivery",
+    "OutboxEntry", "claim", "list_outbox", "mark_failed", "mark_retry", "mark_sent",
+    "queue_emails", "retry",
+]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One claimed row with everything needed to render and send it."""
+
+    id: int
+    attempts: int  # including this one
+    audience: str  # "requester" | "attendants"
+    chat: Chat
+    event: EventView
+    demand: DemandView
+    requester: Person
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A row as the operator sees it (``python -m bot admin outbox``)."""
+
+    id: int
+    status: str
+    attempts: int
+    channel: str
+    chat_id: str
+    kind: str
+    protocol: str
+    next_attempt_at: datetime
+    last_error: str | None
+
+
+def _now(store: Store) -> datetime:
+    return store.clock()
+
+
+async def claim(store: Store, owner: str, *, channels: Iterable[str], limit: int = 50,
+                lease: float = 60.0, chat_id: str | None = None) -> list[Delivery]:
+    """Lease up to ``limit`` deliverable rows (at most one per chat) of the given channels."""
+    channels = tuple(channels)
+    if not channels or limit <= 0:
+        return []
+    now = _now(store)
+    heads = (select(func.min(OutboxRow.id)).where(OutboxRow.status.in_(UNSENT))
+             .group_by(OutboxRow.chat_id))
+    due = or_(and_(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= now),
+              and_(OutboxRow.status == SENDING, OutboxRow.claimed_until < now))
+    candidates = (select(OutboxRow.id).join(ChatRow, ChatRow.id == OutboxRow.chat_id)
+                  .where(OutboxRow.id.in_(heads), due, ChatRow.channel.in_(channels))
+                  .order_by(OutboxRow.id).limit(limit))
+    if chat_id is not None:
+        candidates = candidates.where(ChatRow.chat_id == str(chat_id))
+    if store.dialect == "postgresql":
+        candidates = candidates.with_for_update(of=OutboxRow, skip_locked=True)
+    statement = (update(OutboxRow).where(OutboxRow.id.in_(candidates))
+                 .values(status=SENDING, claimed_by=owner,
+                         claimed_until=now + timedelta(seconds=lease),
+                         attempts=OutboxRow.attempts + 1)
+                 .returning(OutboxRow.id)
+                 .execution_options(synchronize_session=False))
+    async with store.transaction() as tx:
+        ids = sorted((await tx.session.execute(statement)).scalars().all())
+        if not ids:
+            return []
+        return await _deliveries(tx.session, ids)
+
+
+async def _deliveries(session, ids: list[int]) -> list[Delivery]:
+    query = (select(OutboxRow, ChatRow, EventRow)
+             .join(ChatRow, ChatRow.id == OutboxRow.chat_id)
+             .join(EventRow, EventRow.id == OutboxRow.event_id)
+             .where(OutboxRow.id.in_(ids))
+             .options(joinedload(EventRow.author), selectinload(EventRow.attachments),
+                      joinedload(EventRow.demand).joinedload(DemandRow.requester),
+                      joinedload(EventRow.demand).joinedload(DemandRow.assignee),
+                      joinedload(EventRow.demand).selectinload(DemandRow.attachments))
+             .order_by(OutboxRow.id))
+    result = (await session.execute(query)).unique().all()
+    return [Delivery(id=row.id, attempts=row.attempts, audience=row.audience,
+                     chat=_chat_view(chat), event=_event_view(event),
+                     demand=_demand_view(event.demand), requester=_person_view(event.demand.requester))
+            for row, chat, event in result]
+
+
+async def mark_sent(store: Store, outbox_id: int, owner: str) -> bool:
+    """Record a confirmed send; False when the lease was lost to another notifier meanwhile."""
+    async with store.transaction() as tx:
+        result = await tx.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id, OutboxRow.claimed_by == owner,
+                   OutboxRow.status == SENDING)
+            .values(status=SENT, sent_at=_now(store), claimed_until=None, last_error=None))
+        return result.rowcount == 1
+
+
+async def mark_retry(store: Store, outbox_id: int, owner: str, delay: float, error: str) -> None:
+    """Back to pending after ``delay`` seconds; its chat's later rows wait behind it."""
+    async with store.transaction() as tx:
+        await tx.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id, OutboxRow.claimed_by == owner,
+                   OutboxRow.status == SENDING)
+            .values(status=PENDING, claimed_by=None, claimed_until=None, last_error=error[:2000],
+                    next_attempt_at=_now(store) + timedelta(seconds=delay)))
+
+
+async def mark_failed(store: Store, outbox_id: int, owner: str, error: str) -> None:
+    """Given up: kept for the operator, never retried by itself."""
+    async with store.transaction() as tx:
+        await tx.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id, OutboxRow.claimed_by == owner,
+                   OutboxRow.status == SENDING)
+            .values(status=FAILED, claimed_by=None, claimed_until=None, last_error=error[:2000]))
+
+
+async def list_outbox(store: Store, statuses: Iterable[str] = (PENDING, SENDING, FAILED),
+                      limit: int = 200) -> list[OutboxEntry]:
+    query = (select(OutboxRow.id, OutboxRow.status, OutboxRow.attempts, ChatRow.channel,
+                    ChatRow.chat_id, EventRow.kind, DemandRow.protocol, OutboxRow.next_attempt_at,
+                    OutboxRow.last_error)
+             .join(ChatRow, ChatRow.id == OutboxRow.chat_id)
+             .join(EventRow, EventRow.id == OutboxRow.event_id)
+             .join(DemandRow, DemandRow.id == EventRow.demand_id)
+             .where(OutboxRow.status.in_(tuple(statuses)))
+             .order_by(OutboxRow.id).limit(limit))
+    async with store.transaction() as tx:
+        return [OutboxEntry(*row) for row in (await tx.session.execute(query)).all()]
+
+
+async def retry(store: Store, outbox_id: int) -> bool:
+    """An operator's retry of a failed (or waiting) row: pending now, with a fresh attempt count."""
+    async with store.transaction() as tx:
+        result = await tx.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id, OutboxRow.status.in_((FAILED, PENDING)))
+            .values(status=PENDING, attempts=0, next_attempt_at=_now(store), claimed_by=None,
+                    claimed_until=None))
+        return result.rowcount == 1
+
+
+def _insert(session, model):
+    dialect = session.bind.dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
+
+
+async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:
+    """Write an e-mail outbox row (to the requester's profile address) for each new event of
+    ``kinds``. E-mail "chats" are chats of channel ``email`` keyed by the address and tied to no
+    person, so the store never queues other events to them. Returns the rows written.
+
+    The first call only places the cursor at the newest event: enabling e-mail does not mail
+    the past."""
+    kinds = tuple(kind.value for kind in kinds)
+    async with store.transaction() as tx:
+        session = tx.session
+        # Locked on PostgreSQL: notifiers running side by side take turns here.
+        cursor = await session.scalar(
+            select(CounterRow.value).where(CounterRow.name == EMAIL_CURSOR).with_for_update())
+        newest = await session.scalar(select(func.max(EventRow.id))) or 0
+        if cursor is None:
+            await session.execute(_insert(session, CounterRow)
+                                  .values(name=EMAIL_CURSOR, value=newest)
+                                  .on_conflict_do_nothing())
+            return 0
+        emailed = aliased(OutboxRow)
+        email_chat = aliased(ChatRow)
+        already = (select(emailed.id).join(email_chat, email_chat.id == emailed.chat_id)
+                   .where(emailed.event_id == EventRow.id, email_chat.channel == EMAIL_CHANNEL))
+        rows = (await session.execute(
+            select(EventRow.id, PersonRow.email)
+            .join(DemandRow, DemandRow.id == EventRow.demand_id)
+            .join(PersonRow, PersonRow.id == DemandRow.requester_id)
+            .where(EventRow.id > max(cursor - EMAIL_LOOKBACK, 0), EventRow.kind.in_(kinds),
+                   EventRow.visibility == "public", PersonRow.email.is_not(None),
+                   PersonRow.email != "", ~exists(already))
+            .order_by(EventRow.id))).all()
+        now = _now(store)
+        written = 0
+        for event_id, address in rows:
+            chat_db_id = await _email_chat(session, address, now)
+            result = await session.execute(
+                _insert(session, OutboxRow)
+                .values(event_id=event_id, chat_id=chat_db_id, audience="requester",
+                        status=PENDING, attempts=0, next_attempt_at=now, created_at=now)
+                .on_conflict_do_nothing())
+            written += result.rowcount or 0
+        if newest > cursor:
+            await session.execute(update(CounterRow).where(CounterRow.name == EMAIL_CURSOR)
+                                  .values(value=newest))
+        return written
+
+
+async def _email_chat(session, address: str, now: datetime) -> int:
+    address = address.strip().lower()
+    await session.execute(
+        _insert(session, ChatRow)
+        .values(channel=EMAIL_CHANNEL, chat_id=address, kind="email", person_id=None,
+                is_attendant_room=False, created_at=now, updated_at=now)
+        .on_conflict_do_nothing())
+    return await session.scalar(select(ChatRow.id).where(ChatRow.channel == EMAIL_CHANNEL,
+                                                         ChatRow.chat_id == address))

@@ -1,0 +1,186 @@
+"""Database fixtures shared by every test suite.
+
+- ``database_url``: a migrated, empty database, once on SQLite and once on PostgreSQL
+  (parametrized). PostgreSQL is the server of ``ECAGE_TEST_POSTGRES_URL``; each test session
+  creates its own uniquely named database there and drops it at the end, so parallel runs never
+  collide. When no server answers, the PostgreSQL cases skip, unless ``ECAGE_REQUIRE_POSTGRES=1``
+  (CI), which makes them fail.
+- ``sqlite_url`` / ``postgres_url``: the same, for one database only.
+- ``clock``: a settable clock; ``store``: a ``Store`` on ``database_url`` with that clock and a
+  temporary attachments directory; ``sqlite_store`` / ``postgres_store``: the same on one database.
+- ``empty_database``: a factory of brand-new, unmigrated databases (migration tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+
+import asyncpg  # noqa: E402
+import pytest  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from store import Store  # noqa: E402
+from store.db import create_engine, migrate_url  # noqa: E402
+from store.models import Base  # noqa: E402
+
+POSTGRES_URL = os.environ.get(
+    "ECAGE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+REQUIRE_POSTGRES = os.environ.get("ECAGE_REQUIRE_POSTGRES") == "1"
+
+
+class FakeClock:
+    """A clock the test moves by hand; aware UTC datetimes like the real one."""
+
+    def __init__(self, start: datetime = datetime(2025, 2, 3, 13, 0, tzinfo=timezone.utc)):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, moment: datetime) -> None:
+        self.now = moment
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+def run_async(coroutine):
+    """Run a coroutine to completion from sync code, even when an event loop is running in this
+    thread (session fixtures are often first requested from inside an async fixture)."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, coroutine).result()
+
+
+# --- PostgreSQL server helpers ----------------------------------------------------------------
+
+def _asyncpg_dsn(url: str, database: str | None = None) -> str:
+    parsed = make_url(url).set(drivername="postgresql")
+    if database:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+async def _server_execute(sql: str) -> None:
+    connection = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL), timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+def create_postgres_database() -> str:
+    """A new empty database on the test server; skips (or fails in CI) when none answers."""
+    name = f"ecage_test_{secrets.token_hex(6)}"
+    try:
+        run_async(_server_execute(f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError) as error:
+        message = f"PostgreSQL not available at {POSTGRES_URL}: {error}"
+        if REQUIRE_POSTGRES:
+            pytest.fail(message + " (ECAGE_REQUIRE_POSTGRES=1)")
+        pytest.skip(message)
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str) -> None:
+    name = make_url(url).database
+    run_async(_server_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+# --- session-wide migrated databases --------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    url = create_postgres_database()
+    try:
+        run_async(migrate_url(url))
+        yield url
+    finally:
+        drop_postgres_database(url)
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory):
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'ecage.db'}"
+    run_async(migrate_url(url))
+    return url
+
+
+async def clean_database(url: str) -> None:
+    """Empty every table (the schema stays), so each test starts from nothing."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+            if connection.dialect.name == "postgresql":
+                await connection.execute(
+                    text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    await connection.execute(text(f"DELETE FROM {table}"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database_url(request):
+    url = request.getfixturevalue(f"{request.param}_url")
+    await clean_database(url)
+    return url
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+async def _open_store(url, clock, tmp_path):
+    return await Store.open(url, clock=clock, attachments_dir=tmp_path / "attachments",
+                            migrate=False)
+
+
+@pytest.fixture
+async def store(database_url, clock, tmp_path):
+    opened = await _open_store(database_url, clock, tmp_path)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def sqlite_store(sqlite_url, clock, tmp_path):
+    await clean_database(sqlite_url)
+    opened = await _open_store(sqlite_url, clock, tmp_path)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def postgres_store(postgres_url, clock, tmp_path):
+    await clean_database(postgres_url)
+    opened = await _open_store(postgres_url, clock, tmp_path)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """Call with "sqlite" or "postgres" to get the URL of a new database with no tables."""
+    created: list[str] = []
+
+    def make(kind: str) -> str:
+        if kind == "sqlite":
+            return f"sqlite+aiosqlite:///{tmp_path / f'empty-{secrets.token_hex(4)}.db'}"
+        url = create_postgres_database()
+        created.append(url)
+        return url
+
+    yield make
+    for url in created:
+        drop_postgres_database(url)

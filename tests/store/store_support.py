@@ -1,0 +1,68 @@
+"""Helpers of the store tests (people, drafts, one-call transactions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from store import Actor, DemandDraft, Store
+
+DRAFT = DemandDraft(
+    title="Erro ao reter tributo na liquidação",
+    organ_key="sefaz",
+    type_key="sistemas",
+    category_key="sis-erros-duvidas",
+    subject_key="fpe",
+    subject_detail="Execução de Despesa > Retenção",
+    description="Ao liquidar o empenho 2025NE000123 o FPE recusa a retenção do ISS.",
+)
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def draft(**changes) -> DemandDraft:
+    return replace(DRAFT, **changes)
+
+
+@dataclass
+class Member:
+    person_id: int
+    chats: dict[str, int]  # label -> chat db id
+    attendant: bool = False
+
+    def actor(self, chat: str | None = None) -> Actor:
+        return Actor(self.person_id, self.attendant, self.chats[chat] if chat else None)
+
+
+@dataclass
+class World:
+    store: Store
+    ana: Member
+    bia: Member
+    caio: Member
+    dora: Member
+    room: int
+
+    async def open(self, member: Member | None = None, **changes) -> str:
+        async with self.store.transaction() as tx:
+            demand = await tx.open_demand((member or self.ana).actor(), draft(**changes))
+        return demand.protocol
+
+    async def run(self, method: str, member: Member, *args, **kwargs):
+        """One service call in its own transaction, as a dialog turn would make it."""
+        async with self.store.transaction() as tx:
+            return await getattr(tx, method)(member.actor(), *args, **kwargs)
+
+
+async def make_member(tx, name: str, user: str, *, attendant: bool = False,
+                      chats: tuple[tuple[str, str], ...] = (("telegram", "tg"),)) -> Member:
+    person = await tx.ensure_person(chats[0][0], f"{user}-{chats[0][0]}", name)
+    if attendant:
+        await tx.set_attendant(person.id, True)
+    chat_ids = {}
+    for channel, label in chats:
+        await tx.link_account(person.id, channel, f"{user}-{channel}")
+        chat = await tx.ensure_chat(channel, f"{user}-{label}-chat", "private", person_id=person.id)
+        chat_ids[label] = chat.id
+    return Member(person.id, chat_ids, attendant)
+
+
