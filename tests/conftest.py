@@ -16,20 +16,17 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
+import asyncpg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
-import asyncpg  # noqa: E402
-import pytest  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-
-from store import Store  # noqa: E402
-from store.db import create_engine, migrate_url  # noqa: E402
-from store.models import Base  # noqa: E402
+from store import Store
+from store.db import create_engine, migrate_url
+from store.models import Base
 
 POSTGRES_URL = os.environ.get(
     "ECAGE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
