@@ -1,0 +1,85 @@
+"""`python -m bot [subcommand]`: the command line of the service.
+
+Each subcommand is one entry of SUBCOMMANDS (arguments + an async runner); adding a channel or an
+operator tool means adding an entry. With no subcommand, every configured channel runs; with
+none configured, the terminal shell opens on the embedded database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+from bot.config import Config
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Config], Awaitable[int]]
+    # For channels: whether the configuration enables it, so the default command runs it.
+    configured: Callable[[Config], bool] | None = None
+
+
+def _shell_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", default=None, help="your user id in the shell channel (default: your login)")
+    parser.add_argument("--name", default=None, help="the name the bot knows you by")
+    parser.add_argument("--locale", default="pt-BR", choices=["pt-BR", "en"], help="language of the bot")
+
+
+async def _run_shell(args: argparse.Namespace, config: Config) -> int:
+    from bot import shell
+    from bot.app import open_app
+
+    user = args.user or _login()
+    async with open_app(config) as app:
+        return await shell.run(app.dialogs, user=user, name=args.name or user, locale=args.locale)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "local"
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "shell": Subcommand(help="talk to the bot in this terminal", add_arguments=_shell_arguments, run=_run_shell),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="e-CAGE Chat")
+    commands = parser.add_subparsers(dest="command", metavar="subcommand")
+    for name, command in SUBCOMMANDS.items():
+        command.add_arguments(commands.add_parser(name, help=command.help))
+    return parser
+
+
+async def _run_default(parser: argparse.ArgumentParser, config: Config) -> int:
+    channels = [name for name, command in SUBCOMMANDS.items()
+                if command.configured is not None and command.configured(config)]
+    if not channels:
+        return await SUBCOMMANDS["shell"].run(parser.parse_args(["shell"]), config)
+    results = await asyncio.gather(*(SUBCOMMANDS[name].run(parser.parse_args([name]), config) for name in channels))
+    return max(results)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    config = Config.from_env()
+    if args.command is None:
+        return asyncio.run(_run_default(parser, config))
+    return asyncio.run(SUBCOMMANDS[args.command].run(args, config))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""The running service's shared parts: the store opened from the configuration and the dialogs over it.
+
+Every channel (shell, Telegram, Teams) starts from here, so they all talk to the same store.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import AsyncIterator
+
+from bot.config import Config
+from dialogs import Dialogs
+from store import Store
+from taxonomy import default_taxonomy
+
+
+@dataclass(frozen=True)
+class App:
+    config: Config
+    store: Store
+    dialogs: Dialogs
+
+
+@asynccontextmanager
+async def open_app(config: Config | None = None) -> AsyncIterator[App]:
+    """Open the store (migrating the database to the current schema) and build the dialogs."""
+    config = config or Config.from_env()
+    store = await Store.open(config.database_url, attachments_dir=config.attachments_dir, migrate=True)
+    try:
+        yield App(config=config, store=store, dialogs=Dialogs(store, default_taxonomy()))
+    finally:
+        await store.close()

@@ -1,0 +1,299 @@
+"""Following demands: status, timeline, lists, comment/attach, cancel, reopen, survey.
+
+A demand on screen offers its actions as choices "dm:<action>:<protocol>"; these ids work from any
+step (also from an old message), so a notification can carry them too.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from dialogs import render
+from dialogs.flow import Reply, Step, Turn, register
+from dialogs.messages import Choice
+from store import DemandNotFound, NewAttachment, ReopenWindowClosed, StoreError, SurveyNotAvailable
+
+FLOW = "follow"
+LIST_PAGE_SIZE = 5
+ACTIONS = ("show", "tl", "com", "can", "reo", "srv")
+
+
+def action_choices(turn: Turn, view: Any) -> list[Choice]:
+    protocol = view.protocol
+    choices = [turn.choice(f"dm:tl:{protocol}", "demand.timeline")]
+    if view.status.is_open:
+        choices.append(turn.choice(f"dm:com:{protocol}", "demand.comment"))
+        choices.append(turn.choice(f"dm:can:{protocol}", "demand.cancel"))
+    else:
+        choices.append(turn.choice(f"dm:reo:{protocol}", "demand.reopen"))
+    if view.survey_pending:
+        choices.append(turn.choice(f"dm:srv:{protocol}", "demand.survey"))
+    choices.append(turn.choice("menu", "menu.back"))
+    return choices
+
+
+async def _fetch(turn: Turn, protocol: str) -> Any | None:
+    """The demand, or None after saying it was not found (also someone else's: same answer)."""
+    try:
+        return await turn.tx.get_demand(turn.actor, protocol)
+    except DemandNotFound as error:
+        await turn.menu(None)
+        turn.say_text(str(error), choices=[turn.choice("menu:open", "menu.open"), turn.choice("menu", "menu.back")])
+        return None
+
+
+async def show(turn: Turn, protocol: str) -> None:
+    view = await _fetch(turn, protocol)
+    if view is None:
+        return
+    events = await turn.tx.timeline(turn.actor, protocol)
+    text, card = render.demand(turn.t, turn.taxonomy, view, events[:3])
+    await turn.menu(None)
+    turn.state["demand"] = protocol
+    turn.say_text(text, choices=action_choices(turn, view), card=card)
+
+
+async def show_timeline(turn: Turn, protocol: str) -> None:
+    view = await _fetch(turn, protocol)
+    if view is None:
+        return
+    events = await turn.tx.timeline(turn.actor, protocol)
+    await turn.menu(None)
+    turn.state["demand"] = protocol
+    parts = render.timeline(turn.t, protocol, events)
+    for index, (text, card) in enumerate(parts):
+        last = index == len(parts) - 1
+        turn.say_text(text, card=card, choices=action_choices(turn, view) if last else ())
+
+
+async def act(turn: Turn, action: str, protocol: str) -> None:
+    """Start what a "dm:" choice (or a sentence naming a protocol) asks for."""
+    if action == "show":
+        return await show(turn, protocol)
+    if action == "tl":
+        return await show_timeline(turn, protocol)
+    view = await _fetch(turn, protocol)
+    if view is None:
+        return
+    if action == "com":
+        if not view.status.is_open:
+            return await _about(turn, "follow.comment_closed", view)
+        return await turn.start(FLOW, "comment", demand=protocol)
+    if action == "can":
+        if not view.status.is_open:
+            return await _about(turn, "follow.cancel_closed", view)
+        return await turn.start(FLOW, "cancel", demand=protocol)
+    if action == "reo":
+        if view.status.is_open:
+            return await _about(turn, "follow.reopen_open", view)
+        return await turn.start(FLOW, "reopen", demand=protocol)
+    if action == "srv":
+        if not view.survey_pending:
+            return await _about(turn, "follow.survey_unavailable", view)
+        return await turn.start(FLOW, "rating", demand=protocol)
+    await show(turn, protocol)
+
+
+async def _about(turn: Turn, key: str, view: Any, **fields: Any) -> None:
+    """Say `key` about a demand and offer its actions; the demand stays "on screen" at the menu."""
+    await turn.menu(None)
+    turn.state["demand"] = view.protocol
+    turn.say(key, protocol=view.protocol, status=render.status_name(turn.t, view.status),
+             choices=action_choices(turn, view), **fields)
+
+
+async def back_to_demand(turn: Turn) -> None:
+    await show(turn, turn.state["demand"])
+
+
+# --- comment / attach ------------------------------------------------------------------------------
+
+async def ask_comment(turn: Turn) -> None:
+    files = turn.pending.get("files", [])
+    if files:
+        turn.say("follow.comment_files", names=", ".join(f["filename"] for f in files),
+                 choices=[turn.choice("com:send", "follow.comment_send_files")])
+    else:
+        turn.say("follow.comment", protocol=turn.state["demand"])
+
+
+async def answer_comment(turn: Turn, reply: Reply) -> None:
+    protocol = turn.state["demand"]
+    held = turn.pending.setdefault("files", [])
+    for file in reply.files:
+        held.append({"filename": file.filename, "content_type": file.content_type,
+                     "data": base64.b64encode(file.data).decode("ascii")})
+    text = reply.text.strip()
+    if reply.choice and reply.choice != "com:send":
+        turn.say("stale")
+        return await turn.ask()
+    if not text and reply.choice != "com:send":
+        return await turn.ask()
+    attachments = [NewAttachment(filename=f["filename"], data=base64.b64decode(f["data"]),
+                                 content_type=f.get("content_type")) for f in held]
+    try:
+        view = await turn.tx.comment(turn.actor, protocol, text, attachments=attachments)
+    except StoreError as error:
+        turn.state["pending"] = {}
+        turn.say_text(str(error))
+        return await turn.ask()
+    await _about(turn, "follow.comment_ok", view)
+
+
+# --- cancel -----------------------------------------------------------------------------------------
+
+async def ask_cancel(turn: Turn) -> None:
+    turn.say("follow.cancel_confirm", protocol=turn.state["demand"],
+             choices=[turn.choice("yes", "yes"), turn.choice("no", "no")])
+
+
+async def answer_cancel(turn: Turn, reply: Reply) -> None:
+    protocol = turn.state["demand"]
+    if reply.choice == "no":
+        turn.say("follow.cancel_kept", protocol=protocol)
+        return await show(turn, protocol)
+    if reply.choice != "yes":
+        turn.say("yes_no_expected")
+        return await turn.ask()
+    try:
+        view = await turn.tx.cancel(turn.actor, protocol)
+    except StoreError as error:
+        turn.say_text(str(error))
+        return await show(turn, protocol)
+    await _about(turn, "follow.cancel_ok", view)
+
+
+# --- reopen -----------------------------------------------------------------------------------------
+
+async def ask_reopen(turn: Turn) -> None:
+    turn.say("follow.reopen_reason", protocol=turn.state["demand"])
+
+
+async def answer_reopen(turn: Turn, reply: Reply) -> None:
+    protocol = turn.state["demand"]
+    reason = reply.text.strip()
+    if reply.choice or not reason:
+        return await turn.ask()
+    try:
+        view = await turn.tx.reopen(turn.actor, protocol, reason)
+    except ReopenWindowClosed as error:  # says what to do instead: open a new demand
+        await turn.menu(None)
+        turn.state["demand"] = protocol
+        turn.say_text(str(error), choices=[turn.choice("menu:new", "menu.new"), turn.choice("menu", "menu.back")])
+        return
+    except StoreError as error:
+        turn.say_text(str(error))
+        return await turn.ask()
+    await _about(turn, "follow.reopen_ok", view)
+
+
+# --- survey -----------------------------------------------------------------------------------------
+
+async def ask_rating(turn: Turn) -> None:
+    turn.say("follow.rating", protocol=turn.state["demand"],
+             choices=[Choice(id=f"r:{n}", label=turn.t(f"rating.{n}")) for n in range(1, 6)])
+
+
+async def answer_rating(turn: Turn, reply: Reply) -> None:
+    text = reply.text.strip()
+    rating = reply.choice[2:] if (reply.choice or "").startswith("r:") else text if not reply.choice else ""
+    if rating not in ("1", "2", "3", "4", "5"):
+        turn.say("follow.rating_expected")
+        return await turn.ask()
+    turn.state["rating"] = int(rating)
+    await turn.goto(FLOW, "rating_comment")
+
+
+async def ask_rating_comment(turn: Turn) -> None:
+    turn.say("follow.rating_comment", choices=[turn.choice("skip", "skip")])
+
+
+async def answer_rating_comment(turn: Turn, reply: Reply) -> None:
+    protocol, rating = turn.state["demand"], turn.state["rating"]
+    if reply.choice and reply.choice != "skip":
+        turn.say("stale")
+        return await turn.ask()
+    comment = None if reply.choice == "skip" else reply.text.strip() or None
+    try:
+        view = await turn.tx.answer_survey(turn.actor, protocol, rating, comment)
+    except SurveyNotAvailable as error:
+        turn.say_text(str(error))
+        return await show(turn, protocol)
+    except StoreError as error:  # a comment too long: write it again
+        turn.say_text(str(error))
+        return await turn.ask()
+    await _about(turn, "follow.rating_ok", view, rating=rating)
+
+
+async def back_to_rating(turn: Turn) -> None:
+    await turn.goto(FLOW, "rating")
+
+
+# --- lists --------------------------------------------------------------------------------------------
+
+async def start_list(turn: Turn, open_only: bool) -> None:
+    await turn.start(FLOW, "list", open_only=open_only)
+
+
+async def ask_list(turn: Turn) -> None:
+    open_only = bool(turn.state.get("open_only"))
+    number = max(int(turn.state.get("page", 0)), 0) + 1
+    page = await turn.tx.list_demands(turn.actor, open_only, page=number, page_size=LIST_PAGE_SIZE)
+    if page.items == () and number > 1:  # the list shrank since the last page was shown
+        turn.state["page"] = 0
+        page = await turn.tx.list_demands(turn.actor, open_only, page=1, page_size=LIST_PAGE_SIZE)
+    turn.state["page"] = page.page - 1
+    text, card = render.demand_list(turn.t, page, open_only)
+    choices = [Choice(id=f"dm:show:{item.protocol}", label=render.list_label(item)) for item in page.items]
+    if page.page > 1:
+        choices.append(turn.choice("pg:prev", "choose.prev"))
+    if page.page < page.pages:
+        choices.append(turn.choice("pg:next", "choose.next"))
+    if not page.items:
+        choices.append(turn.choice("menu:new", "menu.new"))
+    if open_only:
+        choices.append(turn.choice("menu:all", "menu.all"))
+    choices.append(turn.choice("menu", "menu.back"))
+    turn.say_text(text, choices=choices, card=card)
+
+
+async def answer_list(turn: Turn, reply: Reply) -> None:
+    if reply.choice in ("pg:prev", "pg:next"):
+        turn.state["page"] = int(turn.state.get("page", 0)) + (1 if reply.choice == "pg:next" else -1)
+        return await turn.ask()
+    if reply.choice:
+        turn.say("stale")
+        return await turn.ask()
+    from dialogs.menu import understand  # the menu reads anything typed over a list
+
+    await understand(turn, reply.text)
+
+
+# --- looking up a protocol ---------------------------------------------------------------------------
+
+async def ask_lookup(turn: Turn) -> None:
+    turn.say("follow.lookup")
+
+
+async def answer_lookup(turn: Turn, reply: Reply) -> None:
+    from dialogs.menu import protocol_in
+
+    protocol = await protocol_in(turn, reply.text) if not reply.choice else None
+    if protocol is None:
+        turn.say("follow.lookup_invalid")
+        return
+    then = turn.state.get("then")
+    await act(turn, then if then in ACTIONS else "show", protocol)
+
+
+for _name, _ask, _answer, _back, _help, _files in (
+    ("comment", ask_comment, answer_comment, back_to_demand, "help.follow.comment", True),
+    ("cancel", ask_cancel, answer_cancel, back_to_demand, "help.follow.cancel", False),
+    ("reopen", ask_reopen, answer_reopen, back_to_demand, "help.follow.reopen", False),
+    ("rating", ask_rating, answer_rating, back_to_demand, "help.follow.rating", False),
+    ("rating_comment", ask_rating_comment, answer_rating_comment, back_to_rating, "help.follow.rating", False),
+    ("list", ask_list, answer_list, None, "help.follow.list", False),
+    ("lookup", ask_lookup, answer_lookup, None, "help.follow.lookup", False),
+):
+    register(f"{FLOW}.{_name}", Step(ask=_ask, answer=_answer, back=_back, help=_help, takes_files=_files))

@@ -1,0 +1,134 @@
+"""The menu and everything a person may type outside a question: protocols, sentences, needs."""
+
+from __future__ import annotations
+
+from dialogs import follow, new_demand, profile, words
+from dialogs.flow import MENU, Reply, Step, Turn, menu_choices, register
+from store import find_protocols, parse_protocol
+
+# Sentences shorter than this are not taken for the description of a need.
+MIN_NEED_WORDS = 3
+MAX_NUMBER_SEARCH_PAGES = 20
+INTENT_ACTIONS = (("timeline", "tl"), ("cancel", "can"), ("reopen", "reo"), ("comment", "com"), ("survey", "srv"))
+
+
+async def ask_menu(turn: Turn) -> None:
+    turn.say("menu.question", choices=menu_choices(turn.t))
+
+
+async def answer_menu(turn: Turn, reply: Reply) -> None:
+    if reply.choice:
+        turn.say("stale")
+        return await turn.menu()
+    await understand(turn, reply.text)
+
+
+async def open_item(turn: Turn, item: str) -> None:
+    """What each menu button (and its words) does."""
+    if item == "new":
+        if not profile.complete(turn.person):
+            turn.say("profile.needed")
+            return await profile.start_first_access(turn, after={"flow": "new"})
+        return await new_demand.start(turn)
+    if item in ("open", "all"):
+        return await follow.start_list(turn, open_only=item == "open")
+    if item == "lookup":
+        return await turn.start(follow.FLOW, "lookup")
+    if item == "profile":
+        return await profile.view(turn)
+    turn.say("help.general")
+    await turn.menu()
+
+
+async def resume(turn: Turn, after: dict) -> None:
+    """Carry on with what the person wanted before the profile was asked."""
+    if after.get("flow") == "new":
+        return await new_demand.start(turn)
+    if after.get("text"):
+        turn.state.clear()
+        turn.state.update({"flow": MENU, "step": MENU})
+        return await understand(turn, after["text"])
+    await turn.menu()
+
+
+async def find_by_number(turn: Turn, number: str) -> str | None:
+    """A protocol of the person's own demands whose sequence number is `number` ("andamento da 08336")."""
+    wanted = int(number)
+    for page_number in range(1, MAX_NUMBER_SEARCH_PAGES + 1):
+        page = await turn.tx.list_demands(turn.actor, False, page=page_number, page_size=50)
+        for item in page.items:
+            if int(item.protocol.split("-")[1]) == wanted:
+                return item.protocol
+        if page_number >= page.pages:
+            break
+    return None
+
+
+async def protocol_in(turn: Turn, text: str) -> str | None:
+    """The protocol a message names, typed loosely or as the bare number of one of one's demands."""
+    found = find_protocols(text) or [p for p in [parse_protocol(text)] if p]
+    if found:
+        return found[0]
+    for number in words.bare_numbers(text)[:3]:
+        protocol = await find_by_number(turn, number)
+        if protocol:
+            return protocol
+    return None
+
+
+def looks_like_need(text: str) -> bool:
+    return len(text.split()) >= MIN_NEED_WORDS and sum(ch.isalpha() for ch in text) >= 12
+
+
+async def understand(turn: Turn, text: str) -> None:
+    """Free text outside a question: a protocol, a known request, a need, or "não entendi"."""
+    text = text.strip()
+    if not text:
+        return await turn.menu()
+    intents = words.intents(text)
+    protocol = await protocol_in(turn, text)
+    if protocol:
+        action = next((act for intent, act in INTENT_ACTIONS if intent in intents), "show")
+        return await follow.act(turn, action, protocol)
+    numbers = words.bare_numbers(text)
+    if numbers and ("status" in intents or words.bare(text) == numbers[0]):
+        await turn.menu(None)
+        turn.say("follow.number_not_found", number=numbers[0], choices=[
+            turn.choice("menu:open", "menu.open"), turn.choice("menu:all", "menu.all"),
+            turn.choice("menu", "menu.back")])
+        return
+    for intent, item in (("new", "new"), ("open_list", "open"), ("all_list", "all"), ("profile", "profile")):
+        if intent in intents:
+            return await open_item(turn, item)
+    context = turn.state.get("demand")
+    wanted = next((act for intent, act in INTENT_ACTIONS if intent in intents), None)
+    if wanted and context:
+        return await follow.act(turn, wanted, context)
+    if wanted or "status" in intents:  # "quero cancelar uma demanda": which one?
+        return await turn.start(follow.FLOW, "lookup", then=wanted or "show")
+    if looks_like_need(text):
+        proposal = turn.taxonomy.propose(text[:5000])
+        if proposal is not None:
+            if not profile.complete(turn.person):
+                turn.say("profile.needed")
+                return await profile.start_first_access(turn, after={"text": text})
+            return await new_demand.propose(turn, text, proposal)
+    turn.say("menu.not_understood")
+    await turn.menu()
+
+
+async def welcome(turn: Turn, text: str, is_greeting: bool) -> None:
+    """First contact: introduce the bot; ask the profile if it is missing, keeping what was asked."""
+    name = getattr(turn.person, "name", "") or turn.incoming.user_name
+    turn.say("welcome", name=name)
+    if not profile.complete(turn.person):
+        turn.say("profile.first")
+        return await profile.start_first_access(turn, after={} if is_greeting else {"text": text})
+    if is_greeting or not text.strip():
+        return await turn.menu()
+    turn.state.clear()
+    turn.state.update({"flow": MENU, "step": MENU})
+    await understand(turn, text)
+
+
+register(f"{MENU}.{MENU}", Step(ask=ask_menu, answer=answer_menu, help="help.general"))

@@ -1,0 +1,139 @@
+"""The requester's profile ("Meus dados"): asked on first access, editable later.
+
+Each answer is saved at once through the store, which validates e-mail and phone; a refusal is
+shown and the same question asked again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dialogs import choosing, render
+from dialogs.flow import Reply, Step, Turn, register
+from store import StoreError
+
+FLOW = "profile"
+FIELDS = ("name", "email", "phone", "cargo", "organ")
+ATTRIBUTES = {"name": "name", "email": "email", "phone": "phone", "cargo": "cargo", "organ": "organ_key"}
+
+
+def complete(person: Any) -> bool:
+    return bool(getattr(person, "profile_complete", False))
+
+
+def _value(turn: Turn, field: str) -> str | None:
+    value = getattr(turn.person, ATTRIBUTES[field], None)
+    if field == "organ":
+        return render.organ_name(turn.taxonomy, value)
+    return value
+
+
+async def start_first_access(turn: Turn, after: dict | None = None) -> None:
+    """Ask what is missing, then carry on with `after` ({"flow": "new"} or {"text": ...})."""
+    # The name comes from the channel: it is shown to be confirmed, then only what is missing is asked.
+    await turn.start(FLOW, "name", first=True, after=after or {})
+
+
+def _first_missing(turn: Turn) -> str | None:
+    for field in FIELDS:
+        if not getattr(turn.person, ATTRIBUTES[field], None):
+            return field
+    return None
+
+
+async def view(turn: Turn) -> None:
+    await turn.start(FLOW, "view")
+
+
+async def ask_view(turn: Turn) -> None:
+    lines = [turn.t("profile.view")]
+    lines += [f"{turn.t('field.' + field)}: {_value(turn, field) or '—'}" for field in FIELDS]
+    choices = [turn.choice(f"pf:{field}", f"profile.edit_{field}") for field in FIELDS]
+    choices.append(turn.choice("menu", "menu.back"))
+    turn.say_text("\n".join(lines), choices=choices,
+                  card={"kind": "profile", "fields": [[turn.t("field." + f), _value(turn, f) or ""] for f in FIELDS]})
+
+
+async def answer_view(turn: Turn, reply: Reply) -> None:
+    field = (reply.choice or "").removeprefix("pf:")
+    if reply.choice and field in FIELDS:
+        return await turn.goto(FLOW, field)
+    if reply.choice:
+        turn.say("stale")
+        return await turn.ask()
+    from dialogs.menu import understand
+
+    await understand(turn, reply.text)
+
+
+def organ_options(turn: Turn) -> choosing.Options:
+    return choosing.Options(prefix="org", entries=turn.taxonomy.organs, level="organ", label=render.organ_label)
+
+
+def _asker(field: str):
+    async def ask(turn: Turn) -> None:
+        current = _value(turn, field)
+        intro = turn.t(f"profile.ask_{field}")
+        if current:
+            intro += "\n" + turn.t("current", value=current)
+        keep = [turn.choice("keep", "keep")] if current else []
+        if field == "organ":
+            choosing.show(turn, organ_options(turn), intro, keep=bool(keep))
+        else:
+            turn.say_text(intro, choices=keep)
+    return ask
+
+
+def _answerer(field: str):
+    async def answer(turn: Turn, reply: Reply) -> None:
+        if reply.choice == "keep" and _value(turn, field):
+            return await _next(turn)
+        if field == "organ":
+            entry = await choosing.pick(turn, organ_options(turn), reply)
+            if entry is None:
+                return
+            value = entry.key
+        elif reply.choice:
+            turn.say("stale")
+            return await turn.ask()
+        else:
+            value = " ".join(reply.text.split())
+            if not value:
+                return await turn.ask()
+        try:
+            turn.person = await turn.tx.update_profile(turn.person.id, **{ATTRIBUTES[field]: value})
+        except StoreError as error:
+            turn.say_text(str(error))
+            return await turn.ask()
+        await _next(turn)
+    return answer
+
+
+async def _next(turn: Turn) -> None:
+    if not turn.state.get("first"):
+        turn.say("profile.saved")
+        return await turn.goto(FLOW, "view")
+    missing = _first_missing(turn)
+    if missing:
+        return await turn.goto(FLOW, missing)
+    after = turn.state.get("after") or {}
+    turn.say("profile.done")
+    from dialogs import menu
+
+    await menu.resume(turn, after)
+
+
+async def back(turn: Turn) -> None:
+    if not turn.state.get("first"):
+        return await turn.goto(FLOW, "view")
+    current = turn.state.get("step")
+    earlier = FIELDS[:FIELDS.index(current)] if current in FIELDS else ()
+    if earlier:
+        return await turn.goto(FLOW, earlier[-1])
+    await turn.menu()
+
+
+register(f"{FLOW}.view", Step(ask=ask_view, answer=answer_view, help="help.profile.view"))
+for _field in FIELDS:
+    register(f"{FLOW}.{_field}", Step(ask=_asker(_field), answer=_answerer(_field), back=back,
+                                      help=f"help.profile.{_field}"))

@@ -1,0 +1,468 @@
+"""The text catalogue: every sentence the dialogs say, in pt-BR and English.
+
+Looked up by key, with str.format fields. pt-BR is the default; English is used when the
+incoming locale is English. Nothing user-facing lives anywhere else in `dialogs/`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PT, EN = 0, 1
+
+_HELP_COMMANDS_PT = (
+    "Você pode escrever a qualquer momento:\n"
+    "• menu — volta ao menu principal\n"
+    "• voltar — volta um passo, mantendo o que já foi digitado\n"
+    "• cancelar — desiste do que está fazendo (nada é enviado)\n"
+    "• ajuda — explica o passo atual\n"
+    "Também entendo frases como “status da CAGE-08336-T2D3”, “linha do tempo da 08336”, "
+    "“minhas demandas”, ou simplesmente o que você precisa (“preciso liberar uma liquidação no FPE”)."
+)
+_HELP_COMMANDS_EN = (
+    "At any time you can write:\n"
+    "• menu — back to the main menu\n"
+    "• back — one step back, keeping what you typed\n"
+    "• cancel — give up what you are doing (nothing is sent)\n"
+    "• help — explains the current step\n"
+    "I also understand sentences like “status of CAGE-08336-T2D3”, “timeline of 08336”, "
+    "“my demands”, or simply what you need (“I need to release a liquidação in FPE”)."
+)
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- general ---
+    "welcome": ("Olá, {name}! Sou o assistente do Portal e-CAGE: aqui você abre e acompanha demandas à CAGE.",
+                "Hello, {name}! I am the e-CAGE Portal assistant: here you open and follow demands to CAGE."),
+    "stale": ("Essa opção não está mais disponível.", "That option is no longer available."),
+    "current": ("Atual: {value}", "Current: {value}"),
+    "keep": ("Manter", "Keep"),
+    "confirm": ("Confirmar", "Confirm"),
+    "skip": ("Pular", "Skip"),
+    "yes": ("Sim", "Yes"),
+    "no": ("Não", "No"),
+    "none": ("nenhum", "none"),
+    "cancelled": ("Certo, cancelado. Nada foi alterado.", "OK, cancelled. Nothing was changed."),
+    "nothing_to_cancel": ("Não há nada em andamento para cancelar.", "There is nothing in progress to cancel."),
+    "yes_no_expected": ("Responda “sim” ou “não”, por favor.", "Please answer “yes” or “no”."),
+    "error.unexpected": ("Desculpe, algo deu errado do meu lado e nada foi registrado. Vamos recomeçar pelo menu.",
+                         "Sorry, something went wrong on my side and nothing was recorded. Let us start again "
+                         "from the menu."),
+    "state.reset": ("Desculpe, perdi o fio da conversa (o sistema foi atualizado). Vamos recomeçar pelo menu.",
+                    "Sorry, I lost track of our conversation (the system was updated). Let us start again "
+                    "from the menu."),
+    # --- menu ---
+    "menu.question": ("O que você deseja fazer?", "What would you like to do?"),
+    "menu.new": ("Nova demanda", "New demand"),
+    "menu.open": ("Minhas demandas ativas", "My active demands"),
+    "menu.all": ("Todas as demandas", "All demands"),
+    "menu.lookup": ("Consultar protocolo", "Look up a protocol"),
+    "menu.profile": ("Meus dados", "My data"),
+    "menu.help": ("Ajuda", "Help"),
+    "menu.back": ("Menu", "Menu"),
+    "menu.not_understood": ("Não entendi. Escolha uma opção do menu ou escreva “ajuda”.",
+                            "I did not understand. Pick a menu option or write “help”."),
+    # --- choosing from a list ---
+    "choose.prev": ("◀ Anteriores", "◀ Previous"),
+    "choose.next": ("Mais ▶", "More ▶"),
+    "choose.page": ("(página {page} de {pages})", "(page {page} of {pages})"),
+    "choose.took": ("✔ {name}", "✔ {name}"),
+    "choose.close_call": ("Para “{text}”, você quis dizer uma destas opções?",
+                          "For “{text}”, did you mean one of these?"),
+    "choose.none": ("Não encontrei “{text}” entre as opções.", "I could not find “{text}” among the options."),
+    "choose.full_list": ("Ver a lista completa", "See the full list"),
+    # --- fields ---
+    "field.title": ("Título", "Title"),
+    "field.organ": ("Órgão", "Agency"),
+    "field.type": ("Tipo", "Type"),
+    "field.category": ("Categoria", "Category"),
+    "field.subject": ("Assunto", "Subject"),
+    "field.description": ("Descrição", "Description"),
+    "field.attachments": ("Anexos", "Attachments"),
+    "field.status": ("Situação", "Status"),
+    "field.created": ("Aberta em", "Opened on"),
+    "field.updated": ("Atualizada em", "Updated on"),
+    "field.closed": ("Encerrada em", "Closed on"),
+    "field.assignee": ("Atendente", "Attendant"),
+    "field.name": ("Nome", "Name"),
+    "field.email": ("E-mail", "E-mail"),
+    "field.phone": ("Telefone", "Phone"),
+    "field.cargo": ("Cargo", "Job title"),
+    "status.EM_ANDAMENTO": ("Em Andamento", "In progress"),
+    "status.AGUARDANDO": ("Aguardando Informações", "Waiting for information"),
+    "status.RESOLVIDO": ("Resolvido", "Solved"),
+    "status.CANCELADO": ("Cancelado", "Cancelled"),
+    "no_assignee": ("ainda não atribuída", "not assigned yet"),
+    # --- new demand ---
+    "new.title": ("Nova demanda. Qual é o título? Uma frase curta (até {limit} caracteres).",
+                  "New demand. What is the title? A short sentence (up to {limit} characters)."),
+    "new.title_use": ("Usar “{title}”", "Use “{title}”"),
+    "new.title_too_long": ("O título tem {length} caracteres e o limite é {limit}. Escreva um mais curto.",
+                           "The title has {length} characters and the limit is {limit}. Write a shorter one."),
+    "new.back_to_menu": ("Voltando ao menu. Nada foi enviado.", "Back to the menu. Nothing was sent."),
+    "new.organ_confirm": ("Órgão: {organ}. Confirmar?", "Agency: {organ}. Confirm?"),
+    "new.organ_change": ("Escolher outro órgão", "Choose another agency"),
+    "new.organ_list": ("Qual é o órgão solicitante? Escolha na lista ou escreva o nome ou a sigla.",
+                       "Which agency is requesting? Pick from the list or write its name or acronym."),
+    "new.type": ("Qual é o tipo da demanda?\n"
+                 "• Serviços: pedidos que exigem uma ação da CAGE (exceto sistemas). Ex.: liberar uma liquidação.\n"
+                 "• Orientação: orientações gerais sobre a execução da despesa pública, sem ação da CAGE. "
+                 "Ex.: requisitos para aditivar um convênio.\n"
+                 "• Suporte Sistemas: sistemas administrados pela CAGE (FPE, CAGE Gerencial, MINA, CADIN...).",
+                 "What type of demand is it?\n"
+                 "• Serviços (services): requests that need an action by CAGE (except systems). "
+                 "E.g. releasing a liquidação.\n"
+                 "• Orientação (guidance): general guidance on public spending, no action by CAGE. "
+                 "E.g. what an agreement amendment requires.\n"
+                 "• Suporte Sistemas (systems support): systems run by CAGE (FPE, CAGE Gerencial, MINA, CADIN...)."),
+    "new.category": ("Qual é a categoria ({type})? Escolha na lista ou escreva.",
+                     "Which category ({type})? Pick from the list or write it."),
+    "new.subject_service": ("Qual é o serviço? Escolha na lista, escreva, ou escolha “Outro” para descrever.",
+                            "Which service? Pick from the list, write it, or choose “Outro” to describe it."),
+    "new.subject_other_text": ("Descreva o assunto em poucas palavras.", "Describe the subject in a few words."),
+    "new.subject_free": ("Qual é o tema da orientação? Poucas palavras, por exemplo “aditivo de convênio”.",
+                         "What is the theme of the question? A few words, for example “agreement amendment”."),
+    "new.subject_system": ("Qual é o sistema?", "Which system?"),
+    "new.subject_too_long": ("O texto tem {length} caracteres e o limite é {limit}. Resuma, por favor.",
+                             "The text has {length} characters and the limit is {limit}. Please shorten it."),
+    "new.module": ("Quer indicar o módulo no {system}? Escreva o caminho, por exemplo "
+                   "“Execução de Despesa > Retenção”, ou toque “Pular”.",
+                   "Do you want to name the module in {system}? Write its path, for example "
+                   "“Execução de Despesa > Retenção”, or tap “Skip”."),
+    "new.description": ("Descreva a demanda em detalhes (até {limit} caracteres), informando números de "
+                        "documentos e processos se necessário.",
+                        "Describe the demand in detail (up to {limit} characters), with document and process "
+                        "numbers if needed."),
+    "new.description_long": ("Sua descrição tem {length} caracteres e o limite do portal é {limit}. "
+                             "Nada foi cortado: posso enviar o excedente como primeiro comentário logo depois de "
+                             "registrar a demanda, ou você resume o texto.",
+                             "Your description has {length} characters and the portal's limit is {limit}. "
+                             "Nothing was cut: I can send the rest as the first comment right after the demand "
+                             "is registered, or you shorten the text."),
+    "new.description_split": ("Enviar o excedente como primeiro comentário", "Send the rest as the first comment"),
+    "new.description_rewrite": ("Vou resumir", "I will shorten it"),
+    "new.description_split_ok": ("Combinado: os {length} caracteres finais irão como primeiro comentário.",
+                                 "Agreed: the last {length} characters will go as the first comment."),
+    "new.description_rewrite_ok": ("Certo. Envie a descrição resumida (até {limit} caracteres).",
+                                   "OK. Send the shortened description (up to {limit} characters)."),
+    "new.proa": ("Atenção: sua descrição menciona “{hint}”. Pelo Anexo I do guia, registro de despesa, execução "
+                 "contratual, prestação de contas de convênios, parcerias e adiantamentos, e pedidos de orientação "
+                 "formal ao Gabinete da CAGE (IN CAGE nº 05/2012) seguem pelo Sistema PROA, não pelo Portal e-CAGE. "
+                 "Deseja continuar mesmo assim?",
+                 "Attention: your description mentions “{hint}”. Under the guide's Anexo I, expense registration, "
+                 "contract execution, accountability of agreements, partnerships and advances, and formal "
+                 "guidance requests to CAGE's Gabinete (IN CAGE nº 05/2012) go through the PROA system, not the "
+                 "e-CAGE Portal. Do you want to go on anyway?"),
+    "new.proa_go": ("Continuar mesmo assim", "Go on anyway"),
+    "new.proa_stop": ("Cancelar", "Cancel"),
+    "new.proa_stopped": ("Certo, a demanda não foi enviada. Procure o Sistema PROA.",
+                         "OK, the demand was not sent. Please use the PROA system."),
+    "new.attachments": ("Quer anexar arquivos? Envie-os agora (um ou vários) ou toque “Pular”.",
+                        "Do you want to attach files? Send them now (one or several) or tap “Skip”."),
+    "new.attachments_some": ("Anexos: {names}. Envie mais arquivos ou toque “Concluir”.",
+                             "Attachments: {names}. Send more files or tap “Done”."),
+    "new.attachments_done": ("Concluir", "Done"),
+    "new.attachments_clear": ("Remover anexos", "Remove attachments"),
+    "new.attachments_expected": ("Neste passo eu espero arquivos.", "At this step I expect files."),
+    "new.summary": ("Confira a demanda antes de enviar:", "Check the demand before sending:"),
+    "new.summary_overflow": ("(+ {length} caracteres irão como primeiro comentário)",
+                             "(+ {length} characters will go as the first comment)"),
+    "new.summary_expected": ("Toque “Enviar” para registrar a demanda ou escolha o que editar.",
+                             "Tap “Send” to register the demand or choose what to edit."),
+    "new.send": ("Enviar", "Send"),
+    "new.edit_title": ("Editar título", "Edit title"),
+    "new.edit_organ": ("Editar órgão", "Edit agency"),
+    "new.edit_type": ("Editar tipo", "Edit type"),
+    "new.edit_category": ("Editar categoria", "Edit category"),
+    "new.edit_subject": ("Editar assunto", "Edit subject"),
+    "new.edit_desc": ("Editar descrição", "Edit description"),
+    "new.edit_att": ("Editar anexos", "Edit attachments"),
+    "new.discard": ("Descartar", "Discard"),
+    "new.cancelled": ("Nova demanda descartada. Nada foi enviado.", "New demand discarded. Nothing was sent."),
+    "new.created": ("Demanda criada! Protocolo: {protocol}\n“{title}”\nVocê será avisado aqui a cada novidade.",
+                    "Demand created! Protocol: {protocol}\n“{title}”\nYou will be told here of every update."),
+    "new.overflow_sent": ("O restante da descrição foi enviado como primeiro comentário.",
+                          "The rest of the description was sent as the first comment."),
+    "new.created_next": ("O que deseja fazer agora?", "What would you like to do now?"),
+    "new.follow": ("Acompanhar esta demanda", "Follow this demand"),
+    "new.propose": ("Entendi que você precisa de:\nTipo: {type}\nCategoria: {category}\nAssunto: {subject}\n"
+                    "Seu texto será a descrição. Está certo?",
+                    "I understood you need:\nType: {type}\nCategory: {category}\nSubject: {subject}\n"
+                    "Your text will be the description. Is that right?"),
+    "new.propose_yes": ("Sim, abrir a demanda", "Yes, open the demand"),
+    "new.propose_fix": ("Corrigir a classificação", "Correct the classification"),
+    "new.propose_expected": ("Confirme a classificação, corrija-a ou descarte.",
+                             "Confirm the classification, correct it or discard it."),
+    "new.propose_fixing": ("Certo, seu texto será a descrição; vamos escolher a classificação.",
+                           "OK, your text will be the description; let us choose the classification."),
+    # --- files ---
+    "files.where": ("Arquivos são aceitos ao abrir uma demanda (Nova demanda) ou em “Comentar/anexar” de uma "
+                    "demanda já aberta. Este arquivo não foi guardado.",
+                    "Files are accepted when opening a demand (New demand) or in “Comment/attach” of an open "
+                    "demand. This file was not kept."),
+    "files.kept_for_demand": ("Guardei {names}: irá anexado à demanda.", "I kept {names}: it will be attached "
+                              "to the demand."),
+    "files.too_many": ("Não guardei {names}: o limite é de {count} arquivos (20 MB no total) por demanda. "
+                       "Envie os demais como comentário depois.",
+                       "I did not keep {names}: the limit is {count} files (20 MB in all) per demand. Send the "
+                       "others as a comment afterwards."),
+    # --- a demand ---
+    "latest_events": ("Últimos eventos:", "Latest events:"),
+    "survey_pending": ("A pesquisa de satisfação está disponível: toque “Avaliar”.",
+                       "The satisfaction survey is available: tap “Rate”."),
+    "event.created": ("Demanda criada", "Demand created"),
+    "event.received": ("Recebida por um atendente", "Received by an attendant"),
+    "event.answered": ("Respondido(a)", "Answered"),
+    "event.info_requested": ("Solicitação de informações", "Information requested"),
+    "event.info_sent": ("Informações enviadas", "Information sent"),
+    "event.comment": ("Comentário", "Comment"),
+    "event.solved": ("Demanda solucionada", "Demand solved"),
+    "event.cancelled": ("Demanda cancelada", "Demand cancelled"),
+    "event.reopened": ("Demanda reaberta", "Demand reopened"),
+    "event.survey_answered": ("Pesquisa respondida", "Survey answered"),
+    "timeline.title": ("Linha do tempo de {protocol}, mais recentes primeiro:",
+                       "Timeline of {protocol}, newest first:"),
+    "timeline.empty": ("Nenhum evento.", "No events."),
+    "demand.timeline": ("Linha do tempo", "Timeline"),
+    "demand.comment": ("Comentar/anexar", "Comment/attach"),
+    "demand.cancel": ("Cancelar demanda", "Cancel demand"),
+    "demand.reopen": ("Reabrir demanda", "Reopen demand"),
+    "demand.survey": ("Avaliar", "Rate"),
+    "list.open_title": ("Minhas demandas ativas", "My active demands"),
+    "list.all_title": ("Todas as demandas", "All demands"),
+    "list.open_empty": ("Você não tem demandas ativas.", "You have no active demands."),
+    "list.all_empty": ("Você ainda não abriu nenhuma demanda.", "You have not opened any demand yet."),
+    "list.header": ("{title} — página {page} de {pages} ({total} no total). Toque em uma para abrir:",
+                    "{title} — page {page} of {pages} ({total} in all). Tap one to open it:"),
+    # --- following ---
+    "follow.lookup": ("Qual é o número do protocolo? Por exemplo CAGE-08336-T2D3 (ou só 08336).",
+                      "What is the protocol number? For example CAGE-08336-T2D3 (or just 08336)."),
+    "follow.lookup_invalid": ("Não reconheci um protocolo das suas demandas. O formato é CAGE-12345-A1B2; "
+                              "escreva de novo ou “menu”.",
+                              "I did not recognise a protocol of your demands. The format is CAGE-12345-A1B2; "
+                              "write it again or “menu”."),
+    "follow.number_not_found": ("Não encontrei a demanda número {number} entre as suas.",
+                                "I could not find demand number {number} among yours."),
+    "follow.comment": ("Escreva o comentário para {protocol} e/ou envie arquivos. É assim que você envia "
+                       "informações pedidas pela CAGE.",
+                       "Write the comment for {protocol} and/or send files. This is how you send information "
+                       "CAGE asked for."),
+    "follow.comment_files": ("Arquivos prontos: {names}. Escreva o comentário ou toque “Enviar só os anexos”.",
+                             "Files ready: {names}. Write the comment or tap “Send the files only”."),
+    "follow.comment_send_files": ("Enviar só os anexos", "Send the files only"),
+    "follow.comment_ok": ("Comentário registrado na demanda {protocol} (situação: {status}).",
+                          "Comment recorded on demand {protocol} (status: {status})."),
+    "follow.comment_closed": ("A demanda {protocol} está {status}: não recebe comentários. Você pode reabri-la "
+                              "(até 7 dias após o encerramento) ou abrir uma nova demanda.",
+                              "Demand {protocol} is {status}: it takes no comments. You can reopen it (up to 7 "
+                              "days after it was closed) or open a new demand."),
+    "follow.cancel_confirm": ("Confirma o cancelamento da demanda {protocol}?",
+                              "Do you confirm cancelling demand {protocol}?"),
+    "follow.cancel_kept": ("Certo, a demanda {protocol} continua aberta.", "OK, demand {protocol} stays open."),
+    "follow.cancel_ok": ("Demanda {protocol} cancelada. Se precisar, você pode reabri-la em até 7 dias.",
+                         "Demand {protocol} cancelled. If needed, you can reopen it within 7 days."),
+    "follow.cancel_closed": ("A demanda {protocol} já está {status} e não pode ser cancelada.",
+                             "Demand {protocol} is already {status} and cannot be cancelled."),
+    "follow.reopen_reason": ("Por que deseja reabrir a demanda {protocol}? Escreva o motivo.",
+                             "Why do you want to reopen demand {protocol}? Write the reason."),
+    "follow.reopen_ok": ("Demanda {protocol} reaberta (situação: {status}).",
+                         "Demand {protocol} reopened (status: {status})."),
+    "follow.reopen_open": ("A demanda {protocol} está {status}: não precisa ser reaberta. Você pode comentar nela.",
+                           "Demand {protocol} is {status}: it does not need reopening. You can comment on it."),
+    "follow.rating": ("Como você avalia o atendimento da demanda {protocol}? De 1 (ruim) a 5 (ótimo).",
+                      "How do you rate the service on demand {protocol}? From 1 (poor) to 5 (excellent)."),
+    "follow.rating_expected": ("Escolha uma nota de 1 a 5.", "Choose a rating from 1 to 5."),
+    "follow.rating_comment": ("Quer deixar um comentário sobre o atendimento? Escreva-o ou toque “Pular”.",
+                              "Would you like to comment on the service? Write it or tap “Skip”."),
+    "follow.rating_ok": ("Obrigado! Avaliação {rating}/5 registrada para {protocol}.",
+                         "Thank you! Rating {rating}/5 recorded for {protocol}."),
+    "follow.survey_unavailable": ("A pesquisa da demanda {protocol} não está disponível (situação: {status}).",
+                                  "The survey of demand {protocol} is not available (status: {status})."),
+    "rating.1": ("1 ★ Ruim", "1 ★ Poor"),
+    "rating.2": ("2 ★★ Regular", "2 ★★ Fair"),
+    "rating.3": ("3 ★★★ Bom", "3 ★★★ Good"),
+    "rating.4": ("4 ★★★★ Muito bom", "4 ★★★★ Very good"),
+    "rating.5": ("5 ★★★★★ Ótimo", "5 ★★★★★ Excellent"),
+    # --- profile ---
+    "profile.first": ("Antes de começar, preciso de alguns dados seus (como no “Meus Dados” do portal).",
+                      "Before we start I need some of your data (as in the portal's “Meus Dados”)."),
+    "profile.needed": ("Para abrir demandas, preciso antes dos seus dados.",
+                       "To open demands I first need your data."),
+    "profile.view": ("Seus dados:", "Your data:"),
+    "profile.saved": ("Dados atualizados.", "Data updated."),
+    "profile.done": ("Obrigado, seus dados estão completos. Você pode alterá-los em “Meus dados”.",
+                     "Thank you, your data is complete. You can change it in “My data”."),
+    "profile.cancelled": ("Certo. Você pode completar seus dados depois em “Meus dados”.",
+                          "OK. You can complete your data later in “My data”."),
+    "profile.ask_name": ("Qual é o seu nome completo?", "What is your full name?"),
+    "profile.ask_email": ("Qual e-mail devo usar para as notificações?", "Which e-mail should I use for "
+                          "notifications?"),
+    "profile.ask_phone": ("Qual é o seu telefone, com DDD?", "What is your phone number, with area code?"),
+    "profile.ask_cargo": ("Qual é o seu cargo?", "What is your job title?"),
+    "profile.ask_organ": ("Em qual órgão você trabalha? Escolha na lista ou escreva o nome ou a sigla.",
+                          "Which agency do you work for? Pick from the list or write its name or acronym."),
+    "profile.edit_name": ("Editar nome", "Edit name"),
+    "profile.edit_email": ("Editar e-mail", "Edit e-mail"),
+    "profile.edit_phone": ("Editar telefone", "Edit phone"),
+    "profile.edit_cargo": ("Editar cargo", "Edit job title"),
+    "profile.edit_organ": ("Editar órgão", "Edit agency"),
+    # --- help, per step ---
+    "help.general": ("Ajuda do Portal e-CAGE no chat.\n" + _HELP_COMMANDS_PT,
+                     "e-CAGE Portal chat help.\n" + _HELP_COMMANDS_EN),
+    "help.new.title": ("O título resume a demanda em uma frase, como “Liberar liquidação do empenho 123”.",
+                       "The title sums the demand up in one sentence, like “Release the liquidação of "
+                       "commitment 123”."),
+    "help.new.organ": ("O órgão é quem solicita: normalmente o seu. Confirme ou escolha outro.",
+                       "The agency is who is asking: usually yours. Confirm it or choose another."),
+    "help.new.type": ("Serviços pedem uma ação da CAGE; Orientação tira dúvidas sem ação; Suporte Sistemas trata "
+                      "dos sistemas da CAGE.",
+                      "Services ask CAGE to act; Guidance answers questions without action; Systems support "
+                      "covers CAGE's systems."),
+    "help.new.category": ("As categorias vêm do Anexo I do guia. Escreva parte do nome (sem acentos, tudo bem) "
+                          "ou navegue pela lista.",
+                          "Categories come from the guide's Anexo I. Write part of the name (accents optional) "
+                          "or browse the list."),
+    "help.new.subject": ("O assunto detalha a categoria: um serviço do Quadro 1, o tema da orientação ou o "
+                         "sistema.",
+                         "The subject details the category: a Quadro 1 service, the theme of the question or "
+                         "the system."),
+    "help.new.module": ("Indique onde no sistema está o problema (ex.: “Execução de Despesa > Retenção”) ou pule.",
+                        "Say where in the system the problem is (e.g. “Execução de Despesa > Retenção”) or skip."),
+    "help.new.description": ("Conte o que precisa com detalhes, números de documentos e processos. "
+                             "Textos longos podem seguir como comentário.",
+                             "Tell what you need in detail, with document and process numbers. Long texts can "
+                             "go on as a comment."),
+    "help.new.attachments": ("Envie os arquivos (documentos ou imagens) como mensagens; depois toque “Concluir”.",
+                             "Send the files (documents or images) as messages; then tap “Done”."),
+    "help.new.summary": ("Confira tudo: toque “Enviar” para registrar, ou “Editar …” para mudar um campo.",
+                         "Check everything: tap “Send” to register it, or “Edit …” to change a field."),
+    "help.new.propose": ("Sugeri uma classificação a partir do seu texto. Confirme, corrija ou descarte.",
+                         "I suggested a classification from your text. Confirm, correct or discard it."),
+    "help.follow.comment": ("O comentário (com arquivos, se quiser) entra na linha do tempo da demanda. Se a CAGE "
+                            "pediu informações, é assim que você as envia.",
+                            "The comment (with files if you like) goes into the demand's timeline. If CAGE asked "
+                            "for information, this is how you send it."),
+    "help.follow.cancel": ("Cancelar encerra a demanda; você pode reabri-la em até 7 dias.",
+                           "Cancelling closes the demand; you can reopen it within 7 days."),
+    "help.follow.reopen": ("Demandas resolvidas ou canceladas podem ser reabertas em até 7 dias, com um motivo.",
+                           "Solved or cancelled demands can be reopened within 7 days, with a reason."),
+    "help.follow.rating": ("A pesquisa de satisfação vale uma nota de 1 a 5 e um comentário opcional.",
+                           "The satisfaction survey takes a rating from 1 to 5 and an optional comment."),
+    "help.follow.list": ("Toque numa demanda para abri-la, ou use “Mais ▶” para ver outras.",
+                         "Tap a demand to open it, or use “More ▶” to see others."),
+    "help.follow.lookup": ("Escreva o protocolo como quiser: CAGE-08336-T2D3, cage 08336 t2d3 ou só 08336.",
+                           "Write the protocol any way: CAGE-08336-T2D3, cage 08336 t2d3 or just 08336."),
+    "help.profile.view": ("Estes dados identificam você nas demandas. Toque no que quer alterar.",
+                          "This data identifies you in demands. Tap what you want to change."),
+    "help.profile.name": ("Seu nome aparece como solicitante das demandas.",
+                          "Your name shows as the requester of your demands."),
+    "help.profile.email": ("O e-mail recebe as notificações, como no portal.", "The e-mail gets notifications, "
+                           "as in the portal."),
+    "help.profile.phone": ("Informe DDD e número, por exemplo (51) 3214-5200.",
+                           "Give area code and number, for example (51) 3214-5200."),
+    "help.profile.cargo": ("Seu cargo ou função, por exemplo “Analista de Planejamento”.",
+                           "Your job title, for example “Planning analyst”."),
+    "help.profile.organ": ("O seu órgão é sugerido ao abrir cada demanda.",
+                           "Your agency is suggested when opening each demand."),
+    # --- Teams channel (bot/teams): what the Teams adapter says on its own ---
+    "teams.pick": ("Escolha uma opção", "Choose an option"),
+    "teams.pick_submit": ("Escolher", "Choose"),
+    "teams.group_welcome": ("Olá! Sou o assistente do Portal e-CAGE. Aqui, me mencione (@) junto com a sua "
+                            "mensagem; para abrir e acompanhar suas demandas, fale comigo no chat particular.",
+                            "Hello! I am the e-CAGE Portal assistant. Here, mention me (@) with your message; "
+                            "to open and follow your demands, talk to me in a personal chat."),
+    "teams.file_refused": ("Não aceito arquivos do tipo “{name}” por segurança. Envie um PDF, uma imagem, "
+                           "uma planilha ou um documento de texto.",
+                           "For safety I don't accept files like “{name}”. Please send a PDF, an image, "
+                           "a spreadsheet or a text document."),
+    "teams.file_too_large": ("O arquivo “{name}” tem mais de {mb} MB, o limite para anexos. Reduza ou divida "
+                             "o arquivo e envie de novo.",
+                             "The file “{name}” is larger than {mb} MB, the limit for attachments. Please "
+                             "shrink or split it and send it again."),
+    "teams.file_failed": ("Não consegui baixar o arquivo “{name}”. Tente enviá-lo de novo.",
+                          "I couldn't download the file “{name}”. Please send it again."),
+    "teams.files_not_shown": ("Arquivos que não consigo mostrar aqui: {names}.",
+                              "Files I cannot show here: {names}."),
+}
+
+
+def language(locale: str | None) -> int:
+    return EN if (locale or "").lower().startswith("en") else PT
+
+
+class Texts:
+    """The catalogue in one language: `t("key", field=value)`."""
+
+    def __init__(self, locale: str | None = "pt-BR"):
+        self.index = language(locale)
+
+    def __call__(self, key: str, **fields: Any) -> str:
+        text = CATALOGUE[key][self.index]
+        return text.format(**{name: self._number(value) for name, value in fields.items()}) if fields else text
+
+    def _number(self, value: Any) -> Any:
+        """Thousands as each language writes them: 2.000 in pt-BR, 2,000 in English."""
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1000:
+            grouped = f"{value:,}"
+            return grouped if self.index == EN else grouped.replace(",", ".")
+        return value
+
+
+# --- timeline pushes ---------------------------------------------------------------------------------
+# What the notifier sends when a demand changes (dialogs/events.py). Header lines follow the portal's
+# e-mails: "Solicitação de Informações | Protocolo: CAGE-08336-T2D3 | <título>".
+CATALOGUE.update({
+    "push.header": ("{heading} | Protocolo: {protocol} | {title}", "{heading} | Protocol: {protocol} | {title}"),
+    "push.heading.created": ("Nova Demanda", "New Demand"),
+    "push.heading.created_own": ("Demanda Registrada", "Demand Registered"),
+    "push.heading.received": ("Demanda Recebida", "Demand Received"),
+    "push.heading.answered": ("Resposta", "Answer"),
+    "push.heading.info_requested": ("Solicitação de Informações", "Information Request"),
+    "push.heading.info_sent": ("Envio de Informações", "Information Sent"),
+    "push.heading.comment": ("Comentário", "Comment"),
+    "push.heading.solved": ("Solução de Demandas", "Demand Solution"),
+    "push.heading.cancelled": ("Cancelamento de Demanda", "Demand Cancellation"),
+    "push.heading.reopened": ("Reabertura de Demanda", "Demand Reopened"),
+    "push.heading.survey_answered": ("Pesquisa de Satisfação", "Satisfaction Survey"),
+    "push.lead.created": ("Solicitante: {author}", "Requester: {author}"),
+    "push.lead.created_own": ("Sua demanda foi registrada e será atendida pela CAGE.",
+                              "Your demand was registered and will be handled by CAGE."),
+    "push.lead.received": ("Prezado(a), sua demanda foi recebida por um atendente, favor aguardar a tratativa.",
+                           "Dear requester, your demand was received by an attendant; please wait for it to be "
+                           "handled."),
+    "push.lead.answered": ("Respondido(a) por {author}:", "Answered by {author}:"),
+    "push.lead.info_requested": ("Solicitamos informações e documentos adicionais.",
+                                 "We request additional information and documents."),
+    "push.lead.info_sent": ("Informações enviadas por {author}:", "Information sent by {author}:"),
+    "push.lead.info_sent_own": ("Informações enviadas.", "Information sent."),
+    "push.lead.comment": ("Comentário de {author}:", "Comment by {author}:"),
+    "push.lead.comment_own": ("Seu comentário foi registrado:", "Your comment was recorded:"),
+    "push.lead.solved": ("Demanda solucionada.", "Demand solved."),
+    "push.lead.cancelled": ("Demanda cancelada por {author}.", "Demand cancelled by {author}."),
+    "push.lead.cancelled_own": ("Sua demanda foi cancelada. Você pode reabri-la em até 7 dias.",
+                                "Your demand was cancelled. You can reopen it within 7 days."),
+    "push.lead.reopened": ("Demanda reaberta por {author}. Motivo:", "Demand reopened by {author}. Reason:"),
+    "push.lead.reopened_own": ("Sua demanda foi reaberta. Motivo:", "Your demand was reopened. Reason:"),
+    "push.lead.survey_answered": ("{author} avaliou o atendimento: {rating}/5.",
+                                 "{author} rated the service: {rating}/5."),
+    "push.lead.survey_answered_own": ("Obrigado! Sua avaliação {rating}/5 foi registrada.",
+                                      "Thank you! Your rating {rating}/5 was recorded."),
+    "push.description": ("Descrição da Ocorrência: {description}", "Description: {description}"),
+    "push.attachments": ("📎 Anexos: {names}", "📎 Attachments: {names}"),
+    "push.send_info": ("Enviar informações", "Send information"),
+    "push.open": ("Abrir demanda", "Open demand"),
+    "push.survey": ("Como você avalia o atendimento da demanda {protocol}? Sua opinião ajuda a CAGE a melhorar.",
+                    "How do you rate the service on demand {protocol}? Your opinion helps CAGE improve."),
+    "push.survey_start": ("Responder pesquisa", "Answer the survey"),
+    "push.email.footer": ("Protocolo: {protocol}\nSetor Responsável: CAGE\n\n"
+                          "Acompanhe suas demandas pelo e-CAGE Chat (Telegram ou Teams).\n\n"
+                          "Este é um email automático. Por favor, não responda.\n"
+                          "A resposta deve ser feita pelo e-CAGE Chat ou pelo Portal e-CAGE.\n\n"
+                          "Atenciosamente,\n\nContadoria e Auditoria Geral do Estado (CAGE)\n"
+                          "Av. Mauá, 1155, sala 404-A | Porto Alegre/RS\nFone: (51) 3214-5200",
+                          "Protocol: {protocol}\nResponsible sector: CAGE\n\n"
+                          "Follow your demands in e-CAGE Chat (Telegram or Teams).\n\n"
+                          "This is an automatic e-mail. Please do not reply.\n"
+                          "Answer through e-CAGE Chat or the e-CAGE Portal.\n\n"
+                          "Regards,\n\nContadoria e Auditoria Geral do Estado (CAGE)\n"
+                          "Av. Mauá, 1155, sala 404-A | Porto Alegre/RS\nPhone: +55 51 3214-5200"),
+})

@@ -1,0 +1,121 @@
+"""Helpers of the dialog tests: a conversation that reads like a transcript, demands made directly.
+
+    conv = Conversation(dialogs, user="u1")
+    await conv.say("nova demanda")
+    await conv.press("type:servicos")
+    assert "Protocolo" in conv.text
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dialogs import Dialogs, Incoming, IncomingFile, Outgoing
+from dialogs.texts import Texts
+from store import Actor, DemandDraft
+
+UNEXPECTED = Texts("pt-BR")("error.unexpected")
+
+
+class Conversation:
+    def __init__(self, dialogs: Dialogs, user: str = "u1", name: str = "Maria Silva", channel: str = "test",
+                 locale: str = "pt-BR"):
+        self.dialogs, self.user, self.name, self.channel, self.locale = dialogs, user, name, channel, locale
+        self.replies: list[Outgoing] = []
+
+    async def send(self, text: str = "", choice: str | None = None, files=()) -> list[Outgoing]:
+        incoming = Incoming(channel=self.channel, chat_id=f"chat-{self.user}", user_id=self.user,
+                            user_name=self.name, text=text, choice=choice, files=tuple(files), locale=self.locale)
+        self.replies = await self.dialogs.handle(incoming)
+        assert self.replies, f"no answer to {text or choice!r}"
+        assert not any(UNEXPECTED in reply.text for reply in self.replies), "the handler failed; see the log"
+        return self.replies
+
+    async def say(self, text: str) -> list[Outgoing]:
+        return await self.send(text=text)
+
+    async def press(self, choice: str) -> list[Outgoing]:
+        assert choice in self.choice_ids, f"{choice!r} not offered; offered: {self.choice_ids}"
+        return await self.send(choice=choice)
+
+    async def press_label(self, fragment: str) -> list[Outgoing]:
+        """Press the choice whose label contains `fragment` (as a person reading the buttons would)."""
+        matches = [c for c in self.choices if fragment.lower() in c.label.lower()]
+        assert matches, f"no choice labelled like {fragment!r}; offered: {[c.label for c in self.choices]}"
+        return await self.send(choice=matches[0].id)
+
+    async def attach(self, filename: str, data: bytes, text: str = "") -> list[Outgoing]:
+        return await self.send(text=text, files=[IncomingFile(filename, data, None)])
+
+    @property
+    def text(self) -> str:
+        return "\n".join(reply.text for reply in self.replies)
+
+    @property
+    def choices(self):
+        for reply in reversed(self.replies):
+            if reply.choices:
+                return list(reply.choices)
+        return []
+
+    @property
+    def choice_ids(self) -> list[str]:
+        return [c.id for c in self.choices]
+
+    @property
+    def labels(self) -> list[str]:
+        return [c.label for c in self.choices]
+
+    async def state(self) -> dict | None:
+        async with self.dialogs.store.transaction() as tx:
+            return await tx.load_conversation(self.channel, f"chat-{self.user}", self.user)
+
+
+PROFILE = ("Maria Silva", "maria@sefaz.rs.gov.br", "(51) 3214-5200", "Analista", "SEFAZ")
+
+
+async def complete_profile(conv: Conversation) -> None:
+    """First contact through a finished profile, ending at the menu."""
+    await conv.say("oi")
+    assert "Olá" in conv.text
+    for answer in PROFILE:
+        if answer == PROFILE[0] and "keep" in conv.choice_ids:
+            await conv.press("keep")
+        else:
+            await conv.say(answer)
+    assert "dados estão completos" in conv.text
+    assert "menu:new" in conv.choice_ids
+
+
+DRAFT = DemandDraft(
+    title="Erro ao reter tributo na liquidação", organ_key="sefaz", type_key="sistemas",
+    category_key="sis-erros-duvidas", subject_key="fpe", subject_detail="Execução de Despesa > Retenção",
+    description="Ao liquidar o empenho 2025NE000123 o FPE recusa a retenção do ISS.")
+
+
+async def person_id(store, conv: Conversation) -> int:
+    async with store.transaction() as tx:
+        return (await tx.ensure_person(conv.channel, conv.user, conv.name)).id
+
+
+async def open_demand(store, conv: Conversation, **changes) -> str:
+    """A demand of the conversation's person, opened straight through the store."""
+    async with store.transaction() as tx:
+        person = await tx.ensure_person(conv.channel, conv.user, conv.name)
+        demand = await tx.open_demand(Actor(person.id), replace(DRAFT, **changes))
+    return demand.protocol
+
+
+async def attendant(store) -> Actor:
+    async with store.transaction() as tx:
+        person = await tx.ensure_person("test", "attendant", "Ana Atendente")
+        await tx.set_attendant(person.id, True)
+    return Actor(person.id, is_attendant=True)
+
+
+async def as_attendant(store, method: str, protocol: str, *args):
+    actor = await attendant(store)
+    async with store.transaction() as tx:
+        return await getattr(tx, method)(actor, protocol, *args)
+
+

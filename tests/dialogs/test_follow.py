@@ -1,0 +1,297 @@
+"""Following demands: status in many phrasings, timeline, lists, comment, cancel, reopen, survey."""
+
+from __future__ import annotations
+
+import pytest
+
+from store import Actor, EventKind
+from dialog_support import Conversation, as_attendant, complete_profile, open_demand, person_id
+
+
+@pytest.fixture
+async def demand(ready, sqlite_store):
+    return await open_demand(sqlite_store, ready)
+
+
+def loose(protocol: str) -> str:
+    """"CAGE-00001-A1B2" as a person may type it: "cage 00001 a1b2"."""
+    return protocol.replace("-", " ").lower()
+
+
+@pytest.mark.parametrize("phrase", [
+    "status of {p}", "qual a situação da {p}?", "{p}", "{loose}", "Como está a {compact}", "andamento da {number}",
+    "STATUS {number}", "{number}",
+])
+async def test_status_understood_in_many_phrasings(ready, demand, phrase):
+    number = demand.split("-")[1]
+    await ready.say(phrase.format(p=demand, loose=loose(demand), compact=demand.replace("-", ""), number=number))
+    text = ready.text
+    assert f"📄 {demand} — Erro ao reter tributo na liquidação" in text
+    for expected in ("Situação: Em Andamento", "Tipo: Suporte Sistemas", "Categoria: Erros/Dúvidas/Solicitações",
+                     "Assunto: FPE – Execução de Despesa > Retenção", "Aberta em: 03/02/2025 10:00",
+                     "Atendente: ainda não atribuída", "Últimos eventos:", "Demanda criada"):
+        assert expected in text
+    assert ready.replies[-1].card["protocol"] == demand
+    assert ready.choice_ids == [f"dm:tl:{demand}", f"dm:com:{demand}", f"dm:can:{demand}", "menu"]
+
+
+async def test_status_shows_the_assignee_and_latest_events(ready, demand, sqlite_store, clock):
+    clock.advance(minutes=5)
+    await as_attendant(sqlite_store, "receive", demand)
+    clock.advance(minutes=5)
+    await as_attendant(sqlite_store, "request_info", demand, "Envie a nota de empenho.")
+    await ready.say(f"situação da {demand}")
+    assert "Situação: Aguardando Informações" in ready.text and "Atendente: Ana Atendente" in ready.text
+    lines = ready.text.splitlines()
+    latest = lines.index("Últimos eventos:")
+    assert "Solicitação de informações (Ana Atendente): Envie a nota de empenho." in lines[latest + 1]
+    assert "03/02/2025 10:10" in lines[latest + 1]
+
+
+async def test_timeline_shows_every_event_newest_first(ready, demand, sqlite_store, clock):
+    for n in range(5):
+        clock.advance(minutes=1)
+        await as_attendant(sqlite_store, "answer", demand, f"Resposta {n}")
+    await ready.say(f"linha do tempo da {demand}")
+    assert f"Linha do tempo de {demand}" in ready.text
+    order = [ready.text.index(f"Resposta {n}") for n in reversed(range(5))]
+    assert order == sorted(order) and ready.text.index("Resposta 0") < ready.text.index("Demanda criada")
+    assert ready.replies[0].card["kind"] == "timeline" and len(ready.replies[0].card["events"]) == 6
+    # "linha do tempo" alone refers to the demand on screen
+    await ready.say("menu")
+    await ready.say(demand)
+    await ready.say("linha do tempo")
+    assert f"Linha do tempo de {demand}" in ready.text
+
+
+async def test_someone_elses_protocol_reads_like_a_missing_one(ready, demand, dialogs):
+    other = Conversation(dialogs, user="u2", name="Bruno")
+    await complete_profile(other)
+    await other.say(f"status da {demand}")
+    theirs = other.text
+    await other.say("status da CAGE-99999-Z9Z9")
+    assert theirs.replace(demand, "X") == other.text.replace("CAGE-99999-Z9Z9", "X")
+    assert "Não encontrei a demanda" in theirs
+    await other.send(choice=f"dm:can:{demand}")  # a forged button is no way in either
+    assert "Não encontrei a demanda" in other.text
+
+
+async def test_lists_are_paginated_and_each_demand_opens(ready, sqlite_store, clock):
+    protocols = []
+    for n in range(7):
+        clock.advance(minutes=1)
+        protocols.append(await open_demand(sqlite_store, ready, title=f"Demanda {n}"))
+    await as_attendant(sqlite_store, "solve", protocols[0], "Feito.")
+    await ready.press("menu:open")
+    assert "Minhas demandas ativas — página 1 de 2 (6 no total)" in ready.text
+    assert ready.choice_ids[:5] == [f"dm:show:{p}" for p in reversed(protocols[2:])]
+    await ready.press("pg:next")
+    assert "página 2 de 2" in ready.text and ready.choice_ids[0] == f"dm:show:{protocols[1]}"
+    await ready.say("menu")
+    await ready.say("todas as demandas")
+    assert "Todas as demandas — página 1 de 2 (7 no total)" in ready.text
+    await ready.say("mais")
+    assert f"{protocols[0]} · Demanda 0 · Maria Silva · Resolvido · 03/02/2025" in ready.text
+    await ready.say("2")  # the second item of the list shown
+    assert f"📄 {protocols[0]} — Demanda 0" in ready.text and "Situação: Resolvido" in ready.text
+    assert f"dm:reo:{protocols[0]}" in ready.choice_ids and f"dm:srv:{protocols[0]}" in ready.choice_ids
+
+
+async def test_empty_lists_say_so(ready):
+    await ready.press("menu:open")
+    assert "Você não tem demandas ativas" in ready.text
+    await ready.press("menu:all")
+    assert "Você ainda não abriu nenhuma demanda" in ready.text and "menu:new" in ready.choice_ids
+
+
+async def test_comment_with_attachment_answers_a_request_for_information(ready, demand, sqlite_store):
+    await as_attendant(sqlite_store, "request_info", demand, "Envie a nota.")
+    await ready.say(demand)
+    await ready.press(f"dm:com:{demand}")
+    assert "Escreva o comentário" in ready.text
+    await ready.attach("nota.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert "Arquivos prontos: nota.pdf" in ready.text
+    await ready.say("Segue a nota de empenho.")
+    assert "Comentário registrado" in ready.text and "situação: Em Andamento" in ready.text
+    async with sqlite_store.transaction() as tx:
+        [latest, *_] = await tx.timeline(Actor(await person_id(sqlite_store, ready)), demand)
+    assert latest.kind == EventKind.INFO_SENT and latest.text == "Segue a nota de empenho."
+    assert [a.filename for a in latest.attachments] == ["nota.pdf"]
+
+
+async def test_files_alone_can_be_sent_as_a_comment(ready, demand):
+    await ready.say(f"comentar na {demand}")
+    await ready.attach("foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    await ready.press("com:send")
+    assert "Comentário registrado" in ready.text
+
+
+async def test_cancel_needs_an_explicit_yes(ready, demand):
+    await ready.say(f"cancelar a {demand}")
+    assert "Confirma o cancelamento" in ready.text and ready.choice_ids == ["yes", "no"]
+    await ready.say("talvez")
+    assert "Responda “sim” ou “não”" in ready.text
+    await ready.say("não")
+    assert "continua aberta" in ready.text and "Situação: Em Andamento" in ready.text
+    await ready.press(f"dm:can:{demand}")
+    await ready.say("sim")
+    assert f"Demanda {demand} cancelada" in ready.text and f"dm:reo:{demand}" in ready.choice_ids
+    await ready.say(f"cancelar {demand}")
+    assert "já está Cancelado e não pode ser cancelada" in ready.text
+
+
+async def test_reopen_with_a_reason(ready, demand, sqlite_store):
+    await as_attendant(sqlite_store, "solve", demand, "Resolvido.")
+    await ready.say(f"reabrir {loose(demand)}")
+    assert "Escreva o motivo" in ready.text
+    await ready.say("O erro voltou a acontecer.")
+    assert f"Demanda {demand} reaberta (situação: Em Andamento)" in ready.text
+    await ready.press(f"dm:tl:{demand}")
+    assert "Demanda reaberta (Maria Silva): O erro voltou a acontecer." in ready.text
+
+
+async def test_reopen_is_refused_after_seven_days_with_what_to_do(ready, demand, sqlite_store, clock):
+    await as_attendant(sqlite_store, "solve", demand, "Resolvido.")
+    clock.advance(days=8)
+    await ready.say(f"reabrir {demand}")
+    await ready.say("Ainda preciso.")
+    assert "só podia ser reaberta até" in ready.text and "Abra uma nova demanda" in ready.text
+    assert "menu:new" in ready.choice_ids
+
+
+async def test_reopen_of_an_open_demand_is_refused(ready, demand):
+    await ready.say(f"reabrir {demand}")
+    assert "não precisa ser reaberta" in ready.text
+
+
+async def test_survey_takes_a_rating_and_an_optional_comment(ready, demand, sqlite_store):
+    await as_attendant(sqlite_store, "solve", demand, "Feito.")
+    await ready.say(demand)
+    assert "pesquisa de satisfação está disponível" in ready.text
+    await ready.press(f"dm:srv:{demand}")
+    assert [c.split(":")[1] for c in ready.choice_ids] == ["1", "2", "3", "4", "5"]
+    await ready.say("7")
+    assert "nota de 1 a 5" in ready.text
+    await ready.say("5")
+    assert "comentário sobre o atendimento" in ready.text
+    await ready.say("Rápido e claro.")
+    assert "Avaliação 5/5 registrada" in ready.text and f"dm:srv:{demand}" not in ready.choice_ids
+    await ready.say(f"avaliar {demand}")
+    assert "não está disponível" in ready.text
+
+
+async def test_survey_comment_may_be_skipped(ready, demand, sqlite_store):
+    await as_attendant(sqlite_store, "solve", demand, "Feito.")
+    await ready.send(choice=f"dm:srv:{demand}")
+    await ready.press("r:3")
+    await ready.press("skip")
+    assert "Avaliação 3/5 registrada" in ready.text
+
+
+async def test_survey_before_the_solution_is_refused(ready, demand):
+    await ready.say(f"avaliar {demand}")
+    assert "pesquisa da demanda" in ready.text and "não está disponível" in ready.text
+
+
+@pytest.mark.parametrize("start", ["com", "can", "reo", "srv", "srv2"])
+@pytest.mark.parametrize("word", ["voltar", "cancelar", "menu", "ajuda"])
+async def test_global_words_at_every_follow_step(ready, demand, sqlite_store, start, word):
+    if start in ("reo", "srv", "srv2"):
+        await as_attendant(sqlite_store, "solve", demand, "Feito.")
+    await ready.send(choice=f"dm:{start[:3]}:{demand}")
+    if start == "srv2":
+        await ready.press("r:4")
+    before = await ready.state()
+    await ready.say(word)
+    state = await ready.state()
+    if word == "ajuda":
+        assert state["step"] == before["step"] and len(ready.replies) >= 2
+    elif word == "voltar":
+        expected = "rating" if start == "srv2" else "menu"
+        assert state["step"] == expected
+        if expected == "menu":
+            assert f"📄 {demand}" in ready.text  # back to the demand
+    else:
+        assert state["flow"] == "menu" and "menu:new" in ready.choice_ids
+    async with sqlite_store.transaction() as tx:
+        view = await tx.get_demand(Actor(await person_id(sqlite_store, ready)), demand)
+    assert view.status.name == ("RESOLVIDO" if start in ("reo", "srv", "srv2") else "EM_ANDAMENTO")
+
+
+@pytest.mark.parametrize("word", ["voltar", "cancelar", "ajuda"])
+async def test_global_words_at_lookup_and_lists(ready, word):
+    for entry, step in (("menu:lookup", "lookup"), ("menu:open", "list")):
+        await ready.send(choice=entry)
+        await ready.say(word)
+        state = await ready.state()
+        if word == "ajuda":
+            assert state["step"] == step and len(ready.replies) == 2
+        else:
+            assert state["step"] == "menu" and "menu:new" in ready.choice_ids
+
+
+async def test_lookup_asks_for_a_protocol(ready, demand):
+    await ready.press("menu:lookup")
+    assert "número do protocolo" in ready.text
+    await ready.say("não sei")
+    assert "Não reconheci um protocolo" in ready.text
+    await ready.say(loose(demand))
+    assert f"📄 {demand}" in ready.text
+
+
+async def test_a_number_that_is_none_of_mine(ready, demand):
+    await ready.say("andamento da 54321")
+    assert "Não encontrei a demanda número 54321" in ready.text
+
+
+async def test_english_locale(dialogs, sqlite_store):
+    conv = Conversation(dialogs, user="en1", name="John", locale="en-US")
+    await conv.say("hi")
+    assert "Hello, John!" in conv.text
+    await conv.press("keep")
+    for answer in ("john@sefaz.rs.gov.br", "(51) 3214-5200", "Analyst", "SEFAZ"):
+        await conv.say(answer)
+    assert "your data is complete" in conv.text and "New demand" in conv.labels
+    protocol = await open_demand(sqlite_store, conv)
+    await conv.say(f"status of {protocol}")
+    assert "Status: In progress" in conv.text and "Timeline" in conv.labels
+    await conv.say("help")
+    assert "At any time you can write" in conv.text
+
+
+async def test_comment_on_a_closed_demand_points_to_reopen(ready, demand, sqlite_store):
+    await as_attendant(sqlite_store, "solve", demand, "Feito.")
+    await ready.say(f"comentar na {demand}")
+    assert "não recebe comentários" in ready.text and "reabri-la" in ready.text
+    assert f"dm:reo:{demand}" in ready.choice_ids
+
+
+async def test_a_demand_button_works_from_any_step_even_in_a_new_chat(ready, demand, dialogs):
+    await ready.press("menu:new")
+    await ready.send(choice=f"dm:show:{demand}")  # e.g. from a notification
+    assert f"📄 {demand}" in ready.text
+    elsewhere = Conversation(dialogs, user=ready.user, name=ready.name)
+    elsewhere.channel = "other-channel"
+    await elsewhere.send(choice="type:servicos")
+    assert "não está mais disponível" in elsewhere.text
+
+
+async def test_too_long_texts_are_refused_and_asked_again(ready, demand, sqlite_store):
+    await as_attendant(sqlite_store, "solve", demand, "Feito.")
+    await ready.say(f"reabrir {demand}")
+    await ready.say("x" * 2500)
+    assert "2500 caracteres e o limite é 2000" in ready.text and "Escreva o motivo" in ready.text
+    await ready.say("cancelar")
+    await ready.send(choice=f"dm:srv:{demand}")
+    await ready.press("r:2")
+    await ready.say("y" * 2500)
+    assert "limite é 2000" in ready.text and (await ready.state())["step"] == "rating_comment"
+    await ready.say("Demorou.")
+    assert "Avaliação 2/5 registrada" in ready.text
+
+
+async def test_an_action_without_a_protocol_asks_which_demand(ready, demand):
+    await ready.say("quero cancelar uma demanda")
+    assert "número do protocolo" in ready.text
+    await ready.say(demand.split("-")[1])
+    assert "Confirma o cancelamento" in ready.text

@@ -1,0 +1,95 @@
+"""The real `python -m bot shell` process, driven by piped scripts."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROFILE = ["oi", "1", "maria@sefaz.rs.gov.br", "(51) 3214-5200", "Analista", "sefaz"]
+NEW_DEMAND = ["1", "Liberar liquidação do empenho 123", "sim", "serviços", "execução da despesa",
+              "liberar liquidação", "A liquidação está travada desde ontem.", "/anexo {pdf}", "concluir", "enviar"]
+
+
+def run_bot(tmp_path: Path, lines: list[str], *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("TELEGRAM_BOT_TOKEN", "MICROSOFT_APP_ID")}
+    environment.update({
+        "ECAGE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'ecage.db'}",
+        "ECAGE_ATTACHMENTS_DIR": str(tmp_path / "attachments"),
+        "PYTHONPATH": str(ROOT),
+    })
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-m", "bot", *args], input="\n".join(lines) + "\n", text=True,
+                          capture_output=True, cwd=tmp_path, env=environment, timeout=60)
+
+
+@pytest.fixture
+def pdf(tmp_path) -> Path:
+    path = tmp_path / "nota.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n")
+    return path
+
+
+def test_a_piped_conversation_opens_follows_comments_cancels_and_reopens(tmp_path, pdf):
+    first = run_bot(tmp_path, PROFILE + [line.format(pdf=pdf) for line in NEW_DEMAND],
+                    "shell", "--user", "u1", "--name", "Maria Silva")
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert "> oi\nOlá, Maria Silva!" in out
+    assert "  1. Nova demanda\n  2. Minhas demandas ativas" in out
+    assert "Anexos: nota.pdf" in out
+    protocol = re.search(r"Demanda criada! Protocolo: (CAGE-\d{5}-[A-Z]\d[A-Z]\d)", out).group(1)
+
+    number = protocol.split("-")[1]
+    # A second process on the same database: the same person, their demand, every follow-up.
+    second = run_bot(tmp_path, [
+        f"qual a situação da {protocol.lower()}?", "linha do tempo", "2", "Segue a nota de empenho.",
+        f"andamento da {number}", "3", "sim", f"reabrir {protocol}", "Preciso corrigir o valor.",
+        "todas as demandas",
+    ], "shell", "--user", "u1")
+    assert second.returncode == 0, second.stderr
+    out = second.stdout
+    assert f"📄 {protocol} — Liberar liquidação do empenho 123" in out and "Situação: Em Andamento" in out
+    assert f"Linha do tempo de {protocol}" in out
+    assert "Comentário registrado" in out
+    assert "Confirma o cancelamento" in out and f"Demanda {protocol} cancelada" in out
+    assert f"Demanda {protocol} reaberta (situação: Em Andamento)" in out
+    assert "Todas as demandas — página 1 de 1 (1 no total)" in out
+
+
+def test_a_conversation_continues_in_a_new_process(tmp_path):
+    run_bot(tmp_path, PROFILE + ["1", "Título da demanda"], "shell", "--user", "u2")
+    later = run_bot(tmp_path, ["sim"], "shell", "--user", "u2")
+    assert "> sim\nQual é o tipo da demanda?" in later.stdout
+
+
+def test_numbers_pick_from_the_last_list_and_missing_files_are_reported(tmp_path):
+    result = run_bot(tmp_path, PROFILE + ["6", "/anexo /nao/existe.pdf"], "shell", "--user", "u3")
+    assert result.returncode == 0
+    assert "> 6\nAjuda do Portal e-CAGE no chat." in result.stdout  # 6 = "Ajuda" of the menu
+    assert "(arquivo não encontrado: /nao/existe.pdf)" in result.stdout
+
+
+def test_english_locale(tmp_path):
+    result = run_bot(tmp_path, ["hello"], "shell", "--user", "u4", "--name", "John", "--locale", "en")
+    assert "Hello, John!" in result.stdout and "What is your full name?" in result.stdout
+
+
+def test_python_m_bot_without_channels_opens_the_shell(tmp_path):
+    result = run_bot(tmp_path, ["oi"], env={"USER": "servidor", "LOGNAME": "servidor"})
+    assert result.returncode == 0, result.stderr
+    assert "> oi\nOlá, servidor!" in result.stdout
+
+
+def test_empty_input_exits_cleanly(tmp_path):
+    result = run_bot(tmp_path, [], "shell", "--user", "u5")
+    assert result.returncode == 0 and result.stdout.strip() == ""
