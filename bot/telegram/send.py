@@ -1,0 +1,74 @@
+"""Sending an `Outgoing` to a Telegram chat: used for dialog replies and by the notifier."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InputFile, LinkPreviewOptions, Message
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, ExtBot
+
+from bot.config import Config
+
+from .render import keyboard, split_text, to_html
+
+log = logging.getLogger(__name__)
+
+# A 429 halts every request for retry_after seconds and then retries, so nothing is lost.
+RATE_LIMIT_RETRIES = 5
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def file_url_for(api_url: str) -> str:
+    """The file download base matching a Bot API base URL:
+    https://api.telegram.org/bot -> https://api.telegram.org/file/bot (same for self-hosted servers)."""
+    head, _, tail = api_url.rstrip("/").rpartition("/")
+    return f"{head}/file/{tail}"
+
+
+def rate_limiter() -> AIORateLimiter:
+    return AIORateLimiter(max_retries=RATE_LIMIT_RETRIES)
+
+
+def build_bot(config: Config) -> ExtBot:
+    """A bot for sending only (the notifier): `async with build_bot(config) as bot: ...`."""
+    if not config.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    return ExtBot(
+        config.telegram_bot_token,
+        base_url=config.telegram_api_url,
+        base_file_url=file_url_for(config.telegram_api_url),
+        rate_limiter=rate_limiter(),
+    )
+
+
+async def send_outgoing(
+    bot: ExtBot,
+    chat_id: int | str,
+    outgoing,
+    *,
+    empty_text: str = "Escolha uma opção:",
+) -> list[Message]:
+    """Send one `Outgoing` (text in pieces of at most 4,096 characters, the keyboard on the last
+    piece, then its files as documents) and return the messages sent, in order."""
+    sent: list[Message] = []
+    text = outgoing.text
+    if not text.strip() and outgoing.choices:
+        text = empty_text
+    if text.strip():
+        pieces = split_text(text)
+        markup = keyboard(outgoing.choices)
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            sent.append(
+                await bot.send_message(
+                    chat_id,
+                    to_html(piece),
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if last else None,
+                    link_preview_options=_NO_PREVIEW,
+                )
+            )
+    for file in outgoing.files:
+        sent.append(await bot.send_document(chat_id, InputFile(file.data, filename=file.filename)))
+    return sent

@@ -1,0 +1,76 @@
+"""Fixtures for the Telegram channel: a local fake Bot API server, a real store on SQLite in
+tmp_path, the real dialogs, and the real PTB Application talking HTTP between them."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from fakes.telegram_api import TOKEN, FakeTelegramAPI  # tests/ is on sys.path (tests/conftest.py)
+
+from bot.config import Config
+from bot.telegram import TelegramChannel
+from dialogs import Dialogs
+from store import Store
+from taxonomy import default_taxonomy
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeTelegramAPI]:
+    server = FakeTelegramAPI()
+    await server.start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'ecage.db'}", attachments_dir=tmp_path / "files")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def http_port() -> int:
+    """A free TCP port for our own HTTP server (webhook mode)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def dialogs(store: Store) -> Dialogs:
+    return Dialogs(store, default_taxonomy())
+
+
+def config_for(api: FakeTelegramAPI, **changes: object) -> Config:
+    return Config(telegram_bot_token=TOKEN, telegram_api_url=api.base_url, **changes)
+
+
+@pytest.fixture
+def config(api: FakeTelegramAPI) -> Config:
+    """The configuration `python -m bot telegram` would read, pointed at the fake Bot API."""
+    return config_for(api)
+
+
+@pytest.fixture
+async def start_bot(api: FakeTelegramAPI, dialogs: Dialogs) -> AsyncIterator[Callable[..., Awaitable[TelegramChannel]]]:
+    """start_bot(**config changes) -> a started TelegramChannel with short timeouts."""
+    started: list[TelegramChannel] = []
+
+    async def start(**changes: object) -> TelegramChannel:
+        channel = TelegramChannel(config_for(api, **changes), dialogs, poll_timeout=1, album_delay=0.3)
+        await channel.start()
+        started.append(channel)
+        return channel
+
+    yield start
+    for channel in started:
+        await channel.stop()
+
+
+@pytest.fixture
+async def bot(start_bot: Callable[..., Awaitable[TelegramChannel]]) -> TelegramChannel:
+    """The bot in long-polling mode."""
+    return await start_bot()

@@ -1,0 +1,62 @@
+"""What reaches the Bot API when the bot speaks: rate limits, refusals of extras, files, long texts."""
+
+from __future__ import annotations
+
+import time
+
+from bot.telegram import build_bot, send_outgoing
+from dialogs import Choice, Outgoing, OutgoingFile
+
+CHAT = 1001
+
+
+async def test_429_makes_the_bot_wait_and_retry_losing_nothing(api, bot):
+    api.fail_next("sendMessage", times=1, status=429, retry_after=1)
+    started = time.monotonic()
+    replies = await api.chat(CHAT, bot).says("/start")
+    attempts = api.calls_of("sendMessage")
+    assert time.monotonic() - started >= 1  # honoured retry_after
+    assert len(attempts) == len(replies) + 1  # the refused one was sent again
+    assert attempts[0].params == attempts[1].params
+    assert replies[0]["text"]
+
+
+async def test_a_server_refusing_set_my_commands_is_tolerated(api, start_bot):
+    api.fail_next("setMyCommands", times=2, status=400, description="Bad Request: not here")
+    bot = await start_bot()
+    assert await api.chat(CHAT, bot).says("/start")
+
+
+async def test_command_menu_in_portuguese_and_english(api, bot):
+    default, english = api.calls_of("setMyCommands")
+    assert "language_code" not in default.params
+    assert english.params["language_code"] == "en"
+    assert [c["command"] for c in default.params["commands"]] == ["menu", "ajuda", "voltar", "cancelar"]
+    assert default.params["commands"][0]["description"] == "Menu principal"
+    assert english.params["commands"][0] == {"command": "menu", "description": "Main menu"}
+    # Polling mode removes any webhook before asking for updates.
+    await api.wait_for(lambda: api.calls_of("getUpdates"))
+    methods = [c.method for c in api.calls]
+    assert methods.index("deleteWebhook") < methods.index("getUpdates")
+
+
+async def test_notifier_push_sends_long_text_in_pieces_and_files_as_documents(api, config):
+    long_text = "\n".join(f"Evento {i}: CAGE-{i:05d}-A1B2 <respondido> & anotado" for i in range(150))
+    outgoing = Outgoing(
+        text=long_text,
+        choices=(Choice("survey:CAGE-00001-A1B2", "Avaliar"),),
+        files=(OutgoingFile("parecer.pdf", b"%PDF-1.4 parecer", "application/pdf"),),
+    )
+    async with build_bot(config) as telegram_bot:
+        sent = await send_outgoing(telegram_bot, CHAT, outgoing)
+    texts = api.calls_of("sendMessage")
+    assert len(texts) == 2 and len(sent) == 3
+    assert all(len(m["text"]) <= 4096 for m in api.sent_to(CHAT) if "text" in m)
+    assert "&lt;respondido&gt; &amp; anotado" in texts[0].params["text"]
+    assert "<code>CAGE-00001-A1B2</code>" in texts[0].params["text"]
+    assert "reply_markup" not in texts[0].params  # the keyboard goes with the last piece
+    assert texts[1].params["reply_markup"]["inline_keyboard"][0][0]["text"] == "Avaliar"
+    shown = [m["text"] for m in api.sent_to(CHAT) if "text" in m]
+    assert "\n".join(shown) == long_text
+    (document,) = api.calls_of("sendDocument")
+    assert document.files["document"] == ("parecer.pdf", b"%PDF-1.4 parecer")
