@@ -42,6 +42,19 @@ async def _run_shell(args: argparse.Namespace, config: Config) -> int:
         return await shell.run(app.dialogs, user=user, name=args.name or user, locale=args.locale)
 
 
+async def _run_telegram(args: argparse.Namespace, config: Config) -> int:
+    from bot.app import open_app
+    from bot.telegram import run_telegram
+
+    async with open_app(config) as app:
+        await run_telegram(config, app.dialogs)
+    return 0
+
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
 def _login() -> str:
     try:
         return getpass.getuser()
@@ -51,6 +64,9 @@ def _login() -> str:
 
 SUBCOMMANDS: dict[str, Subcommand] = {
     "shell": Subcommand(help="talk to the bot in this terminal", add_arguments=_shell_arguments, run=_run_shell),
+    "telegram": Subcommand(
+        help="run the Telegram bot (long polling; webhook when TELEGRAM_WEBHOOK_URL is set)",
+        add_arguments=_no_arguments, run=_run_telegram, configured=lambda config: config.telegram_enabled),
 }
 
 
