@@ -25,7 +25,7 @@ TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_TELEGRAM_PATH = "/telegram/webhook"
 # Telegram's updates are small; a larger body is not one of them.
 MAX_BODY_BYTES = 1024 * 1024
-# The Bot Framework's endpoint; the handler comes from bot.teams, so botbuilder stays there.
+# The Bot Framework endpoint; its handler comes from bot.teams, where the SDK imports stay.
 TEAMS_PATH = "/api/messages"
 TeamsHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

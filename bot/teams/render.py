@@ -1,0 +1,201 @@
+"""How an `Outgoing` looks on Teams: markdown text, and Adaptive Cards for choices and records.
+
+- no choices and no card: a markdown message (user text escaped);
+- up to three choices: an Adaptive Card with the text and one Action.Submit button per choice;
+- more: an Adaptive Card with an `Input.ChoiceSet` (style "filtered", so people can type to
+  search) and a submit button; the dialogs' page turns ("◀ Anteriores", "Mais ▶") stay buttons;
+- a structured `card` from the dialogs (draft summary, demand, timeline, profile): facts and
+  events in the same Adaptive Card, with the choices below.
+
+Every button sends back `{"choice": id}` and the ChoiceSet's input id is "choice" too, so a card
+submit reaches the dialogs as `Incoming.choice` whatever the card. Nothing here talks to the
+network or knows which dialog asked: any Outgoing renders (attendants' rooms included).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Sequence
+
+from botbuilder.schema import Activity, ActivityTypes, Attachment
+
+from dialogs import Choice, Outgoing
+from dialogs.texts import Texts
+
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+CARD_VERSION = "1.5"
+CHOICE_INPUT = "choice"
+MAX_BUTTONS = 3
+_NAV_MARKS = ("◀", "▶")
+# Characters Teams' markdown would turn into formatting (or HTML) if a servant typed them.
+_MARKDOWN = re.compile(r"([\\`*_~\[\]#|])")
+# Adaptive Cards know only bold, italic, lists and links: escaping more would show backslashes.
+_CARD_MARKDOWN = re.compile(r"([\\*_\[\]])")
+_EVENT_LINE = "•"
+
+
+def escape_markdown(text: str) -> str:
+    escaped = _MARKDOWN.sub(r"\\\1", text)
+    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_card_text(text: str) -> str:
+    # Adaptive Card TextBlocks render a markdown subset but no HTML.
+    return _CARD_MARKDOWN.sub(r"\\\1", text)
+
+
+def is_nav(choice: Choice) -> bool:
+    return choice.label.startswith(_NAV_MARKS) or choice.label.endswith(_NAV_MARKS)
+
+
+def render(outgoing: Outgoing, locale: str = "pt-BR") -> list[Activity]:
+    """The activities that show `outgoing`, in order (the text or card first, then images)."""
+    t = Texts(locale)
+    activities: list[Activity] = []
+    if outgoing.card or outgoing.choices:
+        activities.append(card_activity(adaptive_card(outgoing, t)))
+    elif outgoing.text.strip():
+        activities.append(text_activity(outgoing.text))
+    activities += file_activities(outgoing, t)
+    return activities
+
+
+def text_activity(text: str) -> Activity:
+    # A single "\n" is a soft break in markdown; Teams keeps <br> as a line break.
+    body = "<br>".join(escape_markdown(line) for line in text.split("\n"))
+    return Activity(type=ActivityTypes.message, text=body, text_format="markdown")
+
+
+def card_activity(card: dict) -> Activity:
+    return Activity(type=ActivityTypes.message,
+                    attachments=[Attachment(content_type=ADAPTIVE_CARD, content=card)])
+
+
+def file_activities(outgoing: Outgoing, t: Texts) -> list[Activity]:
+    """Images go inline; Teams has no inline form for other files sent by a bot."""
+    images = [f for f in outgoing.files if (f.content_type or "").startswith("image/")]
+    others = [f.filename for f in outgoing.files if f not in images]
+    activities = [
+        Activity(type=ActivityTypes.message, attachments=[Attachment(
+            content_type=f.content_type, name=f.filename,
+            content_url=f"data:{f.content_type};base64,{base64.b64encode(f.data).decode('ascii')}")])
+        for f in images]
+    if others:
+        activities.append(text_activity(t("teams.files_not_shown", names=", ".join(others))))
+    return activities
+
+
+# --------------------------------------------------------------------------- Adaptive Cards
+
+
+def adaptive_card(outgoing: Outgoing, t: Texts) -> dict:
+    record = outgoing.card or {}
+    if record.get("fields") or record.get("events"):
+        body = record_blocks(outgoing.text, record, t)
+    else:
+        body = text_blocks(outgoing.text)
+    plain = [c for c in outgoing.choices if not is_nav(c)]
+    nav = [c for c in outgoing.choices if is_nav(c)]
+    actions = []
+    if len(plain) <= MAX_BUTTONS:
+        actions += [submit(c) for c in plain]
+    else:
+        body.append({
+            "type": "Input.ChoiceSet", "id": CHOICE_INPUT, "style": "filtered", "isRequired": True,
+            "placeholder": t("teams.pick"),
+            "choices": [{"title": c.label, "value": c.id} for c in plain],
+        })
+        actions.append({"type": "Action.Submit", "title": t("teams.pick_submit"),
+                        "associatedInputs": "auto"})
+    actions += [submit(c) for c in nav]
+    card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "version": CARD_VERSION, "body": body}
+    if actions:
+        card["actions"] = actions
+    return card
+
+
+def submit(choice: Choice) -> dict:
+    # "none": a button (a page turn, say) must not carry a half-made ChoiceSet selection along.
+    return {"type": "Action.Submit", "title": choice.label, "data": {CHOICE_INPUT: choice.id},
+            "associatedInputs": "none"}
+
+
+def text_blocks(text: str) -> list[dict]:
+    """One TextBlock per line (a blank line becomes space before the next), as Teams does not
+    agree with itself about newlines inside a TextBlock."""
+    blocks: list[dict] = []
+    gap = False
+    for line in text.split("\n"):
+        if not line.strip():
+            gap = bool(blocks)
+            continue
+        block = {"type": "TextBlock", "text": escape_card_text(line), "wrap": True}
+        if not blocks:
+            block["weight"] = "Bolder"
+        elif gap:
+            block["spacing"] = "Medium"
+        else:
+            block["spacing"] = "None"
+        blocks.append(block)
+        gap = False
+    return blocks
+
+
+def record_blocks(text: str, record: dict, t: Texts) -> list[dict]:
+    """A draft, demand, timeline or profile: its heading, its fields as facts, what else the text
+    says, then its events."""
+    lines = text.split("\n")
+    fields = [(str(label), str(value)) for label, value in record.get("fields", [])]
+    shown = {lines[0].strip(), t("latest_events")} | {f"{label}: {value}" for label, value in fields}
+    # Lines the facts and events do not already show (a note about an overflow, a pending survey).
+    extra = "\n".join(line for line in lines[1:]
+                      if line.strip() and line.strip() not in shown and not line.startswith(_EVENT_LINE))
+    blocks = text_blocks(lines[0])
+    if fields:
+        blocks.append({"type": "FactSet", "facts": [
+            {"title": escape_card_text(label), "value": escape_card_text(value)} for label, value in fields]})
+    for block in text_blocks(extra):
+        block.pop("weight", None)  # only the heading is bold
+        blocks.append(block)
+    events = record.get("events", [])
+    if events and record.get("kind") != "timeline":
+        blocks.append({"type": "TextBlock", "text": escape_card_text(t("latest_events")), "wrap": True,
+                       "weight": "Bolder", "spacing": "Medium"})
+    blocks += [event_container(event) for event in events]
+    return blocks
+
+
+def event_container(event: dict) -> dict:
+    heading = f"{event.get('when', '')} — {event.get('title', '')} ({event.get('author', '')})"
+    items = [{"type": "TextBlock", "text": escape_card_text(heading), "wrap": True, "isSubtle": True,
+              "size": "Small"}]
+    if event.get("text"):
+        items.append({"type": "TextBlock", "text": escape_card_text(event["text"]), "wrap": True,
+                      "spacing": "None"})
+    if event.get("attachments"):
+        items.append({"type": "TextBlock", "text": "📎 " + escape_card_text(", ".join(event["attachments"])),
+                      "wrap": True, "spacing": "None", "size": "Small"})
+    return {"type": "Container", "separator": True, "items": items}
+
+
+def is_continuation(previous: Outgoing | None, outgoing: Outgoing) -> bool:
+    """A later piece of a timeline whose card already shows every event (the dialogs split long
+    timelines into several messages for channels without cards)."""
+    if previous is None or not previous.card or previous.card.get("kind") != "timeline":
+        return False
+    if outgoing.card or outgoing.choices or outgoing.files:
+        return False
+    lines = [line for line in outgoing.text.split("\n") if line.strip()]
+    return bool(lines) and all(line.startswith(_EVENT_LINE) for line in lines)
+
+
+def render_replies(replies: Sequence[Outgoing], locale: str = "pt-BR") -> list[Activity]:
+    activities: list[Activity] = []
+    previous: Outgoing | None = None
+    for outgoing in replies:
+        if not is_continuation(previous, outgoing):
+            activities += render(outgoing, locale)
+            previous = outgoing
+    return activities

@@ -1,0 +1,147 @@
+"""Sending to Teams: the adapter built from the configuration, a send that retries what the Bot
+Connector asks us to retry, and `TeamsSender` for the notifier's proactive pushes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ConversationReference
+
+from bot.config import Config
+from bot.notifier import PermanentSendError, TransientSendError
+from dialogs import Outgoing
+
+from .render import render
+
+log = logging.getLogger(__name__)
+
+# 429 throttled, 412 a concurrent update of the conversation, 502/504 the connector's gateway.
+RETRY_STATUSES = frozenset({429, 412, 502, 504})
+
+
+def build_adapter(config: Config) -> CloudAdapter:
+    """The Bot Framework adapter; without MICROSOFT_APP_ID it neither checks the channel's token
+    nor fetches one of its own (the Bot Framework's local-testing mode)."""
+    settings = SimpleNamespace(
+        APP_ID=config.microsoft_app_id or "",
+        APP_PASSWORD=config.microsoft_app_password or "",
+        APP_TYPE=config.microsoft_app_type or "MultiTenant",
+        APP_TENANTID=config.microsoft_app_tenant_id or "",
+    )
+    return CloudAdapter(ConfigurationBotFrameworkAuthentication(settings))
+
+
+@dataclass(frozen=True)
+class Retry:
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Exponential backoff with full jitter, so many pushes throttled together do not come
+        back together; a Retry-After from the connector is a floor."""
+        backoff = random.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
+        return max(backoff, retry_after or 0.0)
+
+
+def status_of(error: BaseException) -> int | None:
+    response = getattr(error, "response", None)
+    return getattr(response, "status_code", None) or getattr(response, "status", None)
+
+
+def retry_after_of(error: BaseException) -> float | None:
+    headers = getattr(getattr(error, "response", None), "headers", None) or {}
+    try:
+        return float(headers.get("Retry-After"))
+    except (TypeError, ValueError):
+        return None
+
+
+def is_transient(error: BaseException) -> bool:
+    status = status_of(error)
+    if status is not None:
+        return status in RETRY_STATUSES or status >= 500
+    return isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError))
+
+
+async def deliver(context: TurnContext, activity: Activity, retry: Retry = Retry()) -> None:
+    """Send one activity, retrying 429/412/502/504; raises TransientSendError or
+    PermanentSendError when it cannot."""
+    for attempt in range(1, retry.attempts + 1):
+        try:
+            await context.send_activity(activity)
+            return
+        except Exception as error:
+            status = status_of(error)
+            retry_after = retry_after_of(error)
+            # Asked to come back later than we hold a send: the notifier's own schedule takes over.
+            patient = retry_after is None or retry_after <= retry.max_delay
+            if status in RETRY_STATUSES and attempt < retry.attempts and patient:
+                wait = retry.delay(attempt, retry_after)
+                log.info("Bot Connector answered %s; retrying in %.2fs", status, wait)
+                await asyncio.sleep(wait)
+                continue
+            if is_transient(error):
+                raise TransientSendError(f"teams: send failed ({status or error!r})", retry_after) from error
+            if status is not None:
+                raise PermanentSendError(f"teams: message refused (HTTP {status})") from error
+            raise
+
+
+# Teams allows a bot about 60 messages per conversation in 30 seconds.
+TEAMS_INTERVAL = 0.5
+
+
+class TeamsSender:
+    """The notifier's sender for Teams: pushes an `Outgoing` to a chat the bot has heard from,
+    through its stored conversation reference. `chat` is the store's Chat."""
+
+    channel = "teams"
+
+    def __init__(self, adapter: CloudAdapter, app_id: str | None = None, *, retry: Retry = Retry()) -> None:
+        self.adapter = adapter
+        self.app_id = app_id or None
+        self.retry = retry
+
+    @classmethod
+    def from_config(cls, config: Config, **options: Any) -> TeamsSender:
+        return cls(build_adapter(config), config.microsoft_app_id, **options)
+
+    def min_interval(self, chat: Any) -> float:
+        return TEAMS_INTERVAL
+
+    async def send(self, chat: Any, outgoing: Outgoing) -> None:
+        if not getattr(chat, "reference", None):
+            raise PermanentSendError("teams: no conversation reference stored for this chat")
+        reference = ConversationReference().deserialize(chat.reference)
+        activities = render(outgoing, getattr(chat, "locale", None) or "pt-BR")
+
+        async def push(context: TurnContext) -> None:
+            context.on_send_activities(_not_a_reply)
+            for activity in activities:
+                await deliver(context, activity, self.retry)
+
+        await self.adapter.continue_conversation(reference, push, bot_app_id=self.app_id)
+
+
+async def open_teams(config: Config, stack: AsyncExitStack) -> TeamsSender:
+    """The factory for bot.notifier's SENDERS. Always a sender: a Teams chat in the store means
+    the bot has run on Teams, and its pushes must go out."""
+    return TeamsSender.from_config(config)
+
+
+async def _not_a_reply(context: TurnContext, activities: list[Activity], send_next):
+    # botbuilder marks proactive messages as replies to the made-up activity that started the
+    # turn; a push is a new message in the conversation.
+    for activity in activities:
+        activity.reply_to_id = None
+    return await send_next()

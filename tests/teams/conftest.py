@@ -1,0 +1,81 @@
+"""Fixtures for the Teams channel: a local fake Bot Connector, a real store on SQLite in tmp_path,
+the real dialogs, and our real aiohttp application serving /api/messages over HTTP."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from fakes.connector import FakeConnector, TeamsUser  # tests/ is on sys.path (tests/conftest.py)
+
+from bot.config import Config
+from bot.http import create_app, serve
+from bot.teams import Retry, TeamsChannel
+from dialogs import Dialogs
+from store import Store
+from taxonomy import default_taxonomy
+
+# Retries in milliseconds, so the tests that provoke them stay fast.
+FAST_RETRY = Retry(attempts=4, base_delay=0.01, max_delay=0.05)
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    server = FakeConnector()
+    await server.start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'ecage.db'}", attachments_dir=tmp_path / "files")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def dialogs(store: Store) -> Dialogs:
+    return Dialogs(store, default_taxonomy())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def http_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+async def start_server(dialogs: Dialogs) -> AsyncIterator[Callable[..., Awaitable[str]]]:
+    """start_server(**config changes) -> the URL of /api/messages on our running application."""
+    started = []
+
+    async def start(**changes: object) -> str:
+        config = Config(http_port=free_port(), **changes)
+        channel = TeamsChannel(config, dialogs, retry=FAST_RETRY)
+        runner = await serve(create_app(teams=channel.handle_request), config.http_port, host="127.0.0.1")
+        started.append((runner, channel))
+        return f"http://127.0.0.1:{config.http_port}/api/messages"
+
+    yield start
+    for runner, channel in started:
+        await runner.cleanup()
+        await channel.close()
+
+
+@pytest.fixture
+async def bot_url(start_server) -> str:
+    """The bot without MICROSOFT_APP_ID: unauthenticated, as for local testing."""
+    return await start_server()
+
+
+@pytest.fixture
+def maria(bot_url: str, connector: FakeConnector) -> TeamsUser:
+    return TeamsUser(bot_url, connector)

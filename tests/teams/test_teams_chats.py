@@ -1,0 +1,150 @@
+"""Group chats and channels, the stored conversation reference, attachments' edge cases, and the
+proactive push the notifier uses (TeamsSender), against the fake Bot Connector."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+
+import pytest
+from fakes.connector import BOT_ID, TeamsUser, visible_text
+
+from bot.config import Config
+from bot.notifier import PermanentSendError, TransientSendError
+from bot.teams import Retry, TeamsSender
+from dialogs import Outgoing
+from dialogs.events import REQUESTER, render_push
+from dialogs.texts import Texts
+from sqlalchemy import select
+
+from store import Actor, DemandDraft
+from store.models import ChatRow
+
+PDF = b"%PDF-1.4\n% e-CAGE test document\n"
+FAST = Retry(attempts=4, base_delay=0.01, max_delay=0.05)
+
+
+def texts(activities: list[dict]) -> str:
+    return "\n".join(visible_text(a) for a in activities)
+
+
+async def stored_chat(store, conversation_id: str):
+    """The store's Chat, as the notifier would load it."""
+    async with store.engine.connect() as connection:
+        chat_id = await connection.scalar(select(ChatRow.id).where(
+            ChatRow.channel == "teams", ChatRow.chat_id == conversation_id))
+    async with store.transaction() as tx:
+        return await tx.chat(chat_id)
+
+
+@pytest.fixture
+def ana(bot_url, connector) -> TeamsUser:
+    """Ana, in a channel of the CAGE team."""
+    return TeamsUser(bot_url, connector, conversation_id="19:cage-channel@thread.tacv2;messageid=1",
+                     user_id="29:ana", aad_object_id="aad-ana", name="Ana Atendente",
+                     conversation_type="channel")
+
+
+async def test_in_a_channel_the_mention_is_stripped_and_the_chat_is_a_group(ana, connector, store):
+    replies = await ana.adds_the_bot()
+    assert "me mencione" in texts(replies)
+    chat = await stored_chat(store, ana.conversation_id)
+    assert chat.kind == "group" and chat.reference["serviceUrl"] == connector.service_url
+
+    async with store.transaction() as tx:
+        person = await tx.ensure_person("teams", "aad-ana", "Ana Atendente")
+        await tx.set_attendant(person.id, True)
+    # Among attendants the bot answers only what is meant for it: "ajuda", once the
+    # "<at>e-CAGE</at>" before it is taken away.
+    replies = await ana.says("ajuda", mention=True)
+    assert texts(replies) == Texts("pt-BR")("att.help")
+    assert all(s.conversation_id == ana.conversation_id for s in connector.sent)
+
+
+async def test_the_reference_is_refreshed_on_every_activity(maria, connector, store):
+    await maria.says("oi")
+    activity = maria.activity(text="menu")
+    activity["serviceUrl"] = connector.service_url + "emea/"
+    await maria.post(activity)
+    chat = await stored_chat(store, maria.conversation_id)
+    assert chat.reference["serviceUrl"].endswith("/emea/")
+    assert chat.reference["user"]["id"] == "29:maria" and chat.reference["bot"]["id"] == BOT_ID
+
+
+async def test_attachments_too_large_or_unreachable_are_explained(maria, connector, store):
+    await maria.adds_the_bot()
+    big = connector.add_file("grande.pdf", PDF + bytes(20 * 1024 * 1024))
+    unsized = connector.add_file("sem-tamanho.pdf", PDF + bytes(20 * 1024 * 1024), chunked=True)
+    small = connector.add_file("pequeno.pdf", PDF + bytes(300 * 1024), chunked=True)
+    replies = await maria.says("", attachments=[
+        {"contentType": "application/pdf", "contentUrl": big, "name": "grande.pdf"},
+        {"contentType": "application/pdf", "contentUrl": unsized, "name": "sem-tamanho.pdf"},
+        {"contentType": "application/pdf", "contentUrl": small, "name": "pequeno.pdf"},
+        {"contentType": "application/pdf", "contentUrl": connector.service_url + "attachments/sumiu.pdf",
+         "name": "sumiu.pdf"}])
+    said = texts(replies)
+    assert "grande.pdf" in said and "20 MB" in said
+    assert "Não consegui baixar o arquivo “sumiu.pdf”" in said
+    assert "sem-tamanho.pdf” tem mais de 20 MB" in said
+    # The small one, read whole in pieces, reached the dialogs (who have no demand to put it in).
+    assert "pequeno.pdf" not in said and "Este arquivo não foi guardado" in said
+
+
+async def test_an_attendants_answer_is_pushed_to_the_recorded_conversation(maria, connector, store):
+    await maria.says("oi")
+    chat = await stored_chat(store, maria.conversation_id)
+    async with store.transaction() as tx:
+        person = await tx.person_for_account("teams", "aad-maria")
+        await tx.update_profile(person.id, email="maria@sefaz.rs.gov.br", phone="(51) 3214-5678",
+                                cargo="Auditora", organ_key="sefaz")
+        view = await tx.open_demand(Actor(person.id, chat_id=chat.id), DemandDraft(
+            title="Erro ao reter tributo", organ_key="sefaz", type_key="sistemas",
+            category_key="sis-erros-duvidas", subject_key="fpe", subject_detail=None,
+            description="A retenção falha ao liquidar."))
+        caio = await tx.ensure_person("telegram", "777", "Caio Atendente")
+        await tx.set_attendant(caio.id, True)
+        await tx.answer(Actor(caio.id, is_attendant=True), view.protocol, "Liberada a *liquidação*.")
+        (event, *_) = await tx.timeline(Actor(person.id), view.protocol)
+        view = await tx.get_demand(Actor(person.id), view.protocol)
+    (outgoing,) = render_push(event, view, REQUESTER, chat.locale)
+
+    sender = TeamsSender.from_config(Config(), retry=FAST)
+    before = len(connector.sent)
+    connector.fail_next(1, status=429, retry_after="0.04")
+    connector.fail_next(1, status=502)
+    started = time.monotonic()
+    await sender.send(chat, outgoing)
+    assert time.monotonic() - started >= 0.04, "Retry-After was honoured"
+
+    (pushed,) = connector.sent[before:]
+    assert connector.refused[-2:] == [(pushed.path, 429), (pushed.path, 502)]
+    assert pushed.conversation_id == maria.conversation_id and pushed.reply_to is None
+    said = visible_text(pushed.activity)
+    assert view.protocol in said and r"Liberada a \*liquidação\*" in said
+    print("PUSHED", pushed.method, pushed.path, json.dumps(pushed.activity, ensure_ascii=False, indent=1))
+
+    # The push's button works in the conversation like any other card button.
+    replies = await maria.picks(Texts("pt-BR")("push.open"), [pushed.activity])
+    assert "Respondido" in texts(replies) or "Liberada" in texts(replies)
+
+
+async def test_pushes_that_cannot_succeed_raise_the_notifiers_errors(maria, connector, store):
+    await maria.says("oi")
+    chat = await stored_chat(store, maria.conversation_id)
+    sender = TeamsSender.from_config(Config(), retry=FAST)
+    connector.fail_next(FAST.attempts, status=429)
+    with pytest.raises(TransientSendError):
+        await sender.send(chat, Outgoing("Novidade"))
+    connector.fail_next(1, status=403)  # the bot was removed from the conversation
+    with pytest.raises(PermanentSendError):
+        await sender.send(chat, Outgoing("Novidade"))
+    connector.fail_next(1, status=429, retry_after="120")  # later than a send waits
+    with pytest.raises(TransientSendError) as raised:
+        await sender.send(chat, Outgoing("Novidade"))
+    assert raised.value.retry_after == 120  # the notifier schedules the next try
+    assert len(connector.refused) == FAST.attempts + 2
+    with pytest.raises(PermanentSendError):
+        await sender.send(dataclasses.replace(chat, reference=None), Outgoing("Novidade"))
+    await sender.send(chat, Outgoing("Novidade", choices=()))
+    assert connector.sent[-1].activity["text"] == "Novidade"

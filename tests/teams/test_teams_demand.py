@@ -1,0 +1,98 @@
+"""End to end over HTTP: Bot Framework activities (JSON, as Teams sends them) posted to our running
+aiohttp application, the real dialogs and a real SQLite store, and the bot's replies recorded by
+the local fake Bot Connector. Each test reads like the chat a servant would have."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from fakes.connector import card_of, options, visible_text
+
+from store import Actor
+
+PDF = b"%PDF-1.4\n% e-CAGE test document\n"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+PROTOCOL = re.compile(r"CAGE-\d{5,}-[A-Z]\d[A-Z]\d")
+
+
+def texts(activities: list[dict]) -> str:
+    return "\n".join(visible_text(a) for a in activities)
+
+
+def transcript(connector) -> str:
+    return "\n".join(f"{s.method} {s.path}\n    {visible_text(s.activity)!r}" for s in connector.sent)
+
+
+async def first_access(maria) -> None:
+    """The profile every servant completes once, half by buttons, half by free text."""
+    replies = await maria.adds_the_bot()
+    assert "Olá, Maria Souza" in texts(replies)
+    await maria.picks("Manter")  # the name Teams gave us
+    await maria.says("maria.souza@sefaz.rs.gov.br")
+    await maria.says("(51) 3214-5678")
+    replies = await maria.says("Auditora do Estado")
+    assert "Secretaria da Fazenda (SEFAZ)" in options(replies[-1])
+    replies = await maria.says("sefaz")
+    assert "Nova demanda" in options(replies[-1])
+
+
+async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store):
+    await first_access(maria)
+    await maria.picks("Nova demanda")
+    replies = await maria.says("Liquidação travada no FPE <urgente> *hoje*")
+    assert "SEFAZ" in texts(replies)
+    replies = await maria.picks("Confirmar")
+    type_card = card_of(replies[-1])
+    replies = await maria.picks("Suporte Sistemas", replies)
+    category_card = card_of(replies[-1])
+    # A long list: a searchable ChoiceSet and one submit button, page turns as buttons.
+    (choice_set,) = [item for item in category_card["body"] if item["type"] == "Input.ChoiceSet"]
+    assert choice_set["style"] == "filtered" and choice_set["id"] == "choice"
+    print("TYPE CARD", json.dumps(type_card, ensure_ascii=False, indent=1))
+    print("CATEGORY CARD", json.dumps(category_card, ensure_ascii=False, indent=1))
+
+    await maria.says("erros")  # free text answers a card too
+    await maria.picks("FPE")
+    await maria.says("Execução de Despesa > Liquidação")
+    replies = await maria.says("A liquidação 2024NL000123 está travada no FPE desde ontem & dá erro.")
+    assert "Pular" in options(replies[-1]) or "Concluir" in options(replies[-1])
+
+    connector.add_file("nota.pdf", PDF, "application/pdf")
+    pasted = connector.add_file("colado", PNG, "image/png")
+    replies = await maria.says("", attachments=[
+        {"contentType": "application/vnd.microsoft.teams.file.download.info", "name": "nota.pdf",
+         "content": {"downloadUrl": f"{connector.service_url}attachments/nota.pdf", "fileType": "pdf"}},
+        {"contentType": "image/png", "contentUrl": pasted},
+        {"contentType": "text/html", "content": "<div><img src='...'></div>"},
+    ])
+    assert "nota.pdf" in texts(replies) and "imagem-2.png" in texts(replies)
+    assert [d["path"] for d in connector.downloads] == ["/attachments/nota.pdf", "/attachments/colado"]
+    replies = await maria.says("", attachments=[
+        {"contentType": "application/x-msdownload", "contentUrl": connector.add_file("setup.exe", b"MZ\x90\x00"),
+         "name": "setup.exe"}])
+    assert "setup.exe" in texts(replies) and "PDF" in texts(replies)
+    assert len(connector.downloads) == 2  # refused by its name, not even downloaded
+
+    replies = await maria.picks("Concluir")
+    summary = card_of(replies[0])
+    facts = {f["title"]: f["value"] for item in summary["body"] if item["type"] == "FactSet" for f in item["facts"]}
+    # What the servant typed is escaped for the card's markdown.
+    assert facts["Título"] == r"Liquidação travada no FPE <urgente> \*hoje\*"
+    print("SUMMARY CARD", json.dumps(summary, ensure_ascii=False, indent=1))
+    replies = await maria.picks("Enviar")
+    protocol = PROTOCOL.search(texts(replies)).group(0)
+
+    async with store.transaction() as tx:
+        person = await tx.person_for_account("teams", "aad-maria")
+        demand = await tx.get_demand(Actor(person.id), protocol)
+    assert demand.title == "Liquidação travada no FPE <urgente> *hoje*"
+    assert sorted(a.filename for a in demand.attachments) == ["imagem-2.png", "nota.pdf"]
+
+    # A status question in free text, protocol typed loosely: an Adaptive Card answers.
+    replies = await maria.says(f"qual a situação da {protocol.replace('-', ' ').lower()}?")
+    status_card = next(card_of(r) for r in replies if card_of(r))
+    assert "Em Andamento" in json.dumps(status_card, ensure_ascii=False)
+    assert protocol in texts(replies)
+    print("STATUS CARD", json.dumps(status_card, ensure_ascii=False, indent=1))
+    print("TRANSCRIPT\n" + transcript(connector))

@@ -1,0 +1,80 @@
+"""How Outgoing looks on Teams, rule by rule (no network: render only builds activities)."""
+
+from __future__ import annotations
+
+from bot.teams.render import ADAPTIVE_CARD, render, render_replies
+from dialogs import Choice, Outgoing, OutgoingFile
+
+PAGE = [Choice(f"c{n}", f"Opção {n}") for n in range(1, 9)]
+NAV = [Choice("prev", "◀ Anteriores"), Choice("next", "Mais ▶")]
+
+
+def card(outgoing: Outgoing) -> dict:
+    (activity,) = render(outgoing)
+    (attachment,) = activity.attachments
+    assert attachment.content_type == ADAPTIVE_CARD
+    return attachment.content
+
+
+def test_plain_text_is_markdown_with_what_people_typed_escaped():
+    (activity,) = render(Outgoing("Título: *urgente* <b>já</b> _x_ [link](http://e)\nsegunda linha"))
+    assert activity.text_format == "markdown"
+    assert activity.text == (r"Título: \*urgente\* &lt;b&gt;já&lt;/b&gt; \_x\_ \[link\](http://e)"
+                             "<br>segunda linha")
+
+
+def test_up_to_three_choices_are_buttons_that_send_the_choice_id():
+    content = card(Outgoing("Confirmar?", choices=(Choice("yes", "Sim"), Choice("no", "Não"))))
+    assert content["version"] == "1.5"
+    assert [b["text"] for b in content["body"]] == ["Confirmar?"]
+    assert content["actions"] == [
+        {"type": "Action.Submit", "title": "Sim", "data": {"choice": "yes"}, "associatedInputs": "none"},
+        {"type": "Action.Submit", "title": "Não", "data": {"choice": "no"}, "associatedInputs": "none"}]
+
+
+def test_longer_lists_are_a_filtered_choice_set_and_page_turns_stay_buttons():
+    content = card(Outgoing("Qual é a categoria?", choices=tuple(PAGE + NAV)))
+    (choice_set,) = [item for item in content["body"] if item["type"] == "Input.ChoiceSet"]
+    assert choice_set["id"] == "choice" and choice_set["style"] == "filtered"
+    assert [c["value"] for c in choice_set["choices"]] == [c.id for c in PAGE]
+    submit, *turns = content["actions"]
+    assert "data" not in submit and submit["title"] == "Escolher"
+    assert [(t["title"], t["data"], t["associatedInputs"]) for t in turns] == [
+        ("◀ Anteriores", {"choice": "prev"}, "none"), ("Mais ▶", {"choice": "next"}, "none")]
+
+
+def test_english_cards_speak_english():
+    content = render(Outgoing("Which?", choices=tuple(PAGE)), "en")[0].attachments[0].content
+    assert content["actions"][0]["title"] == "Choose"
+
+
+def test_records_become_facts_and_events_with_the_rest_of_the_text_kept():
+    record = {"kind": "demand", "protocol": "CAGE-00001-B3N4", "title": "T",
+              "fields": [["Situação", "Em Andamento"], ["Órgão", "SEFAZ"]],
+              "events": [{"when": "03/02/2025 10:00", "title": "Demanda criada", "author": "Maria",
+                          "text": "", "attachments": ["nota.pdf"]}]}
+    text = ("📄 CAGE-00001-B3N4 — T\nSituação: Em Andamento\nÓrgão: SEFAZ\n\nÚltimos eventos:\n"
+            "• 03/02/2025 10:00 — Demanda criada (Maria)\n\nHá uma pesquisa de satisfação pendente.")
+    content = card(Outgoing(text, card=record, choices=(Choice("menu", "Menu"),)))
+    kinds = [item["type"] for item in content["body"]]
+    assert kinds == ["TextBlock", "FactSet", "TextBlock", "TextBlock", "Container"]
+    assert content["body"][2]["text"] == "Há uma pesquisa de satisfação pendente."
+    assert content["body"][3]["text"] == "Últimos eventos:"
+    assert content["body"][4]["items"][-1]["text"] == "📎 nota.pdf"
+
+
+def test_the_pieces_of_a_long_timeline_are_not_repeated_under_its_card():
+    record = {"kind": "timeline", "protocol": "CAGE-00001-B3N4",
+              "events": [{"when": "w", "title": "Resposta", "author": "Caio", "text": "x", "attachments": []}]}
+    replies = [Outgoing("Linha do tempo\n\n• w — Resposta (Caio): x", card=record),
+               Outgoing("• w — Comentário (Maria): y"), Outgoing("O que deseja fazer?", choices=(Choice("m", "Menu"),))]
+    activities = render_replies(replies)
+    assert len(activities) == 2
+
+
+def test_images_go_inline_and_other_files_are_named():
+    activities = render(Outgoing("", files=(OutgoingFile("a.png", b"\x89PNG", "image/png"),
+                                            OutgoingFile("b.pdf", b"%PDF", "application/pdf"))))
+    image, note = activities
+    assert image.attachments[0].content_url.startswith("data:image/png;base64,")
+    assert "b.pdf" in note.text
