@@ -363,6 +363,90 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "Your job title, for example “Planning analyst”."),
     "help.profile.organ": ("O seu órgão é sugerido ao abrir cada demanda.",
                            "Your agency is suggested when opening each demand."),
+    # --- attendants (dialogs/attendant.py): the queue, demand cards and actions ---
+    "att.receive": ("Receber", "Receive"),
+    "att.answer": ("Responder", "Answer"),
+    "att.request": ("Solicitar informações", "Request information"),
+    "att.solve": ("Solucionar", "Solve"),
+    "att.timeline": ("Linha do tempo", "Timeline"),
+    "att.files": ("Anexos", "Attachments"),
+    "att.drop": ("Descartar", "Discard"),
+    "att.field_age": ("Idade", "Age"),
+    "att.field_requester": ("Solicitante", "Requester"),
+    "att.age_now": ("agora", "just now"),
+    "att.age_minutes": ("há {n} min", "{n} min ago"),
+    "att.age_hours": ("há {n} h", "{n} h ago"),
+    "att.age_day": ("há 1 dia", "1 day ago"),
+    "att.age_days": ("há {n} dias", "{n} days ago"),
+    "att.unassigned": ("sem atendente", "unassigned"),
+    "att.new_demand": ("🆕 Nova demanda", "🆕 New demand"),
+    "att.refused": ("Somente atendentes da CAGE podem usar este comando.",
+                    "Only CAGE attendants can use this command."),
+    "att.refused_group": ("Somente atendentes da CAGE são atendidos neste grupo. Para abrir ou acompanhar "
+                          "suas demandas, fale comigo numa conversa privada.",
+                          "Only CAGE attendants are served in this group. To open or follow your demands, "
+                          "talk to me in a private chat."),
+    "att.help": ("Comandos de atendimento:\n"
+                 "• /fila — demandas abertas, sem atendente primeiro\n"
+                 "• /atribuidas — demandas com você\n"
+                 "• /demanda PROTOCOLO — o cartão da demanda\n"
+                 "• /receber PROTOCOLO\n"
+                 "• /responder PROTOCOLO texto\n"
+                 "• /solicitar PROTOCOLO texto\n"
+                 "• /solucionar PROTOCOLO texto\n"
+                 "• /vincular ou /desvincular — este grupo como sala dos atendentes\n"
+                 "Você também pode responder ao cartão de uma demanda: a resposta vira o texto da ação.",
+                 "Attendant commands (in Portuguese):\n"
+                 "• /fila — open demands, unassigned first\n"
+                 "• /atribuidas — demands you hold\n"
+                 "• /demanda PROTOCOL — the demand's card\n"
+                 "• /receber PROTOCOL\n"
+                 "• /responder PROTOCOL text — answer\n"
+                 "• /solicitar PROTOCOL text — request information\n"
+                 "• /solucionar PROTOCOL text — solve\n"
+                 "• /vincular or /desvincular — this group as the attendants' room\n"
+                 "You can also reply to a demand's card: the reply becomes the action's text."),
+    "att.help_text": ("Escreva o texto (pode anexar arquivos) ou “cancelar” para desistir.",
+                      "Write the text (you may attach files) or “cancel” to give up."),
+    "att.help_which": ("Escolha o que fazer com o texto que você escreveu, ou “Descartar”.",
+                       "Choose what to do with the text you wrote, or “Discard”."),
+    "att.need_protocol": ("Informe o protocolo: /{command} CAGE-00000-A0B0 …",
+                          "Give the protocol: /{command} CAGE-00000-A0B0 …"),
+    "att.ask_ans": ("Escreva a resposta para {protocol} (pode anexar arquivos).",
+                    "Write the answer for {protocol} (you may attach files)."),
+    "att.ask_req": ("Escreva quais informações ou documentos pedir em {protocol} (pode anexar arquivos).",
+                    "Write which information or documents to request in {protocol} (you may attach files)."),
+    "att.ask_sol": ("Escreva a solução de {protocol} (pode anexar arquivos).",
+                    "Write the solution of {protocol} (you may attach files)."),
+    "att.files_held": ("Arquivos guardados para enviar com o texto: {names}.",
+                       "Files kept to send with the text: {names}."),
+    "att.reply_here": ("Responda a esta mensagem com o texto.", "Reply to this message with the text."),
+    "att.which": ("O que fazer com sua mensagem em {protocol}?", "What should I do with your message on {protocol}?"),
+    "att.dropped": ("Certo, descartei a mensagem. Nada foi registrado.",
+                    "OK, I discarded the message. Nothing was recorded."),
+    "att.cancelled": ("Certo, cancelado. Nada foi registrado.", "OK, cancelled. Nothing was recorded."),
+    "att.take_over": ("Sim, assumir", "Yes, take it over"),
+    "att.keep_holder": ("Não, deixar como está", "No, leave it"),
+    "att.reassign": ("{protocol} já está com outro atendente. Assumir mesmo assim?",
+                     "{protocol} is already held by another attendant. Take it over anyway?"),
+    "att.kept": ("Certo, {protocol} continua com o mesmo atendente.", "OK, {protocol} stays with the same attendant."),
+    "att.done_recv": ("✔ {protocol} recebida por {name}.", "✔ {protocol} received by {name}."),
+    "att.done_ans": ("✔ Resposta de {name} registrada em {protocol}.", "✔ {name}'s answer recorded on {protocol}."),
+    "att.done_req": ("✔ {name} solicitou informações em {protocol}.", "✔ {name} requested information on {protocol}."),
+    "att.done_sol": ("✔ {protocol} solucionada por {name}.", "✔ {protocol} solved by {name}."),
+    "att.queue_title": ("Fila de demandas abertas", "Queue of open demands"),
+    "att.mine_title": ("Demandas com você", "Demands you hold"),
+    "att.list_header": ("{title} — {total} no total (página {page} de {pages}):",
+                        "{title} — {total} in all (page {page} of {pages}):"),
+    "att.queue_empty": ("A fila está vazia: nenhuma demanda aberta.", "The queue is empty: no open demands."),
+    "att.mine_empty": ("Nenhuma demanda aberta com você.", "You hold no open demands."),
+    "att.no_files": ("{protocol} não tem anexos.", "{protocol} has no attachments."),
+    "att.files_of": ("Anexos de {protocol} ({count}):", "Attachments of {protocol} ({count}):"),
+    "att.bind_private": ("A sala dos atendentes é um grupo: use /vincular no grupo.",
+                         "The attendants' room is a group: use /vincular in the group."),
+    "att.bound": ("Este grupo agora é a sala dos atendentes: novas demandas aparecerão aqui.",
+                  "This group is now the attendants' room: new demands will show up here."),
+    "att.unbound": ("Este grupo não é mais a sala dos atendentes.", "This group is no longer the attendants' room."),
     # --- Teams channel (bot/teams): what the Teams adapter says on its own ---
     "teams.pick": ("Escolha uma opção", "Choose an option"),
     "teams.pick_submit": ("Escolher", "Choose"),
@@ -465,4 +549,12 @@ CATALOGUE.update({
                           "Answer through e-CAGE Chat or the e-CAGE Portal.\n\n"
                           "Regards,\n\nContadoria e Auditoria Geral do Estado (CAGE)\n"
                           "Av. Mauá, 1155, sala 404-A | Porto Alegre/RS\nPhone: +55 51 3214-5200"),
+})
+
+
+# --- flood guard ---------------------------------------------------------------------------------------
+# What bot/flood.py answers, once, to someone sending more messages than a person types.
+CATALOGUE.update({
+    "flood.slow_down": ("Você está enviando mensagens rápido demais; aguarde alguns segundos.",
+                        "You are sending messages too fast; please wait a few seconds."),
 })

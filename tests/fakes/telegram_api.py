@@ -3,7 +3,8 @@
 It records every call the bot makes (method and decoded parameters, in order), keeps message ids
 per chat, serves getUpdates long polls from a queue the test fills (or POSTs updates to the
 webhook the bot registered), serves file downloads, and can be told to fail the next calls of a
-method (429 with retry_after, 400, 403...).
+method (429 with retry_after, 400, 403...) or to leave them hanging, in flight, until released
+(`hold`/`release`: a process killed meanwhile never hears the answer).
 
     api = FakeTelegramAPI()
     await api.start()                      # http://127.0.0.1:<port>/bot<token>/<method>
@@ -78,6 +79,9 @@ class FakeTelegramAPI:
         self._files: dict[str, tuple[str, bytes, int]] = {}  # file_id -> (path, data, declared size)
         self._file_ids = itertools.count(1)
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
+        self._holds: dict[str, int] = {}  # method -> calls still let through before holding
+        self._released = asyncio.Event()
+        self.held: list[Call] = []  # calls left hanging by hold(), in order
         self._changed = asyncio.Condition()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -103,6 +107,7 @@ class FakeTelegramAPI:
 
     async def close(self) -> None:
         self._closing = True
+        self._released.set()
         await self._notify()
         if self._session is not None:
             await self._session.close()
@@ -115,6 +120,16 @@ class FakeTelegramAPI:
                   description: str = "Too Many Requests: retry later", retry_after: int | None = None) -> None:
         for _ in range(times):
             self._failures[method].append(_Failure(status, description, retry_after))
+
+    def hold(self, method: str, after: int = 0) -> None:
+        """Let `after` more calls of `method` through, then leave the next ones hanging (the bot
+        gets no answer, as when a request is in flight) until `release()`; then they complete."""
+        self._holds[method] = after
+        self._released.clear()
+
+    def release(self) -> None:
+        self._holds.clear()
+        self._released.set()
 
     def calls_of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -291,8 +306,16 @@ class FakeTelegramAPI:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         params, files = await _read_params(request)
-        self.calls.append(Call(method, params, files))
+        call = Call(method, params, files)
+        self.calls.append(call)
         await self._notify()
+        if method in self._holds:
+            if self._holds[method] > 0:
+                self._holds[method] -= 1
+            else:
+                self.held.append(call)
+                await self._notify()
+                await self._released.wait()
         failures = self._failures.get(method)
         if failures:
             failure = failures.popleft()

@@ -1,0 +1,10 @@
+"""Timeline pushes: the notifier delivers every outbox row to its chat, once, in order.
+
+    python -m bot notifier        (also started by plain ``python -m bot``)
+"""
+
+from .core import Notifier, deliver_shell_pushes, render, run_notifier
+from .senders import SENDERS, PermanentSendError, Sender, TransientSendError
+
+__all__ = ["SENDERS", "Notifier", "PermanentSendError", "Sender", "TransientSendError",
+           "deliver_shell_pushes", "render", "run_notifier"]

@@ -1,0 +1,264 @@
+"""The notifier: claims outbox rows, renders each event for its chat and sends it.
+
+One loop claims the head row of every chat that is due (store/outbox.py), sends each in its own
+task, and marks it sent, for retry or failed as soon as the channel answered. It wakes on
+PostgreSQL's NOTIFY, when a send finishes (the chat's next row is now its head), and every
+``poll_interval`` seconds in any case (SQLite has no NOTIFY; a lost LISTEN connection too).
+Database errors never stop it: it waits and tries again, and an outcome it could not record yet
+is kept in memory and recorded once the database is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import time
+from contextlib import AsyncExitStack
+from typing import Awaitable, Callable
+
+from bot.config import Config
+from dialogs import Outgoing
+from dialogs.events import EMAIL_KINDS, render_email, render_push
+from store import Store
+from store import outbox
+from store.outbox import Delivery
+
+from .pacing import ChatPacer, TokenBucket, backoff
+from .senders import PermanentSendError, Sender, TransientSendError, open_senders
+
+log = logging.getLogger(__name__)
+
+SHELL_CHANNEL = "shell"
+MAX_ATTEMPTS = 12
+DB_RETRY_CAP = 10.0
+
+
+def render(delivery: Delivery) -> list[Outgoing]:
+    if delivery.chat.channel == outbox.EMAIL_CHANNEL:
+        subject, body = render_email(delivery.event, delivery.demand, delivery.chat.locale)
+        return [Outgoing(text=body, card={"kind": "email", "subject": subject})]
+    return render_push(delivery.event, delivery.demand, delivery.audience, delivery.chat.locale)
+
+
+class Notifier:
+    def __init__(self, store: Store, senders: dict[str, Sender], *, name: str | None = None,
+                 lease: float = 60.0, poll_interval: float = 1.0, max_inflight: int = 100,
+                 max_attempts: int = MAX_ATTEMPTS, global_rate: float = 30.0, pace_chats: bool = True,
+                 on_sent: Callable[[Delivery], None] | None = None):
+        self.store = store
+        self.senders = senders
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.lease = lease
+        self.poll_interval = poll_interval
+        self.max_inflight = max_inflight
+        self.max_attempts = max_attempts
+        self.bucket = TokenBucket(global_rate)
+        self.pacer = ChatPacer() if pace_chats else None
+        self.on_sent = on_sent
+        self.wake = asyncio.Event()
+        self._tasks: set[asyncio.Task] = set()
+        self._warned_channels: set[str] = set()
+        self._db_failures = 0
+        # SQLite has one writer: our own connections queueing here is much faster than each
+        # of them sleeping in SQLite's busy handler.
+        self._writes = asyncio.Lock() if store.dialect == "sqlite" else None
+        self._confirmed: list[tuple[int, asyncio.Future]] = []
+        self._marking = asyncio.Lock()
+
+    # --- the loop -------------------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        stop = stop or asyncio.Event()
+        listener = None
+        if self.store.dialect == "postgresql":
+            listener = asyncio.create_task(self._listen(stop))
+        await self._guarded(self._warn_unsent_channels)
+        last_warning = time.monotonic()
+        try:
+            while not stop.is_set():
+                self.wake.clear()
+                if outbox.EMAIL_CHANNEL in self.senders:
+                    await self._guarded(lambda: outbox.queue_emails(self.store, EMAIL_KINDS))
+                free = self.max_inflight - len(self._tasks)
+                claimed = await self._guarded(lambda: outbox.claim(
+                    self.store, self.name, channels=self.senders, limit=free, lease=self.lease)) or []
+                for delivery in claimed:
+                    task = asyncio.create_task(self._deliver(delivery))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+                if claimed and len(claimed) == free:
+                    await asyncio.sleep(0)
+                    continue
+                if time.monotonic() - last_warning > 60:
+                    await self._guarded(self._warn_unsent_channels)
+                    last_warning = time.monotonic()
+                await self._idle(stop)
+        finally:
+            if listener is not None:
+                listener.cancel()
+            # Sends already started finish and are recorded: stopping never loses a confirmation.
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        delay = self.poll_interval if not self._db_failures else min(
+            DB_RETRY_CAP, self.poll_interval * 2 ** min(self._db_failures, 10))
+        waiters = [asyncio.create_task(self.wake.wait()), asyncio.create_task(stop.wait())]
+        try:
+            await asyncio.wait([*waiters, *self._tasks], timeout=delay,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def _write(self, operation: Callable[[], Awaitable]):
+        if self._writes is None:
+            return await operation()
+        async with self._writes:
+            return await operation()
+
+    async def _guarded(self, operation: Callable[[], Awaitable]):
+        """A database step; on failure log it, slow the loop down and carry on."""
+        try:
+            result = await self._write(operation)
+        except Exception as error:  # the database restarting, a network cut...
+            self._db_failures += 1
+            log.warning("outbox: database unavailable (%s), trying again", error.__class__.__name__)
+            return None
+        self._db_failures = 0
+        return result
+
+    async def _warn_unsent_channels(self) -> None:
+        """Rows of a channel with no sender here stay pending for another notifier: said once."""
+        waiting = set(await outbox.waiting_channels(self.store))
+        for channel in waiting - set(self.senders) - {SHELL_CHANNEL} - self._warned_channels:
+            log.warning("outbox: rows for channel %r wait, no sender configured for it here", channel)
+            self._warned_channels.add(channel)
+
+    # --- one delivery ---------------------------------------------------------------------------
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        sender = self.senders[delivery.chat.channel]
+        try:
+            messages = render(delivery)
+            if self.pacer is not None:
+                await self.pacer.wait(delivery.chat.id, sender.min_interval(delivery.chat))
+            for message in messages:
+                await self.bucket.take()
+                await sender.send(delivery.chat, message)
+        except PermanentSendError as error:
+            log.warning("outbox %s: failed for good: %s", delivery.id, error)
+            await self._record(outbox.mark_failed, delivery.id, self.name, str(error))
+        except Exception as error:  # TransientSendError, or anything unexpected: retry later
+            if not isinstance(error, TransientSendError):
+                log.exception("outbox %s: unexpected error", delivery.id)
+            await self._retry_or_fail(delivery, error)
+        else:
+            await self._mark_sent(delivery.id)
+            if self.on_sent is not None:
+                self.on_sent(delivery)
+
+    async def _mark_sent(self, outbox_id: int) -> None:
+        """Record a confirmed send at once. Confirmations that arrive while a commit is under way
+        go together in the next one (group commit): as prompt as one row at a time, with far
+        fewer transactions when many chats are busy."""
+        done = asyncio.get_running_loop().create_future()
+        self._confirmed.append((outbox_id, done))
+        async with self._marking:
+            if done.done():  # written by the commit we waited for
+                return
+            batch, self._confirmed = self._confirmed, []
+            await self._record(outbox.mark_sent_many, [row for row, _ in batch], self.name)
+            for _, future in batch:
+                future.set_result(None)
+
+    async def _retry_or_fail(self, delivery: Delivery, error: Exception) -> None:
+        reason = str(error) or error.__class__.__name__
+        if delivery.attempts >= self.max_attempts:
+            log.warning("outbox %s: giving up after %s attempts: %s", delivery.id, delivery.attempts, reason)
+            await self._record(outbox.mark_failed, delivery.id, self.name, reason)
+            return
+        delay = backoff(delivery.attempts, getattr(error, "retry_after", None))
+        log.info("outbox %s: attempt %s failed (%s), next in %.1fs", delivery.id, delivery.attempts,
+                 reason, delay)
+        await self._record(outbox.mark_retry, delivery.id, self.name, delay, reason)
+        # Woken at the retry time even when nothing else happens.
+        asyncio.get_running_loop().call_later(delay, self.wake.set)
+
+    async def _record(self, mark, *args) -> None:
+        """Record an outcome, waiting for the database as long as it takes: a send that went out
+        and was not recorded would be sent again once the lease ran out."""
+        pause = 0.2
+        while True:
+            try:
+                await self._write(lambda: mark(self.store, *args))
+                return
+            except Exception as error:
+                log.warning("outbox: could not record %s (%s), retrying", mark.__name__,
+                            error.__class__.__name__)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, DB_RETRY_CAP)
+
+    # --- PostgreSQL LISTEN ----------------------------------------------------------------------
+
+    async def _listen(self, stop: asyncio.Event) -> None:
+        import asyncpg
+
+        dsn = self.store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        pause = 0.5
+        while not stop.is_set():
+            connection = None
+            try:
+                connection = await asyncpg.connect(dsn, timeout=5)
+                await connection.add_listener(outbox.NOTIFY_CHANNEL, lambda *_: self.wake.set())
+                self.wake.set()  # whatever was committed while we were not listening
+                pause = 0.5
+                while not stop.is_set():
+                    await asyncio.sleep(2)
+                    await connection.execute("SELECT 1", timeout=5)  # notices a dead connection
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.info("outbox: LISTEN connection lost (%s), polling meanwhile", error.__class__.__name__)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, DB_RETRY_CAP)
+            finally:
+                if connection is not None:
+                    connection.terminate()
+
+
+async def run_notifier(config: Config, *, stop: asyncio.Event | None = None, **options) -> None:
+    """Deliver until ``stop`` is set (or SIGTERM). ``options`` go to ``Notifier``."""
+    if stop is None:
+        stop = asyncio.Event()
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    store = await Store.open(config.database_url, attachments_dir=config.attachments_dir, migrate=True)
+    try:
+        async with AsyncExitStack() as stack:
+            senders = await open_senders(config, stack)
+            if not senders:
+                log.warning("notifier: no channel to deliver to is configured (Telegram, e-mail)")
+            await Notifier(store, senders, **options).run(stop)
+    finally:
+        await store.close()
+
+
+async def deliver_shell_pushes(store: Store, chat_id: str, show: Callable[[list[Outgoing]], None]) -> int:
+    """Show the pushes waiting for one shell chat (the shell calls this after each turn).
+    Returns how many events were shown."""
+    owner = f"shell:{os.getpid()}"
+    shown = 0
+    while True:
+        claimed = await outbox.claim(store, owner, channels=(SHELL_CHANNEL,), chat_id=chat_id, limit=1)
+        if not claimed:
+            return shown
+        delivery = claimed[0]
+        show(render(delivery))
+        await outbox.mark_sent(store, delivery.id, owner)
+        shown += 1

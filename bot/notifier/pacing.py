@@ -1,0 +1,58 @@
+"""Rate limits by queueing, never by dropping: a global token bucket per notifier and a minimum
+interval per chat; and the retry schedule (exponential backoff with full jitter)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+
+BACKOFF_BASE = 1.0
+BACKOFF_CAP = 300.0
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> float:
+    """Seconds before the next try, after ``attempts`` tries. A service's retry_after wins: it
+    knows when it will take the message again."""
+    if retry_after is not None:
+        return max(float(retry_after), 0.0)
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempts - 1, 0))
+    return random.uniform(0, ceiling)
+
+
+class TokenBucket:
+    """At most ``rate`` takes per second on average, bursts up to ``rate``; rate 0 = no limit."""
+
+    def __init__(self, rate: float):
+        self.rate = rate
+        self.tokens = rate
+        self.updated = time.monotonic()
+        self._lock = asyncio.Lock()
+
+    async def take(self) -> None:
+        if self.rate <= 0:
+            return
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                self.tokens = min(self.rate, self.tokens + (now - self.updated) * self.rate)
+                self.updated = now
+                if self.tokens >= 1:
+                    self.tokens -= 1
+                    return
+                await asyncio.sleep((1 - self.tokens) / self.rate)
+
+
+class ChatPacer:
+    """Keeps messages to one chat at least the chat's interval apart."""
+
+    def __init__(self) -> None:
+        self._last: dict[int, float] = {}
+
+    async def wait(self, chat_db_id: int, interval: float) -> None:
+        last = self._last.get(chat_db_id)
+        if last is not None and interval > 0:
+            delay = last + interval - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        self._last[chat_db_id] = time.monotonic()

@@ -1,0 +1,112 @@
+"""How the notifier reaches each channel: one small ``Sender`` per channel, found in SENDERS.
+
+A sender sends one ``Outgoing`` to one chat and says how it went by raising:
+``TransientSendError`` (try again later, after ``retry_after`` seconds when the service said so)
+or ``PermanentSendError`` (the user blocked the bot, the chat is gone: trying again is useless).
+Adding a channel is one line in SENDERS: a factory that returns its sender when the
+configuration enables it, or None.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import AsyncExitStack
+from datetime import timedelta
+from typing import Awaitable, Callable, Protocol
+
+from bot.config import Config
+from dialogs import Outgoing
+from store import Chat
+
+log = logging.getLogger(__name__)
+
+
+class TransientSendError(Exception):
+    def __init__(self, reason: str, retry_after: float | None = None):
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class PermanentSendError(Exception):
+    pass
+
+
+class Sender(Protocol):
+    channel: str
+
+    def min_interval(self, chat: Chat) -> float:
+        """Seconds to leave between two messages to this chat (the channel's per-chat limit)."""
+
+    async def send(self, chat: Chat, outgoing: Outgoing) -> None:
+        ...
+
+
+# Telegram: 1 message/s in a private chat, 20/min in a group.
+TELEGRAM_PRIVATE_INTERVAL = 1.0
+TELEGRAM_GROUP_INTERVAL = 3.0
+
+
+class TelegramSender:
+    channel = "telegram"
+
+    def __init__(self, bot):
+        self.bot = bot
+
+    def min_interval(self, chat: Chat) -> float:
+        return TELEGRAM_PRIVATE_INTERVAL if chat.kind == "private" else TELEGRAM_GROUP_INTERVAL
+
+    async def send(self, chat: Chat, outgoing: Outgoing) -> None:
+        from telegram import error
+
+        from bot.telegram.send import send_outgoing
+
+        try:
+            await send_outgoing(self.bot, int(chat.chat_id), outgoing)
+        except error.RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise TransientSendError(f"telegram: {exc}", seconds) from exc
+        except (error.Forbidden, error.BadRequest, error.ChatMigrated) as exc:
+            # Blocked, kicked, chat not found, or a message Telegram refuses: the same request
+            # would fail again.
+            raise PermanentSendError(f"telegram: {exc}") from exc
+        except error.TelegramError as exc:  # NetworkError, TimedOut, 5xx, bad gateway...
+            raise TransientSendError(f"telegram: {exc}") from exc
+        except OSError as exc:
+            raise TransientSendError(f"telegram: {exc}") from exc
+
+
+async def open_telegram(config: Config, stack: AsyncExitStack) -> Sender | None:
+    if not config.telegram_bot_token:
+        return None
+    from bot.telegram.send import build_bot
+
+    bot = build_bot(config)
+    await stack.enter_async_context(bot)
+    return TelegramSender(bot)
+
+
+async def open_email(config: Config, stack: AsyncExitStack) -> Sender | None:
+    if not config.smtp_url:
+        return None
+    from bot.notifier.mail import EmailSender, parse_smtp_url
+
+    return EmailSender(parse_smtp_url(config.smtp_url))
+
+
+SenderFactory = Callable[[Config, AsyncExitStack], Awaitable["Sender | None"]]
+
+# channel -> factory. Teams: "teams": open_teams (from bot/teams), same protocol.
+SENDERS: dict[str, SenderFactory] = {
+    "telegram": open_telegram,
+    "email": open_email,
+}
+
+
+async def open_senders(config: Config, stack: AsyncExitStack) -> dict[str, Sender]:
+    senders = {}
+    for channel, factory in SENDERS.items():
+        sender = await factory(config, stack)
+        if sender is not None:
+            senders[channel] = sender
+    return senders

@@ -1,0 +1,49 @@
+"""Fixtures of the notifier tests: a store with a real clock (leases and retries are real
+seconds), the fake Bot API server, and the Telegram sender pointed at it."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+
+import pytest
+from fakes.telegram_api import FakeTelegramAPI
+from notifier_support import build_world, telegram_config
+
+from bot.notifier.senders import open_senders
+from store import Store
+
+
+@pytest.fixture
+async def live_store(database_url, tmp_path):
+    opened = await Store.open(database_url, attachments_dir=tmp_path / "attachments", migrate=False)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def world(live_store):
+    return await build_world(live_store)
+
+
+@pytest.fixture
+async def api():
+    server = FakeTelegramAPI()
+    await server.start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def telegram(api):
+    """{"telegram": sender} for a Notifier, talking to the fake Bot API."""
+    async with AsyncExitStack() as stack:
+        yield await open_senders(telegram_config(api), stack)
+
+
+@pytest.fixture
+async def postgres_live_store(postgres_store, tmp_path):
+    """A clean PostgreSQL database (cleaned by the shared fixture), with a real clock."""
+    url = postgres_store.engine.url.render_as_string(hide_password=False)
+    opened = await Store.open(url, attachments_dir=tmp_path / "attachments", migrate=False)
+    yield opened
+    await opened.close()

@@ -1,0 +1,90 @@
+"""Delivery semantics against the fake Bot API: 429 honoured, 5xx retried with backoff,
+403 recorded as failed and not retried, and the operator's `admin outbox` / `retry`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import time
+
+from notifier_support import ANA_TG, ANA_TG2, Running, fast_options, statuses, telegram_config
+from sqlalchemy import select
+
+from bot import admin
+from bot.config import Config
+from bot.notifier import Notifier
+from store.models import OutboxRow
+
+
+async def _rows(store) -> list:
+    async with store.transaction() as tx:
+        return (await tx.session.execute(select(OutboxRow).order_by(OutboxRow.id))).scalars().all()
+
+
+async def test_429_retry_after_is_honoured_and_the_message_sent_once(world, api, telegram):
+    protocol = await world.open()
+    api.fail_next("sendMessage", status=429, retry_after=1)
+    await world.run("answer", "caio", protocol, "Resposta única.")
+    started = time.monotonic()
+    async with Running(Notifier(world.store, telegram, **fast_options())) as running:
+        await running.drained()
+    assert time.monotonic() - started >= 1.0  # waited retry_after before trying again
+    texts = [m["text"] for m in api.sent_to(ANA_TG)]
+    assert len(texts) == 1 and texts[0].endswith("Resposta única.")
+
+
+async def test_server_errors_are_retried_with_backoff(world, api, telegram):
+    protocol = await world.open()
+    await world.run("answer", "caio", protocol, "Depois de dois erros.")
+    api.fail_next("sendMessage", times=2, status=502, description="Bad Gateway")
+    async with Running(Notifier(world.store, telegram, **fast_options())) as running:
+        await running.drained(timeout=15)
+    assert sum(m["text"].endswith("Depois de dois erros.") for m in
+               api.sent_to(ANA_TG) + api.sent_to(ANA_TG2)) == 2  # once in each of Ana's chats
+    rows = await _rows(world.store)
+    assert sum(row.attempts for row in rows) == len(rows) + 2  # one try each, plus the two failed
+    assert all(row.status == "sent" and row.last_error is None for row in rows)
+
+
+async def test_403_is_recorded_as_failed_not_retried_and_the_operator_can_retry(world, api, telegram, database_url):
+    protocol = await world.open()
+    await world.run("receive", "caio", protocol)
+    api.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
+    async with Running(Notifier(world.store, telegram, **fast_options())) as running:
+        await running.drained()
+        await asyncio.sleep(0.5)  # time enough for retries, were there any
+    rows = await _rows(world.store)
+    failed = [row for row in rows if row.status == "failed"]
+    assert len(failed) == 1 and failed[0].attempts == 1
+    assert "blocked by the user" in failed[0].last_error
+    assert len(api.calls_of("sendMessage")) == len(rows)  # each row tried once: no retry
+
+    config = telegram_config(api, database_url)
+    listing = await _admin(config, "outbox")
+    assert str(failed[0].id) in listing and "failed" in listing and "blocked by the user" in listing
+    assert "will be sent again" in await _admin(config, "outbox", "retry", str(failed[0].id))
+    assert (await statuses(world.store))[failed[0].id] == "pending"
+    async with Running(Notifier(world.store, telegram, **fast_options())) as running:
+        await running.drained()
+    assert set((await statuses(world.store)).values()) == {"sent"}
+    assert "Nothing pending or failed." in await _admin(config, "outbox")
+    assert "No failed or pending delivery 999" in await _admin(config, "outbox", "retry", "999")
+
+
+async def _admin(config, *argv: str) -> str:
+    parser = argparse.ArgumentParser()
+    admin.add_arguments(parser)
+    out = io.StringIO()
+    await admin.run(parser.parse_args(argv), config, out=out)
+    return out.getvalue()
+
+
+async def test_admin_also_mounts_the_attendant_role_commands(live_store, database_url, capsys):
+    config = Config(database_url=database_url)
+    parser = argparse.ArgumentParser()
+    admin.add_arguments(parser)
+    args = parser.parse_args(["grant-attendant", "--channel", "shell", "--user-id", "u9", "--name", "Nina Reis"])
+    assert await admin.run(args, config) == 0
+    assert await admin.run(parser.parse_args(["list"]), config) == 0
+    assert "Nina Reis" in capsys.readouterr().out
