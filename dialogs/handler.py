@@ -233,6 +233,8 @@ def valid_state(state: Any, taxonomy: Any = None) -> bool:
         return False
     if flow == "follow" and step == "rating_comment" and state.get("rating") not in (1, 2, 3, 4, 5):
         return False
+    if flow == attendant.FLOW and not attendant.valid_pending(step, state.get("pending")):
+        return False
     if flow == "new":
         draft = state.get("draft")
         if not isinstance(draft, dict) or not isinstance(draft.get("done", []), list):

@@ -26,6 +26,8 @@ from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, ExtBot,
 from bot.config import Config
 from bot.http import TelegramWebhook, webhook_path
 from dialogs import Incoming, IncomingFile, Outgoing
+from dialogs.attendant import PREFIX as CARD_ACTION_PREFIX
+from store import find_protocols
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
 
 from . import texts
@@ -239,6 +241,7 @@ class TelegramChannel:
         chat, user = message.chat, message.from_user
         if user is None:
             return
+        await self._remember_replied_push(message)
         if message.text is not None:
             text = _BOT_MENTION.sub(r"\1", message.text)
             await self._converse(self._incoming(chat, user, message, text=text))
@@ -270,9 +273,11 @@ class TelegramChannel:
             return
         label = label_of(message.reply_markup, data)
         await self._answer(query)
-        # A page turn of the dialogs is not a choice worth showing with a check mark.
-        shown = None if label is None or is_nav(label) else chosen_keyboard(label)
-        await self._quietly(message.edit_reply_markup(reply_markup=shown))
+        # A demand's card in the attendants' room keeps its buttons: each attendant may act on it.
+        if not data.startswith(CARD_ACTION_PREFIX):
+            # A page turn of the dialogs is not a choice worth showing with a check mark.
+            shown = None if label is None or is_nav(label) else chosen_keyboard(label)
+            await self._quietly(message.edit_reply_markup(reply_markup=shown))
         await self._converse(self._incoming(message.chat, user, None, choice=data))
 
     # ----------------------------------------------------------------------- albums
@@ -375,7 +380,31 @@ class TelegramChannel:
             replies = [Outgoing(texts.text(incoming.locale, "error"))]
         chat_id = int(incoming.chat_id)
         for reply in replies:
-            await send_outgoing(self.bot, chat_id, reply, empty_text=texts.text(incoming.locale, "choose"))
+            sent = await send_outgoing(self.bot, chat_id, reply, empty_text=texts.text(incoming.locale, "choose"))
+            await self._remember_card(incoming.chat_id, reply, sent)
+
+    async def _remember_replied_push(self, message: Message) -> None:
+        """A reply to a bot message we did not record as a card (a notifier push, which names its
+        demand in its text): note that demand now, so the reply acts on it like a reply to a card."""
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id != self.bot.id:
+            return
+        protocols = set(find_protocols(replied.text or replied.caption or ""))
+        if len(protocols) == 1:
+            card = Outgoing(text="", card={"protocol": protocols.pop()})
+            await self._remember_card(str(message.chat.id), card, [replied])
+
+    async def _remember_card(self, chat_id: str, reply: Outgoing, sent: list[Message]) -> None:
+        """Let the dialogs note which demand a card shows, so a reply to it acts on that demand."""
+        remember = getattr(self.dialogs, "remember_sent", None)
+        if remember is None or not (reply.card or {}).get("protocol"):
+            return
+        try:
+            for message in sent:
+                await remember(CHANNEL, chat_id, str(message.message_id), reply)
+        except Exception:
+            # Only replies to this card lose their shortcut; the conversation goes on.
+            log.exception("Could not remember the card of %s", reply.card.get("protocol"))
 
     async def _say(self, chat_id: int, user: User, key: str, **values: Any) -> None:
         locale = texts.locale_of(user.language_code)

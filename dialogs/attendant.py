@@ -1,0 +1,478 @@
+"""Attendants at work: the queue, demand cards and the actions on a demand, from the attendants'
+room (a group chat bound with /vincular) or from a private chat with the bot.
+
+Every action is reachable three ways: a button on a card ("atd:<action>:<protocol>", valid from
+any step and any old message, pressed by any attendant), a command ("/responder PROTOCOLO texto"),
+and in a group a reply to the bot's card of a demand (the reply is the text; the bot asks which
+action when the first word does not say it). Only attendants (a role the store keeps) may act; in
+a group nobody else is answered but with a short refusal. In a private chat an attendant's
+messages that are not attendant commands go on to the requester dialogs: attendants may open
+demands too.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any
+
+from dialogs import render, words
+from dialogs.flow import Reply, Step, Turn, menu_state, register
+from dialogs.messages import Choice, IncomingFile, Outgoing, OutgoingFile
+from dialogs.texts import Texts
+from store import AlreadyAssigned, NewAttachment, StoreError, parse_protocol
+from store.attendance import protocol_for_message, remember_message
+
+FLOW = "att"
+PREFIX = "atd:"
+QUEUE_PAGE_SIZE = 8
+# Actions that need a text (and may carry files): the store method each one calls.
+WRITTEN = {"ans": "answer", "req": "request_info", "sol": "solve"}
+# Commands, as typed after "/" (accents and case do not matter).
+COMMANDS = {
+    "fila": "queue", "atribuidas": "mine", "minhas": "mine", "demanda": "card", "receber": "recv",
+    "responder": "ans", "solicitar": "req", "solucionar": "sol", "vincular": "bind", "sala": "bind",
+    "desvincular": "unbind", "atendimento": "help",
+}
+# The first word of a reply to a card that says which action it is.
+REPLY_WORDS = {
+    "responder": "ans", "resposta": "ans", "respondendo": "ans",
+    "solicitar": "req", "solicito": "req", "solicitamos": "req", "pendencia": "req",
+    "solucionar": "sol", "solucao": "sol", "solucionado": "sol", "solucionada": "sol", "resolvido": "sol",
+    "receber": "recv", "recebo": "recv", "assumo": "recv", "assumir": "recv",
+}
+HELP_WORDS = {"start", "ajuda", "help", "atendimento"}
+
+
+# --- the card ----------------------------------------------------------------------------------------
+
+def age(t: Texts, created_at: datetime, now: datetime) -> str:
+    minutes = max(0, int((now - created_at).total_seconds() // 60))
+    if minutes < 1:
+        return t("att.age_now")
+    if minutes < 60:
+        return t("att.age_minutes", n=minutes)
+    if minutes < 24 * 60:
+        return t("att.age_hours", n=minutes // 60)
+    days = minutes // (24 * 60)
+    return t("att.age_day") if days == 1 else t("att.age_days", n=days)
+
+
+def card_choices(t: Texts, view: Any) -> tuple[Choice, ...]:
+    protocol = view.protocol
+    items = []
+    if view.status.is_open:
+        items += [("recv", "att.receive"), ("ans", "att.answer"), ("req", "att.request"), ("sol", "att.solve")]
+    items.append(("tl", "att.timeline"))
+    if view.attachments:
+        items.append(("files", "att.files"))
+    return tuple(Choice(id=f"{PREFIX}{action}:{protocol}", label=t(key)) for action, key in items)
+
+
+def demand_card(demand: Any, taxonomy: Any, now: datetime, t: Texts | None = None,
+                headline: str | None = None) -> Outgoing:
+    """A demand as attendants see it in their room, with its actions as choices.
+
+    `card["protocol"]` lets a channel remember which demand the sent message shows, so a reply
+    to it acts on that demand. `headline` goes above the card ("Nova demanda", "Respondida")."""
+    t = t or Texts("pt-BR")
+    fields = [
+        (t("field.status"), render.status_name(t, demand.status)),
+        (t("att.field_age"), age(t, demand.created_at, now)),
+        (t("att.field_requester"), demand.requester_name),
+        (t("field.organ"), render.organ_name(taxonomy, demand.organ_key) or "—"),
+        (t("field.type"), render.type_name(taxonomy, demand.type_key) or "—"),
+        (t("field.category"), render.category_name(taxonomy, demand.category_key) or "—"),
+        (t("field.subject"), render.subject_text(taxonomy, demand) or "—"),
+        (t("field.assignee"), demand.assignee_name or t("no_assignee")),
+        (t("field.attachments"), str(len(demand.attachments))),
+        (t("field.description"), render.shorten(demand.description, 600)),
+    ]
+    lines = ([headline] if headline else []) + [f"📄 {demand.protocol} — {demand.title}"]
+    lines += [f"{label}: {value}" for label, value in fields]
+    card = {"kind": "attendant_card", "protocol": demand.protocol, "title": demand.title,
+            "status": demand.status.value, "headline": headline or "",
+            "fields": [[label, value] for label, value in fields]}
+    return Outgoing(text="\n".join(lines), choices=card_choices(t, demand), card=card)
+
+
+def _say_card(turn: Turn, view: Any, headline: str | None = None) -> None:
+    turn.replies.append(demand_card(view, turn.taxonomy, turn.tx.now(), turn.t, headline))
+
+
+# --- entry from the handler ------------------------------------------------------------------------------
+
+def is_group(turn: Turn) -> bool:
+    return turn.incoming.chat_kind != "private"
+
+
+def parse_command(text: str) -> tuple[str | None, str]:
+    """("ans", "CAGE-... texto") for "/responder CAGE-... texto"; (None, text) when no attendant command."""
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return None, text
+    head, _, rest = stripped.partition(" ")
+    head = head.split("@", 1)[0]
+    return COMMANDS.get(words.bare(head)), rest.strip()
+
+
+def split_protocol(text: str) -> tuple[str | None, str]:
+    """The protocol at the start of `text` (typed loosely) and what follows it."""
+    tokens = text.split()
+    for size in (1, 2, 3):  # "CAGE-08336-T2D3", "08336 t2d3", "cage 08336 t2d3"
+        protocol = parse_protocol(" ".join(tokens[:size]))
+        if protocol:
+            return protocol, " ".join(tokens[size:])
+    return None, text
+
+
+async def replied_protocol(turn: Turn) -> str | None:
+    reply_to = turn.incoming.reply_to
+    if not reply_to:
+        return None
+    return await protocol_for_message(turn.tx, turn.incoming.channel, turn.incoming.chat_id, reply_to)
+
+
+async def intercept(turn: Turn, stored: Any) -> bool:
+    """Handle the message if it is attendants' business; False lets the requester dialogs have it."""
+    incoming = turn.incoming
+    text = words.clean(incoming.text)
+    command, rest = parse_command(text)
+    choice = incoming.choice if incoming.choice and incoming.choice.startswith(PREFIX) else None
+    if not choice and incoming.choice and incoming.choice.startswith("dm:"):
+        choice = await _as_attendant_choice(turn, incoming.choice)
+    if not turn.person.is_attendant:
+        if is_group(turn) or command or choice:
+            turn.say("att.refused_group" if is_group(turn) else "att.refused")
+            return True
+        return False
+    in_step = (isinstance(stored, dict) and stored.get("flow") == FLOW and f"{FLOW}.{stored.get('step')}" in _STEPS
+               and valid_pending(stored.get("step"), stored.get("pending")))
+    if isinstance(stored, dict) and (in_step or stored.get("flow") != FLOW):
+        # A quick /fila in the middle of one's own new demand must not lose the draft.
+        turn.state = dict(stored)
+    if choice:
+        await on_choice(turn, choice)
+        return True
+    protocol = await replied_protocol(turn)
+    if command:
+        await run_command(turn, command, rest, protocol)
+        return True
+    if in_step and words.global_word(text) == "cancel":
+        await _end(turn, "att.cancelled")
+        return True
+    if in_step:
+        return False  # the step answers, through the handler's usual path
+    if protocol and (text.strip() or incoming.files):
+        await on_reply(turn, protocol, text, incoming.files)
+        return True
+    if is_group(turn):
+        if words.bare(text.split("@")[0]) in HELP_WORDS:
+            turn.say("att.help")
+        return True  # attendants talking among themselves: not for the bot
+    return False
+
+
+async def _as_attendant_choice(turn: Turn, choice: str) -> str | None:
+    """A push's "dm:" button ("Abrir demanda") pressed in the room, or by an attendant about
+    someone else's demand, opens the attendant's card rather than the requester's view."""
+    action, _, protocol = choice[3:].partition(":")
+    if not is_group(turn):
+        if not turn.person.is_attendant or not protocol:
+            return None
+        try:
+            view = await turn.tx.get_demand(turn.actor, protocol)
+        except StoreError:
+            return None
+        if view.requester_id == turn.person.id:
+            return None
+    return f"{PREFIX}{'tl' if action == 'tl' else 'card'}:{protocol}"
+
+
+async def _end(turn: Turn, key: str | None = None, **fields: Any) -> None:
+    """Leave the attendant step, if in one (a requester flow it interrupted goes on)."""
+    if turn.state.get("flow") == FLOW:
+        turn.state.clear()
+        turn.state.update(menu_state())
+    if key:
+        turn.say(key, **fields)
+
+
+# --- buttons and commands ----------------------------------------------------------------------------------
+
+async def on_choice(turn: Turn, choice: str) -> None:
+    action, _, argument = choice[len(PREFIX):].partition(":")
+    if action in ("queue", "mine"):
+        page = int(argument) if argument.isdigit() else 1
+        return await show_list(turn, action, page)
+    if not argument:
+        turn.say("stale")
+        return
+    await act(turn, action, argument, "", ())
+
+
+async def run_command(turn: Turn, command: str, rest: str, replied: str | None) -> None:
+    if command == "help":
+        return turn.say("att.help")
+    if command in ("queue", "mine"):
+        return await show_list(turn, command, 1)
+    if command in ("bind", "unbind"):
+        return await bind(turn, command == "bind")
+    protocol, text = split_protocol(rest)
+    if protocol is None:
+        protocol, text = replied, rest
+    if protocol is None:
+        return turn.say("att.need_protocol", command=_command_name(command))
+    await act(turn, command, protocol, text, turn.incoming.files)
+
+
+def _command_name(action: str) -> str:
+    return next(name for name, value in COMMANDS.items() if value == action)
+
+
+async def act(turn: Turn, action: str, protocol: str, text: str, files: tuple[IncomingFile, ...]) -> None:
+    """One action on one demand; a written one without text asks for it first."""
+    if action in WRITTEN:
+        if not text.strip():
+            turn.state.clear()
+            turn.state.update({"flow": FLOW, "step": "text", "pending": {
+                "action": action, "protocol": protocol, "files": _keep(files)}})
+            return await turn.ask()
+        return await perform(turn, action, protocol, text, _attachments(_keep(files)))
+    if action in ("recv", "take"):
+        return await receive(turn, protocol, reassign=action == "take")
+    if action == "card":
+        view = await _fetch(turn, protocol)
+        if view is not None:
+            _say_card(turn, view)
+        return
+    if action == "tl":
+        return await show_timeline(turn, protocol)
+    if action == "files":
+        return await send_files(turn, protocol)
+    turn.say("stale")
+
+
+async def _fetch(turn: Turn, protocol: str) -> Any | None:
+    try:
+        return await turn.tx.get_demand(turn.actor, protocol)
+    except StoreError as error:
+        turn.say_text(str(error))
+        return None
+
+
+async def perform(turn: Turn, action: str, protocol: str, text: str, files: list[NewAttachment]) -> None:
+    method = getattr(turn.tx, WRITTEN[action])
+    try:
+        view = await method(turn.actor, protocol, text.strip(), attachments=files)
+    except StoreError as error:
+        await _end(turn)
+        turn.say_text(str(error))
+        return
+    await _end(turn)
+    _say_card(turn, view, turn.t(f"att.done_{action}", protocol=view.protocol, name=turn.person.name))
+
+
+async def receive(turn: Turn, protocol: str, reassign: bool) -> None:
+    try:
+        view = await turn.tx.receive(turn.actor, protocol, reassign=reassign)
+    except AlreadyAssigned as error:
+        turn.state.clear()
+        turn.state.update({"flow": FLOW, "step": "reassign", "pending": {"protocol": protocol}})
+        turn.say_text(str(error), choices=[turn.choice("yes", "att.take_over"), turn.choice("no", "att.keep_holder")])
+        return
+    except StoreError as error:
+        await _end(turn)
+        turn.say_text(str(error))
+        return
+    await _end(turn)
+    _say_card(turn, view, turn.t("att.done_recv", protocol=view.protocol, name=turn.person.name))
+
+
+async def show_list(turn: Turn, which: str, page: int) -> None:
+    try:
+        if which == "queue":
+            result = await turn.tx.queue(turn.actor, page=page, page_size=QUEUE_PAGE_SIZE)
+        else:
+            result = await turn.tx.assigned_to(turn.actor, page=page, page_size=QUEUE_PAGE_SIZE)
+    except StoreError as error:
+        turn.say_text(str(error))
+        return
+    if not result.items:
+        turn.say("att.queue_empty" if which == "queue" else "att.mine_empty")
+        return
+    now = turn.tx.now()
+    title = turn.t("att.queue_title" if which == "queue" else "att.mine_title")
+    lines = [turn.t("att.list_header", title=title, total=result.total, page=result.page, pages=result.pages)]
+    for index, item in enumerate(result.items, start=(result.page - 1) * result.page_size + 1):
+        holder = item.assignee_name or turn.t("att.unassigned")
+        lines.append(f"{index}. {item.protocol} · {render.shorten(item.title, 50)} · {item.requester_name} · "
+                     f"{render.status_name(turn.t, item.status)} · {age(turn.t, item.created_at, now)} · {holder}")
+    choices = [Choice(id=f"{PREFIX}card:{item.protocol}", label=render.list_label(item)) for item in result.items]
+    if result.page > 1:
+        choices.append(turn.choice(f"{PREFIX}{which}:{result.page - 1}", "choose.prev"))
+    if result.page < result.pages:
+        choices.append(turn.choice(f"{PREFIX}{which}:{result.page + 1}", "choose.next"))
+    turn.say_text("\n".join(lines), choices=choices)
+
+
+async def show_timeline(turn: Turn, protocol: str) -> None:
+    view = await _fetch(turn, protocol)
+    if view is None:
+        return
+    events = await turn.tx.timeline(turn.actor, protocol)
+    parts = render.timeline(turn.t, view.protocol, events)
+    for index, (text, card) in enumerate(parts):
+        last = index == len(parts) - 1
+        turn.say_text(text, card=card, choices=card_choices(turn.t, view) if last else ())
+
+
+async def send_files(turn: Turn, protocol: str) -> None:
+    view = await _fetch(turn, protocol)
+    if view is None:
+        return
+    if not view.attachments:
+        turn.say("att.no_files", protocol=view.protocol)
+        return
+    files = []
+    for item in view.attachments:
+        data = await turn.tx.attachment_content(turn.actor, item.id)
+        files.append(OutgoingFile(filename=item.filename, data=data, content_type=item.content_type))
+    turn.replies.append(Outgoing(text=turn.t("att.files_of", protocol=view.protocol, count=len(files)),
+                                 files=tuple(files), card={"kind": "files", "protocol": view.protocol}))
+
+
+async def bind(turn: Turn, on: bool) -> None:
+    if not is_group(turn):
+        turn.say("att.bind_private")
+        return
+    try:
+        if on:
+            await turn.tx.bind_room(turn.actor, turn.actor.chat_id)
+        else:
+            await turn.tx.unbind_room(turn.actor, turn.actor.chat_id)
+    except StoreError as error:
+        turn.say_text(str(error))
+        return
+    turn.say("att.bound" if on else "att.unbound")
+
+
+async def on_reply(turn: Turn, protocol: str, text: str, files: tuple[IncomingFile, ...]) -> None:
+    """A reply to a demand's card: the first word may name the action; otherwise ask which."""
+    first, _, rest = text.strip().partition(" ")
+    action = REPLY_WORDS.get(words.bare(first))
+    if action == "recv":
+        return await receive(turn, protocol, reassign=False)
+    if action is not None and (rest.strip() or files):
+        # "Responder: ..." names the action; "Solicito o número ..." is already the message.
+        body = rest.strip() if words.bare(first) in COMMANDS else text.strip()
+        return await act(turn, action, protocol, body, files)
+    turn.state.clear()
+    turn.state.update({"flow": FLOW, "step": "which", "pending": {
+        "protocol": protocol, "text": text.strip(), "files": _keep(files)}})
+    await turn.ask()
+
+
+# --- files held between messages (the state is JSON) --------------------------------------------------
+
+def _keep(files: tuple[IncomingFile, ...] | list) -> list[dict]:
+    return [{"filename": f.filename, "content_type": f.content_type,
+             "data": base64.b64encode(f.data).decode("ascii")} for f in files]
+
+
+def _attachments(held: list[dict]) -> list[NewAttachment]:
+    return [NewAttachment(filename=f["filename"], data=base64.b64decode(f["data"]),
+                          content_type=f.get("content_type")) for f in held]
+
+
+# --- steps: the text of an action, which action a reply is, taking over a demand ------------------------
+
+async def ask_text(turn: Turn) -> None:
+    pending = turn.pending
+    held = pending.get("files", [])
+    text = turn.t(f"att.ask_{pending['action']}", protocol=pending["protocol"])
+    if held:
+        text += "\n" + turn.t("att.files_held", names=", ".join(f["filename"] for f in held))
+    if is_group(turn):
+        # Bots in groups often see only replies to their own messages (Telegram's privacy mode).
+        text += "\n" + turn.t("att.reply_here")
+    # The question names its demand: a reply to it finds the demand even if this step was left.
+    turn.say_text(text, card={"kind": "attendant_prompt", "protocol": pending["protocol"]})
+
+
+async def answer_text(turn: Turn, reply: Reply) -> None:
+    pending = turn.pending
+    pending.setdefault("files", []).extend(_keep(reply.files))
+    if reply.choice or not reply.text.strip():
+        return await turn.ask()
+    await perform(turn, pending["action"], pending["protocol"], reply.text, _attachments(pending["files"]))
+
+
+async def ask_which(turn: Turn) -> None:
+    protocol = turn.pending["protocol"]
+    turn.say("att.which", protocol=protocol, choices=[
+        turn.choice("atw:ans", "att.answer"), turn.choice("atw:req", "att.request"),
+        turn.choice("atw:sol", "att.solve"), turn.choice("atw:drop", "att.drop")])
+
+
+async def answer_which(turn: Turn, reply: Reply) -> None:
+    pending = turn.pending
+    pending.setdefault("files", []).extend(_keep(reply.files))
+    action = (reply.choice or "").removeprefix("atw:") or REPLY_WORDS.get(words.bare(reply.text))
+    if action == "drop":
+        return await _end(turn, "att.dropped")
+    if action not in WRITTEN:
+        return await turn.ask()
+    if not pending.get("text"):
+        turn.state["step"] = "text"
+        turn.state["pending"] = {"action": action, "protocol": pending["protocol"], "files": pending["files"]}
+        return await turn.ask()
+    await perform(turn, action, pending["protocol"], pending["text"], _attachments(pending["files"]))
+
+
+async def ask_reassign(turn: Turn) -> None:
+    turn.say("att.reassign", protocol=turn.pending["protocol"],
+             choices=[turn.choice("yes", "att.take_over"), turn.choice("no", "att.keep_holder")])
+
+
+async def answer_reassign(turn: Turn, reply: Reply) -> None:
+    answer = reply.choice or ("yes" if words.yes_or_no(reply.text) else "no" if words.yes_or_no(reply.text) is False
+                              else None)
+    if answer == "yes":
+        return await receive(turn, turn.pending["protocol"], reassign=True)
+    if answer == "no":
+        return await _end(turn, "att.kept", protocol=turn.pending["protocol"])
+    turn.say("yes_no_expected")
+    await turn.ask()
+
+
+def valid_pending(step: str, pending: Any) -> bool:
+    """Whether a stored attendant step still has what it needs (an old or corrupt one has not)."""
+    if not isinstance(pending, dict) or not isinstance(pending.get("protocol"), str):
+        return False
+    files = pending.get("files", [])
+    if not isinstance(files, list) or not all(isinstance(f, dict) and isinstance(f.get("data"), str) for f in files):
+        return False
+    if step == "text":
+        return pending.get("action") in WRITTEN
+    if step == "which":
+        return isinstance(pending.get("text", ""), str)
+    return True
+
+
+_STEPS = {
+    f"{FLOW}.text": Step(ask=ask_text, answer=answer_text, help="att.help_text", takes_files=True),
+    f"{FLOW}.which": Step(ask=ask_which, answer=answer_which, help="att.help_which", takes_files=True),
+    f"{FLOW}.reassign": Step(ask=ask_reassign, answer=answer_reassign, help="att.help"),
+}
+for _name, _step in _STEPS.items():
+    register(_name, _step)
+
+
+# --- for the channels ---------------------------------------------------------------------------------------
+
+async def remember_card(tx: Any, channel: str, chat_id: str, message_id: str, outgoing: Outgoing) -> None:
+    """Record which demand a sent message shows, when it shows one."""
+    protocol = (outgoing.card or {}).get("protocol")
+    if protocol:
+        await remember_message(tx, channel, chat_id, message_id, protocol)

@@ -1,0 +1,195 @@
+"""The attendants' commands, buttons and replies one by one, through the fake Bot API, with demands
+opened straight through the store (the whole requester side is in test_room_flow.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from attendant_support import ANA, BRUNO, MARIA, ROOM, admin, buttons, pushed, text_of
+
+from store import Actor, DemandDraft, EventKind, NewAttachment, Status
+
+PROTOCOL = re.compile(r"CAGE-\d{5,}-[A-Z]\d[A-Z]\d")
+DRAFT = DemandDraft(
+    title="Erro ao reter tributo na liquidação", organ_key="sefaz", type_key="sistemas",
+    category_key="sis-erros-duvidas", subject_key="fpe", subject_detail="Execução de Despesa > Retenção",
+    description="Ao liquidar o empenho 2025NE000123 o FPE recusa a retenção do ISS.")
+
+
+@pytest.fixture
+async def attendants(config):
+    for user, name in ((ANA, "Ana Atendente"), (BRUNO, "Bruno Atendente")):
+        assert await admin(config, "grant-attendant", "--user-id", str(user), "--name", name) == 0
+
+
+async def maria_opens(store, **changes) -> str:
+    async with store.transaction() as tx:
+        maria = await tx.ensure_person("telegram", str(MARIA), "Maria Souza")
+        await tx.ensure_chat("telegram", str(MARIA), kind="private", person_id=maria.id)
+        draft = DemandDraft(**{**DRAFT.__dict__, **changes})
+        screenshot = NewAttachment("print.png", b"\x89PNG\r\n\x1a\n" + bytes(64))
+        demand = await tx.open_demand(Actor(maria.id), draft, [screenshot])
+    return demand.protocol
+
+
+async def timeline(store, protocol: str) -> list[tuple[EventKind, str, str | None]]:
+    async with store.transaction() as tx:
+        ana = await tx.person_for_account("telegram", str(ANA))
+        events = await tx.timeline(Actor(ana.id), protocol)
+    return [(e.kind, e.author_name, e.text) for e in reversed(events)]
+
+
+async def test_only_attendants_may_act_anywhere(people, store, config, attendants):
+    ana_room, bruno_room, joao_room, ana, maria, joao = people
+    protocol = await maria_opens(store)
+    for command in ("/fila", f"/receber {protocol}", f"/solucionar {protocol} feito", "/vincular"):
+        replies = await joao.says(command)
+        assert text_of(replies) == "Somente atendentes da CAGE podem usar este comando."
+    replies = await joao_room.says(f"/demanda {protocol}")
+    assert "Somente atendentes da CAGE" in text_of(replies) and protocol not in text_of(replies)
+    assert await timeline(store, protocol) == [(EventKind.CREATED, "Maria Souza", None)]
+    # Revoked: refused from then on.
+    assert await admin(config, "revoke-attendant", "--user-id", str(BRUNO)) == 0
+    replies = await bruno_room.says("/fila")
+    assert "Somente atendentes" in text_of(replies)
+
+
+async def test_commands_in_one_message_and_in_two(people, store, attendants):
+    ana_room, bruno_room, joao_room, ana, maria, joao = people
+    protocol = await maria_opens(store)
+    loose = protocol.lower().replace("-", "")
+    replies = await ana.says(f"/demanda {loose}")
+    assert replies[-1]["text"].startswith(f"📄 {protocol}") and "Anexos: 1" in replies[-1]["text"]
+    replies = await ana.says(f"/receber {protocol}")
+    assert "recebida por Ana Atendente" in text_of(replies)
+    replies = await ana.says("/atribuidas")
+    assert "Demandas com você" in text_of(replies) and protocol in text_of(replies)
+
+    # /responder without text asks for it; a file sent meanwhile goes with the answer.
+    replies = await ana.says(f"/responder {protocol}")
+    assert "Escreva a resposta" in text_of(replies)
+    replies = await ana.sends_document("orientacao.pdf", b"%PDF-1.4 orientacao")
+    assert "orientacao.pdf" in text_of(replies)
+    replies = await ana.says("Veja a orientação anexa.")
+    assert "Resposta de Ana Atendente registrada" in text_of(replies)
+    # "cancelar" in the middle of an action records nothing.
+    await ana.says(f"/solicitar {protocol}")
+    replies = await ana.says("cancelar")
+    assert "Nada foi registrado" in text_of(replies)
+    replies = await ana.says(f"/solicitar {protocol} Qual o número da nota?")
+    assert "Situação: Aguardando Informações" in text_of(replies)
+    replies = await ana.sends_document("modelo.pdf", b"%PDF-1.4 modelo", caption=f"/responder {protocol} Modelo anexo.")
+    assert "Resposta de Ana Atendente registrada" in text_of(replies)
+    replies = await ana.says("/responder CAGE-99999-Z9Z9 texto")
+    assert "CAGE-99999-Z9Z9" in text_of(replies) and "Resposta" not in text_of(replies)
+    replies = await ana.says("/receber")
+    assert "/receber CAGE-00000-A0B0" in text_of(replies)
+
+    events = await timeline(store, protocol)
+    assert [kind for kind, _, _ in events] == [EventKind.CREATED, EventKind.RECEIVED, EventKind.ANSWERED,
+                                               EventKind.INFO_REQUESTED, EventKind.ANSWERED]
+    async with store.transaction() as tx:
+        demand = await tx.get_demand(Actor((await tx.person_for_account("telegram", str(ANA))).id), protocol)
+    assert sorted(a.filename for a in demand.attachments) == ["modelo.pdf", "orientacao.pdf", "print.png"]
+
+    # The requester dialogs still work for an attendant in a private chat, and a command in the
+    # middle of one of them leaves it where it was.
+    replies = await ana.says("menu")
+    assert "Nova demanda" in buttons(replies[-1])
+    replies = await ana.presses("Nova demanda")
+    assert "Qual é o seu nome completo?" in text_of(replies)
+    replies = await ana.says("/fila")
+    assert protocol in text_of(replies)
+    replies = await ana.says("Ana Atendente")
+    assert "e-mail" in text_of(replies)
+
+
+async def test_taking_over_asks_first_and_then_reassigns(people, store, attendants):
+    ana_room, bruno_room, *_ = people
+    protocol = await maria_opens(store)
+    await ana_room.says(f"/receber {protocol}")
+    replies = await bruno_room.says(f"/receber {protocol}")
+    assert "já está com Ana Atendente" in text_of(replies)
+    replies = await bruno_room.presses("Sim, assumir")
+    assert "recebida por Bruno Atendente" in text_of(replies) and "Atendente: Bruno Atendente" in text_of(replies)
+    replies = await bruno_room.says("/atribuidas")
+    assert protocol in text_of(replies)
+    replies = await ana_room.says("/atribuidas")
+    assert "Nenhuma demanda aberta com você" in text_of(replies)
+
+
+async def test_replies_to_cards_and_to_pushes(api, people, store, attendants, notifier):
+    ana_room, bruno_room, *_ = people
+    await ana_room.says("/vincular")
+    protocol = await maria_opens(store)
+    push = await pushed(ana_room, protocol)  # the notifier's "Nova Demanda" in the room
+
+    # A reply to the push that says its action: received, no question asked.
+    replies = await bruno_room.says("Recebo", reply_to=push["message_id"])
+    assert "recebida por Bruno Atendente" in text_of(replies)
+    card = replies[-1]
+    # A reply to the card that says its action, with its text.
+    replies = await bruno_room.says("Solicito o número do empenho, por favor.", reply_to=card["message_id"])
+    assert "solicitou informações" in text_of(replies)
+    # A reply that does not say: the bot asks; "Descartar" records nothing.
+    replies = await ana_room.says("Acho que é o mesmo caso de ontem", reply_to=card["message_id"])
+    assert "O que fazer com sua mensagem" in text_of(replies)
+    replies = await ana_room.presses("Descartar")
+    assert "Nada foi registrado" in text_of(replies)
+    # Attendants talking among themselves (not to the bot) get no answer.
+    assert await ana_room.says("Bruno, você vê essa?") == []
+
+    assert [kind for kind, _, _ in await timeline(store, protocol)] == [
+        EventKind.CREATED, EventKind.RECEIVED, EventKind.INFO_REQUESTED]
+    await pushed(people[4], "Solicito o número do empenho")  # Maria was told
+
+    # The push's "Abrir demanda" gives attendants the card; unbinding stops the room pushes.
+    replies = await ana_room.presses_on(push, "Abrir demanda")
+    assert replies[-1]["text"].startswith(f"📄 {protocol}")
+    replies = await ana_room.says("/desvincular")
+    assert "não é mais a sala" in text_of(replies)
+    async with store.transaction() as tx:
+        chat = await tx.ensure_chat("telegram", str(ROOM), kind="group")
+    assert not chat.is_attendant_room
+
+
+async def test_the_queue_lists_unassigned_first_then_oldest(people, store, attendants):
+    ana_room, *_ = people
+    first = await maria_opens(store, title="Primeira")
+    second = await maria_opens(store, title="Segunda")
+    third = await maria_opens(store, title="Terceira")
+    await ana_room.says(f"/receber {first}")
+    async with store.transaction() as tx:
+        maria = await tx.person_for_account("telegram", str(MARIA))
+        await tx.cancel(Actor(maria.id), third)
+    replies = await ana_room.says("/fila")
+    listed = PROTOCOL.findall(replies[-1]["text"].split("\n", 1)[1])
+    assert listed == [second, first]  # the cancelled one is not open
+    assert "sem atendente" in replies[-1]["text"] and "Ana Atendente" in replies[-1]["text"]
+    assert "Status" not in replies[-1]["text"] and "Em Andamento" in replies[-1]["text"]
+    assert Status.CANCELADO.value not in replies[-1]["text"]
+
+
+async def test_a_long_queue_is_paged(people, store, attendants):
+    ana_room, *_ = people
+    protocols = [await maria_opens(store, title=f"Demanda {n}") for n in range(10)]
+    replies = await ana_room.says("/fila")
+    assert "página 1 de 2" in replies[-1]["text"] and PROTOCOL.findall(replies[-1]["text"]) == protocols[:8]
+    replies = await ana_room.presses("Mais ▶")
+    assert "página 2 de 2" in replies[-1]["text"] and PROTOCOL.findall(replies[-1]["text"]) == protocols[8:]
+    assert "◀ Anteriores" in buttons(replies[-1])
+
+
+async def test_a_reply_to_the_question_works_even_after_leaving_it(people, store, attendants):
+    ana_room, *_ = people
+    protocol = await maria_opens(store)
+    replies = await ana_room.says(f"/solucionar {protocol}")
+    question = replies[-1]
+    assert "Responda a esta mensagem" in question["text"]
+    await ana_room.says("cancelar")
+    replies = await ana_room.says("Acesso liberado.", reply_to=question["message_id"])
+    assert "O que fazer com sua mensagem" in text_of(replies)
+    replies = await ana_room.presses("Solucionar")
+    assert "solucionada por Ana Atendente" in text_of(replies)
+    assert (await timeline(store, protocol))[-1] == (EventKind.SOLVED, "Ana Atendente", "Acesso liberado.")
