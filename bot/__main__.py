@@ -1,8 +1,8 @@
 """`python -m bot [subcommand]`: the command line of the service.
 
 Each subcommand is one entry of SUBCOMMANDS (arguments + an async runner); adding a channel or an
-operator tool means adding an entry. With no subcommand, every configured channel runs; with
-none configured, the terminal shell opens on the embedded database.
+operator tool means adding an entry. With no subcommand, every configured channel runs with the
+notifier (bot.service); with none configured, the terminal shell opens on the embedded database.
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ class Subcommand:
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace, Config], Awaitable[int]]
-    # For channels: whether the configuration enables it, so the default command runs it.
-    configured: Callable[[Config], bool] | None = None
 
 
 def _shell_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,19 +34,42 @@ def _shell_arguments(parser: argparse.ArgumentParser) -> None:
 async def _run_shell(args: argparse.Namespace, config: Config) -> int:
     from bot import shell
     from bot.app import open_app
+    from bot.notifier import deliver_shell_pushes
 
     user = args.user or _login()
     async with open_app(config) as app:
-        return await shell.run(app.dialogs, user=user, name=args.name or user, locale=args.locale)
+        async def show_pushes(current: shell.Shell) -> None:
+            await deliver_shell_pushes(app.store, current.user, current.show)
+
+        return await shell.run(app.dialogs, user=user, name=args.name or user, locale=args.locale,
+                               after_turn=show_pushes)
 
 
-async def _run_telegram(args: argparse.Namespace, config: Config) -> int:
-    from bot.app import open_app
-    from bot.telegram import run_telegram
+def _service(channels: list[str] | None = None, notifier: bool = False):
+    """A runner for a part of the service; channels=None means every configured channel."""
 
-    async with open_app(config) as app:
-        await run_telegram(config, app.dialogs)
-    return 0
+    async def run(args: argparse.Namespace, config: Config) -> int:
+        from bot.app import open_app
+        from bot.service import configured_channels, run_service
+
+        async with open_app(config) as app:
+            await run_service(config, app.dialogs, app.store, notifier=notifier,
+                              channels=configured_channels(config) if channels is None else channels)
+        return 0
+
+    return run
+
+
+def _admin_arguments(parser: argparse.ArgumentParser) -> None:
+    from bot import admin
+
+    admin.add_arguments(parser)
+
+
+async def _run_admin(args: argparse.Namespace, config: Config) -> int:
+    from bot import admin
+
+    return await admin.run(args, config)
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +87,13 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "shell": Subcommand(help="talk to the bot in this terminal", add_arguments=_shell_arguments, run=_run_shell),
     "telegram": Subcommand(
         help="run the Telegram bot (long polling; webhook when TELEGRAM_WEBHOOK_URL is set)",
-        add_arguments=_no_arguments, run=_run_telegram, configured=lambda config: config.telegram_enabled),
+        add_arguments=_no_arguments, run=_service(["telegram"])),
+    "teams": Subcommand(help="serve the Microsoft Teams bot (POST /api/messages on ECAGE_HTTP_PORT)",
+                        add_arguments=_no_arguments, run=_service(["teams"])),
+    "notifier": Subcommand(help="deliver timeline pushes (Telegram, Teams, e-mail) from the outbox",
+                           add_arguments=_no_arguments, run=_service([], notifier=True)),
+    "admin": Subcommand(help="operator tasks: attendant role, outbox", add_arguments=_admin_arguments,
+                        run=_run_admin),
 }
 
 
@@ -79,12 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def _run_default(parser: argparse.ArgumentParser, config: Config) -> int:
-    channels = [name for name, command in SUBCOMMANDS.items()
-                if command.configured is not None and command.configured(config)]
-    if not channels:
+    from bot.service import configured_channels
+
+    if not configured_channels(config):
         return await SUBCOMMANDS["shell"].run(parser.parse_args(["shell"]), config)
-    results = await asyncio.gather(*(SUBCOMMANDS[name].run(parser.parse_args([name]), config) for name in channels))
-    return max(results)
+    # Every configured channel on one HTTP server, and the notifier delivering their pushes.
+    return await _service(notifier=True)(parser.parse_args([]), config)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import signal
 import socket
 import time
 from contextlib import AsyncExitStack
 from typing import Awaitable, Callable
 
+from bot.channels import stop_on_signals
 from bot.config import Config
 from dialogs import Outgoing
 from dialogs.events import EMAIL_KINDS, render_email, render_push
@@ -230,23 +230,20 @@ class Notifier:
                     connection.terminate()
 
 
-async def run_notifier(config: Config, *, stop: asyncio.Event | None = None, **options) -> None:
-    """Deliver until ``stop`` is set (or SIGTERM). ``options`` go to ``Notifier``."""
+async def run_notifier(config: Config, *, stop: asyncio.Event | None = None, store: Store | None = None,
+                       **options) -> None:
+    """Deliver until ``stop`` is set (by default: until SIGINT or SIGTERM), from ``store`` or, when
+    none is given, from the configured database. ``options`` go to ``Notifier``."""
     if stop is None:
-        stop = asyncio.Event()
-        try:
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        except (NotImplementedError, RuntimeError):
-            pass
-    store = await Store.open(config.database_url, attachments_dir=config.attachments_dir, migrate=True)
-    try:
-        async with AsyncExitStack() as stack:
-            senders = await open_senders(config, stack)
-            if not senders:
-                log.warning("notifier: no channel to deliver to is configured (Telegram, e-mail)")
-            await Notifier(store, senders, **options).run(stop)
-    finally:
-        await store.close()
+        stop = stop_on_signals()
+    async with AsyncExitStack() as stack:
+        if store is None:
+            store = await Store.open(config.database_url, attachments_dir=config.attachments_dir, migrate=True)
+            stack.push_async_callback(store.close)
+        senders = await open_senders(config, stack)
+        if not senders:
+            log.warning("notifier: no channel to deliver to is configured (Telegram, Teams, e-mail)")
+        await Notifier(store, senders, **options).run(stop)
 
 
 async def deliver_shell_pushes(store: Store, chat_id: str, show: Callable[[list[Outgoing]], None]) -> int:

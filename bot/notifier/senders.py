@@ -96,9 +96,19 @@ async def open_email(config: Config, stack: AsyncExitStack) -> Sender | None:
 
 SenderFactory = Callable[[Config, AsyncExitStack], Awaitable["Sender | None"]]
 
-# channel -> factory. Teams: "teams": open_teams (from bot/teams), same protocol.
+async def open_teams(config: Config, stack: AsyncExitStack) -> Sender | None:
+    # Like Telegram, only when configured: unauthenticated pushes would be refused by Teams anyway.
+    if not config.microsoft_app_id:
+        return None
+    from bot.teams import open_teams as open_teams_sender  # botbuilder stays inside bot/teams
+
+    return await open_teams_sender(config, stack)
+
+
+# channel -> factory of its sender (None when the channel is not configured).
 SENDERS: dict[str, SenderFactory] = {
     "telegram": open_telegram,
+    "teams": open_teams,
     "email": open_email,
 }
 

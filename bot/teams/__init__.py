@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.channels import Handler
 from bot.config import Config
-from bot.http import create_app, serve
 
-from .channel import Handler, TeamsChannel
+from .channel import TeamsChannel
 from .send import Retry, TeamsSender, build_adapter, open_teams
 
 __all__ = ["Retry", "TeamsChannel", "TeamsSender", "build_adapter", "open_teams", "run_teams"]
@@ -22,14 +22,6 @@ __all__ = ["Retry", "TeamsChannel", "TeamsSender", "build_adapter", "open_teams"
 async def run_teams(config: Config, dialogs: Handler, *, stop: asyncio.Event | None = None) -> None:
     """Serve /api/messages (and GET /healthz) on ECAGE_HTTP_PORT until `stop` is set (by default:
     until SIGINT or SIGTERM)."""
-    from bot.telegram import _stop_on_signals
+    from bot.service import run_service
 
-    if stop is None:
-        stop = _stop_on_signals()
-    channel = TeamsChannel(config, dialogs)
-    runner = await serve(create_app(teams=channel.handle_request), config.http_port)
-    try:
-        await stop.wait()
-    finally:
-        await runner.cleanup()
-        await channel.close()
+    await run_service(config, dialogs, getattr(dialogs, "store", None), channels=["teams"], stop=stop)

@@ -23,7 +23,7 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment
 from bot.config import Config
 from bot.notifier import PermanentSendError, TransientSendError
 # Channel-neutral helpers that happen to live with the Telegram adapter.
-from bot.telegram.channel import ChatLocks, Handler
+from bot.channels import ChatLocks, Handler
 from dialogs import Incoming, IncomingFile
 from dialogs.texts import Texts
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS

@@ -9,20 +9,19 @@ keeps in memory only an album being collected, for a second.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import re
-from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, Protocol
+from typing import Any
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, ExtBot, TypeHandler
 
+from bot.channels import ChatLocks, Handler
 from bot.config import Config
 from bot.http import TelegramWebhook, webhook_path
 from dialogs import Incoming, IncomingFile, Outgoing
@@ -44,38 +43,6 @@ _UNSUPPORTED_KINDS = (
     "contact", "poll", "dice",
 )
 _BOT_MENTION = re.compile(r"^(/\w+)@\w+")
-
-
-class Handler(Protocol):
-    async def handle(self, incoming: Incoming) -> list[Outgoing]: ...
-
-
-# --------------------------------------------------------------------------- ordering per chat
-
-
-class ChatLocks:
-    """One asyncio.Lock per key, created on demand and dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[Hashable, tuple[asyncio.Lock, list[int]]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, key: Hashable | None) -> AsyncIterator[None]:
-        if key is None:
-            yield
-            return
-        lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
-        users[0] += 1
-        try:
-            async with lock:
-                yield
-        finally:
-            users[0] -= 1
-            if users[0] == 0:
-                del self._locks[key]
-
-    def __len__(self) -> int:
-        return len(self._locks)
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):

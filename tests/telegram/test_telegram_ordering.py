@@ -6,7 +6,8 @@ import asyncio
 
 from telegram import Chat, Message, Update
 
-from bot.telegram.channel import ChatLocks, PerChatUpdateProcessor
+from bot.channels import ChatLocks
+from bot.telegram.channel import PerChatUpdateProcessor
 
 
 def update_in(chat_id: int, update_id: int) -> Update:

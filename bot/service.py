@@ -1,0 +1,69 @@
+"""The running service: the configured chat channels on one HTTP server, and the notifier.
+
+`python -m bot` runs everything that is configured in one process; `python -m bot telegram`,
+`teams` and `notifier` run one part each. Either way it is this one runner, so a channel behaves
+the same alone or together with the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Collection
+from contextlib import AsyncExitStack
+
+from bot.channels import Handler, stop_on_signals
+from bot.config import Config
+from bot.http import create_app, serve
+from store import Store
+
+log = logging.getLogger(__name__)
+
+CHANNELS = ("telegram", "teams")
+
+
+def configured_channels(config: Config) -> list[str]:
+    enabled = {"telegram": config.telegram_enabled, "teams": bool(config.microsoft_app_id)}
+    return [channel for channel in CHANNELS if enabled[channel]]
+
+
+async def run_service(config: Config, dialogs: Handler | None, store: Store | None, *,
+                      channels: Collection[str] = (), notifier: bool = False,
+                      stop: asyncio.Event | None = None) -> None:
+    """Serve `channels` with `dialogs` and, when `notifier`, deliver the outbox of `store`,
+    until `stop` is set (by default: until SIGINT or SIGTERM)."""
+    unknown = set(channels) - set(CHANNELS)
+    if unknown:
+        raise ValueError(f"unknown channels: {sorted(unknown)}")
+    if stop is None:
+        stop = stop_on_signals()
+    async with AsyncExitStack() as stack:
+        telegram = teams = None
+        if "teams" in channels:
+            from bot.teams import TeamsChannel
+
+            teams = TeamsChannel(config, dialogs, store=store)
+            stack.push_async_callback(teams.close)
+        if "telegram" in channels:
+            from bot.telegram import TelegramChannel
+
+            # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
+            logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
+
+            telegram = TelegramChannel(config, dialogs)
+            # Pushed before the HTTP server's cleanup, so the server stops first and Telegram
+            # then finishes the updates already received.
+            stack.push_async_callback(telegram.stop)
+        webhook = telegram.webhook if telegram is not None and telegram.webhook_mode else None
+        if webhook is not None or teams is not None:
+            runner = await serve(create_app(telegram=webhook, teams=teams.handle_request if teams else None),
+                                 config.http_port)
+            stack.push_async_callback(runner.cleanup)
+        if telegram is not None:
+            await telegram.start()  # after serve(): Telegram's first webhook call must find us listening
+        if notifier:
+            from bot.notifier import run_notifier
+
+            delivering = asyncio.create_task(run_notifier(config, stop=stop, store=store))
+            stack.push_async_callback(lambda: delivering)
+        await stop.wait()
