@@ -403,7 +403,7 @@ async def answer_attachments(turn: Turn, reply: Reply) -> None:
         if refused:
             turn.say("files.too_many", names=", ".join(refused), count=MAX_DRAFT_FILES)
         return await turn.ask()
-    if reply.choice in ("skip", "done", "keep"):
+    if reply.choice in ("skip", "done", "keep") or (not reply.choice and words.is_done(reply.text)):
         _mark(turn, "attachments")
         return await advance(turn)
     if reply.choice == "att:clear":

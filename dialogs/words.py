@@ -45,8 +45,18 @@ YES_WORDS = {"sim", "s", "yes", "y", "ok", "confirmar", "confirmo", "confirm", "
 NO_WORDS = {"nao", "n", "no", "negativo"}
 
 
+# "No more of this, go on" at steps that collect something optional (attachments).
+DONE_WORDS = {"pular", "pula", "pule", "concluir", "concluido", "pronto", "enviar", "seguir", "continuar",
+              "avancar", "proximo", "sem anexo", "sem anexos", "nenhum", "done", "skip", "next", "send",
+              "continue"}
+
+
 def global_word(text: str) -> str | None:
     return GLOBAL_WORDS.get(bare(text))
+
+
+def is_done(text: str) -> bool:
+    return bare(text) in DONE_WORDS or yes_or_no(text) is False
 
 
 def yes_or_no(text: str) -> bool | None:

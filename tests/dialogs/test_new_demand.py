@@ -296,6 +296,14 @@ async def test_several_attachments_are_sent_with_the_demand(ready, sqlite_store)
     assert [a.filename for a in demand.attachments] == ["nota.pdf", "empenho.pdf"]
 
 
+@pytest.mark.parametrize("typed", ["enviar", "pular", "não", "sem anexos", "pronto"])
+async def test_typing_that_there_are_no_more_files_goes_on_to_the_summary(ready, typed):
+    await to_description(ready)
+    await ready.say("Sem anexos desta vez.")
+    await ready.say(typed)
+    assert "Confira a demanda antes de enviar" in ready.text
+
+
 async def test_a_file_sent_early_is_kept_for_the_demand(ready):
     await start_new(ready)
     await ready.attach("oficio.pdf", PDF)
