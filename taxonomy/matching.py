@@ -7,17 +7,26 @@ How a score is made (0-100):
   each listed theme. A form is a sequence of *groups* of folded, singular terms; words joined
   by "/" ("Erros/Dúvidas/Solicitações") or "ou" form one group and any of them satisfies it,
   words in parentheses are optional.
-* A query becomes its informative terms (pt-BR stop words and chat filler dropped). Each term
-  is resolved against the whole vocabulary once: exact, same family (one root, "liberar" ~
-  "liberação", or a long shared beginning, "orçamentária" ~ "orçamento") or a typo (1 edit,
-  2 from ten letters on; words of up to four letters only a swapped or wrong letter).
+* A query becomes its informative terms (pt-BR stop words, chat filler and greetings dropped,
+  chat shorthand expanded: "pgto", "liq", "NE"; see taxonomy.text). Each term is resolved
+  against the whole vocabulary once: exact, same family (one root, "liberar" ~ "liberação",
+  "aditivar" ~ "aditivo", or a long shared beginning, "orçamentária" ~ "orçamento") or a typo
+  (1 edit, 2 from ten letters on; words of up to four letters only a swapped or wrong letter;
+  three-letter acronyms one adjacent swap, "fep" ~ "FPE", when only one acronym is that close).
+  A word found in no way may be two indexed words typed together ("cagegerencial").
 * Each search level has its own *scope*: the entries it may return plus IDF weights computed over
   them (raised to the power 1.5), so a word that appears in many entries of that scope
-  ("secretaria" among organs, "conciliação" among services) weighs little there.
+  ("secretaria" among organs, "conciliação" among services) weighs little there. The type and
+  category scopes also hold the forms of the entries under them ("sequestro judicial" finds
+  Despesa Pública), which count only when the query names one whole.
 * For an entry, ``cover`` is the weighted share of the groups of its best form that the query
   satisfies, and ``explained`` the weighted share of the query's terms that any of its forms, or
   an entry above it in the tree, accounts for ("erro" of a category next to "fpe" of the
-  system); a query word the scope does not know weighs a small constant. The score is
+  system). A query word weighs its IDF, except that: a word the scope does not know weighs a
+  small constant, and in a long message all such words together weigh as two; a mood word
+  ("dúvida", "requisitos") the scope does not know weighs nothing; a verb found through its noun
+  weighs less; in "aditivo de convênio" the word after "de" weighs more and the one before it
+  less, when both are known and no entry is named by the two together. The score is
   ``100 * cover**0.6 * (0.3 + 0.7 * explained)`` (times 0.98 for an alias, so the guide's own
   name wins a tie): a sentence that contains a whole name still scores high, while an entry
   that shares only one common word with the query does not.
@@ -40,7 +49,17 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from taxonomy.text import STOP_WORDS, acronyms, root, singular, strip_accents, terms, words
+from taxonomy.text import (
+    MOOD_WORDS,
+    SHORT_WORDS,
+    STOP_WORDS,
+    acronyms,
+    index_term,
+    query_terms,
+    root,
+    strip_accents,
+    words,
+)
 
 if TYPE_CHECKING:  # data.py imports this module lazily; avoid the cycle at run time
     from taxonomy.data import Entry, Taxonomy
@@ -64,15 +83,6 @@ PROPOSAL_CUTOFF = 50.0
 _TYPE_CUE_FACTOR = 0.9  # a reading whose type does not fit the sentence's mood (question or request)
 _NO_SYSTEM_FACTOR = 0.85  # a Suporte Sistemas reading that names no system: "problema", "erro" alone are weak
 
-# Words that make a sentence a question, i.e. a request for orientation rather than for an action.
-_QUESTION_WORDS = frozenset(
-    """
-    como qual quais quando quanto quantos pode posso podemos devo deve devemos possivel permitido
-    requisito requisitos necessario necessaria obrigatorio obrigatoria correto correta certo duvida
-    duvidas orientacao orientacoes orientar procedimento procedimentos legal cabe cabivel
-    """.split()
-)
-
 _COVER_EXPONENT = 0.6
 # IDF to this power: the distinctive word of a name ("ordenador") outweighs its context ("cadastro", "fpe").
 _IDF_POWER = 1.5
@@ -85,6 +95,19 @@ _ALIAS_FACTOR = 0.98  # equal evidence: the name as the guide writes it wins ove
 _STEM_SIMILARITY = 0.8  # same family of words: close, but a different word than the one indexed
 _MIN_STEM_PREFIX = 5
 _STEM_PREFIX_SHARE = 0.75
+_SWAP_SIMILARITY = 0.85  # "fep" for "FPE": one adjacent swap in a three-letter acronym
+_SWAP_LENGTH = 3  # longer words get their typo tolerance from the edit distance
+_MIN_SPLIT = 6  # "cagegerencial": words run together are looked for from this length on
+_VERB_SHARE = 0.6  # "aditivar" found through "aditivo": the action weighs less than its object
+_VERB_ENDINGS = ("ar", "er", "ir")
+# In a long message the words the taxonomy does not know are mostly context ("da equipe nova"):
+# the unknown words weigh as if the message had at most this many of them.
+_UNKNOWN_WORDS_COUNTED = 2.0
+_CHILD_FACTOR = 0.9  # a category found through the name of one of its services
+# "aditivo de convênio": when both words are known, the one after "de" is what the message is
+# about (the convênio), the one before it what is to be done with it.
+_COMPLEMENT_EMPHASIS = 1.3
+_HEAD_EMPHASIS = 0.75
 
 
 @dataclass(frozen=True)
@@ -120,6 +143,16 @@ class Proposal:
 
 
 @dataclass(frozen=True)
+class _Query:
+    """A query's informative terms: what each may stand for, its emphasis, whether it is a mood word."""
+
+    resolved: tuple[dict[str, float], ...]
+    emphasis: tuple[float, ...]
+    mood: tuple[bool, ...]
+    links: tuple[tuple[int, int], ...]  # (head, complement) positions: "aditivo de convênio"
+
+
+@dataclass(frozen=True)
 class _Group:
     terms: tuple[str, ...]
     optional: bool
@@ -144,7 +177,7 @@ def _groups(text: str, keep: frozenset[str]) -> tuple[_Group, ...]:
         elif piece in ("/", "ou"):
             join = bool(groups)
         elif len(piece) > 1 and not piece.isdigit() and piece not in STOP_WORDS:
-            term = piece if piece in keep else singular(piece)
+            term = index_term(piece, keep)
             if join:
                 alternatives, optional = groups[-1]
                 if term not in alternatives:
@@ -192,56 +225,97 @@ class _Form:
     slot: int  # the entry's position in Matcher.entries
     factor: float
     groups: tuple[tuple[tuple[str, ...], float, bool], ...]  # (terms, weight, optional)
+    whole_only: bool = False  # counts only when the query satisfies every required group
+
+
+def _idf(slots: Sequence[int], forms_by_slot: dict, count: int) -> dict[str, float]:
+    document_frequency: dict[str, int] = defaultdict(int)
+    for slot in slots:
+        for term in {t for groups, _ in forms_by_slot[slot] for g in groups for t in g.terms}:
+            document_frequency[term] += 1
+    return {t: math.log(1.0 + count / df) ** _IDF_POWER for t, df in document_frequency.items()}
 
 
 class _Scope:
     """The entries one kind of search may return, with IDF weights over just them."""
 
-    def __init__(self, slots: Sequence[int], forms_by_slot: dict[int, list[tuple[tuple[_Group, ...], float]]]):
-        document_frequency: dict[str, int] = defaultdict(int)
-        for slot in slots:
-            for term in {t for groups, _ in forms_by_slot[slot] for g in groups for t in g.terms}:
-                document_frequency[term] += 1
+    def __init__(
+        self,
+        slots: Sequence[int],
+        forms_by_slot: dict[int, list[tuple[tuple[_Group, ...], float]]],
+        borrowed: dict[int, list[tuple[tuple[_Group, ...], float]]] | None = None,
+    ):
+        """``borrowed``: more forms of some entries (a category's services), which count only
+        when the query names them whole. Their words weigh in a query as words the scope does
+        not know, so that "processo" ~ "processamento" of one service is no evidence against the
+        others."""
+        borrowed = borrowed or {}
         count = max(1, len(slots))
-        self.idf = {t: math.log(1.0 + count / df) ** _IDF_POWER for t, df in document_frequency.items()}
+        self.idf = _idf(slots, forms_by_slot, count)
+        merged = {slot: [*forms_by_slot[slot], *borrowed.get(slot, ())] for slot in slots}
+        form_idf = {**_idf(slots, merged, count), **self.idf} if borrowed else self.idf
         self.unknown_weight = _UNKNOWN_SHARE * math.log(1.0 + count) ** _IDF_POWER
         self.forms: list[_Form] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for slot in slots:
-            for groups, factor in forms_by_slot[slot]:
+            own = [(groups, factor, False) for groups, factor in forms_by_slot[slot]]
+            for groups, factor, whole_only in own + [(g, f, True) for g, f in borrowed.get(slot, ())]:
                 if not groups:
                     continue
                 weighted = tuple(
-                    (g.terms, max(self.idf[t] for t in g.terms), g.optional) for g in groups
+                    (g.terms, max(form_idf[t] for t in g.terms), g.optional) for g in groups
                 )
                 index = len(self.forms)
-                self.forms.append(_Form(slot, factor, weighted))
+                self.forms.append(_Form(slot, factor, weighted, whole_only))
                 for term in {t for g in groups for t in g.terms}:
                     postings[term].append(index)
         self.postings = {t: tuple(ids) for t, ids in postings.items()}
 
-    def evaluate(self, resolved: Sequence[dict[str, float]]) -> _Evaluation:
+    def _named_together(self, first: dict[str, float], second: dict[str, float]) -> bool:
+        forms = {i for term in first for i in self.postings.get(term, ())}
+        return any(i in forms for term in second for i in self.postings.get(term, ()))
+
+    def evaluate(self, query: _Query, mood_counts: bool = False) -> _Evaluation:
         """Score every entry of the scope that shares a term with the query.
 
-        ``resolved`` holds, for each query term, the vocabulary terms it may stand for with
-        their similarity (see Matcher._resolve_term).
+        ``query.resolved`` holds, for each query term, the vocabulary terms it may stand for
+        with their similarity (see Matcher._resolve_term). A mood word the scope does not know
+        weighs nothing, unless ``mood_counts``: then it weighs as any unknown word.
         """
-        local = [{t: s for t, s in sims.items() if t in self.idf} for sims in resolved]
+        local = [{t: s for t, s in sims.items() if t in self.idf} for sims in query.resolved]
+        moods = query.mood if not mood_counts else (False,) * len(local)
+        emphases = list(query.emphasis)
+        for head, complement in query.links:
+            # Only a word written as we index it: "do processo" ~ "processamento" is context;
+            # and not a phrase some entry is named by ("classificação de receita").
+            if (
+                local[head]
+                and max(local[complement].values(), default=0.0) == 1.0
+                and not self._named_together(local[head], local[complement])
+            ):
+                emphases[head] *= _HEAD_EMPHASIS
+                emphases[complement] *= _COMPLEMENT_EMPHASIS
+        unknown_count = sum(1 for sims, mood in zip(local, moods) if not sims and not mood)
+        unknown_weight = self.unknown_weight * min(1.0, _UNKNOWN_WORDS_COUNTED / max(1, unknown_count))
         weights = tuple(
-            self.idf[max(sims, key=lambda t: (sims[t], self.idf[t]))] if sims else self.unknown_weight
-            for sims in local
+            emphasis * self.idf[max(sims, key=lambda t: (sims[t], self.idf[t]))]
+            if sims
+            else 0.0 if mood else emphasis * unknown_weight
+            for sims, emphasis, mood in zip(local, emphases, moods)
         )
         evaluation = _Evaluation(weights)
         # vocabulary term -> [(query term index, similarity)], so a form only looks at its hits
         hits: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, sims in enumerate(local):
+        for i, sims in enumerate(query.resolved):
             for term, similarity in sims.items():
-                hits[term].append((i, similarity))
+                if term in self.postings:
+                    hits[term].append((i, similarity))
         form_ids = sorted({i for term in hits for i in self.postings[term]})
         for form_id in form_ids:
             form = self.forms[form_id]
             explained = [0.0] * len(local)
             covered = total = 0.0
+            missing = False
             for group_terms, weight, optional in form.groups:
                 best = 0.0
                 for term in group_terms:
@@ -255,6 +329,9 @@ class _Scope:
                 else:
                     total += weight
                     covered += weight * best
+                    missing = missing or not best
+            if missing and form.whole_only:
+                continue
             evaluation.add(form.slot, form.factor * (covered / total) ** _COVER_EXPONENT, explained)
         return evaluation
 
@@ -314,6 +391,14 @@ class Matcher:
         vocabulary = {t for forms in forms_by_slot.values() for groups, _ in forms for g in groups for t in g.terms}
         self._vocabulary = tuple(sorted(vocabulary))
         self._vocabulary_set = frozenset(vocabulary)
+        # "fep" -> ["fpe"]: the three-letter acronyms one adjacent swap away from each typo
+        self._swaps: dict[str, list[str]] = defaultdict(list)
+        for term in self._vocabulary:
+            if len(term) == _SWAP_LENGTH and term in self._keep:
+                for i in range(len(term) - 1):
+                    swapped = term[:i] + term[i + 1] + term[i] + term[i + 2 :]
+                    if swapped not in vocabulary and swapped not in SHORT_WORDS | STOP_WORDS:
+                        self._swaps[swapped].append(term)
         self._by_prefix: dict[str, list[str]] = defaultdict(list)
         self._by_root: dict[str, list[str]] = defaultdict(list)
         for term in self._vocabulary:
@@ -324,12 +409,29 @@ class Matcher:
         def slots(items: Iterable[Entry]) -> list[int]:
             return [self._slot[(e.level, e.key)] for e in items]
 
-        def scope(items: Iterable[Entry]) -> _Scope:
-            return _Scope(slots(items), forms_by_slot)
+        def scope(items: Iterable[Entry], borrowed=None) -> _Scope:
+            return _Scope(slots(items), forms_by_slot, borrowed)
+
+        # A search also knows what lies under each entry: a servant who types "sequestro
+        # judicial" means the category of that service, "problema no fpe" the type of that
+        # category and system.
+        def borrow(into: dict, owner: tuple[str, str], child: Entry) -> None:
+            child_forms = forms_by_slot[self._slot[(child.level, child.key)]]
+            into[self._slot[owner]] += [(groups, _CHILD_FACTOR * factor) for groups, factor in child_forms]
+
+        category_forms: dict[int, list[tuple[tuple[_Group, ...], float]]] = defaultdict(list)
+        type_forms: dict[int, list[tuple[tuple[_Group, ...], float]]] = defaultdict(list)
+        for subject in subjects:
+            if subject.category is not None and taxonomy.subject_mode(subject.type) == "service":
+                borrow(category_forms, ("category", subject.category), subject)
+            if subject.key != OTHER_SUBJECT_KEY:
+                borrow(type_forms, ("type", subject.type), subject)
+        for category in categories:
+            borrow(type_forms, ("type", category.type), category)
 
         self._scopes: dict[tuple[str, str | None], _Scope] = {
-            ("type", None): scope(types),
-            ("category", None): scope(categories),
+            ("type", None): scope(types, type_forms),
+            ("category", None): scope(categories, category_forms),
             ("subject", None): scope(subjects),
             ("organ", None): scope(organs),
             ("any", None): scope(self.entries),
@@ -337,18 +439,27 @@ class Matcher:
         # Subjects allowed under each (type, category); see match() for how they restrict.
         self._allowed: dict[tuple[str, str], frozenset[int]] = {}
         for t in types:
-            self._scopes[("category", t.key)] = scope(taxonomy.categories(t.key))
+            self._scopes[("category", t.key)] = scope(taxonomy.categories(t.key), category_forms)
             self._scopes[("subject", t.key)] = scope(taxonomy.subjects(t.key))
             for c in taxonomy.categories(t.key):
                 self._allowed[(t.key, c.key)] = frozenset(slots(taxonomy.subjects(t.key, c.key)))
         self._scopes[("propose", None)] = scope(types + categories + subjects)
         self._plans = self._proposal_plans(types)
+        # A Serviços category with a single service (besides "Outro") names that service too.
+        self._sole_service: dict[int, int] = {}
+        for plan in self._plans:
+            if plan.mode == "service":
+                for category in plan.categories:
+                    own = [s for s, homes in plan.homes.items() if homes == (category,)]
+                    if len(own) == 1:
+                        self._sole_service[category] = own[0]
         # A sentence may name an entry together with words of the entries above it in the tree
         # ("erro" of the category with "fpe" of the system): those words do not count against it.
         self._terms_of = {
             slot: frozenset(t for groups, _ in forms for g in groups for t in g.terms)
             for slot, forms in forms_by_slot.items()
         }
+        self._type_terms = frozenset(t for e in types for t in self._terms_of[self._slot[("type", e.key)]])
         self._ancestors: dict[int, tuple[int, ...]] = {}
         for plan in self._plans:
             for category in plan.categories:
@@ -356,6 +467,7 @@ class Matcher:
             for subject, homes in plan.homes.items():
                 self._ancestors[subject] = (plan.type_slot, *homes)
         self._resolve = lru_cache(maxsize=16384)(self._resolve_term)
+        self._split = lru_cache(maxsize=4096)(self._split_term)
 
     # -- query terms -------------------------------------------------------------------------
 
@@ -368,6 +480,9 @@ class Matcher:
         if term in self._vocabulary_set:
             found[term] = 1.0
         else:
+            swapped = self._swaps.get(term, ())
+            if len(swapped) == 1:  # two acronyms one swap away: the typo says nothing
+                found[swapped[0]] = _SWAP_SIMILARITY
             max_edits = 0 if len(term) <= 3 else 1 if len(term) < 10 else 2
             if max_edits:
                 for candidate, _, _ in process.extract(
@@ -390,8 +505,37 @@ class Matcher:
                 found[candidate] = max(found.get(candidate, 0.0), _STEM_SIMILARITY)
         return found
 
-    def _query(self, text: str) -> list[dict[str, float]]:
-        return [self._resolve(term) for term in terms(text, self._keep)]
+    def _split_term(self, term: str) -> tuple[str, ...]:
+        """Two indexed words typed without the space between them ("cagegerencial"), or (term,)."""
+        if len(term) >= _MIN_SPLIT and term not in self._vocabulary_set:
+            for i in range(2, len(term) - 1):
+                if term[:i] in self._vocabulary_set and term[i:] in self._vocabulary_set:
+                    return term[:i], term[i:]
+        return (term,)
+
+    def _query(self, text: str) -> _Query:
+        resolved: list[dict[str, float]] = []
+        emphasis: list[float] = []
+        mood: list[bool] = []
+        first: list[int] = []  # position in resolved of the first / last part of each query term
+        last: list[int] = []
+        parsed = query_terms(text, self._keep)
+        for word in parsed:
+            parts = (word.term,) if self._resolve(word.term) else self._split(word.term)
+            first.append(len(resolved))
+            for term in parts:
+                sims = self._resolve(term)
+                verb = (
+                    term.endswith(_VERB_ENDINGS)
+                    and term not in self._vocabulary_set
+                    and root(term) in self._by_root  # "aditivar" -> "aditivo", not a typo
+                )
+                resolved.append(sims)
+                emphasis.append(_VERB_SHARE if verb else 1.0)  # a verb standing for a noun of ours
+                mood.append(word.mood)
+            last.append(len(resolved) - 1)
+        links = tuple((last[word.of], first[i]) for i, word in enumerate(parsed) if word.of is not None)
+        return _Query(tuple(resolved), tuple(emphasis), tuple(mood), links)
 
     # -- public API --------------------------------------------------------------------------
 
@@ -422,8 +566,8 @@ class Matcher:
         if type_key is not None:
             self.taxonomy.type_entry(type_key)  # KeyError for an unknown type
         scope_type = type_key if level in ("category", "subject") else None
-        resolved = self._query(query)
-        scored = self._scored(self._scopes[(level, scope_type)].evaluate(resolved), resolved)
+        parsed = self._query(query)
+        scored = self._scored(self._scopes[(level, scope_type)].evaluate(parsed), parsed.resolved)
 
         if level == "subject" and type_key is not None and category_key is not None:
             allowed = self._allowed.get((type_key, category_key))
@@ -438,7 +582,7 @@ class Matcher:
             }
         return self._result(scored, limit)
 
-    def _scored(self, evaluation: _Evaluation, resolved: list[dict[str, float]]) -> dict[int, float]:
+    def _scored(self, evaluation: _Evaluation, resolved: Sequence[dict[str, float]]) -> dict[int, float]:
         """Final score of each entry: its own, or better with the words its ancestors explain."""
         ancestor_explains: dict[int, list[float]] = {}
         scored = {}
@@ -464,18 +608,33 @@ class Matcher:
         Every reading of the sentence is a (type, category, subject) path of the tree; its score is
         the cover of its most specific entry combined with the share of the sentence that the
         entries of the path explain together ("erro" -> the category, "fpe" -> the system). A
-        question ("como...", "quais os requisitos...", "?") favours Orientação, anything else
-        the other types, since the same category names exist under Serviços and Orientação.
+        question ("como...", "quais os requisitos...", "?") favours Orientação over Serviços, a
+        request the other way round, since the same category names exist under both; the mood
+        words themselves count as explained by an Orientação reading only. A Serviços category
+        with a single service proposes that service too.
         """
-        evaluation = self._scopes[("propose", None)].evaluate(self._query(text))
+        query = self._query(text)
+        # "contrato de serviço", "nota fiscal de serviço": a type's word that describes another
+        # word says nothing about the type of the demand.
+        described = {
+            c for _, c in query.links if query.resolved[c] and query.resolved[c].keys() <= self._type_terms
+        }
+        if described:
+            emphasis = tuple(0.0 if i in described else e for i, e in enumerate(query.emphasis))
+            query = _Query(query.resolved, emphasis, query.mood, query.links)
+        # The Orientação reading explains the mood words, the other readings have them against.
+        evaluation = self._scopes[("propose", None)].evaluate(query, mood_counts=True)
         if not evaluation.entries:
             return None
         asks = _is_question(text)
+        # "dúvida", "requisitos", "como devo": what an Orientação is, so that reading explains them
+        mood = [1.0 if is_mood else 0.0 for is_mood in query.mood]
         readings: dict[tuple[int, int, int], float] = {}
         for plan in self._plans:
-            factor = 1.0 if asks == (plan.mode == "free") else _TYPE_CUE_FACTOR
+            # The mood tells Orientação from Serviços; a system fails or is asked about alike.
+            factor = 1.0 if plan.mode == "system" or asks == (plan.mode == "free") else _TYPE_CUE_FACTOR
             for main, path in plan.readings(evaluation.entries):
-                value = factor * _joint_score(evaluation, main, path)
+                value = factor * _joint_score(evaluation, main, path, mood if plan.mode == "free" else None)
                 if plan.mode == "system" and path[2] < 0:
                     value *= _NO_SYSTEM_FACTOR
                 if value > readings.get(path, 0.0):
@@ -492,6 +651,8 @@ class Matcher:
             value - other_value < AMBIGUITY_MARGIN and _conflict(path, other)
             for other_value, other in ranked[1:]
         )
+        if path[1] >= 0 and path[2] < 0 and path[1] in self._sole_service:
+            path = (path[0], path[1], self._sole_service[path[1]])
         type_entry, category, subject = (self.entries[slot] if slot >= 0 else None for slot in path)
         return Proposal(type_entry, category, subject, round(value, 1), ambiguous)
 
@@ -532,7 +693,7 @@ class Matcher:
 
 
 def _is_question(text: str) -> bool:
-    return "?" in text or any(word in _QUESTION_WORDS for word in words(text))
+    return "?" in text or any(word in MOOD_WORDS for word in words(text))
 
 
 @dataclass(frozen=True)
@@ -567,10 +728,13 @@ class _Plan:
                 yield subject, (self.type_slot, category, subject)
 
 
-def _joint_score(evaluation: _Evaluation, main: int, path: tuple[int, int, int]) -> float:
-    """Score of a reading: the cover of its main entry, the query share its whole path explains."""
+def _joint_score(
+    evaluation: _Evaluation, main: int, path: tuple[int, int, int], also: Sequence[float] | None = None
+) -> float:
+    """Score of a reading: the cover of its main entry, the query share its whole path explains
+    (together with the terms ``also`` explains)."""
     _, cover, explained = evaluation.entries[main]
-    combined = list(explained)
+    combined = list(explained) if also is None else [max(a, b) for a, b in zip(explained, also)]
     for slot in path:
         if slot != main and slot in evaluation.entries:
             combined = [max(a, b) for a, b in zip(combined, evaluation.entries[slot][2])]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # Words that carry no meaning for choosing an Anexo I entry. Besides the usual pt-BR function
 # words this holds the chat filler servants wrap their requests in ("bom dia, preciso de ..."),
@@ -59,6 +60,16 @@ def singular(word: str) -> str:
     return word[:-1]
 
 
+def index_term(word: str, keep: frozenset[str] = frozenset()) -> str:
+    """The form a folded word is indexed and looked up under: singular, except for acronyms
+    (``keep``: "ssps" is not "ssp"), whose plural only adds an "s" ("NFs", "RPVs")."""
+    if word in keep:
+        return word
+    if word.endswith("s") and word[:-1] in keep:
+        return word[:-1]
+    return singular(word)
+
+
 # Longest ending first; each maps the plural ending to the singular one.
 _PLURALS = (
     ("coes", "cao"),
@@ -79,17 +90,112 @@ def words(text: str) -> list[str]:
     return [w for w in fold(text).split() if len(w) > 1 and not w.isdigit()]
 
 
-def terms(text: str, keep: frozenset[str] = frozenset()) -> list[str]:
-    """The informative, singular-folded words of text in order, without repeats.
+# Chat shorthand, expanded before matching whatever its case: servants write "pgto" far more
+# often than the "pagamento" of the guide.
+SHORTHAND = {
+    "pgto": "pagamento", "pgtos": "pagamento", "pagto": "pagamento", "pagtos": "pagamento",
+    "liq": "liquidacao", "liqs": "liquidacao", "sec": "secretaria", "secr": "secretaria",
+    "cad": "cadastro", "msg": "mensagem", "info": "informacao", "infos": "informacao",
+    "contab": "contabil", "transf": "transferencia", "sist": "sistema", "orc": "orcamento",
+    "solic": "solicitacao",
+    # filler: becomes a stop word
+    "qdo": "quando", "pfv": "favor", "pfvr": "favor", "obg": "obrigado", "obgd": "obrigado",
+    "tb": "tambem", "tbm": "tambem",
+}
+# Expanded only when written in capitals: in lower case they are everyday words ("né", "nl").
+CAPITAL_SHORTHAND = {"ne": "empenho", "nes": "empenho", "nl": "liquidacao", "nls": "liquidacao"}
+
+# Short words servants type that are not a typo of an acronym one swap away ("tec" is
+# "técnico", not TCE; "sis" is "sistema", not ISS).
+SHORT_WORDS = frozenset("and ass ger tec sis adm doc obs ref tel cel reg org dir div uso sub".split())
+
+# Words that tell the mood of a message (a question, a doubt) rather than its subject: they
+# decide between Orientação and the other types but are no evidence against an entry.
+MOOD_WORDS = frozenset(
+    """
+    como qual quais quando quanto quantos pode posso podemos devo deve devemos possivel permitido
+    requisito requisitos necessario necessaria necessarios necessarias obrigatorio obrigatoria
+    correto correta certo duvida duvidas orientacao orientacoes orientar procedimento
+    procedimentos legal cabe cabivel saber
+    """.split()
+)
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+# "aditivo de convênio", "prestação de contas do convênio": the word after "de" names what the
+# message is about (see `query_terms`).
+_OF = frozenset("de do da dos das".split())
+# ... unless it only places the thing: "custos do estado", "secretaria da fazenda do RS".
+_PLACES = frozenset("estado estadual governo rs rio grande sul porto alegre mes ano semana".split())
+
+
+# "Pessoal, ..." / "valeu, pessoal!" greets the help desk: no subject.
+_VOCATIVE = re.compile(
+    r"^\W*(pessoal|galera|gente|equipe|colegas|amigos)\s*[,!:;.-]"
+    r"|\b(valeu|obrigad[oa]s?|bom dia|boa tarde|boa noite|oi|ola)\W+(pessoal|galera|gente)\b",
+    re.IGNORECASE,
+)
+# Stop words only when no informative word follows: "tudo bem?" but "baixa de bem imóvel".
+_STOP_AT_THE_END = frozenset({"bem"})
+
+
+def chat_words(text: str) -> list[str]:
+    """Like `words`, with chat shorthand expanded ("pgto" -> "pagamento", "NE" -> "empenho")
+    and a greeting vocative ("pessoal, ...") left out."""
+    out: list[str] = []
+    text = _VOCATIVE.sub(" ", strip_accents(text))
+    for token in _TOKEN.findall(text):
+        word = token.lower()
+        if token.isupper() and word in CAPITAL_SHORTHAND:
+            out.append(CAPITAL_SHORTHAND[word])
+        elif word in SHORTHAND:
+            out.append(SHORTHAND[word])
+        elif len(word) > 1 and not word.isdigit():
+            out.append(word)
+    return out
+
+
+def _is_stop(word: str, following: str | None) -> bool:
+    if word in _STOP_AT_THE_END and following is not None:
+        return _is_stop(following, None)
+    return word in STOP_WORDS or any(ch.isdigit() for ch in word)
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    term: str  # folded, singular unless an acronym
+    mood: bool  # a word of MOOD_WORDS: how the servant asks, not what about
+    of: int | None  # "aditivo de convênio": for "convenio", the index of "aditivo"
+
+
+def query_terms(text: str, keep: frozenset[str] = frozenset()) -> list[QueryTerm]:
+    """The informative words of text in order, without repeats, each with its role.
 
     Words in ``keep`` (acronyms such as "SSPS", next to "SSP") are not singular-folded.
     """
-    seen: dict[str, None] = {}
-    for word in words(text):
-        if word in STOP_WORDS or any(ch.isdigit() for ch in word):
+    found: list[QueryTerm] = []
+    index: dict[str, int] = {}
+    previous: int | None = None  # the informative word just before, if nothing came between
+    head: int | None = None  # the informative word before a "de" that just came
+    words_ = chat_words(text)
+    for i, word in enumerate(words_):
+        if _is_stop(word, words_[i + 1] if i + 1 < len(words_) else None):
+            head = previous if word in _OF else None
+            previous = None
             continue
-        seen.setdefault(word if word in keep else singular(word), None)
-    return list(seen)
+        term = index_term(word, keep)
+        of = None if word in _PLACES or head == index.get(term) else head
+        if term not in index:
+            index[term] = len(found)
+            found.append(QueryTerm(term, word in MOOD_WORDS, of))
+        elif found[index[term]].of is None and of is not None:
+            found[index[term]] = QueryTerm(term, found[index[term]].mood, of)
+        previous, head = index[term], None
+    return found
+
+
+def terms(text: str, keep: frozenset[str] = frozenset()) -> list[str]:
+    """The informative, singular-folded words of text in order, without repeats."""
+    return [t.term for t in query_terms(text, keep)]
 
 
 def acronyms(text: str) -> set[str]:
@@ -109,8 +215,17 @@ _ENDINGS = (
 MIN_ROOT = 4
 
 
+# Verbs whose noun the endings above do not reach ("reter" / "retenção", "pagar" / "pagamento").
+_IRREGULAR_FAMILIES = {
+    "reter": "retencao", "retido": "retencao", "retida": "retencao", "manter": "manutencao",
+    "pagar": "pagamento", "pago": "pagamento", "paga": "pagamento", "logar": "login",
+    "deslogar": "login", "repor": "reposicao", "dispor": "disposicao", "prover": "provisao",
+}
+
+
 def root(term: str) -> str:
     """The root of a singular folded word, or the word itself when nothing long enough remains."""
+    term = _IRREGULAR_FAMILIES.get(term, term)
     for ending, replacement in _ENDINGS:
         if term.endswith(ending):
             stem = term[: len(term) - len(ending)] + replacement

@@ -322,7 +322,8 @@ def test_servants_vocabulary_is_there(tax):
     assert "lcp" in aliases("subject", "verificacao-lcp")
     assert "rpv" in aliases("subject", "sequestros-judiciais")
     assert "slip" in aliases("subject", "lancamentos-slip-ingressos")
-    assert {"uo", "cs"} <= aliases("subject", "transferencia-saldos-uo-cs")
+    # A bare "UO" or "CS" is context in most messages ("conciliação da UO 2401"), not this service.
+    assert "transferencia de saldos entre uos" in aliases("subject", "transferencia-saldos-uo-cs")
     assert {"pregao", "licitacao"} <= aliases("category", "srv-licitacoes")
     assert {"diaria", "indenizacao de viagem"} <= aliases("category", "srv-diarias")
 

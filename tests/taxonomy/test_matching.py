@@ -315,3 +315,102 @@ def test_folding_and_plurals():
         "liquidacao", "contabil", "responsavel", "item", "credor", "inss",
     ]
     assert terms("Bom dia, preciso liberar as liquidações do FPE 2024") == ["liberar", "liquidacao", "fpe"]
+
+
+# -- chat writing: sentences, shorthand, typos of acronyms -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Requisitos necessários para aditivar um convênio", "requisitos necessarios para aditivar um convenio"],
+)
+def test_the_guides_example_of_orientacao(tax, text):
+    proposal = tax.propose(text)
+    assert (proposal.type.key, proposal.category.key) == ("orientacao", "ori-convenios")
+    assert not proposal.ambiguous
+
+
+def test_the_object_of_the_sentence_decides_the_category(tax):
+    # "aditivo" is also an alias of Contratos, but the aditivo is of a convênio.
+    result = tax.match("preciso de orientacao sobre aditivo de convenio", level="category", type_key="orientacao")
+    assert result.best.entry.key == "ori-convenios"
+    assert tax.propose("preciso de orientacao sobre aditivo de convenio").category.key == "ori-convenios"
+    assert tax.match("aditivo de contrato", level="category", type_key="orientacao").best.entry.key == "ori-contratos"
+
+
+def test_words_that_only_ask_do_not_dilute_the_subject(tax):
+    best = tax.match("duvida sobre prestacao de contas de convenio", level="category", type_key="orientacao").best
+    assert best.entry.key == "ori-convenios" and best.score >= 65
+
+
+def test_a_verb_finds_its_noun(tax):
+    assert tax.match("aditivar convenio", level="category", type_key="orientacao").best.entry.key == "ori-convenios"
+    assert tax.match("reter iss", level="category", type_key="orientacao").best.entry.key == "ori-retencao-tributos"
+    assert tax.propose("nao consigo logar no fpe").category.key == "sis-acesso-cadastro"
+
+
+@pytest.mark.parametrize("query", ["fep", "pfe"])
+def test_one_swap_in_a_short_acronym(tax, query):
+    result = tax.match(query, level="subject", type_key="sistemas")
+    if query == "fep":
+        assert result.best.entry.key == "fpe"
+    else:  # one swap away from both FPE and PEF: the typo says nothing
+        assert result.candidates == ()
+
+
+def test_swaps_do_not_turn_words_into_acronyms(tax):
+    for query in ("tec", "sis", "ger", "uso", "kkk", "abc"):
+        assert tax.match(query, level="any").candidates == (), query
+
+
+def test_chat_shorthand_and_acronym_plurals(tax):
+    assert tax.match("estorno de pgto", level="subject", type_key="servicos").best.entry.key == "controle-estorno-pagamento"
+    assert tax.match("liq travada", level="category", type_key="servicos").best.entry.key == "srv-execucao-despesa"
+    assert tax.match("liberar NL", level="subject", type_key="servicos").best.entry.key == "liberar-liquidacao"
+    assert tax.match("liberar as NFs", level="subject", type_key="servicos").best.entry.key == "liberacao-notas-financeiras"
+    # in lower case "ne" is "né", not a nota de empenho
+    assert "empenho" not in terms("tá travado, ne?") and "empenho" in terms("a NE está travada")
+
+
+def test_words_typed_together(tax):
+    assert tax.match("cagegerencial", level="subject", type_key="sistemas").best.entry.key == "cage-gerencial"
+
+
+def test_a_category_is_found_through_its_services(tax):
+    assert tax.match("sequestro judicial", level="category", type_key="servicos").best.entry.key == "srv-despesa-publica"
+    # ...only when the service is named whole: one shared word is not enough
+    assert tax.match("alguém pode me atender?", level="category", type_key="servicos").candidates == ()
+
+
+def test_a_category_with_one_service_names_it(tax):
+    proposal = tax.propose("cadastro de credor urgente, empresa nova")
+    assert (proposal.category.key, proposal.subject.key) == ("srv-cadastro-credor", "cadastro-credor-fpe")
+
+
+def test_greetings_and_places_are_not_subjects(tax):
+    for text in ("valeu pessoal!", "oi, tudo bem?", "Pessoal, bom dia!"):
+        assert tax.propose(text) is None, text
+    assert tax.propose("pessoal, tem uma liquidação presa aqui, consegue liberar?").subject.key == "liberar-liquidacao"
+    assert tax.match("baixa de bem imovel", level="category", type_key="orientacao").best.entry.key == "ori-bens-publicos"
+    assert tax.match("secretaria da fazenda do rs", level="organ").best.entry.key == "sefaz"
+
+
+def test_unknown_words_of_a_long_message_weigh_less(tax):
+    def best(query):
+        return tax.match(query, level="subject", type_key="servicos").best
+
+    two = best("conciliação bancária da equipe inteira")
+    five = best("conciliação bancária da equipe inteira que chegou semana passada")
+    assert two.entry.key == five.entry.key == "conciliacao-bancaria"
+    assert five.score == two.score  # context words beyond the first two no longer dilute the match
+
+
+def test_a_type_is_found_through_what_lies_under_it(tax):
+    assert tax.match("problema no fpe", level="type").best.entry.key == "sistemas"
+    assert tax.match("duvida sobre convenio", level="type").best.entry.key == "orientacao"
+
+
+def test_a_types_word_that_describes_another_is_no_type_cue(tax):
+    # "contrato de serviço" is a kind of contract, not a request for Serviços
+    proposal = tax.propose("qual o prazo de vigencia maximo de um contrato de serviço continuo?")
+    assert (proposal.type.key, proposal.category.key) == ("orientacao", "ori-contratos")
