@@ -4,17 +4,22 @@ The notifier (bot/notifier) calls these with what it claimed from the outbox. Th
 whose side the chat is on: "requester" (the requester's own chats: what CAGE did, and
 confirmations of what they did themselves from another chat) or "attendants" (the attendants'
 rooms and the assignee's private chat: what the requester did). Choices are "dm:" ids, which
-the dialogs accept from any step, so a push can be answered with one tap days later.
+the dialogs accept from any step, so a push can be answered with one tap days later. A new
+demand reaches the rooms as the attendants' card of the demand instead (its "atd:" buttons act
+on it), which the notifier keeps current with `room_card`.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from dialogs.attendant import demand_card
 from dialogs.messages import Choice, Outgoing
 from dialogs.render import shorten
 from dialogs.texts import CATALOGUE, Texts
 from store import EventKind
+from taxonomy import default_taxonomy
 
 REQUESTER, ATTENDANTS = "requester", "attendants"
 # The portal e-mails the requester about these (guide §5.1, §6.1, §7.1).
@@ -49,16 +54,29 @@ def _body_lines(t: Texts, event: Any, demand: Any, variant: str, *, with_descrip
     return lines
 
 
-def render_push(event: Any, demand: Any, audience: str, locale: str | None = None) -> list[Outgoing]:
+def room_card(demand: Any, locale: str | None = None, *, now: datetime, taxonomy: Any = None) -> Outgoing:
+    """A demand as the attendants' room shows it: the card the room gets when the demand is
+    created, with the actions that still apply; the notifier edits it as the demand changes."""
+    t = Texts(locale)
+    return demand_card(demand, taxonomy or default_taxonomy(), now, t,
+                       headline=t("att.new_demand", protocol=demand.protocol))
+
+
+def render_push(event: Any, demand: Any, audience: str, locale: str | None = None, *,
+                now: datetime | None = None, taxonomy: Any = None) -> list[Outgoing]:
     """The messages for one chat, in order. One message today: a solution carries the survey
-    invitation after it, in the same message, so a failed send can never repeat half of it."""
+    invitation after it, in the same message, so a failed send can never repeat half of it.
+
+    A new demand reaches the attendants (their rooms: nobody holds it yet) as its card, with the
+    buttons to act on it; `now` dates the card (by default the event's time)."""
     t = Texts(locale)
     kind = EventKind(event.kind)
+    if kind == EventKind.CREATED and audience == ATTENDANTS:
+        return [room_card(demand, locale, now=now or event.created_at, taxonomy=taxonomy)]
     variant = _variant(event, demand, audience)
     protocol = demand.protocol
     open_demand = Choice(id=f"dm:show:{protocol}", label=t("push.open"))
-    with_description = kind == EventKind.INFO_REQUESTED or (
-        kind == EventKind.CREATED and audience == ATTENDANTS)
+    with_description = kind == EventKind.INFO_REQUESTED
     lines = _body_lines(t, event, demand, variant, with_description=with_description)
     choices: tuple[Choice, ...] = (open_demand,)
     if kind == EventKind.INFO_REQUESTED and audience == REQUESTER:

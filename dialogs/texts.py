@@ -162,7 +162,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "Attachments: {names}. Send more files or tap “Done”."),
     "new.attachments_done": ("Concluir", "Done"),
     "new.attachments_clear": ("Remover anexos", "Remove attachments"),
-    "new.attachments_expected": ("Neste passo eu espero arquivos.", "At this step I expect files."),
+    "new.attachments_expected": ("Neste passo eu espero arquivos. Envie-os, ou toque “Pular” para seguir sem anexos.",
+                                 "At this step I expect files. Send them, or tap “Skip” to go on without attachments."),
     "new.summary": ("Confira a demanda antes de enviar:", "Check the demand before sending:"),
     "new.summary_overflow": ("(+ {length} caracteres irão como primeiro comentário)",
                              "(+ {length} characters will go as the first comment)"),
@@ -205,6 +206,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "Envie os demais como comentário depois.",
                        "I did not keep {names}: the limit is {count} files (20 MB in all) per demand. Send the "
                        "others as a comment afterwards."),
+    "files.refused": ("Não aceito arquivos do tipo “{name}” por segurança. Envie um PDF, uma imagem, "
+                      "uma planilha ou um documento de texto.",
+                      "For safety I don't accept files like “{name}”. Please send a PDF, an image, "
+                      "a spreadsheet or a text document."),
+    "files.download_failed": ("Não consegui baixar o arquivo “{name}”. Tente enviá-lo de novo.",
+                              "I couldn't download the file “{name}”. Please send it again."),
+    "files.choose": ("Escolha uma opção:", "Choose an option:"),
     # --- a demand ---
     "latest_events": ("Últimos eventos:", "Latest events:"),
     "survey_pending": ("A pesquisa de satisfação está disponível: toque “Avaliar”.",
@@ -379,7 +387,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "att.age_day": ("há 1 dia", "1 day ago"),
     "att.age_days": ("há {n} dias", "{n} days ago"),
     "att.unassigned": ("sem atendente", "unassigned"),
-    "att.new_demand": ("🆕 Nova demanda", "🆕 New demand"),
+    "att.new_demand": ("🆕 Nova Demanda | Protocolo: {protocol}", "🆕 New Demand | Protocol: {protocol}"),
     "att.refused": ("Somente atendentes da CAGE podem usar este comando.",
                     "Only CAGE attendants can use this command."),
     "att.refused_group": ("Somente atendentes da CAGE são atendidos neste grupo. Para abrir ou acompanhar "
@@ -454,16 +462,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "mensagem; para abrir e acompanhar suas demandas, fale comigo no chat particular.",
                             "Hello! I am the e-CAGE Portal assistant. Here, mention me (@) with your message; "
                             "to open and follow your demands, talk to me in a personal chat."),
-    "teams.file_refused": ("Não aceito arquivos do tipo “{name}” por segurança. Envie um PDF, uma imagem, "
-                           "uma planilha ou um documento de texto.",
-                           "For safety I don't accept files like “{name}”. Please send a PDF, an image, "
-                           "a spreadsheet or a text document."),
     "teams.file_too_large": ("O arquivo “{name}” tem mais de {mb} MB, o limite para anexos. Reduza ou divida "
                              "o arquivo e envie de novo.",
                              "The file “{name}” is larger than {mb} MB, the limit for attachments. Please "
                              "shrink or split it and send it again."),
-    "teams.file_failed": ("Não consegui baixar o arquivo “{name}”. Tente enviá-lo de novo.",
-                          "I couldn't download the file “{name}”. Please send it again."),
     "teams.files_not_shown": ("Arquivos que não consigo mostrar aqui: {names}.",
                               "Files I cannot show here: {names}."),
 }
@@ -557,4 +559,57 @@ CATALOGUE.update({
 CATALOGUE.update({
     "flood.slow_down": ("Você está enviando mensagens rápido demais; aguarde alguns segundos.",
                         "You are sending messages too fast; please wait a few seconds."),
+})
+
+
+# --- Telegram channel (bot/telegram) -----------------------------------------------------------------------
+# What the Telegram adapter says on its own, and its command menus (setMyCommands).
+CATALOGUE.update({
+    "tg.too_large": ("O arquivo “{name}” tem mais de {mb} MB, o limite que o Telegram permite aos bots baixar. "
+                     "Reduza ou divida o arquivo e envie de novo.",
+                     "The file “{name}” is larger than {mb} MB, the most Telegram lets bots download. "
+                     "Please shrink or split it and send it again."),
+    "tg.unsupported": ("Não consigo tratar {what}. Escreva sua mensagem em texto; arquivos, envie como documento "
+                       "ou foto.",
+                       "I can't handle {what}. Please write your message as text; send files as a document or "
+                       "a photo."),
+    "tg.edited": ("Vi que você editou uma mensagem anterior, mas não consigo considerar edições. Envie o texto "
+                  "corrigido em uma nova mensagem.",
+                  "I saw you edited an earlier message, but I can't take edits into account. Please send the "
+                  "corrected text as a new message."),
+    "tg.stale": ("Esses botões são de uma pergunta anterior. Use os da mensagem mais recente ou escreva sua "
+                 "resposta.",
+                 "These buttons belong to an earlier question. Use the ones in the latest message or type your "
+                 "answer."),
+    "tg.chosen": ("Você já escolheu esta opção.", "You already chose this option."),
+    "tg.error": ("Desculpe, algo deu errado do meu lado. Tente de novo em instantes.",
+                 "Sorry, something went wrong on my side. Please try again in a moment."),
+    "tg.kind.voice": ("mensagens de voz", "voice messages"),
+    "tg.kind.audio": ("áudios", "audio files"),
+    "tg.kind.video": ("vídeos", "videos"),
+    "tg.kind.video_note": ("vídeos curtos", "video notes"),
+    "tg.kind.sticker": ("figurinhas", "stickers"),
+    "tg.kind.animation": ("GIFs", "GIFs"),
+    "tg.kind.location": ("localizações", "locations"),
+    "tg.kind.venue": ("locais", "venues"),
+    "tg.kind.contact": ("contatos", "contacts"),
+    "tg.kind.poll": ("enquetes", "polls"),
+    "tg.kind.dice": ("dados", "dice"),
+    "tg.kind.other": ("esse tipo de mensagem", "this kind of message"),
+    # Requesters' menu: the words the dialogs understand at any step ("/menu" reads as "menu").
+    "tg.cmd.menu": ("Menu principal", "Main menu"),
+    "tg.cmd.ajuda": ("Como usar o bot e o passo atual", "How to use the bot and the current step"),
+    "tg.cmd.voltar": ("Voltar um passo, mantendo o que foi digitado", "Go back one step, keeping what you typed"),
+    "tg.cmd.cancelar": ("Desistir do que está em andamento", "Give up what is in progress"),
+    # Attendants' menu, shown in group chats (dialogs/attendant.py COMMANDS).
+    "tg.cmd.fila": ("Demandas abertas, sem atendente primeiro", "Open demands, unassigned first"),
+    "tg.cmd.atribuidas": ("Demandas com você", "Demands you hold"),
+    "tg.cmd.demanda": ("PROTOCOLO — o cartão da demanda", "PROTOCOL — the demand's card"),
+    "tg.cmd.receber": ("PROTOCOLO — receber a demanda", "PROTOCOL — receive the demand"),
+    "tg.cmd.responder": ("PROTOCOLO texto — responder", "PROTOCOL text — answer"),
+    "tg.cmd.solicitar": ("PROTOCOLO texto — solicitar informações", "PROTOCOL text — request information"),
+    "tg.cmd.solucionar": ("PROTOCOLO texto — solucionar", "PROTOCOL text — solve"),
+    "tg.cmd.vincular": ("Tornar este grupo a sala dos atendentes", "Make this group the attendants' room"),
+    "tg.cmd.desvincular": ("Deixar de ser a sala dos atendentes", "Stop being the attendants' room"),
+    "tg.cmd.atendimento": ("Comandos de atendimento", "Attendant commands"),
 })

@@ -1,5 +1,6 @@
-"""What attendants' work needs beyond the demand lifecycle: who the attendants are, and which
-demand a bot message shows (so replying to a card in a chat acts on that demand).
+"""What attendants' work needs beyond the demand lifecycle: who the attendants are, which
+demand a bot message shows (so replying to a card in a chat acts on that demand), and which of
+those messages are live cards (the room's card of a demand, edited as the demand changes).
 
 Functions over an open ``Transaction``: they join its unit of work.
 """
@@ -8,11 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
-from .models import CardMessageRow, ChannelAccountRow, PersonRow
+from .models import CardMessageRow, ChannelAccountRow, ChatRow, PersonRow
 from .protocol import parse_protocol
-from .views import Person
+from .service import _chat_view
+from .views import Chat, Person
+
+# A live card is recorded twice: as any message (channel "telegram": replies find its demand) and
+# under "<channel>+card", which marks it as a card to keep current. Prompts, file lists and
+# replied pushes also name a demand, but must never be turned into a card.
+LIVE = "+card"
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,30 @@ async def remember_message(tx, channel: str, chat_id: str, message_id: str, prot
     else:
         row.protocol = canonical
     await tx.session.flush()
+
+
+async def remember_live_card(tx, channel: str, chat_id: str, message_id: str, protocol: str) -> None:
+    """Record a demand's card in a chat, to be edited when the demand changes."""
+    await remember_message(tx, channel, chat_id, message_id, protocol)
+    await remember_message(tx, channel + LIVE, chat_id, message_id, protocol)
+
+
+@dataclass(frozen=True)
+class LiveCard:
+    chat: Chat
+    message_id: str
+
+
+async def live_cards(tx, protocol: str) -> list[LiveCard]:
+    """The live cards of a demand, oldest first, with the chat each is in."""
+    canonical = parse_protocol(protocol) or protocol
+    rows = (await tx.session.execute(
+        select(CardMessageRow.message_id, ChatRow)
+        .join(ChatRow, and_(ChatRow.channel + LIVE == CardMessageRow.channel,
+                            ChatRow.chat_id == CardMessageRow.chat_id))
+        .where(CardMessageRow.protocol == canonical, CardMessageRow.channel.like(f"%{LIVE}"))
+        .order_by(CardMessageRow.created_at, CardMessageRow.message_id))).all()
+    return [LiveCard(chat=_chat_view(chat), message_id=message_id) for message_id, chat in rows]
 
 
 async def protocol_for_message(tx, channel: str, chat_id: str, message_id: str) -> str | None:

@@ -22,7 +22,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from . import attendance
+from .attendance import LiveCard
 from .models import ChatRow, CounterRow, DemandRow, EventRow, OutboxRow, PersonRow
+from .protocol import parse_protocol
 from .service import NOTIFY_CHANNEL, Store, _chat_view, _demand_view, _event_view, _person_view
 from .views import Chat, DemandView, EventKind, EventView, Person
 
@@ -37,8 +40,8 @@ EMAIL_LOOKBACK = 1000
 
 __all__ = [
     "EMAIL_CHANNEL", "FAILED", "NOTIFY_CHANNEL", "PENDING", "SENDING", "SENT", "Delivery",
-    "OutboxEntry", "claim", "list_outbox", "mark_failed", "mark_retry", "mark_sent", "mark_sent_many",
-    "queue_emails", "retry", "waiting_channels",
+    "OutboxEntry", "card_snapshot", "claim", "list_outbox", "mark_failed", "mark_retry", "mark_sent", "mark_sent_many",
+    "queue_emails", "remember_live_cards", "retry", "waiting_channels",
 ]
 
 
@@ -124,6 +127,26 @@ async def _deliveries(session, ids: list[int]) -> list[Delivery]:
                      chat=_chat_view(chat), event=_event_view(event),
                      demand=_demand_view(event.demand), requester=_person_view(event.demand.requester))
             for row, chat, event in result]
+
+
+async def remember_live_cards(store: Store, chat: Chat, message_ids: Iterable[str], protocol: str) -> None:
+    """Record the messages that show a demand's card in a chat (the room's card of a new demand)."""
+    async with store.transaction() as tx:
+        for message_id in message_ids:
+            await attendance.remember_live_card(tx, chat.channel, chat.chat_id, message_id, protocol)
+
+
+async def card_snapshot(store: Store, protocol: str) -> tuple[DemandView | None, list[LiveCard]]:
+    """A demand as it is now and its live cards, read together, to bring the cards up to date."""
+    async with store.transaction() as tx:
+        cards = await attendance.live_cards(tx, protocol)
+        if not cards:
+            return None, []
+        row = (await tx.session.execute(
+            select(DemandRow).where(DemandRow.protocol == (parse_protocol(protocol) or protocol))
+            .options(joinedload(DemandRow.requester), joinedload(DemandRow.assignee),
+                     selectinload(DemandRow.attachments)))).unique().scalar_one_or_none()
+        return (_demand_view(row) if row else None), cards
 
 
 async def mark_sent(store: Store, outbox_id: int, owner: str) -> bool:

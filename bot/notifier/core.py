@@ -6,6 +6,11 @@ PostgreSQL's NOTIFY, when a send finishes (the chat's next row is now its head),
 ``poll_interval`` seconds in any case (SQLite has no NOTIFY; a lost LISTEN connection too).
 Database errors never stop it: it waits and tries again, and an outcome it could not record yet
 is kept in memory and recorded once the database is back.
+
+A new demand reaches the attendants' rooms as its card, with buttons to act on it. The notifier
+records which message shows that card, and whenever it delivers a later event of the demand it
+edits the card to show the demand as it is now (a sender without ``edit`` leaves it as it was).
+Editing is a courtesy: a failed edit is logged, never retried, and never holds a delivery back.
 """
 
 from __future__ import annotations
@@ -15,14 +20,15 @@ import logging
 import os
 import socket
 import time
+from collections import OrderedDict
 from contextlib import AsyncExitStack
 from typing import Awaitable, Callable
 
 from bot.channels import stop_on_signals
 from bot.config import Config
 from dialogs import Outgoing
-from dialogs.events import EMAIL_KINDS, render_email, render_push
-from store import Store
+from dialogs.events import EMAIL_KINDS, render_email, render_push, room_card
+from store import EventKind, Store
 from store import outbox
 from store.outbox import Delivery
 
@@ -34,13 +40,36 @@ log = logging.getLogger(__name__)
 SHELL_CHANNEL = "shell"
 MAX_ATTEMPTS = 12
 DB_RETRY_CAP = 10.0
+# Events whose cards this notifier brought up to date already (several chats hear each event).
+REFRESHED_MEMORY = 1000
+# On stop, card edits still waiting (groups allow few messages a minute) get this long to finish.
+REFRESH_GRACE = 5.0
 
 
-def render(delivery: Delivery) -> list[Outgoing]:
+def render(delivery: Delivery, now=None) -> list[Outgoing]:
     if delivery.chat.channel == outbox.EMAIL_CHANNEL:
         subject, body = render_email(delivery.event, delivery.demand, delivery.chat.locale)
         return [Outgoing(text=body, card={"kind": "email", "subject": subject})]
-    return render_push(delivery.event, delivery.demand, delivery.audience, delivery.chat.locale)
+    return render_push(delivery.event, delivery.demand, delivery.audience, delivery.chat.locale, now=now)
+
+
+# Events that change what a card shows (its status, its attendant; attachments change its count).
+# Rooms allow a bot few messages a minute, edits included: the others leave the card alone.
+CARD_EVENTS = frozenset({EventKind.RECEIVED, EventKind.INFO_REQUESTED, EventKind.INFO_SENT,
+                         EventKind.SOLVED, EventKind.CANCELLED, EventKind.REOPENED})
+
+
+def is_room_card(delivery: Delivery, message: Outgoing) -> bool:
+    return delivery.chat.is_attendant_room and (message.card or {}).get("kind") == "attendant_card"
+
+
+def changes_card(event) -> bool:
+    return event.kind in CARD_EVENTS or bool(event.attachments)
+
+
+def card_state(demand) -> tuple:
+    """What a card shows that events change."""
+    return demand.status, demand.assignee_id, len(demand.attachments)
 
 
 class Notifier:
@@ -67,6 +96,17 @@ class Notifier:
         self._writes = asyncio.Lock() if store.dialect == "sqlite" else None
         self._confirmed: list[tuple[int, asyncio.Future]] = []
         self._marking = asyncio.Lock()
+        self._refreshed: OrderedDict[int, None] = OrderedDict()
+        # Demands whose cards are being refreshed -> whether they changed again meanwhile. One
+        # refresh per demand at a time: an older view never overwrites a newer one, and a burst
+        # of events costs one more edit, not one each.
+        self._refreshing: dict[str, bool] = {}
+        self._refresh_tasks: set[asyncio.Task] = set()
+
+    @property
+    def busy(self) -> bool:
+        """Whether sends or card edits are under way."""
+        return bool(self._tasks or self._refresh_tasks)
 
     # --- the loop -------------------------------------------------------------------------------
 
@@ -102,6 +142,7 @@ class Notifier:
             # Sends already started finish and are recorded: stopping never loses a confirmation.
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._finish_refreshes()
 
     async def _idle(self, stop: asyncio.Event) -> None:
         delay = self.poll_interval if not self._db_failures else min(
@@ -142,13 +183,16 @@ class Notifier:
 
     async def _deliver(self, delivery: Delivery) -> None:
         sender = self.senders[delivery.chat.channel]
+        cards: list[str] = []
         try:
-            messages = render(delivery)
+            messages = render(delivery, self.store.clock())
             if self.pacer is not None:
                 await self.pacer.wait(delivery.chat.id, sender.min_interval(delivery.chat))
             for message in messages:
                 await self.bucket.take()
-                await sender.send(delivery.chat, message)
+                sent = await sender.send(delivery.chat, message)
+                if sent and is_room_card(delivery, message):
+                    cards += sent
         except PermanentSendError as error:
             log.warning("outbox %s: failed for good: %s", delivery.id, error)
             await self._record(outbox.mark_failed, delivery.id, self.name, str(error))
@@ -160,6 +204,7 @@ class Notifier:
             await self._mark_sent(delivery.id)
             if self.on_sent is not None:
                 self.on_sent(delivery)
+            await self._after_delivery(delivery, cards)
 
     async def _mark_sent(self, outbox_id: int) -> None:
         """Record a confirmed send at once. Confirmations that arrive while a commit is under way
@@ -174,6 +219,82 @@ class Notifier:
             await self._record(outbox.mark_sent_many, [row for row, _ in batch], self.name)
             for _, future in batch:
                 future.set_result(None)
+
+    # --- the rooms' cards ------------------------------------------------------------------------
+
+    async def _after_delivery(self, delivery: Delivery, cards: list[str]) -> None:
+        """Record the room card just sent, or bring the demand's cards up to date."""
+        protocol = delivery.demand.protocol
+        if cards:
+            try:
+                await self._write(lambda: outbox.remember_live_cards(self.store, delivery.chat, cards, protocol))
+            except Exception:
+                log.exception("outbox %s: could not record the card of %s", delivery.id, protocol)
+                return
+            # The demand may have moved on between the claim and now: then show where it is.
+            self._refresh_later(protocol, unless_state=card_state(delivery.demand))
+        elif changes_card(delivery.event) and self._first_refresh_of(delivery.event.id):
+            self._refresh_later(protocol)
+
+    def _first_refresh_of(self, event_id: int) -> bool:
+        if event_id in self._refreshed:
+            return False
+        self._refreshed[event_id] = None
+        if len(self._refreshed) > REFRESHED_MEMORY:
+            self._refreshed.popitem(last=False)
+        return True
+
+    def _refresh_later(self, protocol: str, unless_state=None) -> None:
+        """Refresh the demand's cards in the background: deliveries never wait for an edit."""
+        if protocol in self._refreshing:
+            self._refreshing[protocol] = True
+            return
+        self._refreshing[protocol] = False
+        task = asyncio.create_task(self._refresh_loop(protocol, unless_state))
+        self._refresh_tasks.add(task)
+        task.add_done_callback(self._refresh_tasks.discard)
+
+    async def _refresh_loop(self, protocol: str, unless_state) -> None:
+        try:
+            while True:
+                try:
+                    await self.refresh_cards(protocol, unless_state=unless_state)
+                except Exception:
+                    log.exception("could not bring the cards of %s up to date", protocol)
+                if not self._refreshing.get(protocol):
+                    return
+                self._refreshing[protocol] = False
+                unless_state = None
+        finally:
+            self._refreshing.pop(protocol, None)
+
+    async def _finish_refreshes(self) -> None:
+        if not self._refresh_tasks:
+            return
+        _, late = await asyncio.wait(self._refresh_tasks, timeout=REFRESH_GRACE)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+
+    async def refresh_cards(self, protocol: str, *, unless_state=None) -> int:
+        """Edit every live card of the demand to show it as it is now (unless it still is in
+        `unless_state`, what a card just sent shows); returns how many cards were edited."""
+        demand, cards = await outbox.card_snapshot(self.store, protocol)
+        if demand is None or card_state(demand) == unless_state:
+            return 0
+        edited = 0
+        for card in cards:
+            edit = getattr(self.senders.get(card.chat.channel), "edit", None)
+            if edit is None:
+                continue
+            await self.bucket.take()
+            try:
+                await edit(card.chat, card.message_id, room_card(demand, card.chat.locale, now=self.store.clock()))
+                edited += 1
+            except Exception as error:
+                log.warning("could not update the card of %s in %s chat %s: %s", protocol,
+                            card.chat.channel, card.chat.chat_id, error)
+        return edited
 
     async def _retry_or_fail(self, delivery: Delivery, error: Exception) -> None:
         reason = str(error) or error.__class__.__name__

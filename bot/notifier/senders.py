@@ -3,6 +3,9 @@
 A sender sends one ``Outgoing`` to one chat and says how it went by raising:
 ``TransientSendError`` (try again later, after ``retry_after`` seconds when the service said so)
 or ``PermanentSendError`` (the user blocked the bot, the chat is gone: trying again is useless).
+It returns the ids of the messages it sent when the channel gives them (None otherwise), so a
+demand's card can be found again. A sender that can change a message it sent also has
+``edit(chat, message_id, outgoing)``: the notifier uses it to keep the rooms' cards current.
 Adding a channel is one line in SENDERS: a factory that returns its sender when the
 configuration enables it, or None.
 """
@@ -10,7 +13,7 @@ configuration enables it, or None.
 from __future__ import annotations
 
 import logging
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, contextmanager
 from datetime import timedelta
 from typing import Awaitable, Callable, Protocol
 
@@ -37,7 +40,7 @@ class Sender(Protocol):
     def min_interval(self, chat: Chat) -> float:
         """Seconds to leave between two messages to this chat (the channel's per-chat limit)."""
 
-    async def send(self, chat: Chat, outgoing: Outgoing) -> None:
+    async def send(self, chat: Chat, outgoing: Outgoing) -> list[str] | None:
         ...
 
 
@@ -55,25 +58,43 @@ class TelegramSender:
     def min_interval(self, chat: Chat) -> float:
         return TELEGRAM_PRIVATE_INTERVAL if chat.kind == "private" else TELEGRAM_GROUP_INTERVAL
 
-    async def send(self, chat: Chat, outgoing: Outgoing) -> None:
-        from telegram import error
-
+    async def send(self, chat: Chat, outgoing: Outgoing) -> list[str]:
         from bot.telegram.send import send_outgoing
 
+        with _telegram_errors():
+            sent = await send_outgoing(self.bot, int(chat.chat_id), outgoing, locale=chat.locale)
+        return [str(message.message_id) for message in sent]
+
+    async def edit(self, chat: Chat, message_id: str, outgoing: Outgoing) -> None:
+        from bot.telegram.send import edit_outgoing
+
         try:
-            await send_outgoing(self.bot, int(chat.chat_id), outgoing)
-        except error.RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise TransientSendError(f"telegram: {exc}", seconds) from exc
-        except (error.Forbidden, error.BadRequest, error.ChatMigrated) as exc:
-            # Blocked, kicked, chat not found, or a message Telegram refuses: the same request
-            # would fail again.
-            raise PermanentSendError(f"telegram: {exc}") from exc
-        except error.TelegramError as exc:  # NetworkError, TimedOut, 5xx, bad gateway...
-            raise TransientSendError(f"telegram: {exc}") from exc
-        except OSError as exc:
-            raise TransientSendError(f"telegram: {exc}") from exc
+            with _telegram_errors():
+                await edit_outgoing(self.bot, int(chat.chat_id), message_id, outgoing)
+        except PermanentSendError as exc:
+            if "not modified" not in str(exc).lower():  # else it shows this already
+                raise
+
+
+@contextmanager
+def _telegram_errors():
+    """Telegram's errors as the notifier's: retry later, or give up."""
+    from telegram import error
+
+    try:
+        yield
+    except error.RetryAfter as exc:
+        wait = exc.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        raise TransientSendError(f"telegram: {exc}", seconds) from exc
+    except (error.Forbidden, error.BadRequest, error.ChatMigrated) as exc:
+        # Blocked, kicked, chat not found, or a message Telegram refuses: the same request
+        # would fail again.
+        raise PermanentSendError(f"telegram: {exc}") from exc
+    except error.TelegramError as exc:  # NetworkError, TimedOut, 5xx, bad gateway...
+        raise TransientSendError(f"telegram: {exc}") from exc
+    except OSError as exc:
+        raise TransientSendError(f"telegram: {exc}") from exc
 
 
 async def open_telegram(config: Config, stack: AsyncExitStack) -> Sender | None:

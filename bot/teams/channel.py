@@ -24,12 +24,13 @@ from bot.config import Config
 from bot.notifier import PermanentSendError, TransientSendError
 # Channel-neutral helpers that happen to live with the Telegram adapter.
 from bot.channels import ChatLocks, Handler
-from dialogs import Incoming, IncomingFile
+from dialogs import Incoming, IncomingFile, Outgoing
 from dialogs.texts import Texts
+from store.attendance import remember_message
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
 from store.attachments import MAX_ATTACHMENT_BYTES
 
-from .render import render_replies, text_activity
+from .render import render_each, text_activity
 from .send import Retry, build_adapter, deliver
 
 log = logging.getLogger(__name__)
@@ -167,12 +168,26 @@ class TeamsChannel:
     async def _converse(self, context: TurnContext, incoming: Incoming) -> None:
         replies = await self.dialogs.handle(incoming)
         try:
-            for activity in render_replies(replies, incoming.locale):
-                await deliver(context, activity, self.retry)
+            for outgoing, activities in render_each(replies, incoming.locale):
+                sent = [await deliver(context, activity, self.retry) for activity in activities]
+                await self._remember_card(incoming.chat_id, outgoing, [i for i in sent if i])
         except (TransientSendError, PermanentSendError) as error:
             # The dialogs have already recorded the turn: failing the request would make Teams
             # deliver the message again and the dialogs take it twice.
             log.error("Could not answer Teams conversation %s: %s", incoming.chat_id, error)
+
+    async def _remember_card(self, chat_id: str, outgoing: Outgoing, activity_ids: list[str]) -> None:
+        """Note which demand a sent card shows, so a reply to it (its reply_to_id) acts on it."""
+        protocol = (outgoing.card or {}).get("protocol")
+        if not protocol or not activity_ids or self.store is None:
+            return
+        try:
+            async with self.store.transaction() as tx:
+                for activity_id in activity_ids:
+                    await remember_message(tx, CHANNEL, chat_id, activity_id, protocol)
+        except Exception:
+            # Only replies to this card lose their shortcut; the conversation goes on.
+            log.exception("Could not remember the card of %s", protocol)
 
     async def _say(self, context: TurnContext, key: str, **values: Any) -> None:
         text = Texts(_locale(context.activity))(key, **values)
@@ -188,7 +203,7 @@ class TeamsChannel:
                 continue  # the message's own HTML rendering, a card, ...
             url, name, content_type, needs_token = source
             if PurePath(name).suffix.lower().lstrip(".") not in ALLOWED_EXTENSIONS:
-                await self._say(context, "teams.file_refused", name=name)
+                await self._say(context, "files.refused", name=name)
                 continue
             # Our token goes only to the Bot Connector that sent the activity, never elsewhere.
             wants_token = needs_token and _same_host(url, context.activity.service_url)
@@ -217,7 +232,7 @@ class TeamsChannel:
                         return await self._too_large(context, name)
         except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("Could not download the Teams attachment %s: %s", name, error)
-            await self._say(context, "teams.file_failed", name=name)
+            await self._say(context, "files.download_failed", name=name)
             return None
         return IncomingFile(filename=name, data=bytes(data), content_type=content_type)
 

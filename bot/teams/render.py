@@ -191,11 +191,16 @@ def is_continuation(previous: Outgoing | None, outgoing: Outgoing) -> bool:
     return bool(lines) and all(line.startswith(_EVENT_LINE) for line in lines)
 
 
-def render_replies(replies: Sequence[Outgoing], locale: str = "pt-BR") -> list[Activity]:
-    activities: list[Activity] = []
+def render_each(replies: Sequence[Outgoing], locale: str = "pt-BR") -> list[tuple[Outgoing, list[Activity]]]:
+    """Each reply that shows, with its activities (pieces a timeline card shows already are left out)."""
+    rendered: list[tuple[Outgoing, list[Activity]]] = []
     previous: Outgoing | None = None
     for outgoing in replies:
         if not is_continuation(previous, outgoing):
-            activities += render(outgoing, locale)
+            rendered.append((outgoing, render(outgoing, locale)))
             previous = outgoing
-    return activities
+    return rendered
+
+
+def render_replies(replies: Sequence[Outgoing], locale: str = "pt-BR") -> list[Activity]:
+    return [activity for _, activities in render_each(replies, locale) for activity in activities]

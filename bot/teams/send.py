@@ -73,13 +73,13 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError))
 
 
-async def deliver(context: TurnContext, activity: Activity, retry: Retry = Retry()) -> None:
-    """Send one activity, retrying 429/412/502/504; raises TransientSendError or
-    PermanentSendError when it cannot."""
+async def deliver(context: TurnContext, activity: Activity, retry: Retry = Retry()) -> str | None:
+    """Send one activity, retrying 429/412/502/504, and return the id Teams gave it; raises
+    TransientSendError or PermanentSendError when it cannot."""
     for attempt in range(1, retry.attempts + 1):
         try:
-            await context.send_activity(activity)
-            return
+            response = await context.send_activity(activity)
+            return getattr(response, "id", None)
         except Exception as error:
             status = status_of(error)
             retry_after = retry_after_of(error)
@@ -119,18 +119,23 @@ class TeamsSender:
     def min_interval(self, chat: Any) -> float:
         return TEAMS_INTERVAL
 
-    async def send(self, chat: Any, outgoing: Outgoing) -> None:
+    async def send(self, chat: Any, outgoing: Outgoing) -> list[str]:
+        """Push `outgoing`; returns the ids of the activities sent."""
         if not getattr(chat, "reference", None):
             raise PermanentSendError("teams: no conversation reference stored for this chat")
         reference = ConversationReference().deserialize(chat.reference)
         activities = render(outgoing, getattr(chat, "locale", None) or "pt-BR")
+        sent: list[str] = []
 
         async def push(context: TurnContext) -> None:
             context.on_send_activities(_not_a_reply)
             for activity in activities:
-                await deliver(context, activity, self.retry)
+                activity_id = await deliver(context, activity, self.retry)
+                if activity_id:
+                    sent.append(activity_id)
 
         await self.adapter.continue_conversation(reference, push, bot_app_id=self.app_id)
+        return sent
 
 
 async def open_teams(config: Config, stack: AsyncExitStack) -> TeamsSender:

@@ -2,7 +2,8 @@
 
     python -m bot telegram   ->   await run_telegram(config, Dialogs(store, default_taxonomy()))
 
-The notifier pushes rendered events with `build_bot` + `send_outgoing`.
+The notifier pushes rendered events with `build_bot` + `send_outgoing`, and keeps the demand cards
+in the attendants' rooms current with `edit_outgoing`.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from bot.channels import Handler
 from bot.config import Config
 
 from .channel import TelegramChannel
-from .send import build_bot, send_outgoing
+from .send import build_bot, edit_outgoing, send_outgoing
 
-__all__ = ["TelegramChannel", "build_bot", "run_telegram", "send_outgoing"]
+__all__ = ["TelegramChannel", "build_bot", "edit_outgoing", "run_telegram", "send_outgoing"]
 
 
 async def run_telegram(config: Config, dialogs: Handler, *, stop: asyncio.Event | None = None) -> None:

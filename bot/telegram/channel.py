@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from telegram import CallbackQuery, Chat, Message, Update, User
+from telegram import BotCommand, BotCommandScopeAllGroupChats, CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, ExtBot, TypeHandler
@@ -26,23 +26,40 @@ from bot.config import Config
 from bot.http import TelegramWebhook, webhook_path
 from dialogs import Incoming, IncomingFile, Outgoing
 from dialogs.attendant import PREFIX as CARD_ACTION_PREFIX
+from dialogs.texts import Texts
 from store import find_protocols
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
 
-from . import texts
 from .render import CHOSEN_DATA, chosen_keyboard, is_nav, label_of
 from .send import file_url_for, rate_limiter, send_outgoing
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-MAX_DOWNLOAD_BYTES = texts.MAX_FILE_MB * 1024 * 1024
+# Telegram lets bots download files of at most 20 MB (getFile).
+MAX_DOWNLOAD_MB = 20
+MAX_DOWNLOAD_BYTES = MAX_DOWNLOAD_MB * 1024 * 1024
 # Kinds of message we politely decline, checked in this order (a venue also carries a location).
 _UNSUPPORTED_KINDS = (
     "voice", "audio", "video_note", "video", "sticker", "animation", "venue", "location",
     "contact", "poll", "dice",
 )
 _BOT_MENTION = re.compile(r"^(/\w+)@\w+")
+# Command menus (setMyCommands), their descriptions in the catalogue as "tg.cmd.<command>".
+# Requesters: the words the dialogs understand at any step ("/menu" reads as "menu").
+REQUESTER_COMMANDS = ("menu", "ajuda", "voltar", "cancelar")
+# Attendants work from group chats (dialogs/attendant.py COMMANDS).
+ATTENDANT_COMMANDS = ("fila", "atribuidas", "demanda", "receber", "responder", "solicitar", "solucionar",
+                      "vincular", "desvincular", "atendimento")
+
+
+def locale_of(language_code: str | None) -> str:
+    return "en" if (language_code or "").lower().startswith("en") else "pt-BR"
+
+
+def command_menu(names: tuple[str, ...], locale: str) -> list[BotCommand]:
+    t = Texts(locale)
+    return [BotCommand(name, t(f"tg.cmd.{name}")) for name in names]
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -179,11 +196,14 @@ class TelegramChannel:
 
     async def _register_commands(self) -> None:
         # The menu is a convenience: a Bot API server that refuses it must not stop the bot.
-        for commands, language in ((texts.COMMANDS_PT, None), (texts.COMMANDS_EN, "en")):
-            try:
-                await self.bot.set_my_commands(commands, language_code=language)
-            except TelegramError as error:
-                log.warning("setMyCommands (%s) failed, going on without it: %s", language or "default", error)
+        for names, scope in ((REQUESTER_COMMANDS, None), (ATTENDANT_COMMANDS, BotCommandScopeAllGroupChats())):
+            for locale, language in (("pt-BR", None), ("en", "en")):
+                try:
+                    await self.bot.set_my_commands(command_menu(names, locale), scope=scope,
+                                                   language_code=language)
+                except TelegramError as error:
+                    log.warning("setMyCommands (%s, %s) failed, going on without it: %s",
+                                "groups" if scope else "default", language or "default", error)
 
     # ----------------------------------------------------------------------- updates
 
@@ -202,7 +222,7 @@ class TelegramChannel:
         elif message is not None:
             await self._on_message(message)
         elif update.edited_message is not None:
-            await self._say(chat.id, user, "edited")
+            await self._say(chat.id, user, "tg.edited")
 
     async def _on_message(self, message: Message) -> None:
         chat, user = message.chat, message.from_user
@@ -219,8 +239,8 @@ class TelegramChannel:
                 await self._converse(incoming)
         elif message.effective_attachment is not None:
             kind = next((k for k in _UNSUPPORTED_KINDS if getattr(message, k, None)), "other")
-            locale = texts.locale_of(user.language_code)
-            await self._say(chat.id, user, "unsupported", what=texts.text(locale, kind))
+            what = Texts(locale_of(user.language_code))(f"tg.kind.{kind}")
+            await self._say(chat.id, user, "tg.unsupported", what=what)
         # Service messages (members joining, pinned messages, ...) need no answer.
 
     async def _on_press(self, query: CallbackQuery) -> None:
@@ -229,14 +249,14 @@ class TelegramChannel:
         The dialogs know which choices are still valid (a press on an old question gets their
         clear "no longer available"); here we only refuse what we cannot act on ourselves."""
         message, user = query.message, query.from_user
-        locale = texts.locale_of(user.language_code)
+        t = Texts(locale_of(user.language_code))
         data = query.data or ""
         if not isinstance(message, Message):
             # Too old for Telegram to send it back: we cannot tell what was pressed.
-            await self._answer(query, texts.text(locale, "stale"), alert=True)
+            await self._answer(query, t("tg.stale"), alert=True)
             return
         if data == CHOSEN_DATA:
-            await self._answer(query, texts.text(locale, "chosen"))
+            await self._answer(query, t("tg.chosen"))
             return
         label = label_of(message.reply_markup, data)
         await self._answer(query)
@@ -300,23 +320,23 @@ class TelegramChannel:
             name = f"foto-{photo.file_unique_id}.jpg"
             file_id, size, content_type = photo.file_id, photo.file_size, "image/jpeg"
         if PurePath(name).suffix.lower().lstrip(".") not in ALLOWED_EXTENSIONS:
-            await self._say(message.chat.id, user, "refused", name=name)
+            await self._say(message.chat.id, user, "files.refused", name=name)
             return None
         if size is not None and size > MAX_DOWNLOAD_BYTES:
-            await self._say(message.chat.id, user, "too_large", name=name)
+            await self._say(message.chat.id, user, "tg.too_large", name=name, mb=MAX_DOWNLOAD_MB)
             return None
         try:
             telegram_file = await self.bot.get_file(file_id)
             data = await telegram_file.download_as_bytearray()
         except BadRequest as error:
             # A file without a declared size can still turn out too big for getFile.
-            reason = "too_large" if "too big" in str(error).lower() else "download_failed"
+            reason = "tg.too_large" if "too big" in str(error).lower() else "files.download_failed"
             log.info("Could not download %s: %s", name, error)
-            await self._say(message.chat.id, user, reason, name=name)
+            await self._say(message.chat.id, user, reason, name=name, mb=MAX_DOWNLOAD_MB)
             return None
         except TelegramError as error:
             log.warning("Could not download %s: %s", name, error)
-            await self._say(message.chat.id, user, "download_failed", name=name)
+            await self._say(message.chat.id, user, "files.download_failed", name=name)
             return None
         return IncomingFile(filename=name, data=bytes(data), content_type=content_type)
 
@@ -333,7 +353,7 @@ class TelegramChannel:
             chat_id=str(chat.id),
             user_id=str(user.id),
             user_name=user.full_name,
-            locale=texts.locale_of(user.language_code),
+            locale=locale_of(user.language_code),
             chat_kind="private" if chat.type == ChatType.PRIVATE else "group",
             reply_to=reply_to,
             **fields,
@@ -344,10 +364,10 @@ class TelegramChannel:
             replies = await self.dialogs.handle(incoming)
         except Exception:
             log.exception("The dialogs failed on %s", incoming.text or incoming.choice or "a file")
-            replies = [Outgoing(texts.text(incoming.locale, "error"))]
+            replies = [Outgoing(Texts(incoming.locale)("tg.error"))]
         chat_id = int(incoming.chat_id)
         for reply in replies:
-            sent = await send_outgoing(self.bot, chat_id, reply, empty_text=texts.text(incoming.locale, "choose"))
+            sent = await send_outgoing(self.bot, chat_id, reply, locale=incoming.locale)
             await self._remember_card(incoming.chat_id, reply, sent)
 
     async def _remember_replied_push(self, message: Message) -> None:
@@ -374,8 +394,8 @@ class TelegramChannel:
             log.exception("Could not remember the card of %s", reply.card.get("protocol"))
 
     async def _say(self, chat_id: int, user: User, key: str, **values: Any) -> None:
-        locale = texts.locale_of(user.language_code)
-        await send_outgoing(self.bot, chat_id, Outgoing(texts.text(locale, key, **values)))
+        t = Texts(locale_of(user.language_code))
+        await send_outgoing(self.bot, chat_id, Outgoing(t(key, **values)))
 
     async def _answer(self, query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
         await self._quietly(query.answer(text, show_alert=alert))

@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.config import Config
+from dialogs.texts import Texts
 
 from .render import keyboard, split_text, to_html
 
@@ -47,14 +48,14 @@ async def send_outgoing(
     chat_id: int | str,
     outgoing,
     *,
-    empty_text: str = "Escolha uma opção:",
+    locale: str | None = None,
 ) -> list[Message]:
     """Send one `Outgoing` (text in pieces of at most 4,096 characters, the keyboard on the last
     piece, then its files as documents) and return the messages sent, in order."""
     sent: list[Message] = []
     text = outgoing.text
     if not text.strip() and outgoing.choices:
-        text = empty_text
+        text = Texts(locale)("files.choose")
     if text.strip():
         pieces = split_text(text)
         markup = keyboard(outgoing.choices)
@@ -72,3 +73,16 @@ async def send_outgoing(
     for file in outgoing.files:
         sent.append(await bot.send_document(chat_id, InputFile(file.data, filename=file.filename)))
     return sent
+
+
+async def edit_outgoing(bot: ExtBot, chat_id: int | str, message_id: int | str, outgoing) -> None:
+    """Show `outgoing` (text and keyboard) in a message sent earlier, such as a demand's card.
+    A card fits one message; anything longer is cut to what Telegram accepts."""
+    await bot.edit_message_text(
+        to_html(split_text(outgoing.text)[0]),
+        chat_id=chat_id,
+        message_id=int(message_id),
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard(outgoing.choices),
+        link_preview_options=_NO_PREVIEW,
+    )

@@ -68,7 +68,8 @@ def buttons(message: dict) -> list[str]:
 
 def transcript(api: FakeTelegramAPI) -> str:
     """The conversation as both sides saw it, each bot message labelled with its chat."""
-    sends = iter(c for c in api.calls if c.method in ("sendMessage", "sendDocument", "editMessageReplyMarkup"))
+    sends = iter(c for c in api.calls if c.method in ("sendMessage", "sendDocument", "editMessageReplyMarkup",
+                                                    "editMessageText"))
     lines = []
     for line in api.log:
         if line.startswith("bot #") or line.startswith("bot edits"):

@@ -144,9 +144,13 @@ async def test_replies_to_cards_and_to_pushes(api, people, store, attendants, no
         EventKind.CREATED, EventKind.RECEIVED, EventKind.INFO_REQUESTED]
     await pushed(people[4], "Solicito o número do empenho")  # Maria was told
 
-    # The push's "Abrir demanda" gives attendants the card; unbinding stops the room pushes.
-    replies = await ana_room.presses_on(push, "Abrir demanda")
-    assert replies[-1]["text"].startswith(f"📄 {protocol}")
+    # The pushed card itself now shows where the demand is, and its buttons still act on it;
+    # unbinding stops the room pushes.
+    card_now = await api.wait_for(lambda: _showing(api.message(ROOM, push["message_id"]),
+                                                   "Situação: Aguardando Informações"))
+    assert "Atendente: Bruno Atendente" in card_now["text"]
+    replies = await ana_room.presses_on(card_now, "Linha do tempo")
+    assert f"Linha do tempo de {protocol}" in text_of(replies)
     replies = await ana_room.says("/desvincular")
     assert "não é mais a sala" in text_of(replies)
     async with store.transaction() as tx:
@@ -193,3 +197,7 @@ async def test_a_reply_to_the_question_works_even_after_leaving_it(people, store
     replies = await ana_room.presses("Solucionar")
     assert "solucionada por Ana Atendente" in text_of(replies)
     assert (await timeline(store, protocol))[-1] == (EventKind.SOLVED, "Ana Atendente", "Acesso liberado.")
+
+
+def _showing(message: dict, fragment: str) -> dict | None:
+    return message if fragment in message.get("text", "") else None

@@ -112,7 +112,12 @@ class Running:
         await asyncio.wait_for(self.task, 10)
 
     async def drained(self, timeout: float = 10.0) -> None:
+        """Every row sent, and what follows a send (the rooms' card edits) done too."""
         await wait_until(lambda: _no_unsent(self.notifier.store), timeout)
+        await wait_until(self._quiet, timeout)
+
+    async def _quiet(self) -> bool:
+        return not self.notifier.busy
 
 
 async def _no_unsent(store: Store) -> bool:

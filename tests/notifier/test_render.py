@@ -36,8 +36,27 @@ def test_every_kind_renders_for_every_audience(kind, audience, locale):
     [message] = render_push(event(kind, author, rating=4), DEMAND, audience, locale)
     first = message.text.split("\n")[0]
     label = "Protocolo" if locale == "pt-BR" else "Protocol"
-    assert first.endswith(f" | {label}: CAGE-08336-T2D3 | Dúvidas documento credor")
+    if kind == EventKind.CREATED and audience == "attendants":
+        # The room gets the demand's card, with the buttons to act on it.
+        assert first.endswith(f" | {label}: CAGE-08336-T2D3")
+        assert message.card["kind"] == "attendant_card" and message.card["protocol"] == "CAGE-08336-T2D3"
+    else:
+        assert first.endswith(f" | {label}: CAGE-08336-T2D3 | Dúvidas documento credor")
     assert all(len(choice.id) <= 40 for choice in message.choices)
+
+
+def test_a_new_demand_reaches_the_room_as_its_card():
+    opened = DemandView(**{**DEMAND.__dict__, "status": Status.EM_ANDAMENTO, "assignee_id": None,
+                           "assignee_name": None, "closed_at": None, "survey_pending": False})
+    [card] = render_push(event(EventKind.CREATED, 1, text=None), opened, "attendants")
+    lines = card.text.split("\n")
+    assert lines[:2] == ["🆕 Nova Demanda | Protocolo: CAGE-08336-T2D3", "📄 CAGE-08336-T2D3 — Dúvidas documento credor"]
+    for expected in ("Situação: Em Andamento", "Idade: agora", "Solicitante: Ana Souza",
+                     "Atendente: ainda não atribuída", "Descrição: Dúvidas documento credor"):
+        assert expected in lines
+    assert [c.label for c in card.choices] == ["Receber", "Responder", "Solicitar informações", "Solucionar",
+                                               "Linha do tempo"]
+    assert card.choices[0].id == "atd:recv:CAGE-08336-T2D3"
 
 
 def test_guide_wording_of_the_information_request():

@@ -38,7 +38,8 @@ async def test_every_event_reaches_the_right_chats_in_order(world, api, telegram
         f"Demanda Registrada {h}", f"Demanda Recebida {h}", f"Resposta {h}",
         f"Solicitação de Informações {h}", f"Envio de Informações {h}", f"Comentário {h}",
         f"Solução de Demandas {h}"]
-    assert headers(api, ROOM_TG) == [f"Nova Demanda {h}", f"Envio de Informações {h}", f"Comentário {h}"]
+    assert headers(api, ROOM_TG) == [f"🆕 Nova Demanda | Protocolo: {protocol}", f"Envio de Informações {h}",
+                                     f"Comentário {h}"]
     # The assignee's private chat hears the requester from the moment he received the demand.
     assert headers(api, CAIO_TG) == [f"Envio de Informações {h}", f"Comentário {h}"]
 
@@ -52,8 +53,11 @@ async def test_every_event_reaches_the_right_chats_in_order(world, api, telegram
     assert "Demanda solucionada.\n\nRetenção liberada no FPE.\n\nComo você avalia o atendimento" in solved["text"]
     assert callbacks(solved) == [f"dm:srv:{protocol}", f"dm:show:{protocol}"]
 
-    new = api.sent_to(ROOM_TG)[0]["text"]
-    assert "Solicitante: Ana Souza" in new and "Descrição da Ocorrência: Ao liquidar" in new
+    # The room's card of the new demand shows it as it is when the card goes out: solved already.
+    card = api.sent_to(ROOM_TG)[0]
+    assert "Solicitante: Ana Souza" in card["text"] and "Descrição: Ao liquidar" in card["text"]
+    assert "Situação: Resolvido" in card["text"] and "Atendente: Caio Prado" in card["text"]
+    assert callbacks(card) == [f"atd:tl:{protocol}"]
     assert "Informações enviadas por Ana Souza:\n\nSegue o número da nota: 4512." in api.sent_to(CAIO_TG)[0]["text"]
     assert "Informações enviadas." in api.sent_to(ANA_TG2)[4]["text"]
 

@@ -8,7 +8,7 @@ import json
 import time
 
 import pytest
-from fakes.connector import BOT_ID, TeamsUser, visible_text
+from fakes.connector import BOT_ID, BOT_NAME, TeamsUser, visible_text
 
 from bot.config import Config
 from bot.notifier import PermanentSendError, TransientSendError
@@ -148,3 +148,36 @@ async def test_pushes_that_cannot_succeed_raise_the_notifiers_errors(maria, conn
         await sender.send(dataclasses.replace(chat, reference=None), Outgoing("Novidade"))
     await sender.send(chat, Outgoing("Novidade", choices=()))
     assert connector.sent[-1].activity["text"] == "Novidade"
+
+
+async def test_a_reply_to_a_demands_card_acts_on_that_demand(ana, connector, store):
+    await ana.adds_the_bot()
+    async with store.transaction() as tx:
+        attendant = await tx.ensure_person("teams", "aad-ana", "Ana Atendente")
+        await tx.set_attendant(attendant.id, True)
+        requester = await tx.ensure_person("teams", "aad-joao", "João Pereira")
+        view = await tx.open_demand(Actor(requester.id), DemandDraft(
+            title="Erro ao reter tributo", organ_key="sefaz", type_key="sistemas",
+            category_key="sis-erros-duvidas", subject_key="fpe", subject_detail=None,
+            description="A retenção falha ao liquidar."))
+    before = len(connector.sent)
+    replies = await ana.says(f"/demanda {view.protocol}", mention=True)
+    assert "Situação" in texts(replies)
+    (card,) = connector.sent[before:]
+
+    # Teams gives the card's activity id; a reply to it names the demand without a protocol.
+    tag = f"<at>{BOT_NAME}</at>"
+    replies = await ana._replies(ana.activity(
+        text=f"{tag} Solucionado: retenção corrigida.", textFormat="plain", replyToId=card.activity_id,
+        entities=[{"type": "mention", "text": tag, "mentioned": {"id": BOT_ID, "name": BOT_NAME}}]))
+    assert f"{view.protocol} solucionada por Ana Atendente" in texts(replies)
+    async with store.transaction() as tx:
+        assert (await tx.get_demand(Actor(attendant.id, True), view.protocol)).status.value == "Resolvido"
+
+
+async def test_the_sender_returns_the_ids_of_what_it_pushed(maria, connector, store):
+    await maria.says("oi")
+    chat = await stored_chat(store, maria.conversation_id)
+    before = len(connector.sent)
+    ids = await TeamsSender.from_config(Config(), retry=FAST).send(chat, Outgoing("Olá"))
+    assert ids == [sent.activity_id for sent in connector.sent[before:]] and len(ids) == 1

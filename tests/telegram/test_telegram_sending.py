@@ -28,12 +28,20 @@ async def test_a_server_refusing_set_my_commands_is_tolerated(api, start_bot):
 
 
 async def test_command_menu_in_portuguese_and_english(api, bot):
-    default, english = api.calls_of("setMyCommands")
-    assert "language_code" not in default.params
+    default, english, groups, groups_english = api.calls_of("setMyCommands")
+    assert "language_code" not in default.params and "scope" not in default.params
     assert english.params["language_code"] == "en"
     assert [c["command"] for c in default.params["commands"]] == ["menu", "ajuda", "voltar", "cancelar"]
     assert default.params["commands"][0]["description"] == "Menu principal"
     assert english.params["commands"][0] == {"command": "menu", "description": "Main menu"}
+    # Attendants work from group chats: their commands are the groups' menu.
+    for call in (groups, groups_english):
+        assert call.params["scope"] == {"type": "all_group_chats"}
+        assert [c["command"] for c in call.params["commands"]] == [
+            "fila", "atribuidas", "demanda", "receber", "responder", "solicitar", "solucionar",
+            "vincular", "desvincular", "atendimento"]
+    assert groups_english.params["language_code"] == "en"
+    assert groups.params["commands"][0]["description"] == "Demandas abertas, sem atendente primeiro"
     # Polling mode removes any webhook before asking for updates.
     await api.wait_for(lambda: api.calls_of("getUpdates"))
     methods = [c.method for c in api.calls]
