@@ -53,7 +53,7 @@ async def test_sigkill_mid_batch_loses_nothing_and_repeats_only_what_was_in_flig
 
     api.hold("sendMessage", after=9)
     first = await start_notifier(api, url)
-    await api.wait_for(lambda: api.held, timeout=20)
+    await api.wait_for(lambda: api.held, timeout=60)
     await asyncio.sleep(0.2)  # let the other chat's send get in flight too, if it will
     first.kill()  # SIGKILL: no cleanup at all
     await first.wait()
@@ -64,7 +64,7 @@ async def test_sigkill_mid_batch_loses_nothing_and_repeats_only_what_was_in_flig
 
     second = await start_notifier(api, url)
     try:
-        await wait_until(lambda: _empty(store), timeout=20)
+        await wait_until(lambda: _empty(store), timeout=60)
     finally:
         await stop(second)
     for chat in (ANA_TG, ANA_TG2):
@@ -102,7 +102,7 @@ async def test_two_notifiers_on_postgres_deliver_500_events_without_double_or_lo
     started = time.monotonic()
     processes = [await start_notifier(api, postgres_url, lease=30) for _ in range(2)]
     try:
-        await wait_until(lambda: _empty(store), timeout=40)
+        await wait_until(lambda: _empty(store), timeout=90)
     finally:
         for process in processes:
             await stop(process)
