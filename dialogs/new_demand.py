@@ -95,21 +95,29 @@ async def ask_title(turn: Turn) -> None:
     turn.say_text(turn.t("new.title", limit=MAX_TITLE) + _current(turn, title), choices=choices)
 
 
+async def typed_line(turn: Turn, reply: Reply, too_long_key: str) -> str | None:
+    """The short line the person typed (title, theme, module path), spaces folded; None when there
+    is none to take, after saying why and asking again."""
+    text = "" if reply.choice else " ".join(reply.text.split())
+    if reply.choice:
+        turn.say("stale")
+    elif len(text) > MAX_TITLE:
+        turn.say(too_long_key, length=len(text), limit=MAX_TITLE)
+    if not text or len(text) > MAX_TITLE:
+        await turn.ask()
+        return None
+    return text
+
+
 async def answer_title(turn: Turn, reply: Reply) -> None:
     if reply.choice == "keep" and turn.draft.get("title"):
         text = turn.draft["title"]
     elif reply.choice == "title:suggested" and turn.draft.get("suggested_title"):
         text = turn.draft["suggested_title"]
-    elif reply.choice:
-        turn.say("stale")
-        return await turn.ask()
     else:
-        text = " ".join(reply.text.split())
-    if not text:
-        return await turn.ask()
-    if len(text) > MAX_TITLE:
-        turn.say("new.title_too_long", length=len(text), limit=MAX_TITLE)
-        return await turn.ask()
+        text = await typed_line(turn, reply, "new.title_too_long")
+        if text is None:
+            return
     turn.draft["title"] = text
     _mark(turn, "title")
     await advance(turn)
@@ -233,15 +241,9 @@ async def answer_subject(turn: Turn, reply: Reply) -> None:
         _mark(turn, "subject")
         return await advance(turn)
     if _mode(turn) == "free" or turn.pending.get("other"):
-        if reply.choice:
-            turn.say("stale")
-            return await turn.ask()
-        text = " ".join(reply.text.split())
-        if not text:
-            return await turn.ask()
-        if len(text) > MAX_TITLE:
-            turn.say("new.subject_too_long", length=len(text), limit=MAX_TITLE)
-            return await turn.ask()
+        text = await typed_line(turn, reply, "new.subject_too_long")
+        if text is None:
+            return
         turn.draft["subject_key"] = OTHER_SUBJECT if turn.pending.get("other") else None
         turn.draft["subject_detail"] = text
         _mark(turn, "subject")
@@ -270,18 +272,10 @@ async def ask_module(turn: Turn) -> None:
 async def answer_module(turn: Turn, reply: Reply) -> None:
     if reply.choice == "skip":
         turn.draft["subject_detail"] = None
-    elif reply.choice == "keep":
-        pass
-    elif reply.choice:
-        turn.say("stale")
-        return await turn.ask()
-    else:
-        text = " ".join(reply.text.split())
-        if not text:
-            return await turn.ask()
-        if len(text) > MAX_TITLE:
-            turn.say("new.subject_too_long", length=len(text), limit=MAX_TITLE)
-            return await turn.ask()
+    elif reply.choice != "keep":
+        text = await typed_line(turn, reply, "new.subject_too_long")
+        if text is None:
+            return
         turn.draft["subject_detail"] = text
     _mark(turn, "module")
     await advance(turn)
