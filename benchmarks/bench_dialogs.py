@@ -1,0 +1,147 @@
+"""Dialog throughput and latency: simulated requesters opening a demand through `Dialogs.handle`.
+
+    python -m benchmarks.bench_dialogs [--quick] [--profile]
+
+1, 50 and 500 requesters at once, each running the fixed script of turns (benchmarks.common.SCRIPT)
+on SQLite and on PostgreSQL (a scratch database). Per turn we time `handle()`; the throughput is
+turns over wall time. Targets (2 cores): >= 300 turns/s on SQLite, p99 < 50 ms at 50 concurrent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import json
+import pstats
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import SCRIPT, latency_figures, postgres_database, seed_profiles  # noqa: E402
+from dialogs import Dialogs, Incoming  # noqa: E402
+from store import Store  # noqa: E402
+from taxonomy import default_taxonomy  # noqa: E402
+
+CHANNEL = "bench"
+TARGET_TURNS_PER_S = 300
+TARGET_P99_MS = 50
+
+
+async def _requester(dialogs: Dialogs, user: str, latencies: list[float], think_s: float) -> None:
+    rng = random.Random(user)
+    for text, choice in SCRIPT:
+        if think_s:
+            await asyncio.sleep(rng.uniform(0, 2 * think_s))
+        incoming = Incoming(CHANNEL, f"chat-{user}", user, "Maria Souza", text=text, choice=choice)
+        started = time.perf_counter()
+        replies = await dialogs.handle(incoming)
+        latencies.append(time.perf_counter() - started)
+        if not replies:
+            raise RuntimeError(f"no answer to {text or choice!r}")
+    if "Protocolo" not in replies[0].text:
+        raise RuntimeError(f"the script did not end with a demand: {replies[0].text[:80]!r}")
+
+
+async def measure(url: str, concurrent: int, rounds: int, attachments: Path, think_s: float = 0) -> dict:
+    """`rounds` waves of `concurrent` requesters each (fresh people every wave). With `think_s`,
+    a requester pauses that long on average before each turn, as a person reading and typing."""
+    store = await Store.open(url, attachments_dir=attachments)
+    try:
+        users = [f"u{wave}-{i}" for wave in range(rounds) for i in range(concurrent)]
+        await seed_profiles(store, CHANNEL, users)
+        dialogs = Dialogs(store, default_taxonomy())
+        latencies: list[float] = []
+        started = time.perf_counter()
+        for wave in range(rounds):
+            batch = users[wave * concurrent:(wave + 1) * concurrent]
+            await asyncio.gather(*(_requester(dialogs, user, latencies, think_s) for user in batch))
+        elapsed = time.perf_counter() - started
+    finally:
+        await store.close()
+    return {"concurrent": concurrent, "think_s": think_s, "turns": len(latencies),
+            "turns_per_s": round(len(latencies) / elapsed, 1), **latency_figures(latencies)}
+
+
+# (concurrent requesters, waves, mean pause before a turn in seconds). Without pauses every
+# requester fires its next turn the moment it is answered: the store runs flat out and latency is
+# mostly queueing (concurrency / throughput). The paced run is 50 people at a brisk human pace.
+LEVELS = ((1, 30, 0), (50, 4, 0), (500, 1, 0), (50, 2, 0.5))
+QUICK_LEVELS = ((1, 5, 0), (50, 1, 0), (500, 1, 0), (50, 1, 0.5))
+
+
+async def run(quick: bool = False, postgres: bool = True) -> dict:
+    results: dict = {"benchmark": "dialogs", "target_turns_per_s": TARGET_TURNS_PER_S,
+                     "target_p99_ms_at_50": TARGET_P99_MS, "runs": []}
+    with tempfile.TemporaryDirectory() as folder:
+        for number, (concurrent, rounds, think_s) in enumerate(QUICK_LEVELS if quick else LEVELS):
+            url = f"sqlite+aiosqlite:///{folder}/dialogs-{number}.db"
+            figures = await measure(url, concurrent, rounds, Path(folder), think_s)
+            results["runs"].append({"database": "sqlite", **figures})
+            if postgres:
+                async with postgres_database() as url:
+                    figures = await measure(url, concurrent, rounds, Path(folder), think_s)
+                    results["runs"].append({"database": "postgresql", **figures})
+    return results
+
+
+def rows(results: dict) -> list[tuple[str, str, str]]:
+    out = []
+    for r in results["runs"]:
+        targets = []
+        if r["database"] == "sqlite" and not r["think_s"]:
+            targets.append(f">= {TARGET_TURNS_PER_S} turns/s")
+        if r["concurrent"] == 50:
+            targets.append(f"p99 < {TARGET_P99_MS} ms")
+        paced = f" paced {r['think_s']:g} s" if r["think_s"] else ""
+        target = ", ".join(targets)
+        out.append((f"dialogs {r['database']} x{r['concurrent']}{paced}",
+                    f"{r['turns_per_s']} turns/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms", target))
+    return out
+
+
+async def profile(concurrent: int = 50, rounds: int = 2, top: int = 25) -> str:
+    """cProfile of the SQLite run at `concurrent` requesters: where a turn's time goes."""
+    with tempfile.TemporaryDirectory() as folder:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        await measure(f"sqlite+aiosqlite:///{folder}/profile.db", concurrent, rounds, Path(folder))
+        profiler.disable()
+    report = []
+    stats = pstats.Stats(profiler, stream=_Collect(report)).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return "".join(report)
+
+
+class _Collect:
+    def __init__(self, into: list[str]) -> None:
+        self.into = into
+
+    def write(self, text: str) -> None:
+        self.into.append(text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile the SQLite run at 50 concurrent")
+    args = parser.parse_args()
+    if args.profile:
+        print(asyncio.run(profile()))
+        return 0
+    results = asyncio.run(run(args.quick, postgres=not args.no_postgres))
+    for row in rows(results):
+        print(" | ".join(row))
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

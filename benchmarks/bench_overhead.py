@@ -1,0 +1,90 @@
+"""Overhead against the floor: our full bot against an echo bot, same python-telegram-bot
+`Application`, same webhook endpoint, same local Bot API server, same load, in one run.
+
+    python -m benchmarks.bench_overhead [--quick]
+
+Each simulated requester runs the demand script (benchmarks.common.SCRIPT) through Telegram
+webhook updates; the echo bot answers each update with one message. The cost of an update is the
+CPU time the bot process spent per update (the driver and the Bot API server run in this process,
+apart); wall time per update is reported beside it. Target: ours <= 2x the echo's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import SCRIPT, latency_figures, replies_per_turn, seed_profiles  # noqa: E402
+from benchmarks.telegram_rig import BotAPI, bot_processes, drive  # noqa: E402
+from store import Store  # noqa: E402
+
+TARGET_RATIO = 2.0
+
+
+async def _measure(mode: str, chats: list[int], counts: list[int], database_url: str, folder: str,
+                   profile: str | None = None) -> dict:
+    async with BotAPI() as api:
+        async with bot_processes(api, mode, database_url, attachments=folder, profile=profile) as bots:
+            # One chat through the whole script first: imports, caches and connections warm up.
+            await drive(api, bots, [10**9], counts)
+            figures = await drive(api, bots, chats, counts)
+    updates = figures["updates"]
+    return {"mode": mode, "updates": updates,
+            "cpu_ms_per_update": round(1000 * figures["bot_cpu_s"] / updates, 3),
+            "wall_ms_per_update": round(1000 * figures["elapsed_s"] / updates, 3),
+            "updates_per_s": round(updates / figures["elapsed_s"], 1),
+            **latency_figures(figures["latencies"])}
+
+
+async def run(quick: bool = False, profile: str | None = None) -> dict:
+    """With `profile`, our bot process writes its cProfile statistics to that file."""
+    concurrent = 20 if quick else 50
+    chats = list(range(1000, 1000 + concurrent))
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{folder}/overhead.db"
+        store = await Store.open(url, attachments_dir=Path(folder))
+        try:
+            await seed_profiles(store, "telegram", [str(c) for c in chats + [10**9]])
+        finally:
+            await store.close()
+        ours = await _measure("full", chats, await replies_per_turn(), url, folder, profile)
+        echo = await _measure("echo", chats, [1] * len(SCRIPT), "", folder)
+    return {"benchmark": "overhead", "concurrent": concurrent, "database": "sqlite", "echo": echo, "ours": ours,
+            "cpu_ratio": round(ours["cpu_ms_per_update"] / echo["cpu_ms_per_update"], 2),
+            "wall_ratio": round(ours["wall_ms_per_update"] / echo["wall_ms_per_update"], 2),
+            "target_ratio": TARGET_RATIO}
+
+
+def rows(results: dict) -> list[tuple[str, str, str]]:
+    echo, ours = results["echo"], results["ours"]
+    return [
+        ("overhead echo (floor)", f"{echo['cpu_ms_per_update']} ms CPU/update, {echo['updates_per_s']} updates/s, "
+                                  f"p99 {echo['p99_ms']} ms", ""),
+        ("overhead ours", f"{ours['cpu_ms_per_update']} ms CPU/update, {ours['updates_per_s']} updates/s, "
+                          f"p99 {ours['p99_ms']} ms", ""),
+        ("overhead ratio ours/echo", f"CPU {results['cpu_ratio']}x, wall {results['wall_ratio']}x",
+         f"<= {TARGET_RATIO:g}x"),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--profile", help="cProfile our bot process; statistics written to this file")
+    args = parser.parse_args()
+    results = asyncio.run(run(args.quick, args.profile))
+    for row in rows(results):
+        print(" | ".join(row))
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
