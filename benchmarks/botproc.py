@@ -3,7 +3,7 @@
     python -m benchmarks.botproc --mode full|echo --api URL --token T --port P --database URL --secret S
 
 `full` is the service as `python -m bot telegram` runs it in webhook mode (bot.app.open_app: store,
-dialogs, flood guard; TelegramChannel; bot.http). `echo` is the floor: the same python-telegram-bot
+dialogs; the flood guard; TelegramChannel; bot.http). `echo` is the floor: the same python-telegram-bot
 `Application` and the same webhook endpoint, with a handler that only echoes. Prints "ready" once
 the webhook listens; stops on SIGTERM.
 
@@ -27,10 +27,11 @@ if __package__ in (None, ""):
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, TypeHandler  # noqa: E402
 
-import bot.telegram.channel as telegram_channel  # noqa: E402
 from bot.app import open_app  # noqa: E402
 from bot.config import Config  # noqa: E402
+from bot.flood import FloodGuard  # noqa: E402
 from bot.http import TelegramWebhook, create_app, serve  # noqa: E402
+from bot.telegram import TelegramChannel  # noqa: E402
 
 HOOK_PATH = "/telegram/hook"
 
@@ -70,12 +71,11 @@ async def main_async(args: argparse.Namespace) -> None:
             await application.stop()
             await application.shutdown()
         return
-    telegram_channel.rate_limiter = lambda: None  # see the module docstring
     config = Config(database_url=args.database, attachments_dir=Path(args.attachments), telegram_bot_token=args.token,
                     telegram_api_url=args.api, telegram_webhook_url=f"http://127.0.0.1:{args.port}{HOOK_PATH}",
                     telegram_webhook_secret=args.secret, http_port=args.port)
     async with open_app(config) as app:
-        channel = telegram_channel.TelegramChannel(config, app.dialogs)
+        channel = TelegramChannel(config, FloodGuard(app.dialogs), rate_limited=False)
         await channel.start()
         try:
             await _serve_until_stopped(create_app(telegram=channel.webhook), args.port, stop)

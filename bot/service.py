@@ -14,6 +14,7 @@ from contextlib import AsyncExitStack
 
 from bot.channels import Handler, stop_on_signals
 from bot.config import Config
+from bot.flood import FloodGuard
 from bot.http import create_app, serve
 from store import Store
 
@@ -37,6 +38,9 @@ async def run_service(config: Config, dialogs: Handler | None, store: Store | No
         raise ValueError(f"unknown channels: {sorted(unknown)}")
     if stop is None:
         stop = stop_on_signals()
+    if dialogs is not None:
+        # Chats on the network get the per-person flood limit; the local shell does not.
+        dialogs = FloodGuard(dialogs)
     async with AsyncExitStack() as stack:
         telegram = teams = None
         if "teams" in channels:

@@ -110,7 +110,10 @@ class TelegramChannel:
         poll_timeout: float = 10.0,
         album_delay: float = 1.0,
         max_concurrent_updates: int = 64,
+        rate_limited: bool = True,
     ) -> None:
+        """`rate_limited=False` drops python-telegram-bot's limiter (Telegram's 30 messages a
+        second), for benchmarks and load tests against a local Bot API server."""
         if not config.telegram_bot_token:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
         if config.telegram_webhook_url and not config.telegram_webhook_secret:
@@ -127,9 +130,10 @@ class TelegramChannel:
             .token(config.telegram_bot_token)
             .base_url(config.telegram_api_url)
             .base_file_url(file_url_for(config.telegram_api_url))
-            .rate_limiter(rate_limiter())
             .concurrent_updates(PerChatUpdateProcessor(self.locks, max_concurrent_updates))
         )
+        if rate_limited:
+            builder = builder.rate_limiter(rate_limiter())
         if self.webhook_mode:
             # Our own aiohttp server receives the updates; PTB's updater would start a second one.
             builder = builder.updater(None)

@@ -2,8 +2,8 @@
 every message gets its answer and every demand exists exactly once.
 
 The local Bot API server posts each update to our webhook with the secret, as Telegram does; the
-bot is the service as `python -m bot telegram` composes it (bot.app.open_app: store, dialogs,
-flood guard), on SQLite, without python-telegram-bot's rate limiter (Telegram's 30 messages a
+bot is the service as `python -m bot telegram` composes it (bot.app.open_app: store, dialogs;
+the flood guard), on SQLite, without python-telegram-bot's rate limiter (Telegram's 30 messages a
 second is a quota of the real server, not something this test is about).
 """
 
@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
-import bot.telegram.channel as telegram_channel
 from benchmarks.common import PROFILE, SCRIPT, replies_per_turn, seed_profiles
 from benchmarks.telegram_rig import BotAPI
 from bot.app import open_app
 from bot.config import Config
+from bot.flood import FloodGuard
 from bot.http import create_app, serve
+from bot.telegram import TelegramChannel
 from store import Actor
 
 REQUESTERS = 200
@@ -48,8 +49,7 @@ async def requester(api: BotAPI, chat: int, counts: list[int]) -> None:
         await api.until_sent(chat, expected)
 
 
-async def test_200_concurrent_requesters_each_open_exactly_one_demand(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(telegram_channel, "rate_limiter", lambda: None)
+async def test_200_concurrent_requesters_each_open_exactly_one_demand(tmp_path: Path):
     chats = list(range(70_001, 70_001 + REQUESTERS))
     counts = await replies_per_turn()
     port = free_port()
@@ -61,7 +61,7 @@ async def test_200_concurrent_requesters_each_open_exactly_one_demand(tmp_path: 
                         telegram_webhook_secret=SECRET)
         async with open_app(config) as app:
             await seed_profiles(app.store, "telegram", [str(chat) for chat in chats])
-            channel = telegram_channel.TelegramChannel(config, app.dialogs)
+            channel = TelegramChannel(config, FloodGuard(app.dialogs), rate_limited=False)
             runner = await serve(create_app(telegram=channel.webhook), port, host="127.0.0.1")
             await channel.start()
             try:

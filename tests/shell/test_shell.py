@@ -93,3 +93,12 @@ def test_python_m_bot_without_channels_opens_the_shell(tmp_path):
 def test_empty_input_exits_cleanly(tmp_path):
     result = run_bot(tmp_path, [], "shell", "--user", "u5")
     assert result.returncode == 0 and result.stdout.strip() == ""
+
+
+def test_a_long_script_is_never_flood_limited(tmp_path, pdf):
+    # The flood guard protects network chats; the local terminal answers every line however fast.
+    lines = PROFILE + [line.format(pdf=pdf) for line in NEW_DEMAND] + ["menu", "2", "menu", "3"] * 5
+    result = run_bot(tmp_path, lines, "shell", "--user", "u1")
+    assert result.returncode == 0, result.stderr
+    assert "rápido demais" not in result.stdout
+    assert result.stdout.count("O que você deseja fazer?") >= 10
