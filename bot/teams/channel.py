@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
-from botbuilder.core import BotAdapter, TurnContext, serializer_helper
+from botbuilder.core import BotAdapter, InvokeResponse, TurnContext, serializer_helper
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
 from bot.config import Config
@@ -110,8 +110,24 @@ class TeamsChannel:
                 await self._on_message(context)
             elif activity.type == ActivityTypes.conversation_update and self._bot_was_added(activity):
                 await self._on_added(context)
+            elif activity.type == ActivityTypes.invoke:
+                await self._on_invoke(context)
             else:
                 await self._remember_chat(activity)
+
+    async def _on_invoke(self, context: TurnContext) -> None:
+        """Teams waits for an answer to every invoke. A universal card action (Action.Execute)
+        carrying one of our choices is handled like the same choice submitted; any other invoke
+        is acknowledged and otherwise ignored, rather than left to the SDK's 501."""
+        activity = context.activity
+        action = activity.value.get("action") if isinstance(activity.value, dict) else None
+        data = action.get("data") if isinstance(action, dict) else None
+        if activity.name == "adaptiveCard/action" and isinstance(data, dict) and data.get("choice"):
+            activity.value = data
+            await self._on_message(context)
+        else:
+            await self._remember_chat(activity)
+        await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200)))
 
     async def _on_message(self, context: TurnContext) -> None:
         activity = context.activity

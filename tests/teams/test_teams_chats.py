@@ -181,3 +181,12 @@ async def test_the_sender_returns_the_ids_of_what_it_pushed(maria, connector, st
     before = len(connector.sent)
     ids = await TeamsSender.from_config(Config(), retry=FAST).send(chat, Outgoing("Olá"))
     assert ids == [sent.activity_id for sent in connector.sent[before:]] and len(ids) == 1
+
+
+async def test_a_universal_card_action_works_like_the_same_choice_submitted(maria, connector):
+    await maria.says("oi")
+    status, replies = await maria.post(maria.activity(
+        "invoke", name="adaptiveCard/action",
+        value={"action": {"type": "Action.Execute", "verb": "choose", "data": {"choice": "keep"}}}))
+    assert status == 200
+    assert "e-mail" in texts(replies)
