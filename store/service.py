@@ -103,6 +103,12 @@ class Store:
         self.files = ContentStore(
             attachments_dir or os.environ.get("ECAGE_ATTACHMENTS_DIR", "").strip() or "attachments")
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        # SQLite runs one writer at a time and every transaction here starts as a writer. Waiting
+        # connections would poll its busy handler, which sleeps in coarse steps and leaves the
+        # lock idle; queueing this process's transactions first-come-first-served keeps it busy.
+        # (Other processes on the same file still meet the busy handler.)
+        self._sqlite_turns = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._sqlite_turn_holder: asyncio.Task | None = None
 
     @classmethod
     async def open(cls, url: str | None = None, *, clock: Clock | None = None,
@@ -126,8 +132,22 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        async with self._sessions() as session, session.begin():
-            yield Transaction(self, session)
+        async with self._sqlite_turn():
+            async with self._sessions() as session, session.begin():
+                yield Transaction(self, session)
+
+    @asynccontextmanager
+    async def _sqlite_turn(self) -> AsyncIterator[None]:
+        task = asyncio.current_task()
+        if self._sqlite_turns is None or self._sqlite_turn_holder is task:
+            yield  # not SQLite, or a transaction opened inside another of the same task
+            return
+        async with self._sqlite_turns:
+            self._sqlite_turn_holder = task
+            try:
+                yield
+            finally:
+                self._sqlite_turn_holder = None
 
 
 class Transaction:
