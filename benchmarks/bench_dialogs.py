@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import json
 import pstats
 import random
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import SCRIPT, latency_figures, postgres_database, seed_profiles  # noqa: E402
+from benchmarks.common import SCRIPT, latency_figures, postgres_database, print_results, seed_profiles  # noqa: E402
 from dialogs import Dialogs, Incoming  # noqa: E402
 from store import Store  # noqa: E402
 from taxonomy import default_taxonomy  # noqa: E402
@@ -136,10 +135,7 @@ def main() -> int:
     if args.profile:
         print(asyncio.run(profile()))
         return 0
-    results = asyncio.run(run(args.quick, postgres=not args.no_postgres))
-    for row in rows(results):
-        print(" | ".join(row))
-    print(json.dumps(results, indent=2))
+    print_results(asyncio.run(run(args.quick, postgres=not args.no_postgres)), rows)
     return 0
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import json
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import memory_kib, replies_per_turn, seed_profiles  # noqa: E402
+from benchmarks.common import memory_kib, print_results, replies_per_turn, seed_profiles  # noqa: E402
 from benchmarks.telegram_rig import BotAPI, bot_processes, drive  # noqa: E402
 from store import Actor, DemandDraft, Store  # noqa: E402
 
@@ -80,10 +79,7 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    results = asyncio.run(run(parser.parse_args().quick))
-    for row in rows(results):
-        print(" | ".join(row))
-    print(json.dumps(results, indent=2))
+    print_results(asyncio.run(run(parser.parse_args().quick)), rows)
     return 0
 
 

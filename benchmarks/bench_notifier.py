@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -28,8 +26,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import update  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
+from benchmarks.common import POSTGRES_SERVER, postgres_database  # noqa: E402
 from bot.notifier import Notifier  # noqa: E402
 from store import Actor, DemandDraft, Store  # noqa: E402
 from store.models import OutboxRow  # noqa: E402
@@ -37,7 +35,7 @@ from store.models import OutboxRow  # noqa: E402
 TARGET_P99_S = 1.0
 # name, all queued before the notifier starts, producer rate (events/s, 0 = flat out)
 SCENARIOS = (("queued", True, 0), ("live-flat-out", False, 0), ("live-50/s", False, 50))
-DEFAULT_POSTGRES = os.environ.get("ECAGE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+DEFAULT_POSTGRES = POSTGRES_SERVER
 DRAFT = DemandDraft(title="Benchmark", organ_key="sefaz", type_key="sistemas",
                     category_key="sis-erros-duvidas", subject_key="fpe", subject_detail=None,
                     description="Demanda do benchmark do notificador.")
@@ -124,30 +122,6 @@ async def measure(url: str, events: int, chats: int, backlog: bool, rate: float 
     }
 
 
-async def _postgres_database(server_url: str) -> str:
-    import asyncpg
-
-    name = f"ecage_bench_{secrets.token_hex(4)}"
-    dsn = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn, timeout=5)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-async def _drop_postgres_database(server_url: str, url: str) -> None:
-    import asyncpg
-
-    dsn = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn, timeout=5)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-    finally:
-        await connection.close()
-
-
 async def run(events: int = 1000, chats: int = 100, postgres: str | None = DEFAULT_POSTGRES) -> dict:
     results = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -156,11 +130,8 @@ async def run(events: int = 1000, chats: int = 100, postgres: str | None = DEFAU
             results[f"sqlite {name}"] = await measure(url, events, chats, backlog, rate)
     if postgres:
         for name, backlog, rate in SCENARIOS:
-            url = await _postgres_database(postgres)
-            try:
+            async with postgres_database(postgres) as url:
                 results[f"postgresql {name}"] = await measure(url, events, chats, backlog, rate)
-            finally:
-                await _drop_postgres_database(postgres, url)
     return results
 
 

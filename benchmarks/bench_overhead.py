@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import SCRIPT, latency_figures, replies_per_turn, seed_profiles  # noqa: E402
+from benchmarks.common import SCRIPT, latency_figures, print_results, replies_per_turn, seed_profiles  # noqa: E402
 from benchmarks.telegram_rig import BotAPI, bot_processes, drive  # noqa: E402
 from store import Store  # noqa: E402
 
@@ -79,10 +78,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--profile", help="cProfile our bot process; statistics written to this file")
     args = parser.parse_args()
-    results = asyncio.run(run(args.quick, args.profile))
-    for row in rows(results):
-        print(" | ".join(row))
-    print(json.dumps(results, indent=2))
+    print_results(asyncio.run(run(args.quick, args.profile)), rows)
     return 0
 
 

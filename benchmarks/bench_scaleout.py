@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import latency_figures, postgres_database, replies_per_turn, seed_profiles  # noqa: E402
+from benchmarks.common import latency_figures, postgres_database, print_results, replies_per_turn, seed_profiles  # noqa: E402
 from benchmarks.telegram_rig import BotAPI, bot_processes, drive  # noqa: E402
 from store import Store  # noqa: E402
 
@@ -68,10 +67,7 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    results = asyncio.run(run(parser.parse_args().quick))
-    for row in rows(results):
-        print(" | ".join(row))
-    print(json.dumps(results, indent=2))
+    print_results(asyncio.run(run(parser.parse_args().quick)), rows)
     return 0
 
 

@@ -3,6 +3,7 @@ databases, percentiles and process figures read from /proc."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import statistics
@@ -90,6 +91,13 @@ async def postgres_database(server_url: str = POSTGRES_SERVER) -> AsyncIterator[
             await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await connection.close()
+
+
+def print_results(results: dict, rows) -> None:
+    """What a benchmark run alone prints: its table rows, then the whole figures as JSON."""
+    for row in rows(results):
+        print(" | ".join(row))
+    print(json.dumps(results, indent=2))
 
 
 def percentile(values: list[float], share: float) -> float:
