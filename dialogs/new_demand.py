@@ -169,17 +169,7 @@ async def ask_type(turn: Turn) -> None:
 
 
 async def answer_type(turn: Turn, reply: Reply) -> None:
-    if reply.choice == "keep" and turn.draft.get("type_key"):
-        _mark(turn, "type")
-        return await advance(turn)
-    entry = await choosing.pick(turn, type_options(turn), reply)
-    if entry is None:
-        return
-    if entry.key != turn.draft.get("type_key"):
-        _forget(turn, "category", "subject", "module")
-    turn.draft["type_key"] = entry.key
-    _mark(turn, "type")
-    await advance(turn)
+    await answer_classification(turn, reply, "type", type_options(turn), then=("category", "subject", "module"))
 
 
 def category_options(turn: Turn) -> choosing.Options:
@@ -196,16 +186,23 @@ async def ask_category(turn: Turn) -> None:
 
 
 async def answer_category(turn: Turn, reply: Reply) -> None:
-    if reply.choice == "keep" and turn.draft.get("category_key"):
-        _mark(turn, "category")
+    await answer_classification(turn, reply, "category", category_options(turn), then=("subject", "module"))
+
+
+async def answer_classification(turn: Turn, reply: Reply, step: str, options: choosing.Options,
+                                then: tuple[str, ...]) -> None:
+    """Type or category: keep the current one, or pick another, which forgets the steps under it."""
+    field = f"{step}_key"
+    if reply.choice == "keep" and turn.draft.get(field):
+        _mark(turn, step)
         return await advance(turn)
-    entry = await choosing.pick(turn, category_options(turn), reply)
+    entry = await choosing.pick(turn, options, reply)
     if entry is None:
         return
-    if entry.key != turn.draft.get("category_key"):
-        _forget(turn, "subject", "module")
-    turn.draft["category_key"] = entry.key
-    _mark(turn, "category")
+    if entry.key != turn.draft.get(field):
+        _forget(turn, *then)
+    turn.draft[field] = entry.key
+    _mark(turn, step)
     await advance(turn)
 
 
