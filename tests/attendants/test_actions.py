@@ -4,17 +4,15 @@ opened straight through the store (the whole requester side is in test_room_flow
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from attendant_support import ANA, BRUNO, MARIA, ROOM, admin, buttons, pushed, text_of
+from samples import DRAFT
 
-from store import Actor, DemandDraft, EventKind, NewAttachment, Status
+from store import Actor, EventKind, NewAttachment, Status
 
 PROTOCOL = re.compile(r"CAGE-\d{5,}-[A-Z]\d[A-Z]\d")
-DRAFT = DemandDraft(
-    title="Erro ao reter tributo na liquidação", organ_key="sefaz", type_key="sistemas",
-    category_key="sis-erros-duvidas", subject_key="fpe", subject_detail="Execução de Despesa > Retenção",
-    description="Ao liquidar o empenho 2025NE000123 o FPE recusa a retenção do ISS.")
 
 
 @pytest.fixture
@@ -27,7 +25,7 @@ async def maria_opens(store, **changes) -> str:
     async with store.transaction() as tx:
         maria = await tx.ensure_person("telegram", str(MARIA), "Maria Souza")
         await tx.ensure_chat("telegram", str(MARIA), kind="private", person_id=maria.id)
-        draft = DemandDraft(**{**DRAFT.__dict__, **changes})
+        draft = replace(DRAFT, **changes)
         screenshot = NewAttachment("print.png", b"\x89PNG\r\n\x1a\n" + bytes(64))
         demand = await tx.open_demand(Actor(maria.id), draft, [screenshot])
     return demand.protocol

@@ -4,14 +4,15 @@ is received and solved (real Telegram channel, dialogs, SQLite store and notifie
 
 from __future__ import annotations
 
-from attendant_support import ANA, MARIA, ROOM, admin, buttons, pushed
+from dataclasses import replace
 
-from store import Actor, DemandDraft, NewAttachment
+from attendant_support import ANA, MARIA, ROOM, admin, buttons, pushed
+from samples import DRAFT as SAMPLE_DRAFT
+
+from store import Actor, NewAttachment
 
 PDF = b"%PDF-1.4\n% nota de empenho\n"
-DRAFT = DemandDraft(title="Erro ao reter tributo na liquidação", organ_key="sefaz", type_key="sistemas",
-                    category_key="sis-erros-duvidas", subject_key="fpe", subject_detail=None,
-                    description="Ao liquidar o empenho 2025NE000123 o FPE recusa a retenção do ISS.")
+DRAFT = replace(SAMPLE_DRAFT, subject_detail=None)
 
 
 async def maria_opens_a_demand(store) -> str:

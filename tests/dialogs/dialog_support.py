@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from samples import DRAFT
+
 from dialogs import Dialogs, Incoming, IncomingFile, Outgoing
 from dialogs.texts import Texts
-from store import Actor, DemandDraft
+from store import Actor
 
 UNEXPECTED = Texts("pt-BR")("error.unexpected")
 
@@ -87,10 +89,6 @@ async def complete_profile(conv: Conversation) -> None:
     assert "menu:new" in conv.choice_ids
 
 
-DRAFT = DemandDraft(
-    title="Erro ao reter tributo na liquidação", organ_key="sefaz", type_key="sistemas",
-    category_key="sis-erros-duvidas", subject_key="fpe", subject_detail="Execução de Despesa > Retenção",
-    description="Ao liquidar o empenho 2025NE000123 o FPE recusa a retenção do ISS.")
 
 
 async def person_id(store, conv: Conversation) -> int:

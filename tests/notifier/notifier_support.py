@@ -11,18 +11,11 @@ from sqlalchemy import func, select
 
 from bot.config import Config
 from bot.notifier import Notifier
-from store import Actor, DemandDraft, Store
+from samples import DRAFT  # noqa: F401 (the notifier tests import it from here)
+
+from store import Actor, Store
 from store.models import OutboxRow
 
-DRAFT = DemandDraft(
-    title="Erro ao reter tributo na liquidação",
-    organ_key="sefaz",
-    type_key="sistemas",
-    category_key="sis-erros-duvidas",
-    subject_key="fpe",
-    subject_detail="Execução de Despesa > Retenção",
-    description="Ao liquidar o empenho 2025NE000123 o FPE recusa a retenção do ISS.",
-)
 
 # Telegram chat ids of the world (private chats are positive, groups negative).
 ANA_TG, ANA_TG2, CAIO_TG, ROOM_TG = 1001, 1002, 3001, -2001

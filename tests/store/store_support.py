@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from samples import DRAFT, PDF
+
 from store import Actor, DemandDraft, Store
 
-DRAFT = DemandDraft(
-    title="Erro ao reter tributo na liquidação",
-    organ_key="sefaz",
-    type_key="sistemas",
-    category_key="sis-erros-duvidas",
-    subject_key="fpe",
-    subject_detail="Execução de Despesa > Retenção",
-    description="Ao liquidar o empenho 2025NE000123 o FPE recusa a retenção do ISS.",
-)
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+# The store tests import the shared samples through this module.
+__all__ = ["DRAFT", "PDF", "Member", "World", "draft", "make_member"]
 
 
 def draft(**changes) -> DemandDraft:
