@@ -154,6 +154,9 @@ class Transaction:
     def __init__(self, store: Store, session: AsyncSession):
         self.store = store
         self.session = session
+        # The session holds loaded rows weakly; keeping the conversation row loaded for this turn
+        # spares save_conversation a second SELECT of it.
+        self._conversations: dict[tuple[str, str, str], ConversationRow | None] = {}
 
     def now(self) -> datetime:
         moment = self.store.clock()
@@ -308,25 +311,32 @@ class Transaction:
     # --- conversation state -------------------------------------------------------------------
 
     async def load_conversation(self, channel: str, chat_id: str, user_id: str) -> dict | None:
-        row = await self.session.get(ConversationRow, (channel, str(chat_id), str(user_id)))
+        key = (channel, str(chat_id), str(user_id))
+        row = self._conversations[key] = await self.session.get(ConversationRow, key)
         # A copy: a caller changing it in place must not alter what we compare against on save.
         return copy.deepcopy(row.state) if row else None
 
     async def save_conversation(self, channel: str, chat_id: str, user_id: str,
                                 state: dict | None) -> None:
         key = (channel, str(chat_id), str(user_id))
-        row = await self.session.get(ConversationRow, key)
+        if key in self._conversations:
+            row = self._conversations[key]
+        else:
+            row = await self.session.get(ConversationRow, key)
         if state is None:
             if row is not None:
                 await self.session.delete(row)
                 await self.session.flush()
+            self._conversations[key] = None
             return
         if row is None:
-            self.session.add(ConversationRow(channel=key[0], chat_id=key[1], user_id=key[2],
-                                             state=state, updated_at=self.now()))
+            row = ConversationRow(channel=key[0], chat_id=key[1], user_id=key[2], state=copy.deepcopy(state),
+                                  updated_at=self.now())
+            self.session.add(row)
         else:
             row.state = copy.deepcopy(state)
             row.updated_at = self.now()
+        self._conversations[key] = row
         await self.session.flush()
 
     # --- demands: changes -----------------------------------------------------------------------

@@ -150,3 +150,16 @@ async def test_state_keeps_any_text_the_user_typed(store):
         await tx.save_conversation("telegram", "1", "1", state)
     async with store.transaction() as tx:
         assert await tx.load_conversation("telegram", "1", "1") == state
+
+
+async def test_conversation_state_saved_cleared_and_saved_again_in_one_transaction(store):
+    async with store.transaction() as tx:
+        assert await tx.load_conversation("shell", "c1", "u1") is None
+        await tx.save_conversation("shell", "c1", "u1", {"step": "title"})
+        await tx.save_conversation("shell", "c1", "u1", None)
+        await tx.save_conversation("shell", "c1", "u1", {"step": "organ"})
+    async with store.transaction() as tx:
+        assert await tx.load_conversation("shell", "c1", "u1") == {"step": "organ"}
+        await tx.save_conversation("shell", "c1", "u1", None)
+    async with store.transaction() as tx:
+        assert await tx.load_conversation("shell", "c1", "u1") is None
