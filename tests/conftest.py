@@ -24,6 +24,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from fakes.ports import free_port
 from store import Store
 from store.db import create_engine, migrate_url
 from store.models import Base
@@ -181,3 +182,18 @@ def empty_database(tmp_path):
     yield make
     for url in created:
         drop_postgres_database(url)
+
+
+@pytest.fixture
+async def file_store(tmp_path):
+    """A Store on a SQLite file of its own in tmp_path, with the real clock: what a channel's
+    end-to-end tests run on, as `python -m bot` does."""
+    opened = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'ecage.db'}", attachments_dir=tmp_path / "files")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def http_port() -> int:
+    """A free TCP port for our own HTTP server."""
+    return free_port()

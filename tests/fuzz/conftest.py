@@ -4,13 +4,13 @@ the fake Bot API and the fake Bot Connector take the replies."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fakes.connector import FakeConnector  # tests/ is on sys.path (tests/conftest.py)
+from fakes.ports import free_port
 from fakes.telegram_api import TOKEN, FakeTelegramAPI
 
 from bot.config import Config
@@ -40,12 +40,6 @@ class Server:
     @property
     def teams_url(self) -> str:
         return f"{self.base}{TEAMS_PATH}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

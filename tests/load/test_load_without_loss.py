@@ -10,10 +10,11 @@ second is a quota of the real server, not something this test is about).
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 
 import pytest
+
+from fakes.ports import free_port
 
 from benchmarks.common import PROFILE, SCRIPT, replies_per_turn, seed_profiles
 from benchmarks.telegram_rig import BotAPI
@@ -29,12 +30,6 @@ SECRET = "load-Secret_token"
 UNEXPECTED = "algo deu errado"
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def requester(api: BotAPI, chat: int, counts: list[int]) -> None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from pathlib import Path
 
 import aiohttp
+from fakes.ports import free_port
 from fakes.telegram_api import TOKEN, FakeTelegramAPI
 
 from store import Actor, DemandDraft, Store
@@ -21,12 +21,6 @@ from store import Actor, DemandDraft, Store
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "whole-service-secret"
 MARIA = 4242
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def wait_until_listening(url: str, process: asyncio.subprocess.Process) -> None:

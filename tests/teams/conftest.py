@@ -3,12 +3,11 @@ the real dialogs, and our real aiohttp application serving /api/messages over HT
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 
 import pytest
 from fakes.connector import FakeConnector, TeamsUser  # tests/ is on sys.path (tests/conftest.py)
+from fakes.ports import free_port
 
 from bot.config import Config
 from bot.http import create_app, serve
@@ -30,26 +29,13 @@ async def connector() -> AsyncIterator[FakeConnector]:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'ecage.db'}", attachments_dir=tmp_path / "files")
-    yield opened
-    await opened.close()
+def store(file_store: Store) -> Store:
+    return file_store
 
 
 @pytest.fixture
 def dialogs(store: Store) -> Dialogs:
     return Dialogs(store, default_taxonomy())
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def http_port() -> int:
-    return free_port()
 
 
 @pytest.fixture

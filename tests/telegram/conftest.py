@@ -3,9 +3,7 @@ tmp_path, the real dialogs, and the real PTB Application talking HTTP between th
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 
 import pytest
 from fakes.telegram_api import TOKEN, FakeTelegramAPI  # tests/ is on sys.path (tests/conftest.py)
@@ -25,18 +23,8 @@ async def api() -> AsyncIterator[FakeTelegramAPI]:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'ecage.db'}", attachments_dir=tmp_path / "files")
-    yield opened
-    await opened.close()
-
-
-@pytest.fixture
-def http_port() -> int:
-    """A free TCP port for our own HTTP server (webhook mode)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def store(file_store: Store) -> Store:
+    return file_store
 
 
 @pytest.fixture
