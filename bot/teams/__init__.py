@@ -1,6 +1,7 @@
 """Microsoft Teams channel: the bot behind the Bot Framework endpoint POST /api/messages.
 
-    python -m bot teams   ->   await run_teams(config, Dialogs(store, default_taxonomy()))
+    python -m bot teams   ->   bot.service.run_service(..., channels=["teams"]); run_teams is the
+                               same for callers that hold their own dialogs.
 
 The notifier pushes with `TeamsSender` (bot.notifier's Sender protocol; factory `open_teams`).
 All botbuilder imports live in this package.

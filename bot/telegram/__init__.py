@@ -1,6 +1,7 @@
 """Telegram channel: the bot in servants' Telegram chats.
 
-    python -m bot telegram   ->   await run_telegram(config, Dialogs(store, default_taxonomy()))
+    python -m bot telegram   ->   bot.service.run_service(..., channels=["telegram"]); run_telegram is
+                                  the same for callers that hold their own dialogs.
 
 The notifier pushes rendered events with `build_bot` + `send_outgoing`, and keeps the demand cards
 in the attendants' rooms current with `edit_outgoing`.
