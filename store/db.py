@@ -1,8 +1,9 @@
 """Engines and migrations.
 
-SQLite gets WAL (readers never wait for the writer), foreign keys and a busy timeout, and every
-transaction starts with ``BEGIN IMMEDIATE``: a transaction that reads and then writes would
-otherwise fail with "database is locked" when another connection wrote in between.
+SQLite runs on the event loop's thread (``sqlite_inline``) and gets WAL (readers never wait for
+the writer), foreign keys and a busy timeout, and every transaction starts with
+``BEGIN IMMEDIATE``: a transaction that reads and then writes would otherwise fail with
+"database is locked" when another connection wrote in between.
 PostgreSQL migrations run under an advisory lock, so two processes starting together migrate once.
 """
 
@@ -15,6 +16,8 @@ from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from . import sqlite_inline
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///ecage.db"
 SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -35,15 +38,17 @@ def create_engine(url: str | None = None, **options) -> AsyncEngine:
     if not is_sqlite(url):
         options.setdefault("pool_pre_ping", True)
         return create_async_engine(url, **options)
+    database = make_url(url).database or ":memory:"
+    options.setdefault("async_creator", lambda: sqlite_inline.connect(
+        database, busy_timeout_s=SQLITE_BUSY_TIMEOUT_MS / 1000))
     engine = create_async_engine(url, **options)
 
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection, _record):
-        # Take transaction control away from the driver so "begin" below decides how to start.
-        dbapi_connection.isolation_level = None
+        # The connection leaves transaction control to "begin" below (isolation_level None), and
+        # waits for other processes' locks itself (see sqlite_inline), including while switching
+        # to WAL, which waits for other processes opening the same file.
         cursor = dbapi_connection.cursor()
-        # The timeout first: switching to WAL waits for other processes opening the same file.
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")

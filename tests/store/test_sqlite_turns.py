@@ -1,14 +1,19 @@
 """On SQLite the store queues a process's transactions first come, first served, instead of
 letting them poll SQLite's busy handler: many at once all finish, in order, and a transaction
-opened inside another of the same task still works as it did."""
+opened inside another of the same task still works as it did. SQLite runs on the event loop's
+thread, so a wait for another process's write lock must be an asyncio wait, not a blocked loop."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 
+import pytest
+from sqlalchemy.exc import OperationalError
 from store_support import DRAFT
 
-from store import Actor
+from store import Actor, Store, sqlite_inline
 
 
 async def test_many_concurrent_openings_all_finish_with_distinct_protocols(sqlite_store):
@@ -29,3 +34,61 @@ async def test_a_transaction_inside_another_of_the_same_task_does_not_wait_for_i
         async with sqlite_store.transaction() as inner:
             person = await asyncio.wait_for(inner.ensure_person("telegram", "2", "Bia"), timeout=10)
         assert (await outer.person_for_account("telegram", "2")).id == person.id
+
+
+async def _ticks_while(awaitable, seconds: float) -> tuple[asyncio.Task, int]:
+    """Starts `awaitable`, lets the loop run for `seconds`, and counts how often a 10 ms ticker
+    got its turn meanwhile: a blocked loop would not tick."""
+    task = asyncio.ensure_future(awaitable)
+    ticks = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+        ticks += 1
+    return task, ticks
+
+
+def _hold_write_lock(store: Store) -> sqlite3.Connection:
+    """Another process's writer, as far as SQLite can tell: its own connection in BEGIN IMMEDIATE."""
+    other = sqlite3.connect(store.engine.url.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+async def test_a_transaction_waits_for_another_writer_without_blocking_the_loop(sqlite_store):
+    other = _hold_write_lock(sqlite_store)
+
+    async def add_person() -> int:
+        async with sqlite_store.transaction() as tx:
+            return (await tx.ensure_person("telegram", "3", "Caio")).id
+
+    task, ticks = await _ticks_while(add_person(), 0.5)
+    assert not task.done()
+    assert ticks >= 20
+    other.execute("COMMIT")
+    other.close()
+    assert await asyncio.wait_for(task, timeout=10) > 0
+
+
+async def test_the_wait_for_another_writer_ends_with_an_error_after_the_busy_timeout(sqlite_store):
+    database = sqlite_store.engine.url.database
+    impatient = await Store.open(f"sqlite+aiosqlite:///{database}", migrate=False,
+                                 async_creator=lambda: sqlite_inline.connect(database, busy_timeout_s=0.3))
+    other = _hold_write_lock(sqlite_store)
+    try:
+        async def add_person() -> None:
+            async with impatient.transaction() as tx:
+                await tx.ensure_person("telegram", "4", "Dora")
+
+        started = time.monotonic()
+        task, ticks = await _ticks_while(add_person(), 0.2)
+        with pytest.raises(OperationalError, match="locked"):
+            await asyncio.wait_for(task, timeout=10)
+        assert 0.3 <= time.monotonic() - started < 5
+        assert ticks >= 10
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        await impatient.close()
+    async with sqlite_store.transaction() as tx:
+        assert await tx.person_for_account("telegram", "4") is None
