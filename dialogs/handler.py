@@ -48,12 +48,9 @@ class Dialogs:
         channel, chat_id, user_id = incoming.channel, incoming.chat_id, incoming.user_id
         async with self.store.transaction() as tx:
             display_name = words.clean(incoming.user_name).strip()[:200] or user_id
-            person = await tx.ensure_person(channel, user_id, display_name)
-            chat = await tx.ensure_chat(
-                channel, chat_id, kind=incoming.chat_kind,
-                person_id=person.id if incoming.chat_kind == "private" else None,
+            person, chat, stored = await tx.open_turn(
+                channel, chat_id, user_id, display_name, kind=incoming.chat_kind,
                 reference=incoming.chat_reference, locale=incoming.locale)
-            stored = await tx.load_conversation(channel, chat_id, user_id)
             turn = Turn(tx=tx, incoming=incoming, taxonomy=self.taxonomy, person=person,
                         actor=Actor(person_id=person.id, chat_id=chat.id), state=menu_state(), t=t)
             await route(turn, stored)

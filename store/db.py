@@ -14,6 +14,8 @@ import os
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -95,3 +97,9 @@ async def migrate_url(url: str | None = None, revision: str = "head") -> None:
 def safe_url(url: str) -> str:
     """The URL without its password, for messages."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def insert_for(session, model):
+    """An INSERT of the session's dialect, which knows ``on_conflict_do_*`` (both dialects do)."""
+    dialect = session.bind.dialect.name
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(model)

@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from . import attendance
+from . import attendance, db
 from .attendance import LiveCard
 from .models import ChatRow, CounterRow, DemandRow, EventRow, OutboxRow, PersonRow
 from .protocol import parse_protocol
@@ -219,11 +217,6 @@ async def retry(store: Store, outbox_id: int) -> bool:
         return result.rowcount == 1
 
 
-def _insert(session, model):
-    dialect = session.bind.dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
-
-
 async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:
     """Write an e-mail outbox row (to the requester's profile address) for each new event of
     ``kinds``. E-mail "chats" are chats of channel ``email`` keyed by the address and tied to no
@@ -239,7 +232,7 @@ async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:
             select(CounterRow.value).where(CounterRow.name == EMAIL_CURSOR).with_for_update())
         newest = await session.scalar(select(func.max(EventRow.id))) or 0
         if cursor is None:
-            await session.execute(_insert(session, CounterRow)
+            await session.execute(db.insert_for(session, CounterRow)
                                   .values(name=EMAIL_CURSOR, value=newest)
                                   .on_conflict_do_nothing())
             return 0
@@ -260,7 +253,7 @@ async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:
         for event_id, address in rows:
             chat_db_id = await _email_chat(session, address, now)
             result = await session.execute(
-                _insert(session, OutboxRow)
+                db.insert_for(session, OutboxRow)
                 .values(event_id=event_id, chat_id=chat_db_id, audience="requester",
                         status=PENDING, attempts=0, next_attempt_at=now, created_at=now)
                 .on_conflict_do_nothing())
@@ -274,7 +267,7 @@ async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:
 async def _email_chat(session, address: str, now: datetime) -> int:
     address = address.strip().lower()
     await session.execute(
-        _insert(session, ChatRow)
+        db.insert_for(session, ChatRow)
         .values(channel=EMAIL_CHANNEL, chat_id=address, kind="email", person_id=None,
                 is_attendant_room=False, created_at=now, updated_at=now)
         .on_conflict_do_nothing())

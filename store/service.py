@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload, selectinload
@@ -154,9 +154,9 @@ class Transaction:
     def __init__(self, store: Store, session: AsyncSession):
         self.store = store
         self.session = session
-        # The session holds loaded rows weakly; keeping the conversation row loaded for this turn
-        # spares save_conversation a second SELECT of it.
-        self._conversations: dict[tuple[str, str, str], ConversationRow | None] = {}
+        # The conversation states as stored, by (channel, chat_id, user_id): save_conversation
+        # needs no SELECT to know whether to insert, update or do nothing.
+        self._conversations: dict[tuple[str, str, str], dict | None] = {}
 
     def now(self) -> datetime:
         moment = self.store.clock()
@@ -308,36 +308,67 @@ class Transaction:
         await self.session.flush()
         return _chat_view(row)
 
-    # --- conversation state -------------------------------------------------------------------
+    # --- the turn's context and conversation state ---------------------------------------------
+
+    async def open_turn(self, channel: str, chat_id: str, user_id: str, display_name: str, *,
+                        kind: str = "private", reference: dict | None = None,
+                        locale: str | None = None) -> tuple[Person, Chat, dict | None]:
+        """Who writes, in which chat, and where their conversation stands, at the start of a turn.
+
+        Every turn but a newcomer's first needs one SELECT; a new person or chat, or a chat whose
+        details changed, takes the ensure_* steps."""
+        chat_id, user_id = str(chat_id), str(user_id)
+        key = (channel, chat_id, user_id)
+        row = (await self.session.execute(_TURN_LOOKUP, _conversation_key(key))).first()
+        if row is None:
+            person = await self.ensure_person(channel, user_id, display_name)
+        else:
+            person = Person(id=row.id, name=row.name, email=row.email, phone=row.phone, cargo=row.cargo,
+                            organ_key=row.organ_key, is_attendant=row.is_attendant)
+        wanted = {"kind": kind, "person_id": person.id if kind == "private" else None,
+                  "reference": reference, "locale": locale}
+        if row is None or row.chat_id is None or any(
+                value is not None and getattr(row, f"chat_{field}") != value for field, value in wanted.items()):
+            chat = await self.ensure_chat(channel, chat_id, **wanted)
+        else:
+            chat = Chat(id=row.chat_id, channel=channel, chat_id=chat_id, kind=row.chat_kind,
+                        person_id=row.chat_person_id, reference=row.chat_reference, locale=row.chat_locale,
+                        is_attendant_room=row.chat_is_attendant_room)
+        if row is None:
+            return person, chat, await self.load_conversation(channel, chat_id, user_id)
+        self._conversations[key] = row.state
+        return person, chat, copy.deepcopy(row.state)
 
     async def load_conversation(self, channel: str, chat_id: str, user_id: str) -> dict | None:
         key = (channel, str(chat_id), str(user_id))
-        row = self._conversations[key] = await self.session.get(ConversationRow, key)
+        state = self._conversations[key] = await self.session.scalar(
+            _CONVERSATION_STATE, _conversation_key(key))
         # A copy: a caller changing it in place must not alter what we compare against on save.
-        return copy.deepcopy(row.state) if row else None
+        return copy.deepcopy(state)
 
     async def save_conversation(self, channel: str, chat_id: str, user_id: str,
                                 state: dict | None) -> None:
+        """Stores the state (None ends the conversation); a state as loaded is not written again."""
         key = (channel, str(chat_id), str(user_id))
-        if key in self._conversations:
-            row = self._conversations[key]
-        else:
-            row = await self.session.get(ConversationRow, key)
-        if state is None:
-            if row is not None:
-                await self.session.delete(row)
-                await self.session.flush()
-            self._conversations[key] = None
+        if key not in self._conversations:
+            await self.load_conversation(*key)
+        stored = self._conversations[key]
+        if state == stored:
             return
-        if row is None:
-            row = ConversationRow(channel=key[0], chat_id=key[1], user_id=key[2], state=copy.deepcopy(state),
-                                  updated_at=self.now())
-            self.session.add(row)
+        if state is None:
+            await self.session.execute(_CONVERSATION_DELETE, _conversation_key(key))
+        elif stored is None:
+            # An upsert: the same person writing in the same chat through two processes at once
+            # must not make one of them fail.
+            insert = db.insert_for(self.session, _CONVERSATIONS)
+            await self.session.execute(
+                insert.values(channel=key[0], chat_id=key[1], user_id=key[2], state=state, updated_at=self.now())
+                .on_conflict_do_update(index_elements=list(_CONVERSATION_KEY),
+                                       set_={"state": insert.excluded.state, "updated_at": insert.excluded.updated_at}))
         else:
-            row.state = copy.deepcopy(state)
-            row.updated_at = self.now()
-        self._conversations[key] = row
-        await self.session.flush()
+            await self.session.execute(_CONVERSATION_UPDATE, {
+                **_conversation_key(key), "new_state": state, "new_updated_at": self.now()})
+        self._conversations[key] = copy.deepcopy(state)
 
     # --- demands: changes -----------------------------------------------------------------------
 
@@ -654,6 +685,37 @@ def _demand_loads(with_attachments: bool = True) -> list:
 
 
 # --- rows to views --------------------------------------------------------------------------------
+
+# Built once: the statements every turn runs (Transaction.open_turn, save_conversation).
+_CONVERSATIONS = ConversationRow.__table__
+_CONVERSATION_KEY = (_CONVERSATIONS.c.channel, _CONVERSATIONS.c.chat_id, _CONVERSATIONS.c.user_id)
+_CONVERSATION_MATCH = and_(*(column == bindparam(f"key_{column.key}") for column in _CONVERSATION_KEY))
+_CONVERSATION_STATE = select(_CONVERSATIONS.c.state).where(_CONVERSATION_MATCH)
+_CONVERSATION_DELETE = delete(_CONVERSATIONS).where(_CONVERSATION_MATCH)
+_CONVERSATION_UPDATE = update(_CONVERSATIONS).where(_CONVERSATION_MATCH).values(
+    state=bindparam("new_state"), updated_at=bindparam("new_updated_at"))
+
+
+def _conversation_key(key: tuple[str, str, str]) -> dict[str, str]:
+    return {f"key_{column.key}": value for column, value in zip(_CONVERSATION_KEY, key)}
+
+
+_PEOPLE, _ACCOUNTS, _CHATS = PersonRow.__table__, ChannelAccountRow.__table__, ChatRow.__table__
+_TURN_LOOKUP = (
+    select(_PEOPLE.c.id, _PEOPLE.c.name, _PEOPLE.c.email, _PEOPLE.c.phone, _PEOPLE.c.cargo,
+           _PEOPLE.c.organ_key, _PEOPLE.c.is_attendant,
+           *(column.label(f"chat_{column.key}") for column in (
+               _CHATS.c.id, _CHATS.c.kind, _CHATS.c.person_id, _CHATS.c.reference, _CHATS.c.locale,
+               _CHATS.c.is_attendant_room)),
+           _CONVERSATIONS.c.state)
+    .select_from(_ACCOUNTS)
+    .join(_PEOPLE, _PEOPLE.c.id == _ACCOUNTS.c.person_id)
+    .outerjoin(_CHATS, and_(_CHATS.c.channel == bindparam("key_channel"),
+                            _CHATS.c.chat_id == bindparam("key_chat_id")))
+    .outerjoin(_CONVERSATIONS, _CONVERSATION_MATCH)
+    .where(_ACCOUNTS.c.channel == bindparam("key_channel"),
+           _ACCOUNTS.c.channel_user_id == bindparam("key_user_id")))
+
 
 def _person_view(row: PersonRow) -> Person:
     return Person(id=row.id, name=row.name, email=row.email, phone=row.phone, cargo=row.cargo,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import select
 
 from store import InvalidField, NotAllowed, TooLong
+from store.models import ConversationRow
 
 
 async def test_ensure_person_creates_once_per_channel_account(store):
@@ -163,3 +167,73 @@ async def test_conversation_state_saved_cleared_and_saved_again_in_one_transacti
         await tx.save_conversation("shell", "c1", "u1", None)
     async with store.transaction() as tx:
         assert await tx.load_conversation("shell", "c1", "u1") is None
+
+
+async def test_a_turn_opens_with_the_person_the_chat_and_the_state(store):
+    async with store.transaction() as tx:
+        person, chat, state = await tx.open_turn("telegram", "500", "42", "Ana", locale="pt-BR")
+        assert (person.name, chat.chat_id, chat.kind, chat.person_id, chat.locale) == (
+            "Ana", "500", "private", person.id, "pt-BR")
+        assert state is None
+        await tx.save_conversation("telegram", "500", "42", {"step": "title"})
+    async with store.transaction() as tx:
+        again, same_chat, state = await tx.open_turn("telegram", "500", "42", "Ana B.", locale="pt-BR")
+        assert again == person and same_chat == chat
+        assert state == {"step": "title"}
+        assert await tx.person_for_account("telegram", "42") == person
+
+
+async def test_a_turn_refreshes_what_the_channel_tells_about_the_chat(store):
+    reference = {"conversation": {"id": "a:1"}}
+    async with store.transaction() as tx:
+        person, chat, _ = await tx.open_turn("teams", "a:1", "29:1", "Ana", reference=reference, locale="pt-BR")
+    async with store.transaction() as tx:
+        _, moved, _ = await tx.open_turn("teams", "a:1", "29:1", "Ana", reference={**reference, "v": 2},
+                                         locale="en")
+        assert moved.id == chat.id and (moved.reference, moved.locale) == ({**reference, "v": 2}, "en")
+    async with store.transaction() as tx:
+        assert await tx.chat(chat.id) == moved
+
+
+async def test_a_group_turn_ties_the_chat_to_nobody(store):
+    async with store.transaction() as tx:
+        ana, _, _ = await tx.open_turn("telegram", "-100", "1", "Ana", kind="group")
+        bia, group, _ = await tx.open_turn("telegram", "-100", "2", "Bia", kind="group")
+        assert ana.id != bia.id and group.kind == "group" and group.person_id is None
+        await tx.save_conversation("telegram", "-100", "1", {"step": "a"})
+    async with store.transaction() as tx:
+        assert (await tx.open_turn("telegram", "-100", "2", "Bia", kind="group"))[2] is None
+        assert (await tx.open_turn("telegram", "-100", "1", "Ana", kind="group"))[2] == {"step": "a"}
+
+
+async def test_a_state_as_loaded_is_not_written_again(store, clock):
+    key = ("telegram", "100", "42")
+    async with store.transaction() as tx:
+        await tx.save_conversation(*key, {"step": "title"})
+    saved_at = await _conversation_updated_at(store, key)
+    clock.advance(minutes=5)
+    async with store.transaction() as tx:
+        state = await tx.load_conversation(*key)
+        await tx.save_conversation(*key, state)
+    assert await _conversation_updated_at(store, key) == saved_at
+    async with store.transaction() as tx:
+        await tx.save_conversation(*key, {"step": "organ"})
+    assert await _conversation_updated_at(store, key) == saved_at + timedelta(minutes=5)
+
+
+@pytest.mark.postgres
+async def test_a_conversation_started_by_another_process_meanwhile_is_updated(postgres_store):
+    key = ("telegram", "100", "42")
+    async with postgres_store.transaction() as first:
+        assert await first.load_conversation(*key) is None
+        async with postgres_store.transaction() as second:
+            await second.save_conversation(*key, {"step": "title"})
+        await first.save_conversation(*key, {"step": "organ"})
+    async with postgres_store.transaction() as tx:
+        assert await tx.load_conversation(*key) == {"step": "organ"}
+
+
+async def _conversation_updated_at(store, key):
+    async with store.transaction() as tx:
+        return await tx.session.scalar(select(ConversationRow.updated_at).where(
+            ConversationRow.channel == key[0], ConversationRow.chat_id == key[1], ConversationRow.user_id == key[2]))
