@@ -11,7 +11,7 @@ using the same transaction.
 from __future__ import annotations
 
 import asyncio
-import copy
+import json
 import math
 import os
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -154,9 +154,10 @@ class Transaction:
     def __init__(self, store: Store, session: AsyncSession):
         self.store = store
         self.session = session
-        # The conversation states as stored, by (channel, chat_id, user_id): save_conversation
-        # needs no SELECT to know whether to insert, update or do nothing.
-        self._conversations: dict[tuple[str, str, str], dict | None] = {}
+        # The conversation states as stored, JSON-encoded, by (channel, chat_id, user_id):
+        # save_conversation needs no SELECT to know whether to insert, update or do nothing, and
+        # the caller may change the state it was given in place.
+        self._conversations: dict[tuple[str, str, str], str | None] = {}
 
     def now(self) -> datetime:
         moment = self.store.clock()
@@ -336,15 +337,14 @@ class Transaction:
                         is_attendant_room=row.chat_is_attendant_room)
         if row is None:
             return person, chat, await self.load_conversation(channel, chat_id, user_id)
-        self._conversations[key] = row.state
-        return person, chat, copy.deepcopy(row.state)
+        self._conversations[key] = _encoded(row.state)
+        return person, chat, row.state
 
     async def load_conversation(self, channel: str, chat_id: str, user_id: str) -> dict | None:
         key = (channel, str(chat_id), str(user_id))
-        state = self._conversations[key] = await self.session.scalar(
-            _CONVERSATION_STATE, _conversation_key(key))
-        # A copy: a caller changing it in place must not alter what we compare against on save.
-        return copy.deepcopy(state)
+        state = await self.session.scalar(_CONVERSATION_STATE, _conversation_key(key))
+        self._conversations[key] = _encoded(state)
+        return state
 
     async def save_conversation(self, channel: str, chat_id: str, user_id: str,
                                 state: dict | None) -> None:
@@ -352,8 +352,8 @@ class Transaction:
         key = (channel, str(chat_id), str(user_id))
         if key not in self._conversations:
             await self.load_conversation(*key)
-        stored = self._conversations[key]
-        if state == stored:
+        stored, encoded = self._conversations[key], _encoded(state)
+        if encoded == stored:
             return
         if state is None:
             await self.session.execute(_CONVERSATION_DELETE, _conversation_key(key))
@@ -368,7 +368,7 @@ class Transaction:
         else:
             await self.session.execute(_CONVERSATION_UPDATE, {
                 **_conversation_key(key), "new_state": state, "new_updated_at": self.now()})
-        self._conversations[key] = copy.deepcopy(state)
+        self._conversations[key] = encoded
 
     # --- demands: changes -----------------------------------------------------------------------
 
@@ -694,6 +694,10 @@ _CONVERSATION_STATE = select(_CONVERSATIONS.c.state).where(_CONVERSATION_MATCH)
 _CONVERSATION_DELETE = delete(_CONVERSATIONS).where(_CONVERSATION_MATCH)
 _CONVERSATION_UPDATE = update(_CONVERSATIONS).where(_CONVERSATION_MATCH).values(
     state=bindparam("new_state"), updated_at=bindparam("new_updated_at"))
+
+
+def _encoded(state: dict | None) -> str | None:
+    return None if state is None else json.dumps(state, sort_keys=True)
 
 
 def _conversation_key(key: tuple[str, str, str]) -> dict[str, str]:
