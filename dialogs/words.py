@@ -5,6 +5,7 @@ These are recognised inputs, not texts the bot writes, so they live here and not
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -14,9 +15,14 @@ _EDGE_PUNCTUATION = re.compile(r"^[\s/!.,;:?¿¡\"'()]+|[\s!.,;:?¿¡\"'()]+$")
 
 def clean(text: str) -> str:
     """Incoming text without control characters or lone surrogates, which no database stores well."""
+    if text is None or text.isprintable():
+        return text or ""
     return "".join(ch for ch in text or "" if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
+# Every turn compares what was typed with the labels of the choices shown, the same few hundred
+# strings over and over.
+@functools.lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Lower case, no accents, single spaces: what two spellings of the same word have in common."""
     decomposed = unicodedata.normalize("NFKD", text or "")
