@@ -30,36 +30,44 @@ from taxonomy import default_taxonomy  # noqa: E402
 CHANNEL = "bench"
 TARGET_TURNS_PER_S = 300
 TARGET_P99_MS = 50
+START_WITHIN_S = 0.1
 
 
-async def _requester(dialogs: Dialogs, user: str, latencies: list[float], think_s: float) -> None:
+async def _requester(dialogs: Dialogs, user: str, demands: int, latencies: list[float], think_s: float,
+                     start_within_s: float) -> None:
     rng = random.Random(user)
-    for text, choice in SCRIPT:
-        if think_s:
-            await asyncio.sleep(rng.uniform(0, 2 * think_s))
-        incoming = Incoming(CHANNEL, f"chat-{user}", user, "Maria Souza", text=text, choice=choice)
-        started = time.perf_counter()
-        replies = await dialogs.handle(incoming)
-        latencies.append(time.perf_counter() - started)
-        if not replies:
-            raise RuntimeError(f"no answer to {text or choice!r}")
-    if "Protocolo" not in replies[0].text:
-        raise RuntimeError(f"the script did not end with a demand: {replies[0].text[:80]!r}")
+    await asyncio.sleep(rng.uniform(0, start_within_s))
+    for _ in range(demands):
+        for text, choice in SCRIPT:
+            if think_s:
+                await asyncio.sleep(rng.uniform(0, 2 * think_s))
+            incoming = Incoming(CHANNEL, f"chat-{user}", user, "Maria Souza", text=text, choice=choice)
+            started = time.perf_counter()
+            replies = await dialogs.handle(incoming)
+            latencies.append(time.perf_counter() - started)
+            if not replies:
+                raise RuntimeError(f"no answer to {text or choice!r}")
+        if "Protocolo" not in replies[0].text:
+            raise RuntimeError(f"the script did not end with a demand: {replies[0].text[:80]!r}")
 
 
-async def measure(url: str, concurrent: int, rounds: int, attachments: Path, think_s: float = 0) -> dict:
-    """`rounds` waves of `concurrent` requesters each (fresh people every wave). With `think_s`,
-    a requester pauses that long on average before each turn, as a person reading and typing."""
+async def measure(url: str, concurrent: int, demands: int, attachments: Path, think_s: float = 0) -> dict:
+    """`concurrent` requesters, each opening `demands` demands one after another. With `think_s`,
+    a requester pauses that long on average before each turn, as a person reading and typing.
+
+    Requesters start at random moments within the first START_WITHIN_S. Started together they
+    would stay in lockstep (the store serves turns first come, first served) and press "Enviar",
+    the heaviest turn, in the same millisecond at every cycle: a coincidence, not a load."""
     store = await Store.open(url, attachments_dir=attachments)
     try:
-        users = [f"u{wave}-{i}" for wave in range(rounds) for i in range(concurrent)]
+        users = [f"u{i}" for i in range(concurrent)]
         await seed_profiles(store, CHANNEL, users)
         dialogs = Dialogs(store, default_taxonomy())
         latencies: list[float] = []
+        start_within_s = START_WITHIN_S if concurrent > 1 else 0
         started = time.perf_counter()
-        for wave in range(rounds):
-            batch = users[wave * concurrent:(wave + 1) * concurrent]
-            await asyncio.gather(*(_requester(dialogs, user, latencies, think_s) for user in batch))
+        await asyncio.gather(*(_requester(dialogs, user, demands, latencies, think_s, start_within_s)
+                               for user in users))
         elapsed = time.perf_counter() - started
     finally:
         await store.close()
@@ -67,7 +75,7 @@ async def measure(url: str, concurrent: int, rounds: int, attachments: Path, thi
             "turns_per_s": round(len(latencies) / elapsed, 1), **latency_figures(latencies)}
 
 
-# (concurrent requesters, waves, mean pause before a turn in seconds). Without pauses every
+# (concurrent requesters, demands each, mean pause before a turn in seconds). Without pauses every
 # requester fires its next turn the moment it is answered: the store runs flat out and latency is
 # mostly queueing (concurrency / throughput). The paced run is 50 people at a brisk human pace.
 LEVELS = ((1, 30, 0), (50, 4, 0), (500, 1, 0), (50, 2, 0.5))
@@ -78,13 +86,13 @@ async def run(quick: bool = False, postgres: bool = True) -> dict:
     results: dict = {"benchmark": "dialogs", "target_turns_per_s": TARGET_TURNS_PER_S,
                      "target_p99_ms_at_50": TARGET_P99_MS, "runs": []}
     with tempfile.TemporaryDirectory() as folder:
-        for number, (concurrent, rounds, think_s) in enumerate(QUICK_LEVELS if quick else LEVELS):
+        for number, (concurrent, demands, think_s) in enumerate(QUICK_LEVELS if quick else LEVELS):
             url = f"sqlite+aiosqlite:///{folder}/dialogs-{number}.db"
-            figures = await measure(url, concurrent, rounds, Path(folder), think_s)
+            figures = await measure(url, concurrent, demands, Path(folder), think_s)
             results["runs"].append({"database": "sqlite", **figures})
             if postgres:
                 async with postgres_database() as url:
-                    figures = await measure(url, concurrent, rounds, Path(folder), think_s)
+                    figures = await measure(url, concurrent, demands, Path(folder), think_s)
                     results["runs"].append({"database": "postgresql", **figures})
     return results
 
@@ -104,12 +112,12 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
     return out
 
 
-async def profile(concurrent: int = 50, rounds: int = 2, top: int = 25) -> str:
+async def profile(concurrent: int = 50, demands: int = 2, top: int = 25) -> str:
     """cProfile of the SQLite run at `concurrent` requesters: where a turn's time goes."""
     with tempfile.TemporaryDirectory() as folder:
         profiler = cProfile.Profile()
         profiler.enable()
-        await measure(f"sqlite+aiosqlite:///{folder}/profile.db", concurrent, rounds, Path(folder))
+        await measure(f"sqlite+aiosqlite:///{folder}/profile.db", concurrent, demands, Path(folder))
         profiler.disable()
     report = []
     stats = pstats.Stats(profiler, stream=_Collect(report)).strip_dirs()
