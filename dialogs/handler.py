@@ -14,7 +14,7 @@ from dialogs import attendant, follow, menu, new_demand, profile, words
 from dialogs.flow import MENU, STEPS, Reply, Turn, menu_choices, menu_state
 from dialogs.messages import Incoming, Outgoing
 from dialogs.texts import Texts
-from store import Actor
+from store import Actor, connection_lost
 from taxonomy import default_taxonomy
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,15 @@ class Dialogs:
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         t = Texts(incoming.locale)
         try:
-            return await self._handle(incoming, t)
+            try:
+                return await self._handle(incoming, t)
+            except Exception as error:
+                if not connection_lost(error):
+                    raise
+                # The database restarted since the connection was last used; nothing was done.
+                log.warning("database connection lost, running the turn again (%s chat %s)",
+                            incoming.channel, incoming.chat_id)
+                return await self._handle(incoming, t)
         except Exception:
             log.exception("dialog failed (%s chat %s)", incoming.channel, incoming.chat_id)
         # The failed unit of work was rolled back; restart this person at the menu rather than fail again.

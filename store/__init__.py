@@ -3,6 +3,7 @@ and conversation state, on SQLite or PostgreSQL. ``Store``/``Transaction`` are t
 change a demand."""
 
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_EVENT, NewAttachment
+from .db import connection_lost
 from .errors import (
     AlreadyAssigned,
     AttachmentNotFound,
@@ -38,5 +39,5 @@ __all__ = [
     "AttachmentView", "Chat", "DemandDraft", "DemandNotFound", "DemandView", "EventKind",
     "EventView", "InvalidField", "InvalidTransition", "NewAttachment", "NotAllowed", "Page",
     "Person", "ReopenWindowClosed", "Status", "Store", "StoreError", "SurveyNotAvailable",
-    "TooLong", "Transaction", "find_protocols", "parse_protocol", "utc_now",
+    "TooLong", "Transaction", "connection_lost", "find_protocols", "parse_protocol", "utc_now",
 ]

@@ -17,6 +17,7 @@ from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from . import sqlite_inline
@@ -38,7 +39,10 @@ def is_sqlite(url: str) -> bool:
 def create_engine(url: str | None = None, **options) -> AsyncEngine:
     url = database_url(url)
     if not is_sqlite(url):
-        options.setdefault("pool_pre_ping", True)
+        # No pre-ping: it costs a round trip on every transaction, a third of a dialog turn on
+        # PostgreSQL (benchmarks/bench_dialogs.py). A connection lost meanwhile (a server restart)
+        # fails the statement that meets it; SQLAlchemy then renews the pool, and the work is
+        # run again where it is safe to (connection_lost below).
         return create_async_engine(url, **options)
     database = make_url(url).database or ":memory:"
     options.setdefault("async_creator", lambda: sqlite_inline.connect(
@@ -61,6 +65,12 @@ def create_engine(url: str | None = None, **options) -> AsyncEngine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def connection_lost(error: BaseException) -> bool:
+    """Whether the error is a database connection found dead (its transaction did nothing), so
+    the unit of work may simply run again."""
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def alembic_config(url: str | None = None) -> Config:

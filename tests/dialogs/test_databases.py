@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from dialogs import Dialogs
+from store.db import create_engine
 from dialog_support import Conversation, complete_profile
 
 
@@ -30,3 +32,24 @@ async def test_open_and_follow_a_demand(conv_any):
     protocol = conv.text.split("Protocolo: ")[1].split()[0]
     await conv.say(f"status da {protocol}")
     assert "Descrição: Descrição com controle e “aspas” {chaves}" in conv.text
+
+
+@pytest.mark.postgres
+async def test_a_turn_after_the_server_dropped_every_connection_goes_on_where_it_was(postgres_store, taxonomy):
+    """A server restart leaves the pool's connections dead; the turn that meets one runs again on a
+    new connection, and the half-written demand is still there."""
+    conv = Conversation(Dialogs(postgres_store, taxonomy))
+    await complete_profile(conv)
+    await conv.press("menu:new")
+    await conv.say("Liquidação travada no FPE")
+    administrator = create_engine(postgres_store.engine.url.render_as_string(hide_password=False))
+    try:
+        async with administrator.connect() as connection:
+            dropped = await connection.scalar(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    finally:
+        await administrator.dispose()
+    assert dropped >= 1
+    await conv.press("yes")  # Conversation.send fails the test on the "unexpected error" answer
+    assert "Qual é o tipo da demanda?" in conv.text
