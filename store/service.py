@@ -11,6 +11,8 @@ using the same transaction.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import functools
 import json
 import math
 import os
@@ -19,7 +21,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload, selectinload
@@ -168,7 +170,7 @@ class Transaction:
     # --- people, accounts, chats --------------------------------------------------------------
 
     async def person(self, person_id: int) -> Person | None:
-        row = await self.session.get(PersonRow, person_id)
+        row = (await self.session.execute(_PERSON, {"person_id": person_id})).first()
         return _person_view(row) if row else None
 
     async def person_for_account(self, channel: str, channel_user_id: str) -> Person | None:
@@ -374,7 +376,9 @@ class Transaction:
 
     async def open_demand(self, actor: Actor, draft: DemandDraft,
                           attachments: Sequence[NewAttachment] = ()) -> DemandView:
-        me = await self._actor_row(actor)
+        me = await self.person(actor.person_id)
+        if me is None:
+            raise errors.NotAllowed(errors.UNKNOWN_PERSON)
         title = validation.check_text("title", draft.title, validation.MAX_TITLE)
         description = validation.check_text("description", draft.description,
                                             validation.MAX_DESCRIPTION)
@@ -384,15 +388,19 @@ class Transaction:
         files = check_attachments(tuple(attachments))
         now = self.now()
         number = await self._next_number()
-        demand = DemandRow(
-            number=number, protocol=format_protocol(number, random_suffix()), title=title,
+        demand = DemandView(
+            id=0, protocol=format_protocol(number, random_suffix()), title=title,
             organ_key=draft.organ_key, type_key=draft.type_key, category_key=draft.category_key,
             subject_key=draft.subject_key or None, subject_detail=detail, description=description,
-            status=Status.EM_ANDAMENTO.name, requester=me, assignee=None, survey_pending=False,
-            created_at=now, updated_at=now, closed_at=None, attachments=[])
-        self.session.add(demand)
-        await self._record(actor, me, demand, EventKind.CREATED, None, files, now)
-        return _demand_view(demand)
+            status=Status.EM_ANDAMENTO, requester_id=me.id, requester_name=me.name, assignee_id=None,
+            assignee_name=None, created_at=now, updated_at=now, closed_at=None, attachments=(),
+            survey_pending=False)
+        demand_id = await self.session.scalar(_DEMAND_INSERT, {
+            "number": number, "status": demand.status.name,
+            **{column: getattr(demand, column) for column in _DEMAND_INSERT_FIELDS}})
+        demand = dataclasses.replace(demand, id=demand_id)
+        added = await self._record(actor, me.id, demand, EventKind.CREATED, None, files, now)
+        return dataclasses.replace(demand, attachments=added)
 
     async def _next_number(self) -> int:
         # One statement on both databases; on PostgreSQL the row lock it takes makes concurrent
@@ -414,9 +422,8 @@ class Transaction:
             data = {"previous_assignee_id": demand.assignee_id}
         now = self.now()
         demand.assignee = me
-        await self._record(actor, me, demand, EventKind.RECEIVED, errors.RECEIVED_TEXT, [], now,
-                           data=data)
-        return _demand_view(demand)
+        return await self._record_change(actor, me, demand, EventKind.RECEIVED, errors.RECEIVED_TEXT, [],
+                                         now, data=data)
 
     async def answer(self, actor: Actor, protocol: str, text: str,
                      attachments: Sequence[NewAttachment] = ()) -> DemandView:
@@ -473,9 +480,8 @@ class Transaction:
                                          person_id=me.id, rating=rating, comment=comment,
                                          created_at=now))
         demand.survey_pending = False
-        await self._record(actor, me, demand, EventKind.SURVEY_ANSWERED, comment, [], now,
-                           data={"rating": rating})
-        return _demand_view(demand)
+        return await self._record_change(actor, me, demand, EventKind.SURVEY_ANSWERED, comment, [], now,
+                                         data={"rating": rating})
 
     async def _change(self, actor: Actor, protocol: str, kind: EventKind, text: str | None,
                       attachments: Sequence[NewAttachment], *, text_required: bool = True
@@ -518,25 +524,39 @@ class Transaction:
             demand.status = target.name
             demand.closed_at = now if target in CLOSED_STATUSES else None
             demand.survey_pending = target == Status.RESOLVIDO
-        await self._record(actor, me, demand, kind, body, files, now)
-        return _demand_view(demand)
+        return await self._record_change(actor, me, demand, kind, body, files, now)
 
-    async def _record(self, actor: Actor, me: PersonRow, demand: DemandRow, kind: EventKind,
-                      body: str | None, files: list[CheckedAttachment], now: datetime,
-                      *, data: dict | None = None) -> EventRow:
-        """The event, its attachments and its outbox rows, flushed with the demand's change."""
+    async def _record_change(self, actor: Actor, me: PersonRow, demand: DemandRow, kind: EventKind,
+                             body: str | None, files: list[CheckedAttachment], now: datetime,
+                             *, data: dict | None = None) -> DemandView:
+        """A change of a loaded demand: its row is written at commit, its event at once."""
         demand.updated_at = now
-        event = EventRow(demand=demand, kind=kind.value, author=me, text=body, data=data,
-                         visibility="public", created_at=now, attachments=[])
-        self.session.add(event)
+        added = await self._record(actor, me.id, demand, kind, body, files, now, data=data)
+        view = _demand_view(demand)
+        if added:
+            # The row's collection does not know the attachments just written: a later load
+            # fills it again (and a forgotten one fails loudly, as lazy loads do here).
+            self.session.expire(demand, ["attachments"])
+        return dataclasses.replace(view, attachments=view.attachments + added)
+
+    async def _record(self, actor: Actor, author_id: int, demand: DemandRow | DemandView,
+                      kind: EventKind, body: str | None, files: list[CheckedAttachment],
+                      now: datetime, *, data: dict | None = None) -> tuple[AttachmentView, ...]:
+        """The event, its attachments and its outbox rows; returns the attachments written."""
+        event_id = await self.session.scalar(_EVENT_INSERT, {
+            "demand_id": demand.id, "kind": kind.value, "author_id": author_id, "text": body,
+            "data": data, "visibility": "public", "created_at": now})
         await self._store_files(files)
-        for item in files:
-            self.session.add(AttachmentRow(
-                demand=demand, event=event, filename=item.filename, content_type=item.content_type,
-                size=item.size, sha256=item.sha256, created_at=now))
-        await self.session.flush()  # gives the event its id for the outbox rows
-        await self._queue_outbox(actor, me, demand, event, kind, now)
-        return event
+        added = ()
+        if files:
+            rows = [{"demand_id": demand.id, "event_id": event_id, "filename": item.filename,
+                     "content_type": item.content_type, "size": item.size, "sha256": item.sha256,
+                     "created_at": now} for item in files]
+            ids = (await self.session.scalars(_ATTACHMENT_INSERT, rows)).all()
+            added = tuple(AttachmentView(id=attachment_id, **{k: v for k, v in row.items() if k != "demand_id"})
+                          for attachment_id, row in zip(ids, rows))
+        await self._queue_outbox(actor, author_id, demand, event_id, "public", kind, now)
+        return added
 
     async def _store_files(self, files: list[CheckedAttachment]) -> None:
         # Written before the rows that point to them: a rollback leaves at most an unreferenced
@@ -544,34 +564,24 @@ class Transaction:
         for item in files:
             await asyncio.to_thread(self.store.files.put, item)
 
-    async def _queue_outbox(self, actor: Actor, me: PersonRow, demand: DemandRow, event: EventRow,
-                            kind: EventKind, now: datetime) -> None:
-        by_requester = me.id == demand.requester_id
-        wanted = []
-        if event.visibility == "public":
-            wanted.append(and_(ChatRow.person_id == demand.requester_id,
-                               ChatRow.is_attendant_room.is_(False)))
-        if by_requester and kind in ROOM_EVENTS:
-            wanted.append(ChatRow.is_attendant_room.is_(True))
-        if by_requester and demand.assignee_id is not None and demand.assignee_id != me.id:
-            wanted.append(and_(ChatRow.person_id == demand.assignee_id, ChatRow.kind == "private",
-                               ChatRow.is_attendant_room.is_(False)))
-        if not wanted:
+    async def _queue_outbox(self, actor: Actor, author_id: int, demand: DemandRow | DemandView,
+                            event_id: int, visibility: str, kind: EventKind, now: datetime) -> None:
+        by_requester = author_id == demand.requester_id
+        to_assignee = by_requester and demand.assignee_id is not None and demand.assignee_id != author_id
+        query = _recipients_query(to_requester=visibility == "public", to_rooms=by_requester and kind in ROOM_EVENTS,
+                                  to_assignee=to_assignee, except_chat=actor.chat_id is not None)
+        if query is None:
             return
-        query = select(ChatRow.id, ChatRow.person_id, ChatRow.is_attendant_room).where(or_(*wanted))
-        if actor.chat_id is not None:
-            query = query.where(ChatRow.id != actor.chat_id)
-        rows = [
-            OutboxRow(event_id=event.id, chat_id=chat_id,
-                      audience="requester" if person_id == demand.requester_id and not room
-                      else "attendants",
-                      status="pending", attempts=0, next_attempt_at=now, created_at=now)
-            for chat_id, person_id, room in (await self.session.execute(query)).all()
-        ]
-        if not rows:
+        recipients = (await self.session.execute(query, {
+            "requester_id": demand.requester_id, "assignee_id": demand.assignee_id,
+            "except_chat": actor.chat_id})).all()
+        if not recipients:
             return
-        self.session.add_all(rows)
-        await self.session.flush()
+        await self.session.execute(insert(_OUTBOX), [
+            {"event_id": event_id, "chat_id": chat_id,
+             "audience": "requester" if person_id == demand.requester_id and not room else "attendants",
+             "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+            for chat_id, person_id, room in recipients])
         if self.session.bind.dialect.name == "postgresql":
             # Delivered at commit (and dropped on rollback), so a listener never sees a ghost.
             await self.session.execute(text("SELECT pg_notify(:channel, :payload)"),
@@ -705,9 +715,20 @@ def _conversation_key(key: tuple[str, str, str]) -> dict[str, str]:
 
 
 _PEOPLE, _ACCOUNTS, _CHATS = PersonRow.__table__, ChannelAccountRow.__table__, ChatRow.__table__
+_DEMANDS, _EVENTS, _ATTACHMENTS = DemandRow.__table__, EventRow.__table__, AttachmentRow.__table__
+_PERSON_COLUMNS = (_PEOPLE.c.id, _PEOPLE.c.name, _PEOPLE.c.email, _PEOPLE.c.phone, _PEOPLE.c.cargo,
+                   _PEOPLE.c.organ_key, _PEOPLE.c.is_attendant)
+_PERSON = select(*_PERSON_COLUMNS).where(_PEOPLE.c.id == bindparam("person_id"))
+# What a new demand's view and row share; the row adds its number and the status's name.
+_DEMAND_INSERT_FIELDS = ("protocol", "title", "organ_key", "type_key", "category_key", "subject_key",
+                         "subject_detail", "description", "requester_id", "assignee_id", "survey_pending",
+                         "created_at", "updated_at", "closed_at")
+_DEMAND_INSERT = insert(_DEMANDS).returning(_DEMANDS.c.id)
+_OUTBOX = OutboxRow.__table__
+_EVENT_INSERT = insert(_EVENTS).returning(_EVENTS.c.id)
+_ATTACHMENT_INSERT = insert(_ATTACHMENTS).returning(_ATTACHMENTS.c.id, sort_by_parameter_order=True)
 _TURN_LOOKUP = (
-    select(_PEOPLE.c.id, _PEOPLE.c.name, _PEOPLE.c.email, _PEOPLE.c.phone, _PEOPLE.c.cargo,
-           _PEOPLE.c.organ_key, _PEOPLE.c.is_attendant,
+    select(*_PERSON_COLUMNS,
            *(column.label(f"chat_{column.key}") for column in (
                _CHATS.c.id, _CHATS.c.kind, _CHATS.c.person_id, _CHATS.c.reference, _CHATS.c.locale,
                _CHATS.c.is_attendant_room)),
@@ -719,6 +740,25 @@ _TURN_LOOKUP = (
     .outerjoin(_CONVERSATIONS, _CONVERSATION_MATCH)
     .where(_ACCOUNTS.c.channel == bindparam("key_channel"),
            _ACCOUNTS.c.channel_user_id == bindparam("key_user_id")))
+
+
+@functools.lru_cache(maxsize=None)
+def _recipients_query(*, to_requester: bool, to_rooms: bool, to_assignee: bool, except_chat: bool):
+    """The chats an event goes to (built once for each combination): the requester's own chats,
+    the attendants' rooms, the assignee's private chats; never the chat it came from."""
+    chats = _CHATS.c
+    wanted = []
+    if to_requester:
+        wanted.append(and_(chats.person_id == bindparam("requester_id"), chats.is_attendant_room.is_(False)))
+    if to_rooms:
+        wanted.append(chats.is_attendant_room.is_(True))
+    if to_assignee:
+        wanted.append(and_(chats.person_id == bindparam("assignee_id"), chats.kind == "private",
+                           chats.is_attendant_room.is_(False)))
+    if not wanted:
+        return None
+    query = select(chats.id, chats.person_id, chats.is_attendant_room).where(or_(*wanted))
+    return query.where(chats.id != bindparam("except_chat")) if except_chat else query
 
 
 def _person_view(row: PersonRow) -> Person:

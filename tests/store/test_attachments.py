@@ -138,6 +138,20 @@ async def test_comment_attachments_appear_on_the_event_and_the_demand(world):
     assert await world.run("attachment_content", world.caio, comment.attachments[1].id) == b"texto"
 
 
+async def test_attachments_of_a_change_are_seen_by_the_rest_of_its_transaction(world):
+    async with world.store.transaction() as tx:
+        created = await tx.open_demand(world.ana.actor(), draft(), [NewAttachment("nota.pdf", PDF)])
+        commented = await tx.comment(world.ana.actor(), created.protocol, "Mais um",
+                                     [NewAttachment("b.txt", b"texto")])
+        answered = await tx.answer(world.caio.actor(), created.protocol, "Veja", [NewAttachment("c.txt", b"c")])
+        read_again = await tx.get_demand(world.ana.actor(), created.protocol)
+    assert [a.filename for a in created.attachments] == ["nota.pdf"]
+    assert [a.filename for a in commented.attachments] == ["nota.pdf", "b.txt"]
+    assert [a.filename for a in answered.attachments] == ["nota.pdf", "b.txt", "c.txt"]
+    assert read_again.attachments == answered.attachments
+    assert await world.run("get_demand", world.ana, created.protocol) == read_again
+
+
 async def test_refused_attachment_changes_nothing(world, tmp_path):
     protocol = await world.open()
     with pytest.raises(AttachmentRejected, match="executável"):
