@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Sequence,
     SmallInteger,
     String,
     Text,
@@ -107,8 +108,14 @@ class ChatRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+# Demand numbers on PostgreSQL (migration 0003): taking one locks nothing, so creations on several
+# instances do not queue behind each other's commit. SQLite, one writer at a time, numbers them
+# with the "protocol" counter row.
+DEMAND_NUMBERS = Sequence("demand_numbers", metadata=Base.metadata)
+
+
 class CounterRow(Base):
-    """Named counters; "protocol" numbers the demands (one row, incremented by an upsert)."""
+    """Named counters; on SQLite "protocol" numbers the demands (incremented by an upsert)."""
 
     __tablename__ = "counters"
 

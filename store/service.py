@@ -29,6 +29,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from . import db, errors, validation
 from .attachments import CheckedAttachment, ContentStore, NewAttachment, check_attachments
 from .models import (
+    DEMAND_NUMBERS,
     AttachmentRow,
     ChannelAccountRow,
     ChatRow,
@@ -403,8 +404,9 @@ class Transaction:
         return dataclasses.replace(demand, attachments=added)
 
     async def _next_number(self) -> int:
-        # One statement on both databases; on PostgreSQL the row lock it takes makes concurrent
-        # creators wait for each other's commit, so numbers are unique and without gaps.
+        if self.store.dialect == "postgresql":
+            return await self.session.scalar(select(DEMAND_NUMBERS.next_value()))
+        # One statement; SQLite runs one writer at a time, so numbers are unique and without gaps.
         return await self.session.scalar(text(
             "INSERT INTO counters (name, value) VALUES ('protocol', 1) "
             "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value"))

@@ -14,8 +14,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from store_support import DRAFT
 
-from store import Store
+from store import Actor, Store
 from store.db import alembic_config, create_engine, migrate_url
 from store.models import Base
 
@@ -74,7 +75,34 @@ async def test_downgrade_to_nothing_and_back(empty_database):
     assert (await schema_state(url))[1] == HEAD
 
 
-async def migrate_url_down(url: str) -> None:
+@pytest.mark.postgres
+async def test_postgres_numbering_goes_on_from_the_counter_row_and_back(empty_database, tmp_path):
+    url = empty_database("postgres")
+    await migrate_url(url, "0002_card_messages")
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO counters (name, value) VALUES ('protocol', 41)"))
+    finally:
+        await engine.dispose()
+    store = await Store.open(url, attachments_dir=tmp_path)
+    try:
+        async with store.transaction() as tx:
+            person = await tx.ensure_person("telegram", "1", "Ana")
+            demand = await tx.open_demand(Actor(person.id), DRAFT)
+    finally:
+        await store.close()
+    assert demand.protocol.startswith("CAGE-00042-")
+    await migrate_url_down(url, "0002_card_messages")
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            assert await connection.scalar(text("SELECT value FROM counters WHERE name = 'protocol'")) == 42
+    finally:
+        await engine.dispose()
+
+
+async def migrate_url_down(url: str, revision: str = "base") -> None:
     from alembic import command
 
     engine = create_engine(url)
@@ -83,7 +111,7 @@ async def migrate_url_down(url: str) -> None:
             def downgrade(sync_connection):
                 config = alembic_config(url)
                 config.attributes["connection"] = sync_connection
-                command.downgrade(config, "base")
+                command.downgrade(config, revision)
 
             await connection.run_sync(downgrade)
             await connection.commit()
