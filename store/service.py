@@ -106,12 +106,13 @@ class Store:
         self.files = ContentStore(
             attachments_dir or os.environ.get("ECAGE_ATTACHMENTS_DIR", "").strip() or "attachments")
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-        # SQLite runs one writer at a time and every transaction here starts as a writer. Waiting
-        # connections would poll its busy handler, which sleeps in coarse steps and leaves the
-        # lock idle; queueing this process's transactions first-come-first-served keeps it busy.
-        # (Other processes on the same file still meet the busy handler.)
-        self._sqlite_turns = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-        self._sqlite_turn_holder: asyncio.Task | None = None
+        # This process's transactions take turns here, first come first served: on SQLite one
+        # at a time (it runs one writer, and every transaction here starts as a writer; waiting
+        # connections would poll its busy handler, which leaves the lock idle between polls), on
+        # PostgreSQL as many as the pool holds.
+        # (Other processes on the same SQLite file still meet the busy handler.)
+        self._turns = asyncio.Semaphore(1 if engine.dialect.name == "sqlite" else engine.pool.size())
+        self._tasks_in_turn: set[asyncio.Task] = set()
 
     @classmethod
     async def open(cls, url: str | None = None, *, clock: Clock | None = None,
@@ -135,22 +136,22 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        async with self._sqlite_turn():
+        async with self._turn():
             async with self._sessions() as session, session.begin():
                 yield Transaction(self, session)
 
     @asynccontextmanager
-    async def _sqlite_turn(self) -> AsyncIterator[None]:
+    async def _turn(self) -> AsyncIterator[None]:
         task = asyncio.current_task()
-        if self._sqlite_turns is None or self._sqlite_turn_holder is task:
-            yield  # not SQLite, or a transaction opened inside another of the same task
+        if task in self._tasks_in_turn:
+            yield  # a transaction opened inside another of the same task must not wait for it
             return
-        async with self._sqlite_turns:
-            self._sqlite_turn_holder = task
+        async with self._turns:
+            self._tasks_in_turn.add(task)
             try:
                 yield
             finally:
-                self._sqlite_turn_holder = None
+                self._tasks_in_turn.discard(task)
 
 
 class Transaction:

@@ -1,5 +1,6 @@
-"""On SQLite the store queues a process's transactions first come, first served, instead of
-letting them poll SQLite's busy handler: many at once all finish, in order, and a transaction
+"""The store queues a process's transactions first come, first served: on SQLite one at a time,
+instead of letting them poll SQLite's busy handler; on PostgreSQL as many as its pool holds,
+instead of letting them wait at the pool. Many at once all finish, in order, and a transaction
 opened inside another of the same task still works as it did. SQLite runs on the event loop's
 thread, so a wait for another process's write lock must be an asyncio wait, not a blocked loop."""
 
@@ -34,6 +35,38 @@ async def test_a_transaction_inside_another_of_the_same_task_does_not_wait_for_i
         async with sqlite_store.transaction() as inner:
             person = await asyncio.wait_for(inner.ensure_person("telegram", "2", "Bia"), timeout=10)
         assert (await outer.person_for_account("telegram", "2")).id == person.id
+
+
+async def test_transactions_take_turns_in_the_order_they_asked(database_url, tmp_path):
+    postgres = not database_url.startswith("sqlite")
+    store = await Store.open(database_url, attachments_dir=tmp_path, migrate=False,
+                             **({"pool_size": 1, "max_overflow": 0} if postgres else {}))
+    entered: list[str] = []
+    first_inside = asyncio.Event()
+    release_first = asyncio.Event()
+
+    async def turn(name: str, hold: asyncio.Event | None = None) -> None:
+        async with store.transaction() as tx:
+            entered.append(name)
+            await tx.person_for_account("telegram", name)
+            if hold is not None:
+                first_inside.set()
+                await hold.wait()
+
+    async def first_then_again() -> None:
+        await turn("first", release_first)
+        await turn("first again")
+
+    try:
+        runner = asyncio.create_task(first_then_again())
+        await first_inside.wait()
+        others = [asyncio.create_task(turn(name)) for name in ("second", "third")]
+        await asyncio.sleep(0.05)  # both are waiting now
+        release_first.set()
+        await asyncio.wait_for(asyncio.gather(runner, *others), timeout=10)
+    finally:
+        await store.close()
+    assert entered == ["first", "second", "third", "first again"]
 
 
 async def _ticks_while(awaitable, seconds: float) -> tuple[asyncio.Task, int]:
