@@ -328,8 +328,7 @@ class Transaction:
         if row is None:
             person = await self.ensure_person(channel, user_id, display_name)
         else:
-            person = Person(id=row.id, name=row.name, email=row.email, phone=row.phone, cargo=row.cargo,
-                            organ_key=row.organ_key, is_attendant=row.is_attendant)
+            person = _person_view(row)
         wanted = {"kind": kind, "person_id": person.id if kind == "private" else None,
                   "reference": reference, "locale": locale}
         if row is None or row.chat_id is None or any(
@@ -697,10 +696,13 @@ def _demand_loads(with_attachments: bool = True) -> list:
     return loads
 
 
-# --- rows to views --------------------------------------------------------------------------------
+# --- statements built once ---------------------------------------------------------------------
+# What every turn and every change runs: built and compiled once, executed with parameters.
 
-# Built once: the statements every turn runs (Transaction.open_turn, save_conversation).
-_CONVERSATIONS = ConversationRow.__table__
+_PEOPLE, _ACCOUNTS, _CHATS = PersonRow.__table__, ChannelAccountRow.__table__, ChatRow.__table__
+_DEMANDS, _EVENTS, _ATTACHMENTS = DemandRow.__table__, EventRow.__table__, AttachmentRow.__table__
+_OUTBOX, _CONVERSATIONS = OutboxRow.__table__, ConversationRow.__table__
+
 _CONVERSATION_KEY = (_CONVERSATIONS.c.channel, _CONVERSATIONS.c.chat_id, _CONVERSATIONS.c.user_id)
 _CONVERSATION_MATCH = and_(*(column == bindparam(f"key_{column.key}") for column in _CONVERSATION_KEY))
 _CONVERSATION_STATE = select(_CONVERSATIONS.c.state).where(_CONVERSATION_MATCH)
@@ -708,28 +710,11 @@ _CONVERSATION_DELETE = delete(_CONVERSATIONS).where(_CONVERSATION_MATCH)
 _CONVERSATION_UPDATE = update(_CONVERSATIONS).where(_CONVERSATION_MATCH).values(
     state=bindparam("new_state"), updated_at=bindparam("new_updated_at"))
 
-
-def _encoded(state: dict | None) -> str | None:
-    return None if state is None else json.dumps(state, sort_keys=True)
-
-
-def _conversation_key(key: tuple[str, str, str]) -> dict[str, str]:
-    return {f"key_{column.key}": value for column, value in zip(_CONVERSATION_KEY, key)}
-
-
-_PEOPLE, _ACCOUNTS, _CHATS = PersonRow.__table__, ChannelAccountRow.__table__, ChatRow.__table__
-_DEMANDS, _EVENTS, _ATTACHMENTS = DemandRow.__table__, EventRow.__table__, AttachmentRow.__table__
 _PERSON_COLUMNS = (_PEOPLE.c.id, _PEOPLE.c.name, _PEOPLE.c.email, _PEOPLE.c.phone, _PEOPLE.c.cargo,
                    _PEOPLE.c.organ_key, _PEOPLE.c.is_attendant)
 _PERSON = select(*_PERSON_COLUMNS).where(_PEOPLE.c.id == bindparam("person_id"))
-# What a new demand's view and row share; the row adds its number and the status's name.
-_DEMAND_INSERT_FIELDS = ("protocol", "title", "organ_key", "type_key", "category_key", "subject_key",
-                         "subject_detail", "description", "requester_id", "assignee_id", "survey_pending",
-                         "created_at", "updated_at", "closed_at")
-_DEMAND_INSERT = insert(_DEMANDS).returning(_DEMANDS.c.id)
-_OUTBOX = OutboxRow.__table__
-_EVENT_INSERT = insert(_EVENTS).returning(_EVENTS.c.id)
-_ATTACHMENT_INSERT = insert(_ATTACHMENTS).returning(_ATTACHMENTS.c.id, sort_by_parameter_order=True)
+# The person behind the account, their chat and their conversation (the chat and the
+# conversation may not exist yet), with the conversation's key parameters.
 _TURN_LOOKUP = (
     select(*_PERSON_COLUMNS,
            *(column.label(f"chat_{column.key}") for column in (
@@ -743,6 +728,22 @@ _TURN_LOOKUP = (
     .outerjoin(_CONVERSATIONS, _CONVERSATION_MATCH)
     .where(_ACCOUNTS.c.channel == bindparam("key_channel"),
            _ACCOUNTS.c.channel_user_id == bindparam("key_user_id")))
+
+# What a new demand's view and row share; the row adds its number and the status's name.
+_DEMAND_INSERT_FIELDS = ("protocol", "title", "organ_key", "type_key", "category_key", "subject_key",
+                         "subject_detail", "description", "requester_id", "assignee_id", "survey_pending",
+                         "created_at", "updated_at", "closed_at")
+_DEMAND_INSERT = insert(_DEMANDS).returning(_DEMANDS.c.id)
+_EVENT_INSERT = insert(_EVENTS).returning(_EVENTS.c.id)
+_ATTACHMENT_INSERT = insert(_ATTACHMENTS).returning(_ATTACHMENTS.c.id, sort_by_parameter_order=True)
+
+
+def _conversation_key(key: tuple[str, str, str]) -> dict[str, str]:
+    return {f"key_{column.key}": value for column, value in zip(_CONVERSATION_KEY, key)}
+
+
+def _encoded(state: dict | None) -> str | None:
+    return None if state is None else json.dumps(state, sort_keys=True)
 
 
 @functools.lru_cache(maxsize=None)
@@ -763,6 +764,8 @@ def _recipients_query(*, to_requester: bool, to_rooms: bool, to_assignee: bool, 
     query = select(chats.id, chats.person_id, chats.is_attendant_room).where(or_(*wanted))
     return query.where(chats.id != bindparam("except_chat")) if except_chat else query
 
+
+# --- rows to views --------------------------------------------------------------------------------
 
 def _person_view(row: PersonRow) -> Person:
     return Person(id=row.id, name=row.name, email=row.email, phone=row.phone, cargo=row.cargo,
