@@ -93,9 +93,6 @@ class Notifier:
         self._tasks: set[asyncio.Task] = set()
         self._warned_channels: set[str] = set()
         self._db_failures = 0
-        # SQLite has one writer: our own connections queueing here is much faster than each
-        # of them sleeping in SQLite's busy handler.
-        self._writes = asyncio.Lock() if store.dialect == "sqlite" else None
         self._confirmed: list[tuple[int, asyncio.Future]] = []
         self._marking = asyncio.Lock()
         self._refreshed: OrderedDict[int, None] = OrderedDict()
@@ -168,16 +165,10 @@ class Notifier:
         free = self.max_inflight - len(self._tasks)
         return not self._tasks or free >= max(1, self.max_inflight // CLAIM_BATCH_SHARE)
 
-    async def _write(self, operation: Callable[[], Awaitable]):
-        if self._writes is None:
-            return await operation()
-        async with self._writes:
-            return await operation()
-
     async def _guarded(self, operation: Callable[[], Awaitable]):
         """A database step; on failure log it, slow the loop down and carry on."""
         try:
-            result = await self._write(operation)
+            result = await operation()
         except Exception as error:  # the database restarting, a network cut...
             self._db_failures += 1
             log.warning("outbox: database unavailable (%s), trying again", error.__class__.__name__)
@@ -240,7 +231,7 @@ class Notifier:
         protocol = delivery.demand.protocol
         if cards:
             try:
-                await self._write(lambda: outbox.remember_live_cards(self.store, delivery.chat, cards, protocol))
+                await outbox.remember_live_cards(self.store, delivery.chat, cards, protocol)
             except Exception:
                 log.exception("outbox %s: could not record the card of %s", delivery.id, protocol)
                 return
@@ -328,7 +319,7 @@ class Notifier:
         pause = 0.2
         while True:
             try:
-                await self._write(lambda: mark(self.store, *args))
+                await mark(self.store, *args)
                 return
             except Exception as error:
                 log.warning("outbox: could not record %s (%s), retrying", mark.__name__,
