@@ -89,7 +89,25 @@ async def measure(url: str, events: int, chats: int, backlog: bool, rate: float 
     """backlog: the events are all queued before the notifier starts (latency counted from its
     start); otherwise they are committed while it runs, ``rate`` a second (latency counted from
     each commit)."""
-    store = await Store.open(url, attachments_dir=tempfile.mkdtemp())
+    with tempfile.TemporaryDirectory() as attachments:
+        store = await Store.open(url, attachments_dir=attachments)
+        try:
+            sent, committed, started, finished = await _drain(store, events, chats, backlog, rate)
+        finally:
+            await store.close()
+    latencies = sorted(sent[event_id] - moment for event_id, moment in committed.items())
+    return {
+        "events": events, "chats": chats, "backlog": backlog, "rate": rate,
+        "events_per_s": round(events / (finished - started), 1),
+        "p50_ms": round(1000 * statistics.median(latencies), 1),
+        "p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1),
+        "max_ms": round(1000 * latencies[-1], 1),
+    }
+
+
+async def _drain(store: Store, events: int, chats: int, backlog: bool, rate: float):
+    """Runs a notifier over ``events`` events; returns when each was sent, when each was committed,
+    and when the drain started and finished."""
     sent: dict[int, float] = {}
     attendant, protocols = await _setup(store, chats)
     async with store.transaction() as tx:  # the setup's "created" rows are not measured
@@ -111,15 +129,7 @@ async def measure(url: str, events: int, chats: int, backlog: bool, rate: float 
     finished = time.perf_counter()
     stop.set()
     await task
-    await store.close()
-    latencies = sorted(sent[event_id] - moment for event_id, moment in committed.items())
-    return {
-        "events": events, "chats": chats, "backlog": backlog, "rate": rate,
-        "events_per_s": round(events / (finished - started), 1),
-        "p50_ms": round(1000 * statistics.median(latencies), 1),
-        "p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1),
-        "max_ms": round(1000 * latencies[-1], 1),
-    }
+    return sent, committed, started, finished
 
 
 async def run(events: int = 1000, chats: int = 100, postgres: str | None = DEFAULT_POSTGRES) -> dict:
