@@ -109,7 +109,6 @@ def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def insert_for(session, model):
-    """An INSERT of the session's dialect, which knows ``on_conflict_do_*`` (both dialects do)."""
-    dialect = session.bind.dialect.name
-    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(model)
+def insert_for(dialect: str, table):
+    """An INSERT of the dialect ("sqlite" or "postgresql"), which knows ``on_conflict_do_*``."""
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)

@@ -232,7 +232,7 @@ async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:
             select(CounterRow.value).where(CounterRow.name == EMAIL_CURSOR).with_for_update())
         newest = await session.scalar(select(func.max(EventRow.id))) or 0
         if cursor is None:
-            await session.execute(db.insert_for(session, CounterRow)
+            await session.execute(db.insert_for(store.dialect, CounterRow)
                                   .values(name=EMAIL_CURSOR, value=newest)
                                   .on_conflict_do_nothing())
             return 0
@@ -253,7 +253,7 @@ async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:
         for event_id, address in rows:
             chat_db_id = await _email_chat(session, address, now)
             result = await session.execute(
-                db.insert_for(session, OutboxRow)
+                db.insert_for(store.dialect, OutboxRow)
                 .values(event_id=event_id, chat_id=chat_db_id, audience="requester",
                         status=PENDING, attempts=0, next_attempt_at=now, created_at=now)
                 .on_conflict_do_nothing())
@@ -267,7 +267,7 @@ async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:
 async def _email_chat(session, address: str, now: datetime) -> int:
     address = address.strip().lower()
     await session.execute(
-        db.insert_for(session, ChatRow)
+        db.insert_for(session.bind.dialect.name, ChatRow)
         .values(channel=EMAIL_CHANNEL, chat_id=address, kind="email", person_id=None,
                 is_attendant_room=False, created_at=now, updated_at=now)
         .on_conflict_do_nothing())

@@ -360,16 +360,11 @@ class Transaction:
             return
         if state is None:
             await self.session.execute(_CONVERSATION_DELETE, _conversation_key(key))
-        elif stored is None:
-            # An upsert: the same person writing in the same chat through two processes at once
-            # must not make one of them fail.
-            insert = db.insert_for(self.session, _CONVERSATIONS)
-            await self.session.execute(
-                insert.values(channel=key[0], chat_id=key[1], user_id=key[2], state=state, updated_at=self.now())
-                .on_conflict_do_update(index_elements=list(_CONVERSATION_KEY),
-                                       set_={"state": insert.excluded.state, "updated_at": insert.excluded.updated_at}))
         else:
-            await self.session.execute(_CONVERSATION_UPDATE, {
+            # A new conversation is upserted: the same person writing in the same chat through two
+            # processes at once must not make one of them fail.
+            statement = _CONVERSATION_UPDATE if stored is not None else _conversation_upsert(self.store.dialect)
+            await self.session.execute(statement, {
                 **_conversation_key(key), "new_state": state, "new_updated_at": self.now()})
         self._conversations[key] = encoded
 
@@ -709,6 +704,18 @@ _CONVERSATION_STATE = select(_CONVERSATIONS.c.state).where(_CONVERSATION_MATCH)
 _CONVERSATION_DELETE = delete(_CONVERSATIONS).where(_CONVERSATION_MATCH)
 _CONVERSATION_UPDATE = update(_CONVERSATIONS).where(_CONVERSATION_MATCH).values(
     state=bindparam("new_state"), updated_at=bindparam("new_updated_at"))
+
+
+
+@functools.lru_cache(maxsize=None)
+def _conversation_upsert(dialect: str):
+    insert = db.insert_for(dialect, _CONVERSATIONS)
+    return insert.values({
+        **{column.key: bindparam(f"key_{column.key}") for column in _CONVERSATION_KEY},
+        "state": bindparam("new_state"), "updated_at": bindparam("new_updated_at"),
+    }).on_conflict_do_update(index_elements=list(_CONVERSATION_KEY),
+                            set_={"state": insert.excluded.state, "updated_at": insert.excluded.updated_at})
+
 
 _PERSON_COLUMNS = (_PEOPLE.c.id, _PEOPLE.c.name, _PEOPLE.c.email, _PEOPLE.c.phone, _PEOPLE.c.cargo,
                    _PEOPLE.c.organ_key, _PEOPLE.c.is_attendant)
