@@ -68,9 +68,10 @@ def create_engine(url: str | None = None, **options) -> AsyncEngine:
 
 
 def connection_lost(error: BaseException) -> bool:
-    """Whether the error is a database connection found dead (its transaction did nothing), so
-    the unit of work may simply run again."""
-    return isinstance(error, DBAPIError) and error.connection_invalidated
+    """Whether the error is a statement finding its database connection dead, so the unit of work
+    may simply run again: nothing of it was committed. (A connection lost during COMMIT, whose
+    error names no statement, may have committed: that one is not run again.)"""
+    return isinstance(error, DBAPIError) and error.connection_invalidated and error.statement is not None
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -11,10 +11,10 @@ import sqlite3
 import time
 
 import pytest
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from store_support import DRAFT
 
-from store import Actor, Store, sqlite_inline
+from store import Actor, Store, connection_lost, sqlite_inline
 
 
 async def test_many_concurrent_openings_all_finish_with_distinct_protocols(sqlite_store):
@@ -125,3 +125,12 @@ async def test_the_wait_for_another_writer_ends_with_an_error_after_the_busy_tim
         await impatient.close()
     async with sqlite_store.transaction() as tx:
         assert await tx.person_for_account("telegram", "4") is None
+
+
+def test_only_a_statement_that_met_a_dead_connection_is_safe_to_run_again():
+    dead = OSError("connection reset by peer")
+    assert connection_lost(DBAPIError("SELECT 1", {}, dead, connection_invalidated=True))
+    # Lost during COMMIT (no statement): the transaction may have been committed.
+    assert not connection_lost(DBAPIError(None, None, dead, connection_invalidated=True))
+    assert not connection_lost(DBAPIError("SELECT 1", {}, ValueError("bad value")))
+    assert not connection_lost(RuntimeError("not the database"))
