@@ -44,6 +44,7 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # field -> (filename, data)
+    at: float = field(default_factory=time.monotonic)  # when the server received it
 
 
 @dataclass
