@@ -257,7 +257,7 @@ async def _fetch(turn: Turn, protocol: str) -> Any | None:
     try:
         return await turn.tx.get_demand(turn.actor, protocol)
     except StoreError as error:
-        turn.say_text(str(error))
+        turn.refuse(error)
         return None
 
 
@@ -267,7 +267,7 @@ async def perform(turn: Turn, action: str, protocol: str, text: str, files: list
         view = await method(turn.actor, protocol, text.strip(), attachments=files)
     except StoreError as error:
         await _end(turn)
-        turn.say_text(str(error))
+        turn.refuse(error)
         return
     await _end(turn)
     _say_card(turn, view, turn.t(f"att.done_{action}", protocol=view.protocol, name=turn.person.name))
@@ -279,11 +279,11 @@ async def receive(turn: Turn, protocol: str, reassign: bool) -> None:
     except AlreadyAssigned as error:
         turn.state.clear()
         turn.state.update({"flow": FLOW, "step": "reassign", "pending": {"protocol": protocol}})
-        turn.say_text(str(error), choices=[turn.choice("yes", "att.take_over"), turn.choice("no", "att.keep_holder")])
+        turn.refuse(error, choices=[turn.choice("yes", "att.take_over"), turn.choice("no", "att.keep_holder")])
         return
     except StoreError as error:
         await _end(turn)
-        turn.say_text(str(error))
+        turn.refuse(error)
         return
     await _end(turn)
     _say_card(turn, view, turn.t("att.done_recv", protocol=view.protocol, name=turn.person.name))
@@ -296,7 +296,7 @@ async def show_list(turn: Turn, which: str, page: int) -> None:
         else:
             result = await turn.tx.assigned_to(turn.actor, page=page, page_size=QUEUE_PAGE_SIZE)
     except StoreError as error:
-        turn.say_text(str(error))
+        turn.refuse(error)
         return
     if not result.items:
         turn.say("att.queue_empty" if which == "queue" else "att.mine_empty")
@@ -310,9 +310,9 @@ async def show_list(turn: Turn, which: str, page: int) -> None:
                      f"{render.status_name(turn.t, item.status)} · {age(turn.t, item.created_at, now)} · {holder}")
     choices = [Choice(id=f"{PREFIX}card:{item.protocol}", label=render.list_label(item)) for item in result.items]
     if result.page > 1:
-        choices.append(turn.choice(f"{PREFIX}{which}:{result.page - 1}", "choose.prev"))
+        choices.append(turn.choice(f"{PREFIX}{which}:{result.page - 1}", "choose.prev", turns_page=True))
     if result.page < result.pages:
-        choices.append(turn.choice(f"{PREFIX}{which}:{result.page + 1}", "choose.next"))
+        choices.append(turn.choice(f"{PREFIX}{which}:{result.page + 1}", "choose.next", turns_page=True))
     turn.say_text("\n".join(lines), choices=choices)
 
 
@@ -352,7 +352,7 @@ async def bind(turn: Turn, on: bool) -> None:
         else:
             await turn.tx.unbind_room(turn.actor, turn.actor.chat_id)
     except StoreError as error:
-        turn.say_text(str(error))
+        turn.refuse(error)
         return
     turn.say("att.bound" if on else "att.unbound")
 

@@ -57,9 +57,9 @@ def show(turn: Turn, options: Options, question: str, keep: bool = False) -> Non
     if keep:
         choices.insert(0, turn.choice("keep", "keep"))
     if page > 0:
-        choices.append(turn.choice(PREV, "choose.prev"))
+        choices.append(turn.choice(PREV, "choose.prev", turns_page=True))
     if page < total - 1:
-        choices.append(turn.choice(NEXT, "choose.next"))
+        choices.append(turn.choice(NEXT, "choose.next", turns_page=True))
     if total > 1:
         question = f"{question}\n{turn.t('choose.page', page=page + 1, pages=total)}"
     turn.say_text(question, choices=choices)

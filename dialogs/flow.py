@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
+from dialogs import refusals
 from dialogs.messages import Choice, Incoming, IncomingFile, Outgoing
 from dialogs.texts import Texts
 
 if TYPE_CHECKING:
+    from store import StoreError
     from taxonomy import Taxonomy
 
 MENU = "menu"
@@ -77,8 +79,12 @@ class Turn:
                  card: dict | None = None) -> None:
         self.replies.append(Outgoing(text=text, choices=tuple(choices), card=card))
 
-    def choice(self, id: str, key: str, **fields: Any) -> Choice:
-        return Choice(id=id, label=self.t(key, **fields))
+    def refuse(self, error: "StoreError", *, choices: tuple[Choice, ...] | list[Choice] = ()) -> None:
+        """Tell the person why the store refused, in their language."""
+        self.say_text(refusals.describe(self.t, error), choices=choices)
+
+    def choice(self, id: str, key: str, *, turns_page: bool = False, **fields: Any) -> Choice:
+        return Choice(id=id, label=self.t(key, **fields), turns_page=turns_page)
 
     # --- moving around --------------------------------------------------------------------------
 

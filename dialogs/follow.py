@@ -39,7 +39,7 @@ async def _fetch(turn: Turn, protocol: str) -> Any | None:
         return await turn.tx.get_demand(turn.actor, protocol)
     except DemandNotFound as error:
         await turn.menu(None)
-        turn.say_text(str(error), choices=[turn.choice("menu:open", "menu.open"), turn.choice("menu", "menu.back")])
+        turn.refuse(error, choices=[turn.choice("menu:open", "menu.open"), turn.choice("menu", "menu.back")])
         return None
 
 
@@ -136,7 +136,7 @@ async def answer_comment(turn: Turn, reply: Reply) -> None:
         view = await turn.tx.comment(turn.actor, protocol, text, attachments=attachments)
     except StoreError as error:
         turn.state["pending"] = {}
-        turn.say_text(str(error))
+        turn.refuse(error)
         return await turn.ask()
     await _about(turn, "follow.comment_ok", view)
 
@@ -159,7 +159,7 @@ async def answer_cancel(turn: Turn, reply: Reply) -> None:
     try:
         view = await turn.tx.cancel(turn.actor, protocol)
     except StoreError as error:
-        turn.say_text(str(error))
+        turn.refuse(error)
         return await show(turn, protocol)
     await _about(turn, "follow.cancel_ok", view)
 
@@ -180,10 +180,10 @@ async def answer_reopen(turn: Turn, reply: Reply) -> None:
     except ReopenWindowClosed as error:  # says what to do instead: open a new demand
         await turn.menu(None)
         turn.state["demand"] = protocol
-        turn.say_text(str(error), choices=[turn.choice("menu:new", "menu.new"), turn.choice("menu", "menu.back")])
+        turn.refuse(error, choices=[turn.choice("menu:new", "menu.new"), turn.choice("menu", "menu.back")])
         return
     except StoreError as error:
-        turn.say_text(str(error))
+        turn.refuse(error)
         return await turn.ask()
     await _about(turn, "follow.reopen_ok", view)
 
@@ -218,10 +218,10 @@ async def answer_rating_comment(turn: Turn, reply: Reply) -> None:
     try:
         view = await turn.tx.answer_survey(turn.actor, protocol, rating, comment)
     except SurveyNotAvailable as error:
-        turn.say_text(str(error))
+        turn.refuse(error)
         return await show(turn, protocol)
     except StoreError as error:  # a comment too long: write it again
-        turn.say_text(str(error))
+        turn.refuse(error)
         return await turn.ask()
     await _about(turn, "follow.rating_ok", view, rating=rating)
 
@@ -247,9 +247,9 @@ async def ask_list(turn: Turn) -> None:
     text, card = render.demand_list(turn.t, page, open_only)
     choices = [Choice(id=f"dm:show:{item.protocol}", label=render.list_label(item)) for item in page.items]
     if page.page > 1:
-        choices.append(turn.choice("pg:prev", "choose.prev"))
+        choices.append(turn.choice("pg:prev", "choose.prev", turns_page=True))
     if page.page < page.pages:
-        choices.append(turn.choice("pg:next", "choose.next"))
+        choices.append(turn.choice("pg:next", "choose.next", turns_page=True))
     if not page.items:
         choices.append(turn.choice("menu:new", "menu.new"))
     if open_only:

@@ -35,6 +35,9 @@ class Choice:
 
     id: str
     label: str
+    # A page turn of a long list ("Mais ▶"): channels keep page turns together, apart from the
+    # options, and leave the list open when one is pressed.
+    turns_page: bool = False
 
 
 @dataclass(frozen=True)

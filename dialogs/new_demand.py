@@ -458,7 +458,7 @@ async def send(turn: Turn) -> None:
     try:
         demand = await turn.tx.open_demand(turn.actor, demand_draft, attachments=attachments)
     except StoreError as error:
-        turn.say_text(str(error))
+        turn.refuse(error)
         field = getattr(error, "field", None)
         if field in FIELD_STEPS:
             turn.state["editing"] = True

@@ -103,7 +103,7 @@ def _answerer(field: str):
         try:
             turn.person = await turn.tx.update_profile(turn.person.id, **{ATTRIBUTES[field]: value})
         except StoreError as error:
-            turn.say_text(str(error))
+            turn.refuse(error)
             return await turn.ask()
         await _next(turn)
     return answer
