@@ -18,7 +18,8 @@ from .errors import (
     TooLong,
 )
 from .protocol import find_protocols, parse_protocol
-from .service import RULES, Store, Transaction, utc_now
+from .lifecycle import RULES
+from .service import Store, Transaction, utc_now
 from .validation import MAX_DESCRIPTION, MAX_TEXT, MAX_TITLE
 from .views import (
     Actor,

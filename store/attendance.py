@@ -13,7 +13,7 @@ from sqlalchemy import and_, select
 
 from .models import CardMessageRow, ChannelAccountRow, ChatRow, PersonRow
 from .protocol import parse_protocol
-from .service import _chat_view
+from .mappers import chat_view as _chat_view
 from .views import Chat, Person
 
 # A live card is recorded twice: as any message (channel "telegram": replies find its demand) and

@@ -85,11 +85,6 @@ class AttachmentRejected(StoreError):
         self.filename = filename
 
 
-# --- Timeline texts taken from the portal (quick guide, items 2.3 and 5-7) ---------------------
-
-RECEIVED_TEXT = "Prezado(a), sua demanda foi recebida por um atendente, favor aguardar a tratativa."
-
-
 # --- Sentences of the refusals ------------------------------------------------------------------
 
 FIELD_NAMES = {

@@ -24,7 +24,9 @@ from . import attendance, db
 from .attendance import LiveCard
 from .models import ChatRow, CounterRow, DemandRow, EventRow, OutboxRow, PersonRow
 from .protocol import parse_protocol
-from .service import NOTIFY_CHANNEL, Store, _chat_view, _demand_view, _event_view, _person_view
+from .mappers import chat_view, demand_view, event_view, person_view
+from .recording import NOTIFY_CHANNEL
+from .service import Store
 from .views import Chat, DemandView, EventKind, EventView, Person
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
@@ -122,8 +124,8 @@ async def _deliveries(session, ids: list[int]) -> list[Delivery]:
              .order_by(OutboxRow.id))
     result = (await session.execute(query)).unique().all()
     return [Delivery(id=row.id, attempts=row.attempts, audience=row.audience,
-                     chat=_chat_view(chat), event=_event_view(event),
-                     demand=_demand_view(event.demand), requester=_person_view(event.demand.requester))
+                     chat=chat_view(chat), event=event_view(event),
+                     demand=demand_view(event.demand), requester=person_view(event.demand.requester))
             for row, chat, event in result]
 
 
@@ -144,7 +146,7 @@ async def card_snapshot(store: Store, protocol: str) -> tuple[DemandView | None,
             select(DemandRow).where(DemandRow.protocol == (parse_protocol(protocol) or protocol))
             .options(joinedload(DemandRow.requester), joinedload(DemandRow.assignee),
                      selectinload(DemandRow.attachments)))).unique().scalar_one_or_none()
-        return (_demand_view(row) if row else None), cards
+        return (demand_view(row) if row else None), cards
 
 
 async def mark_sent(store: Store, outbox_id: int, owner: str) -> bool:

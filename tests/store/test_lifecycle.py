@@ -14,7 +14,7 @@ from store import (
     Status,
     SurveyNotAvailable,
 )
-from store.errors import RECEIVED_TEXT
+from store.lifecycle import RECEIVED_TEXT
 from store.protocol import PROTOCOL_RE
 from store_support import draft
 

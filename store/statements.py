@@ -1,0 +1,113 @@
+"""The statements every turn and every change runs, built and compiled once, executed with
+parameters.
+
+Building a Core statement costs more than SQLite takes to run it, and SQLAlchemy caches the
+compiled form per statement object: so the hot ones live here, made once, and the services
+call them by what they do (benchmarks/bench_dialogs.py measures a turn).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, text, update
+
+from . import db
+from .models import (
+    AttachmentRow,
+    ChannelAccountRow,
+    ChatRow,
+    ConversationRow,
+    DemandRow,
+    EventRow,
+    OutboxRow,
+    PersonRow,
+)
+
+_PEOPLE, _ACCOUNTS, _CHATS = PersonRow.__table__, ChannelAccountRow.__table__, ChatRow.__table__
+_DEMANDS, _EVENTS, _ATTACHMENTS = DemandRow.__table__, EventRow.__table__, AttachmentRow.__table__
+_OUTBOX, _CONVERSATIONS = OutboxRow.__table__, ConversationRow.__table__
+
+# --- conversations, by (channel, chat id, user id) -------------------------------------------------
+
+_CONVERSATION_KEY = (_CONVERSATIONS.c.channel, _CONVERSATIONS.c.chat_id, _CONVERSATIONS.c.user_id)
+_CONVERSATION_MATCH = and_(*(column == bindparam(f"key_{column.key}") for column in _CONVERSATION_KEY))
+
+CONVERSATION_STATE = select(_CONVERSATIONS.c.state).where(_CONVERSATION_MATCH)
+CONVERSATION_DELETE = delete(_CONVERSATIONS).where(_CONVERSATION_MATCH)
+CONVERSATION_UPDATE = update(_CONVERSATIONS).where(_CONVERSATION_MATCH).values(
+    state=bindparam("new_state"), updated_at=bindparam("new_updated_at"))
+
+
+def conversation_key(key: tuple[str, str, str]) -> dict[str, str]:
+    """The parameters naming one conversation, for the statements of this section."""
+    return {f"key_{column.key}": value for column, value in zip(_CONVERSATION_KEY, key)}
+
+
+@functools.lru_cache(maxsize=None)
+def conversation_upsert(dialect: str):
+    insert_ = db.insert_for(dialect, _CONVERSATIONS)
+    return insert_.values({
+        **{column.key: bindparam(f"key_{column.key}") for column in _CONVERSATION_KEY},
+        "state": bindparam("new_state"), "updated_at": bindparam("new_updated_at"),
+    }).on_conflict_do_update(index_elements=list(_CONVERSATION_KEY),
+                            set_={"state": insert_.excluded.state, "updated_at": insert_.excluded.updated_at})
+
+
+# --- people and the turn's context ------------------------------------------------------------------
+
+_PERSON_COLUMNS = (_PEOPLE.c.id, _PEOPLE.c.name, _PEOPLE.c.email, _PEOPLE.c.phone, _PEOPLE.c.cargo,
+                   _PEOPLE.c.organ_key, _PEOPLE.c.is_attendant)
+PERSON_BY_ID = select(*_PERSON_COLUMNS).where(_PEOPLE.c.id == bindparam("person_id"))
+
+# The person behind the account, their chat and their conversation (the chat and the
+# conversation may not exist yet), with the conversation's key parameters: a turn's one SELECT.
+TURN_CONTEXT = (
+    select(*_PERSON_COLUMNS,
+           *(column.label(f"chat_{column.key}") for column in (
+               _CHATS.c.id, _CHATS.c.kind, _CHATS.c.person_id, _CHATS.c.reference, _CHATS.c.locale,
+               _CHATS.c.is_attendant_room)),
+           _CONVERSATIONS.c.state)
+    .select_from(_ACCOUNTS)
+    .join(_PEOPLE, _PEOPLE.c.id == _ACCOUNTS.c.person_id)
+    .outerjoin(_CHATS, and_(_CHATS.c.channel == bindparam("key_channel"),
+                            _CHATS.c.chat_id == bindparam("key_chat_id")))
+    .outerjoin(_CONVERSATIONS, _CONVERSATION_MATCH)
+    .where(_ACCOUNTS.c.channel == bindparam("key_channel"),
+           _ACCOUNTS.c.channel_user_id == bindparam("key_user_id")))
+
+# --- demands, events, attachments, outbox ------------------------------------------------------------
+
+# What a new demand's view and row share; the row adds its number and the status's name.
+DEMAND_INSERT_FIELDS = ("protocol", "title", "organ_key", "type_key", "category_key", "subject_key",
+                        "subject_detail", "description", "requester_id", "assignee_id", "survey_pending",
+                        "created_at", "updated_at", "closed_at")
+DEMAND_INSERT = insert(_DEMANDS).returning(_DEMANDS.c.id)
+# One statement; SQLite runs one writer at a time, so numbers are unique and without gaps.
+# (PostgreSQL takes them from a sequence: models.DEMAND_NUMBERS.)
+SQLITE_NEXT_DEMAND_NUMBER = text(
+    "INSERT INTO counters (name, value) VALUES ('protocol', 1) "
+    "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value")
+EVENT_INSERT = insert(_EVENTS).returning(_EVENTS.c.id)
+ATTACHMENT_INSERT = insert(_ATTACHMENTS).returning(_ATTACHMENTS.c.id, sort_by_parameter_order=True)
+OUTBOX_INSERT = insert(_OUTBOX)
+NOTIFY = text("SELECT pg_notify(:channel, :payload)")
+
+
+@functools.lru_cache(maxsize=None)
+def event_recipients(*, to_requester: bool, to_rooms: bool, to_assignee: bool, except_chat: bool):
+    """The chats an event goes to (built once for each combination): the requester's own chats,
+    the attendants' rooms, the assignee's private chats; never the chat it came from."""
+    chats = _CHATS.c
+    wanted = []
+    if to_requester:
+        wanted.append(and_(chats.person_id == bindparam("requester_id"), chats.is_attendant_room.is_(False)))
+    if to_rooms:
+        wanted.append(chats.is_attendant_room.is_(True))
+    if to_assignee:
+        wanted.append(and_(chats.person_id == bindparam("assignee_id"), chats.kind == "private",
+                           chats.is_attendant_room.is_(False)))
+    if not wanted:
+        return None
+    query = select(chats.id, chats.person_id, chats.is_attendant_room).where(or_(*wanted))
+    return query.where(chats.id != bindparam("except_chat")) if except_chat else query
