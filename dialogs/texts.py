@@ -468,6 +468,119 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "shrink or split it and send it again."),
     "teams.files_not_shown": ("Arquivos que não consigo mostrar aqui: {names}.",
                               "Files I cannot show here: {names}."),
+    # --- store refusals ---
+    # What dialogs/refusals.py says for each refusal of the store ("refusal.<code>"), with the
+    # words its sentences are made of: fields, actions, and what to do instead (hints).
+    "refusal.demand_not_found": ("Não encontrei a demanda {protocol} entre as que você pode consultar. "
+                                 "Confira o número do protocolo ou veja a lista das suas demandas.",
+                                 "I could not find demand {protocol} among the ones you can see. "
+                                 "Check the protocol number or look at the list of your demands."),
+    "refusal.attachment_not_found": ("Não encontrei esse anexo entre os que você pode consultar.",
+                                     "I could not find that attachment among the ones you can see."),
+    "refusal.unknown_person": ("Não encontrei o seu cadastro. Envie uma mensagem para começar de novo.",
+                               "I could not find your registration. Send a message to start again."),
+    "refusal.unknown_chat": ("Não encontrei esta conversa. Envie uma mensagem nela e tente de novo.",
+                             "I could not find this chat. Send a message in it and try again."),
+    "refusal.attendant_only": ("Somente atendentes da CAGE podem {action}.", "Only CAGE attendants can {action}."),
+    "refusal.requester_only": ("Somente quem abriu a demanda pode {action}.",
+                               "Only the person who opened the demand can {action}."),
+    "refusal.already_assigned": ("A demanda {protocol} já está com {holder_name}. Confirme se deseja assumi-la "
+                                 "mesmo assim.",
+                                 "Demand {protocol} is already with {holder_name}. Confirm if you want to take it "
+                                 "over anyway."),
+    "refusal.already_yours": ("A demanda {protocol} já está com você.", "Demand {protocol} is already with you."),
+    "refusal.wrong_status": ("Não é possível {action} {protocol}: ela está com status “{status}”.",
+                             "It is not possible to {action} {protocol}: its status is “{status}”."),
+    "refusal.not_closed": ("A demanda {protocol} está com status “{status}” e não precisa ser reaberta: você pode "
+                           "enviar um comentário nela.",
+                           "Demand {protocol} has status “{status}” and does not need to be reopened: you can "
+                           "send a comment on it."),
+    "refusal.reopen_window_closed": ("Esta demanda foi encerrada em {closed_on} e só podia ser reaberta até "
+                                     "{last_day} (7 dias). Abra uma nova demanda citando o protocolo {protocol}.",
+                                     "This demand was closed on {closed_on} and could only be reopened until "
+                                     "{last_day} (7 days). Open a new demand quoting protocol {protocol}."),
+    "refusal.survey_answered": ("A pesquisa de satisfação da demanda {protocol} já foi respondida. Obrigado!",
+                                "The satisfaction survey of demand {protocol} has already been answered. Thank you!"),
+    "refusal.survey_not_yet": ("A pesquisa de satisfação da demanda {protocol} só está disponível depois que ela "
+                               "é solucionada.",
+                               "The satisfaction survey of demand {protocol} is only available once the demand "
+                               "is solved."),
+    "refusal.required": ("{field} não pode ficar em branco.", "{field} cannot be left blank."),
+    "refusal.too_long": ("{field} tem {length} caracteres e o limite é {limit}.",
+                         "{field} has {length} characters and the limit is {limit}."),
+    "refusal.malformed_email": ("Esse e-mail não parece válido. Informe um endereço como nome@exemplo.rs.gov.br.",
+                                "That e-mail does not look valid. Give an address like nome@exemplo.rs.gov.br."),
+    "refusal.malformed_phone": ("Esse telefone não parece válido. Informe o DDD e o número, por exemplo "
+                                "(51) 3214-5200 ou (51) 99999-8888.",
+                                "That phone number does not look valid. Give the area code and the number, for "
+                                "example (51) 3214-5200 or (51) 99999-8888."),
+    "refusal.rating_out_of_range": ("A avaliação deve ser uma nota de 1 a 5.", "The rating must be a score from 1 to 5."),
+    "refusal.subject_detail_missing": ("Descreva o assunto em poucas palavras.",
+                                       "Describe the subject in a few words."),
+    "refusal.unknown_organ": ("Não reconheci o órgão “{value}”. Escolha uma das opções da lista.",
+                              "I did not recognise the agency “{value}”. Choose one of the options in the list."),
+    "refusal.unknown_type": ("Não reconheci o tipo de demanda “{value}”. Escolha uma das opções da lista.",
+                             "I did not recognise the demand type “{value}”. Choose one of the options in the list."),
+    "refusal.unknown_category": ("Não reconheci o categoria “{value}”. Escolha uma das opções da lista.",
+                                 "I did not recognise the category “{value}”. Choose one of the options in the list."),
+    "refusal.unknown_subject": ("Não reconheci o assunto “{value}”. Escolha uma das opções da lista.",
+                                "I did not recognise the subject “{value}”. Choose one of the options in the list."),
+    "refusal.attachment_empty": ("O arquivo “{filename}” está vazio.", "The file “{filename}” is empty."),
+    "refusal.attachment_too_big": ("O arquivo “{filename}” passa de {limit} MB, o limite por arquivo. Envie um "
+                                   "arquivo menor.",
+                                   "The file “{filename}” is over {limit} MB, the limit per file. Send a smaller "
+                                   "file."),
+    "refusal.too_many_attachments": ("Cada envio aceita até {limit} arquivos. Envie os demais em um comentário em "
+                                     "seguida.",
+                                     "Each message takes up to {limit} files. Send the others in a comment right "
+                                     "after."),
+    "refusal.attachment_executable": ("O arquivo “{filename}” é um programa executável e não pode ser anexado. "
+                                      "Envie documentos (PDF, Word, Excel, OpenDocument, texto, CSV) ou imagens.",
+                                      "The file “{filename}” is an executable program and cannot be attached. "
+                                      "Send documents (PDF, Word, Excel, OpenDocument, text, CSV) or images."),
+    "refusal.attachment_type_not_allowed": ("O tipo do arquivo “{filename}” não é aceito. Envie documentos (PDF, "
+                                            "Word, Excel, PowerPoint, OpenDocument, texto, CSV) ou imagens (JPG, "
+                                            "PNG, GIF, WEBP, BMP, TIFF).",
+                                            "The type of the file “{filename}” is not accepted. Send documents "
+                                            "(PDF, Word, Excel, PowerPoint, OpenDocument, text, CSV) or images "
+                                            "(JPG, PNG, GIF, WEBP, BMP, TIFF)."),
+    "refusal.attachment_content_mismatch": ("O conteúdo do arquivo “{filename}” não corresponde à extensão do "
+                                            "nome. Confira se é o arquivo certo e envie-o novamente.",
+                                            "The content of the file “{filename}” does not match the extension of "
+                                            "its name. Check that it is the right file and send it again."),
+    "refusal.hint.await_info": ("Aguarde o envio das informações solicitadas.",
+                                "Please wait until the requested information is sent."),
+    "refusal.hint.reopen": ("Se ainda precisar de algo, reabra a demanda (até 7 dias após o encerramento) ou abra "
+                            "uma nova citando este protocolo.",
+                            "If you still need something, reopen the demand (up to 7 days after it was closed) "
+                            "or open a new one quoting this protocol."),
+    "refusal.hint.add_as_comment": ("Resuma o texto ou envie o restante como comentário depois de registrar a "
+                                    "demanda.",
+                                    "Shorten the text, or send the rest as a comment once the demand is "
+                                    "registered."),
+    "refusal.hint.shorten": ("Resuma o texto, por favor.", "Please shorten the text."),
+    # The field a refusal is about, as the subject of its sentence ("O título tem ...").
+    "refusal.field.title": ("O título", "The title"),
+    "refusal.field.description": ("A descrição", "The description"),
+    "refusal.field.text": ("O texto", "The text"),
+    "refusal.field.reason": ("O motivo", "The reason"),
+    "refusal.field.comment": ("O comentário", "The comment"),
+    "refusal.field.name": ("O nome", "The name"),
+    "refusal.field.cargo": ("O cargo", "The job title"),
+    "refusal.field.subject_detail": ("O assunto", "The subject"),
+    # An action, completing "Não é possível ..." / "Somente ... podem ...".
+    "refusal.action.received": ("receber a demanda", "receive the demand"),
+    "refusal.action.answered": ("responder a demanda", "answer the demand"),
+    "refusal.action.info_requested": ("solicitar informações na demanda", "request information on the demand"),
+    "refusal.action.info_sent": ("enviar informações na demanda", "send information on the demand"),
+    "refusal.action.comment": ("comentar na demanda", "comment on the demand"),
+    "refusal.action.solved": ("solucionar a demanda", "solve the demand"),
+    "refusal.action.cancelled": ("cancelar a demanda", "cancel the demand"),
+    "refusal.action.reopened": ("reabrir a demanda", "reopen the demand"),
+    "refusal.action.survey_answered": ("responder a pesquisa de satisfação da demanda",
+                                       "answer the satisfaction survey of the demand"),
+    "refusal.action.bind_room": ("configurar a sala dos atendentes", "set up the attendants' room"),
+    "refusal.action.queue": ("ver a fila de demandas", "see the queue of demands"),
 }
 
 

@@ -198,7 +198,7 @@ def clean_filename(filename: str) -> str:
 def check_attachments(attachments: tuple[NewAttachment, ...] | list[NewAttachment]) -> list[CheckedAttachment]:
     """Validate a batch for one event; raises AttachmentRejected with the reason."""
     if len(attachments) > MAX_ATTACHMENTS_PER_EVENT:
-        raise errors.AttachmentRejected(errors.too_many_attachments(MAX_ATTACHMENTS_PER_EVENT))
+        raise errors.AttachmentRejected(errors.TOO_MANY_ATTACHMENTS, limit=MAX_ATTACHMENTS_PER_EVENT)
     return [check_attachment(item) for item in attachments]
 
 
@@ -206,13 +206,13 @@ def check_attachment(item: NewAttachment) -> CheckedAttachment:
     filename = clean_filename(item.filename)
     data = bytes(item.data)
     if not data:
-        raise errors.AttachmentRejected(errors.attachment_empty(filename), filename)
+        raise errors.AttachmentRejected(errors.ATTACHMENT_EMPTY, filename)
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise errors.AttachmentRejected(
-            errors.attachment_too_big(filename, MAX_ATTACHMENT_BYTES // (1024 * 1024)), filename)
+        raise errors.AttachmentRejected(errors.ATTACHMENT_TOO_BIG, filename,
+                                        limit=MAX_ATTACHMENT_BYTES // (1024 * 1024))
     kind = sniff(data)
     if kind == "executable":
-        raise errors.AttachmentRejected(errors.attachment_executable(filename), filename)
+        raise errors.AttachmentRejected(errors.ATTACHMENT_EXECUTABLE, filename)
     extension = filename.rpartition(".")[2].lower() if "." in filename else ""
     if not extension and kind in _EXTENSION_OF_KIND:
         # Some channels send files without a name (photos): the content tells what it is.
@@ -220,12 +220,12 @@ def check_attachment(item: NewAttachment) -> CheckedAttachment:
         filename = f"{filename}.{extension}"
     allowed = ALLOWED.get(extension)
     if allowed is None:
-        raise errors.AttachmentRejected(errors.attachment_type_not_allowed(filename), filename)
+        raise errors.AttachmentRejected(errors.ATTACHMENT_TYPE_NOT_ALLOWED, filename)
     expected_kind, content_type = allowed
     if kind != expected_kind:
         # A PNG saved as .jpg is harmless; anything else dressed as another type is refused.
         if kind not in _IMAGE_TYPES or expected_kind not in _IMAGE_TYPES:
-            raise errors.AttachmentRejected(errors.attachment_content_mismatch(filename), filename)
+            raise errors.AttachmentRejected(errors.ATTACHMENT_CONTENT_MISMATCH, filename)
         content_type = _IMAGE_TYPES[kind]
     return CheckedAttachment(filename, data, content_type, hashlib.sha256(data).hexdigest())
 

@@ -65,7 +65,7 @@ class DemandChanges(UnitOfWork):
     async def receive(self, actor: Actor, protocol: str, *, reassign: bool = False) -> DemandView:
         me, demand = await self._load(actor, protocol, EventKind.RECEIVED)
         refusal = lifecycle.refusal_to_receive(
-            demand.protocol, me.id, demand.assignee_id,
+            demand.protocol, Status[demand.status], me.id, demand.assignee_id,
             demand.assignee.name if demand.assignee else None, reassign)
         if refusal:
             raise refusal
@@ -113,7 +113,7 @@ class DemandChanges(UnitOfWork):
         if refusal:
             raise refusal
         if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-            raise errors.InvalidField(errors.INVALID_RATING, "rating")
+            raise errors.InvalidField("rating", errors.RATING_OUT_OF_RANGE, str(rating))
         change = checked(EventKind.SURVEY_ANSWERED, comment, field="comment", required=False,
                          data={"rating": rating})
         solution_id = await self.session.scalar(

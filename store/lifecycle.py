@@ -69,38 +69,46 @@ def refusal(kind: EventKind, situation: Situation) -> errors.StoreError | None:
     """Why the event may not be recorded in this situation, or None when it may."""
     rule = RULES[kind]
     if rule.by == ATTENDANT and not situation.by_attendant:
-        return errors.NotAllowed(errors.attendant_only(errors.ACTIONS[kind]))
+        return errors.NotAllowed(errors.ATTENDANT_ONLY, kind.value)
     if rule.by == REQUESTER and not situation.by_requester:
-        return errors.NotAllowed(errors.requester_only(errors.ACTIONS[kind]))
-    status = situation.status
+        return errors.NotAllowed(errors.REQUESTER_ONLY, kind.value)
+    status, protocol = situation.status, situation.protocol
     if status not in rule.allowed_from:
         if kind == EventKind.SURVEY_ANSWERED:
-            return errors.SurveyNotAvailable(errors.survey_not_available(situation.protocol, False))
+            return errors.SurveyNotAvailable(protocol, already_answered=False)
         if kind == EventKind.REOPENED:
-            return errors.InvalidTransition(errors.reopen_not_closed(situation.protocol, status))
-        return errors.InvalidTransition(errors.not_allowed_now(
-            errors.ACTIONS[kind], situation.protocol, status, hint_reopen=situation.by_requester))
+            return errors.InvalidTransition(errors.NOT_CLOSED, kind.value, protocol, status)
+        return errors.InvalidTransition(errors.WRONG_STATUS, kind.value, protocol, status,
+                                        hint=_instead(status, situation.by_requester))
     if kind == EventKind.REOPENED and situation.now >= reopen_deadline(situation.closed_at):
-        return errors.ReopenWindowClosed(errors.reopen_window_closed(
-            situation.protocol, local_date(situation.closed_at), reopen_last_day(situation.closed_at)))
+        return errors.ReopenWindowClosed(protocol, local_date(situation.closed_at),
+                                         reopen_last_day(situation.closed_at))
     return None
 
 
-def refusal_to_receive(protocol: str, actor_id: int, assignee_id: int | None,
+def _instead(status: Status, by_requester: bool) -> str | None:
+    """What the person can do about a demand whose status refuses what they asked."""
+    if status is Status.AGUARDANDO:
+        return errors.HINT_AWAIT_INFO
+    if by_requester and status in CLOSED_STATUSES:
+        return errors.HINT_REOPEN
+    return None
+
+
+def refusal_to_receive(protocol: str, status: Status, actor_id: int, assignee_id: int | None,
                        assignee_name: str | None, reassign: bool) -> errors.StoreError | None:
     """Receiving a demand already held: one's own is refused, someone else's needs reassign."""
     if assignee_id == actor_id:
-        return errors.InvalidTransition(errors.already_yours(protocol))
+        return errors.InvalidTransition(errors.ALREADY_YOURS, EventKind.RECEIVED.value, protocol, status)
     if assignee_id is not None and not reassign:
-        return errors.AlreadyAssigned(errors.already_assigned(protocol, assignee_name),
-                                      assignee_id, assignee_name)
+        return errors.AlreadyAssigned(protocol, assignee_id, assignee_name)
     return None
 
 
 def refusal_of_survey(protocol: str, survey_pending: bool) -> errors.StoreError | None:
     """The survey is offered once after each solution."""
     if not survey_pending:
-        return errors.SurveyNotAvailable(errors.survey_not_available(protocol, True))
+        return errors.SurveyNotAvailable(protocol, already_answered=True)
     return None
 
 

@@ -147,7 +147,7 @@ class PeopleAndChats(UnitOfWork):
         await self._attendant_row(actor, errors.ACTION_BIND_ROOM)
         row = await self.session.get(ChatRow, chat_db_id)
         if row is None:
-            raise errors.InvalidField(errors.UNKNOWN_CHAT, "chat_id")
+            raise errors.InvalidField("chat_id", errors.UNKNOWN_CHAT, str(chat_db_id))
         row.is_attendant_room = is_room
         row.updated_at = self.now()
         await self.session.flush()

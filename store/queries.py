@@ -87,5 +87,5 @@ class DemandQueries(UnitOfWork):
             query = query.where(DemandRow.requester_id == me.id, EventRow.visibility == "public")
         sha256 = await self.session.scalar(query)
         if sha256 is None:
-            raise errors.AttachmentNotFound(errors.ATTACHMENT_NOT_FOUND)
+            raise errors.AttachmentNotFound()
         return await asyncio.to_thread(self.store.files.get, sha256)

@@ -1,9 +1,9 @@
 """The statements every turn and every change runs, built and compiled once, executed with
 parameters.
 
-Building a Core statement costs more than SQLite takes to run it, and SQLAlchemy caches the
-compiled form per statement object: so the hot ones live here, made once, and the services
-call them by what they do (benchmarks/bench_dialogs.py measures a turn).
+Building a Core statement costs more than SQLite takes to run it: so the statements of the hot
+paths are built here once (and compiled once, from SQLAlchemy's cache), and the services call
+them by what they do. benchmarks/bench_dialogs.py measures a turn.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ class UnitOfWork:
     async def _attendant_row(self, actor: Actor, action: str) -> PersonRow:
         me = await self._actor_row(actor)
         if not me.is_attendant:
-            raise errors.NotAllowed(errors.attendant_only(action))
+            raise errors.NotAllowed(errors.ATTENDANT_ONLY, action)
         return me
 
     async def _demand_row(self, me: PersonRow, protocol: str, *, for_update: bool = False,
@@ -66,7 +66,7 @@ class UnitOfWork:
             query = query.with_for_update(of=DemandRow)
         demand = (await self.session.scalars(query)).unique().one_or_none()
         if demand is None:
-            raise errors.DemandNotFound(errors.demand_not_found(canonical or protocol))
+            raise errors.DemandNotFound(canonical or protocol)
         return demand
 
 

@@ -1,5 +1,5 @@
 """Checks of what people type before it reaches the database. Each raises InvalidField/TooLong
-with the pt-BR sentence to show."""
+with the code of what is wrong (dialogs/refusals.py words it)."""
 
 from __future__ import annotations
 
@@ -33,17 +33,17 @@ def check_text(field: str, value: str | None, limit: int, *, required: bool = Tr
     value = clean_text(value)
     if not value:
         if required:
-            raise errors.InvalidField(errors.required(field), field)
+            raise errors.InvalidField(field, errors.REQUIRED)
         return None
     if len(value) > limit:
-        raise errors.TooLong(errors.too_long(field, limit, len(value)), field, limit, len(value))
+        raise errors.TooLong(field, limit, len(value))
     return value
 
 
 def normalize_email(email: str) -> str:
     email = (email or "").strip().lower()
     if len(email) > 254 or not EMAIL_RE.match(email):
-        raise errors.InvalidField(errors.INVALID_EMAIL, "email")
+        raise errors.InvalidField("email", errors.MALFORMED_EMAIL)
     return email
 
 
@@ -51,15 +51,15 @@ def normalize_phone(phone: str) -> str:
     """A Brazilian number with area code, stored as +55 and digits ("+5551999998888")."""
     digits = re.sub(r"\D", "", phone or "")
     if (phone or "").strip().startswith("+") and not digits.startswith("55"):
-        raise errors.InvalidField(errors.INVALID_PHONE, "phone")
+        raise errors.InvalidField("phone", errors.MALFORMED_PHONE)
     if len(digits) in (12, 13) and digits.startswith("55"):
         digits = digits[2:]
     if len(digits) in (11, 12) and digits.startswith("0"):  # trunk prefix: 0 51 ...
         digits = digits[1:]
     if len(digits) not in (10, 11) or digits[0] == "0" or digits[1] == "0":
-        raise errors.InvalidField(errors.INVALID_PHONE, "phone")
+        raise errors.InvalidField("phone", errors.MALFORMED_PHONE)
     if len(digits) == 11 and digits[2] != "9":  # 9-digit numbers are mobiles and start with 9
-        raise errors.InvalidField(errors.INVALID_PHONE, "phone")
+        raise errors.InvalidField("phone", errors.MALFORMED_PHONE)
     return "+55" + digits
 
 
@@ -67,11 +67,16 @@ def _taxonomy():
     return default_taxonomy()  # loaded once and cached by the taxonomy package
 
 
+def _unknown(field: str, key: str | None) -> errors.InvalidField:
+    """A key that Anexo I does not have (the person picks again from the list)."""
+    return errors.InvalidField(field, errors.UNKNOWN_CHOICE[field], key)
+
+
 def check_organ(organ_key: str) -> str:
     try:
         return _taxonomy().organ(organ_key).key
     except KeyError:
-        raise errors.InvalidField(errors.unknown_key("organ", organ_key), "organ_key") from None
+        raise _unknown("organ_key", organ_key) from None
 
 
 def check_classification(draft: DemandDraft) -> None:
@@ -81,19 +86,17 @@ def check_classification(draft: DemandDraft) -> None:
     try:
         type_entry = tax.type_entry(draft.type_key)
     except KeyError:
-        raise errors.InvalidField(errors.unknown_key("type", draft.type_key), "type_key") from None
+        raise _unknown("type_key", draft.type_key) from None
     if draft.category_key not in {entry.key for entry in tax.categories(draft.type_key)}:
-        raise errors.InvalidField(
-            errors.unknown_key("category", draft.category_key), "category_key")
+        raise _unknown("category_key", draft.category_key)
     mode = tax.subject_mode(draft.type_key)
     free_text = mode == "free" or (mode == "service" and draft.subject_key == "outro")
     if free_text:
         if not (draft.subject_detail or "").strip():
-            raise errors.InvalidField(errors.SUBJECT_DETAIL_REQUIRED, "subject_detail")
+            raise errors.InvalidField("subject_detail", errors.SUBJECT_DETAIL_MISSING)
         return
     # Systems depend on the category (Manutenção Painel is CAGE Gerencial only); services are
     # accepted under any category of their type, as the guide's list is only indicative.
     subjects = tax.subjects(draft.type_key, draft.category_key if mode == "system" else None)
     if draft.subject_key not in {entry.key for entry in subjects}:
-        raise errors.InvalidField(
-            errors.unknown_key("subject", draft.subject_key or type_entry.name), "subject_key")
+        raise _unknown("subject_key", draft.subject_key or type_entry.name)

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+import pytest
 from samples import DRAFT, PDF
 
-from store import Actor, DemandDraft, Store
+from dialogs.refusals import describe
+from dialogs.texts import Texts
+from store import Actor, DemandDraft, Store, StoreError
 
 # The store tests import the shared samples through this module.
-__all__ = ["DRAFT", "PDF", "Member", "World", "draft", "make_member"]
+__all__ = ["DRAFT", "PDF", "Member", "World", "draft", "make_member", "raises_saying", "said"]
+
+
+def said(error: StoreError) -> str:
+    """The pt-BR sentence a person reads for a store refusal (the store itself gives a code)."""
+    return describe(Texts("pt-BR"), error)
+
+
+@contextmanager
+def raises_saying(kind: type[StoreError], match: str):
+    """Like pytest.raises(kind, match=...), matched against the sentence a person reads."""
+    with pytest.raises(kind) as caught:
+        yield caught
+    assert re.search(match, said(caught.value)), said(caught.value)
 
 
 def draft(**changes) -> DemandDraft:

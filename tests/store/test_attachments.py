@@ -8,7 +8,7 @@ import io
 import zipfile
 
 import pytest
-from store_support import PDF, draft
+from store_support import PDF, draft, raises_saying
 
 from store import AttachmentRejected, EventKind, NewAttachment
 from store.attachments import (
@@ -84,7 +84,7 @@ REFUSED = [
 
 @pytest.mark.parametrize("filename,data,reason", REFUSED, ids=[r[0] + "-" + r[2] for r in REFUSED])
 def test_other_files_are_refused_with_the_reason(filename, data, reason):
-    with pytest.raises(AttachmentRejected, match=reason) as refused:
+    with raises_saying(AttachmentRejected, reason) as refused:
         check_attachment(NewAttachment(filename, data, "application/pdf"))
     assert refused.value.filename == filename
 
@@ -92,14 +92,14 @@ def test_other_files_are_refused_with_the_reason(filename, data, reason):
 def test_size_limit_is_20_mb():
     exactly = PDF + b"\x00" * (MAX_ATTACHMENT_BYTES - len(PDF))
     assert check_attachment(NewAttachment("grande.pdf", exactly)).size == 20 * 1024 * 1024
-    with pytest.raises(AttachmentRejected, match="20 MB"):
+    with raises_saying(AttachmentRejected, "20 MB"):
         check_attachment(NewAttachment("grande.pdf", exactly + b"\x00"))
 
 
 def test_at_most_10_per_event():
     assert MAX_ATTACHMENTS_PER_EVENT == 10
     assert len(check_attachments([NewAttachment(f"{i}.pdf", PDF) for i in range(10)])) == 10
-    with pytest.raises(AttachmentRejected, match="até 10 arquivos"):
+    with raises_saying(AttachmentRejected, "até 10 arquivos"):
         check_attachments([NewAttachment(f"{i}.pdf", PDF) for i in range(11)])
 
 
@@ -154,9 +154,9 @@ async def test_attachments_of_a_change_are_seen_by_the_rest_of_its_transaction(w
 
 async def test_refused_attachment_changes_nothing(world, tmp_path):
     protocol = await world.open()
-    with pytest.raises(AttachmentRejected, match="executável"):
+    with raises_saying(AttachmentRejected, "executável"):
         await world.run("comment", world.ana, protocol, "Segue", [NewAttachment("nota.pdf", EXE)])
-    with pytest.raises(AttachmentRejected, match="até 10"):
+    with raises_saying(AttachmentRejected, "até 10"):
         async with world.store.transaction() as tx:
             await tx.open_demand(world.bia.actor(), draft(),
                                  [NewAttachment(f"{i}.pdf", PDF) for i in range(11)])

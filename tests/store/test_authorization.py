@@ -4,7 +4,7 @@ else's protocol looks exactly like one that does not exist."""
 from __future__ import annotations
 
 import pytest
-from store_support import PDF, draft
+from store_support import draft, PDF, raises_saying, said
 
 from store import Actor, DemandNotFound, NewAttachment, NotAllowed
 
@@ -26,7 +26,7 @@ CALLS = [
 
 
 def _shape(error: Exception, protocol: str) -> tuple[type, str]:
-    return type(error), str(error).replace(protocol, "<protocolo>")
+    return type(error), said(error).replace(protocol, "<protocolo>")
 
 
 @pytest.mark.parametrize("method,args", CALLS, ids=[c[0] for c in CALLS])
@@ -37,7 +37,7 @@ async def test_someone_elses_demand_looks_missing(world, method, args):
     with pytest.raises(DemandNotFound) as missing:
         await world.run(method, world.bia, MISSING, *args)
     assert _shape(hidden.value, protocol) == _shape(missing.value, MISSING)
-    assert protocol in str(hidden.value)
+    assert protocol in said(hidden.value)
 
 
 async def test_attendants_see_every_demand(world):
@@ -51,7 +51,7 @@ async def test_attendants_see_every_demand(world):
                                          ("receive", "answer", "request_info", "solve")])
 async def test_requesters_cannot_act_as_attendants_on_their_own_demand(world, method, args):
     protocol = await world.open(world.ana)
-    with pytest.raises(NotAllowed, match="Somente atendentes da CAGE"):
+    with raises_saying(NotAllowed, "Somente atendentes da CAGE"):
         await world.run(method, world.ana, protocol, *args)
 
 
@@ -72,7 +72,7 @@ async def test_attendants_cannot_act_as_the_requester(world, method, args):
     protocol = await world.open(world.ana)
     if method != "cancel":
         await world.run("solve", world.caio, protocol, "Feito.")
-    with pytest.raises(NotAllowed, match="Somente quem abriu a demanda"):
+    with raises_saying(NotAllowed, "Somente quem abriu a demanda"):
         await world.run(method, world.caio, protocol, *args)
 
 

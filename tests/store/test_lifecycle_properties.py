@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from store_support import said
 
 from store import DemandNotFound, Status, StoreError
 
@@ -31,7 +32,7 @@ async def test_any_sequence_keeps_the_demand_consistent(sqlite_world, clock, ste
         try:
             await world.run(action, getattr(world, who), protocol, *ACTIONS[action])
         except StoreError as refusal:
-            assert str(refusal).strip()[-1] in ".!"
+            assert said(refusal).strip()[-1] in ".!"
             if who == "bia":
                 assert isinstance(refusal, DemandNotFound)
             assert await world.run("get_demand", world.caio, protocol) == before

@@ -4,6 +4,7 @@ queue and own work."""
 from __future__ import annotations
 
 import pytest
+from store_support import raises_saying
 
 from store import NotAllowed, Status
 
@@ -51,7 +52,7 @@ async def test_queue_unassigned_first_then_oldest(world, clock):
     queue = await world.run("queue", world.dora)
     assert [d.protocol for d in queue.items] == [middle, new, old]
     assert queue.items[2].assignee_name == "Caio Prado"
-    with pytest.raises(NotAllowed, match="Somente atendentes"):
+    with raises_saying(NotAllowed, "Somente atendentes"):
         await world.run("queue", world.ana)
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from store_support import raises_saying
 
 from store import InvalidField, NotAllowed, TooLong
 from store.models import ConversationRow
@@ -74,7 +75,7 @@ async def test_brazilian_phones(sqlite_store, phone, stored):
 async def test_invalid_profile_fields_are_refused(sqlite_store, field, value, message):
     async with sqlite_store.transaction() as tx:
         person = await tx.ensure_person("telegram", "1", "X")
-        with pytest.raises(InvalidField, match=message) as refused:
+        with raises_saying(InvalidField, message) as refused:
             await tx.update_profile(person.id, **{field: value})
     assert refused.value.field == field
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from store_support import raises_saying, said
 
 from store import ReopenWindowClosed, Status
 
@@ -47,7 +48,7 @@ async def test_reopen_refused_from_the_8th_day_saying_what_to_do(world, clock, h
     clock.set(local(2025, 2, 10, 0, 0))
     with pytest.raises(ReopenWindowClosed) as refused:
         await world.run("reopen", world.ana, protocol, "Ainda com problema.")
-    assert str(refused.value) == (
+    assert said(refused.value) == (
         "Esta demanda foi encerrada em 02/02/2025 e só podia ser reaberta até 09/02/2025 (7 dias). "
         f"Abra uma nova demanda citando o protocolo {protocol}.")
     demand = await world.run("get_demand", world.ana, protocol)
@@ -58,7 +59,7 @@ async def test_days_are_counted_in_local_time(world, clock):
     # 01:30 UTC on 03/02 is still 02/02 in Porto Alegre (UTC-3): the window ends on 09/02.
     protocol = await _closed_demand(world, clock, local(2025, 2, 2, 22, 30))
     clock.set(local(2025, 2, 10, 0, 0, 1))
-    with pytest.raises(ReopenWindowClosed, match="encerrada em 02/02/2025"):
+    with raises_saying(ReopenWindowClosed, "encerrada em 02/02/2025"):
         await world.run("reopen", world.ana, protocol, "Motivo.")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from store_support import draft
+from store_support import draft, raises_saying, said
 
 from store import MAX_DESCRIPTION, MAX_TITLE, InvalidField, TooLong
 
@@ -20,17 +20,17 @@ async def test_long_description_says_how_to_send_the_rest(world):
         await world.open(description="d" * 2001)
     assert (refused.value.field, refused.value.limit, refused.value.length) == (
         "description", 2000, 2001)
-    assert str(refused.value) == (
+    assert said(refused.value) == (
         "A descrição tem 2001 caracteres e o limite é 2000. Resuma o texto ou envie o restante "
         "como comentário depois de registrar a demanda.")
     assert (await world.run("list_demands", world.ana, False)).total == 0
 
 
 async def test_long_title_and_long_comment(world):
-    with pytest.raises(TooLong, match="O título tem 151 caracteres e o limite é 150"):
+    with raises_saying(TooLong, "O título tem 151 caracteres e o limite é 150"):
         await world.open(title="t" * 151)
     protocol = await world.open()
-    with pytest.raises(TooLong, match="O texto tem 2001 caracteres"):
+    with raises_saying(TooLong, "O texto tem 2001 caracteres"):
         await world.run("comment", world.ana, protocol, "c" * 2001)
 
 
@@ -51,7 +51,7 @@ async def test_bad_drafts_are_refused(world, changes, field):
     with pytest.raises(InvalidField) as refused:
         await world.open(**changes)
     assert refused.value.field == field
-    assert str(refused.value).endswith(".")
+    assert said(refused.value).endswith(".")
 
 
 @pytest.mark.parametrize("changes", [
