@@ -59,7 +59,9 @@ class DemandChanges(UnitOfWork):
             "number": number, "status": demand.status.name,
             **{column: getattr(demand, column) for column in statements.DEMAND_INSERT_FIELDS}})
         demand = dataclasses.replace(demand, id=demand_id)
-        added = await recording.record(self.session, self.store.files, actor, demand, change, now)
+        event_id, added = await recording.write_event(
+            self.session, self.store.files, actor, demand, change, now)
+        await recording.queue_outbox(self.session, actor, demand, event_id, change.kind, now)
         return dataclasses.replace(demand, attachments=added)
 
     async def receive(self, actor: Actor, protocol: str, *, reassign: bool = False) -> DemandView:
@@ -146,7 +148,9 @@ class DemandChanges(UnitOfWork):
             demand.closed_at = outcome.closed_at
             demand.survey_pending = outcome.survey_pending
         demand.updated_at = now
-        added = await recording.record(self.session, self.store.files, actor, demand, change, now)
+        event_id, added = await recording.write_event(
+            self.session, self.store.files, actor, demand, change, now)
+        await recording.queue_outbox(self.session, actor, demand, event_id, change.kind, now)
         view = demand_view(demand)
         if added:
             # The row's collection does not know the attachments just written: a later load

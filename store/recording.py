@@ -45,9 +45,9 @@ class Change:
     data: dict | None = None  # what the event keeps besides its text (a rating, a former assignee)
 
 
-async def record(session: AsyncSession, files: ContentStore, actor: Actor, demand: DemandRef,
-                 change: Change, now: datetime) -> tuple[AttachmentView, ...]:
-    """The event, its attachments and its outbox rows; returns the attachments written."""
+async def write_event(session: AsyncSession, files: ContentStore, actor: Actor, demand: DemandRef,
+                      change: Change, now: datetime) -> tuple[int, tuple[AttachmentView, ...]]:
+    """The event and its attachments; returns the event's id and the attachments written."""
     event_id = await session.scalar(statements.EVENT_INSERT, {
         "demand_id": demand.id, "kind": change.kind.value, "author_id": actor.person_id,
         "text": change.text, "data": change.data, "visibility": "public", "created_at": now})
@@ -63,12 +63,12 @@ async def record(session: AsyncSession, files: ContentStore, actor: Actor, deman
         ids = (await session.scalars(statements.ATTACHMENT_INSERT, rows)).all()
         added = tuple(AttachmentView(id=attachment_id, **{k: v for k, v in row.items() if k != "demand_id"})
                       for attachment_id, row in zip(ids, rows))
-    await _queue_outbox(session, actor, demand, event_id, change.kind, now)
-    return added
+    return event_id, added
 
 
-async def _queue_outbox(session: AsyncSession, actor: Actor, demand: DemandRef, event_id: int,
-                        kind: EventKind, now: datetime) -> None:
+async def queue_outbox(session: AsyncSession, actor: Actor, demand: DemandRef, event_id: int,
+                       kind: EventKind, now: datetime) -> None:
+    """An outbox row for every chat that should hear about the event (see above)."""
     by_requester = actor.person_id == demand.requester_id
     to_assignee = by_requester and demand.assignee_id is not None and demand.assignee_id != actor.person_id
     query = statements.event_recipients(to_requester=True, to_rooms=by_requester and kind in ROOM_EVENTS,
