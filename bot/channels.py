@@ -1,4 +1,5 @@
-"""What every chat channel shares: the dialogs they call, per-chat ordering, and shutdown on signals."""
+"""What every chat channel shares besides the contract (bot.contract): per-chat ordering, and
+shutdown on signals."""
 
 from __future__ import annotations
 
@@ -6,15 +7,6 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import AsyncIterator, Hashable
-from typing import Protocol
-
-from dialogs import Incoming, Outgoing
-
-
-class Handler(Protocol):
-    """The dialogs as a channel sees them (bot.flood wraps them with the same face)."""
-
-    async def handle(self, incoming: Incoming) -> list[Outgoing]: ...
 
 
 class ChatLocks:

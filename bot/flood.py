@@ -1,11 +1,12 @@
 """Per-user flood limit in front of the dialogs.
 
 A person types a few messages a minute; a script (or a stuck client) can send hundreds a second,
-and each one would cost a database transaction. `FloodGuard` wraps the dialogs with the same
-`handle(incoming)`: every (channel, user) has a token bucket of `burst` messages refilled over
-`window` seconds. The message that finds the bucket empty gets one polite answer; the following
-ones are dropped in silence until `window` seconds have passed. A dropped message never reaches
-the dialogs, so it never touches the store.
+and each one would cost a database transaction. `FloodGuard` stands in front of the dialogs with
+the same contract (bot.contract.Conversation): every (channel, user) has a token bucket of
+`burst` messages refilled over `window` seconds. The message that finds the bucket empty gets
+one polite answer; the following ones are dropped in silence until `window` seconds have passed.
+A dropped message never reaches the dialogs, so it never touches the store. What a channel
+reports having sent is no message from a person: it goes straight through.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from bot.contract import Conversation
 from dialogs import Incoming, Outgoing
 from dialogs.texts import Texts
 
@@ -31,8 +32,8 @@ class _Bucket:
     muted_until: float = 0.0
 
 
-class FloodGuard:
-    def __init__(self, dialogs: Any, *, burst: int = DEFAULT_BURST, window: float = DEFAULT_WINDOW,
+class FloodGuard(Conversation):
+    def __init__(self, dialogs: Conversation, *, burst: int = DEFAULT_BURST, window: float = DEFAULT_WINDOW,
                  clock: Callable[[], float] = time.monotonic) -> None:
         if burst < 1 or window <= 0:
             raise ValueError("burst must be >= 1 and window > 0")
@@ -66,9 +67,8 @@ class FloodGuard:
         bucket = self._buckets.get((channel, user_id))
         return bucket is not None and self.clock() < bucket.muted_until
 
-    def __getattr__(self, name: str) -> Any:
-        # Channels also use the dialogs' other members (store, remember_sent): pass them through.
-        return getattr(self.dialogs, name)
+    async def remember_sent(self, channel: str, chat_id: str, message_id: str, outgoing: Outgoing) -> None:
+        await self.dialogs.remember_sent(channel, chat_id, message_id, outgoing)
 
     def _prune(self, now: float) -> None:
         self._calls += 1

@@ -12,8 +12,9 @@ import logging
 from collections.abc import Collection
 from contextlib import AsyncExitStack
 
-from bot.channels import Handler, stop_on_signals
+from bot.channels import stop_on_signals
 from bot.config import Config
+from bot.contract import Conversation
 from bot.flood import FloodGuard
 from bot.http import create_app, serve
 from store import Store
@@ -28,7 +29,7 @@ def configured_channels(config: Config) -> list[str]:
     return [channel for channel in CHANNELS if enabled[channel]]
 
 
-async def run_service(config: Config, dialogs: Handler | None, store: Store | None, *,
+async def run_service(config: Config, dialogs: Conversation | None, store: Store | None, *,
                       channels: Collection[str] = (), notifier: bool = False,
                       stop: asyncio.Event | None = None) -> None:
     """Serve `channels` with `dialogs` and, when `notifier`, deliver the outbox of `store`,
@@ -46,7 +47,7 @@ async def run_service(config: Config, dialogs: Handler | None, store: Store | No
         if "teams" in channels:
             from bot.teams import TeamsChannel
 
-            teams = TeamsChannel(config, dialogs, store=store)
+            teams = TeamsChannel(config, dialogs, store)
             stack.push_async_callback(teams.close)
         if "telegram" in channels:
             from bot.telegram import TelegramChannel

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Awaitable, Callable, Iterable, TextIO
 
-from dialogs import Choice, Dialogs, Incoming, IncomingFile, Outgoing
+from bot.contract import Conversation
+from dialogs import Choice, Incoming, IncomingFile, Outgoing
 
 CHANNEL = "shell"
 ATTACH_COMMAND = "/anexo"
@@ -24,7 +25,7 @@ PROMPT = "você> "
 
 
 class Shell:
-    def __init__(self, dialogs: Dialogs, user: str, name: str = "", locale: str = "pt-BR",
+    def __init__(self, dialogs: Conversation, user: str, name: str = "", locale: str = "pt-BR",
                  out: TextIO | None = None):
         self.dialogs = dialogs
         self.user, self.name, self.locale = user, name or user, locale
@@ -91,7 +92,7 @@ class Shell:
                 await self.send(line)
 
 
-async def run(dialogs: Dialogs, user: str, name: str = "", locale: str = "pt-BR", stdin: TextIO | None = None,
+async def run(dialogs: Conversation, user: str, name: str = "", locale: str = "pt-BR", stdin: TextIO | None = None,
               after_turn: Callable[[Shell], Awaitable[None]] | None = None) -> int:
     """Talk until the input ends. `after_turn(shell)` runs after every message (the notifier's hook)."""
     stdin = stdin or sys.stdin

@@ -53,3 +53,12 @@ class Outgoing:
     choices: tuple[Choice, ...] = ()
     card: dict | None = None
     files: tuple[OutgoingFile, ...] = field(default=())
+    # The protocol of the demand this message shows, if it shows one: a reply to the message
+    # then acts on that demand.
+    demand: str | None = None
+
+    @property
+    def shows_demand(self) -> str | None:
+        """The demand this message shows: `demand`, else the protocol a card names (the way the
+        dialogs said it before the field existed)."""
+        return self.demand or (self.card or {}).get("protocol") or None

@@ -16,11 +16,6 @@ from .protocol import parse_protocol
 from .mappers import chat_view as _chat_view
 from .views import Chat, Person
 
-# A live card is recorded twice: as any message (channel "telegram": replies find its demand) and
-# under "<channel>+card", which marks it as a card to keep current. Prompts, file lists and
-# replied pushes also name a demand, but must never be turned into a card.
-LIVE = "+card"
-
 
 @dataclass(frozen=True)
 class Attendant:
@@ -30,21 +25,26 @@ class Attendant:
 
 async def remember_message(tx, channel: str, chat_id: str, message_id: str, protocol: str) -> None:
     """Record that the bot message `message_id` in a chat shows the demand `protocol`."""
+    await _remember(tx, channel, chat_id, message_id, protocol, live=False)
+
+
+async def remember_live_card(tx, channel: str, chat_id: str, message_id: str, protocol: str) -> None:
+    """Record a demand's card in a chat, to be edited when the demand changes."""
+    await _remember(tx, channel, chat_id, message_id, protocol, live=True)
+
+
+async def _remember(tx, channel: str, chat_id: str, message_id: str, protocol: str, *, live: bool) -> None:
     canonical = parse_protocol(protocol) or protocol
     key = (channel, str(chat_id), str(message_id))
     row = await tx.session.get(CardMessageRow, key)
     if row is None:
         tx.session.add(CardMessageRow(channel=key[0], chat_id=key[1], message_id=key[2],
-                                      protocol=canonical, created_at=tx.now()))
+                                      protocol=canonical, created_at=tx.now(), live=live))
     else:
         row.protocol = canonical
+        # Once a card, always a card: noting the message again (a reply to it) must not stop its edits.
+        row.live = row.live or live
     await tx.session.flush()
-
-
-async def remember_live_card(tx, channel: str, chat_id: str, message_id: str, protocol: str) -> None:
-    """Record a demand's card in a chat, to be edited when the demand changes."""
-    await remember_message(tx, channel, chat_id, message_id, protocol)
-    await remember_message(tx, channel + LIVE, chat_id, message_id, protocol)
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,9 @@ async def live_cards(tx, protocol: str) -> list[LiveCard]:
     canonical = parse_protocol(protocol) or protocol
     rows = (await tx.session.execute(
         select(CardMessageRow.message_id, ChatRow)
-        .join(ChatRow, and_(ChatRow.channel + LIVE == CardMessageRow.channel,
+        .join(ChatRow, and_(ChatRow.channel == CardMessageRow.channel,
                             ChatRow.chat_id == CardMessageRow.chat_id))
-        .where(CardMessageRow.protocol == canonical, CardMessageRow.channel.like(f"%{LIVE}"))
+        .where(CardMessageRow.protocol == canonical, CardMessageRow.live.is_(True))
         .order_by(CardMessageRow.created_at, CardMessageRow.message_id))).all()
     return [LiveCard(chat=_chat_view(chat), message_id=message_id) for message_id, chat in rows]
 

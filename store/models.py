@@ -239,7 +239,8 @@ class SurveyAnswerRow(Base):
 
 
 class CardMessageRow(Base):
-    """Which demand a message the bot sent shows, so a reply to that message names the demand."""
+    """Which demand a message the bot sent shows, so a reply to that message names the demand;
+    `live` when the message is the demand's card in that chat, edited as the demand changes."""
 
     __tablename__ = "card_messages"
 
@@ -248,3 +249,5 @@ class CardMessageRow(Base):
     message_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     protocol: Mapped[str] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Prompts, file lists and replied pushes also name a demand, but are never turned into a card.
+    live: Mapped[bool] = mapped_column(Boolean, default=False)

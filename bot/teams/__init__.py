@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.channels import Handler
 from bot.config import Config
+from bot.contract import Conversation
+from store import Store
 
 from .channel import TeamsChannel
 from .send import Retry, TeamsSender, build_adapter, open_teams
@@ -20,9 +21,11 @@ from .send import Retry, TeamsSender, build_adapter, open_teams
 __all__ = ["Retry", "TeamsChannel", "TeamsSender", "build_adapter", "open_teams", "run_teams"]
 
 
-async def run_teams(config: Config, dialogs: Handler, *, stop: asyncio.Event | None = None) -> None:
+async def run_teams(config: Config, dialogs: Conversation, store: Store, *,
+                    stop: asyncio.Event | None = None) -> None:
     """Serve /api/messages (and GET /healthz) on ECAGE_HTTP_PORT until `stop` is set (by default:
-    until SIGINT or SIGTERM)."""
+    until SIGINT or SIGTERM). `store` is the one `dialogs` work on: Teams records there the chats
+    the dialogs never hear of (the bot added to a team)."""
     from bot.service import run_service
 
-    await run_service(config, dialogs, getattr(dialogs, "store", None), channels=["teams"], stop=stop)
+    await run_service(config, dialogs, store, channels=["teams"], stop=stop)

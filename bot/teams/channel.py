@@ -20,13 +20,13 @@ from aiohttp import web
 from botbuilder.core import BotAdapter, InvokeResponse, TurnContext, serializer_helper
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
+from bot.channels import ChatLocks
 from bot.config import Config
+from bot.contract import Conversation, locale_of
 from bot.notifier import PermanentSendError, TransientSendError
-# Channel-neutral helpers that happen to live with the Telegram adapter.
-from bot.channels import ChatLocks, Handler
 from dialogs import Incoming, IncomingFile, Outgoing
 from dialogs.texts import Texts
-from store.attendance import remember_message
+from store import Store
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
 from store.attachments import MAX_ATTACHMENT_BYTES
 
@@ -45,13 +45,16 @@ _NOT_FILES = ("text/html", "application/vnd.microsoft.card.adaptive")
 
 
 class TeamsChannel:
-    """Mount `handle_request` on POST /api/messages (bot.http.create_app(teams=...))."""
+    """Mount `handle_request` on POST /api/messages (bot.http.create_app(teams=...)).
 
-    def __init__(self, config: Config, dialogs: Handler, *, store: Any = None, retry: Retry = Retry()) -> None:
+    `store` is the one the dialogs work on: activities the dialogs never see (the bot added to
+    a team) still record there where to write. None leaves them unrecorded."""
+
+    def __init__(self, config: Config, dialogs: Conversation, store: Store | None, *,
+                 retry: Retry = Retry()) -> None:
         self.config = config
         self.dialogs = dialogs
-        # Activities the dialogs never see (the bot added to a team) still record where to write.
-        self.store = store if store is not None else getattr(dialogs, "store", None)
+        self.store = store
         self.retry = retry
         self.adapter = build_adapter(config)
         self.authenticated = bool(config.microsoft_app_id)
@@ -167,7 +170,7 @@ class TeamsChannel:
             chat_id=activity.conversation.id,
             user_id=sender.aad_object_id or sender.id,
             user_name=sender.name or "",
-            locale=_locale(activity),
+            locale=locale_of(activity.locale),
             chat_kind=_chat_kind(activity),
             chat_reference=_reference(activity),
             reply_to=activity.reply_to_id,
@@ -179,7 +182,7 @@ class TeamsChannel:
             return
         async with self.store.transaction() as tx:
             await tx.ensure_chat(CHANNEL, activity.conversation.id, kind=_chat_kind(activity),
-                                 reference=_reference(activity), locale=_locale(activity))
+                                 reference=_reference(activity), locale=locale_of(activity.locale))
 
     async def _converse(self, context: TurnContext, incoming: Incoming) -> None:
         replies = await self.dialogs.handle(incoming)
@@ -193,20 +196,19 @@ class TeamsChannel:
             log.error("Could not answer Teams conversation %s: %s", incoming.chat_id, error)
 
     async def _remember_card(self, chat_id: str, outgoing: Outgoing, activity_ids: list[str]) -> None:
-        """Note which demand a sent card shows, so a reply to it (its reply_to_id) acts on it."""
-        protocol = (outgoing.card or {}).get("protocol")
-        if not protocol or not activity_ids or self.store is None:
+        """Let the dialogs note which demand a sent message shows, so a reply to it (its
+        reply_to_id) acts on it."""
+        if not outgoing.shows_demand:
             return
         try:
-            async with self.store.transaction() as tx:
-                for activity_id in activity_ids:
-                    await remember_message(tx, CHANNEL, chat_id, activity_id, protocol)
+            for activity_id in activity_ids:
+                await self.dialogs.remember_sent(CHANNEL, chat_id, activity_id, outgoing)
         except Exception:
             # Only replies to this card lose their shortcut; the conversation goes on.
-            log.exception("Could not remember the card of %s", protocol)
+            log.exception("Could not remember the card of %s", outgoing.shows_demand)
 
     async def _say(self, context: TurnContext, key: str, **values: Any) -> None:
-        text = Texts(_locale(context.activity))(key, **values)
+        text = Texts(locale_of(context.activity.locale))(key, **values)
         await deliver(context, text_activity(text), self.retry)
 
     # ----------------------------------------------------------------------- files
@@ -279,10 +281,6 @@ def _text_without_mention(activity: Activity) -> str:
 def _chat_kind(activity: Activity) -> str:
     conversation_type = getattr(activity.conversation, "conversation_type", None) or "personal"
     return "private" if conversation_type == "personal" else "group"
-
-
-def _locale(activity: Activity) -> str:
-    return "en" if (activity.locale or "").lower().startswith("en") else "pt-BR"
 
 
 def _reference(activity: Activity) -> dict:

@@ -3,7 +3,8 @@
 - no choices and no card: a markdown message (user text escaped);
 - up to three choices: an Adaptive Card with the text and one Action.Submit button per choice;
 - more: an Adaptive Card with an `Input.ChoiceSet` (style "filtered", so people can type to
-  search) and a submit button; the dialogs' page turns ("◀ Anteriores", "Mais ▶") stay buttons;
+  search) and a submit button; the dialogs' page turns (`Choice.turns_page`: "◀ Anteriores",
+  "Mais ▶") stay buttons;
 - a structured `card` from the dialogs (draft summary, demand, timeline, profile): facts and
   events in the same Adaptive Card, with the choices below.
 
@@ -27,7 +28,6 @@ ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
 CHOICE_INPUT = "choice"
 MAX_BUTTONS = 3
-_NAV_MARKS = ("◀", "▶")
 # Characters Teams' markdown would turn into formatting (or HTML) if a servant typed them.
 _MARKDOWN = re.compile(r"([\\`*_~\[\]#|])")
 # Adaptive Cards know only bold, italic, lists and links: escaping more would show backslashes.
@@ -43,10 +43,6 @@ def escape_markdown(text: str) -> str:
 def escape_card_text(text: str) -> str:
     # Adaptive Card TextBlocks render a markdown subset but no HTML.
     return _CARD_MARKDOWN.sub(r"\\\1", text)
-
-
-def is_nav(choice: Choice) -> bool:
-    return choice.label.startswith(_NAV_MARKS) or choice.label.endswith(_NAV_MARKS)
 
 
 def render(outgoing: Outgoing, locale: str = "pt-BR") -> list[Activity]:
@@ -95,8 +91,8 @@ def adaptive_card(outgoing: Outgoing, t: Texts) -> dict:
         body = record_blocks(outgoing.text, record, t)
     else:
         body = text_blocks(outgoing.text)
-    plain = [c for c in outgoing.choices if not is_nav(c)]
-    nav = [c for c in outgoing.choices if is_nav(c)]
+    plain = [c for c in outgoing.choices if not c.turns_page]
+    page_turns = [c for c in outgoing.choices if c.turns_page]
     actions = []
     if len(plain) <= MAX_BUTTONS:
         actions += [submit(c) for c in plain]
@@ -108,7 +104,7 @@ def adaptive_card(outgoing: Outgoing, t: Texts) -> dict:
         })
         actions.append({"type": "Action.Submit", "title": t("teams.pick_submit"),
                         "associatedInputs": "auto"})
-    actions += [submit(c) for c in nav]
+    actions += [submit(c) for c in page_turns]
     card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "version": CARD_VERSION, "body": body}
     if actions:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.channels import Handler
 from bot.config import Config
+from bot.contract import Conversation
 
 from .channel import TelegramChannel
 from .send import build_bot, edit_outgoing, send_outgoing
@@ -20,7 +20,7 @@ from .send import build_bot, edit_outgoing, send_outgoing
 __all__ = ["TelegramChannel", "build_bot", "edit_outgoing", "run_telegram", "send_outgoing"]
 
 
-async def run_telegram(config: Config, dialogs: Handler, *, stop: asyncio.Event | None = None) -> None:
+async def run_telegram(config: Config, dialogs: Conversation, *, stop: asyncio.Event | None = None) -> None:
     """Run the bot until `stop` is set (by default: until SIGINT or SIGTERM).
 
     Long polling by default; with TELEGRAM_WEBHOOK_URL set, registers the webhook and serves it

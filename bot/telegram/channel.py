@@ -21,8 +21,9 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, ExtBot, TypeHandler
 
-from bot.channels import ChatLocks, Handler
+from bot.channels import ChatLocks
 from bot.config import Config
+from bot.contract import Conversation, locale_of
 from bot.http import TelegramWebhook, webhook_path
 from dialogs import Incoming, IncomingFile, Outgoing
 from dialogs.attendant import PREFIX as CARD_ACTION_PREFIX
@@ -30,7 +31,7 @@ from dialogs.texts import Texts
 from store import find_protocols
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
 
-from .render import CHOSEN_DATA, chosen_keyboard, is_nav, label_of
+from .render import CHOSEN_DATA, chosen_keyboard, label_of, press_of
 from .send import file_url_for, rate_limiter, send_outgoing
 
 log = logging.getLogger(__name__)
@@ -51,10 +52,6 @@ REQUESTER_COMMANDS = ("menu", "ajuda", "voltar", "cancelar")
 # Attendants work from group chats (dialogs/attendant.py COMMANDS).
 ATTENDANT_COMMANDS = ("fila", "atribuidas", "demanda", "receber", "responder", "solicitar", "solucionar",
                       "vincular", "desvincular", "atendimento")
-
-
-def locale_of(language_code: str | None) -> str:
-    return "en" if (language_code or "").lower().startswith("en") else "pt-BR"
 
 
 def command_menu(names: tuple[str, ...], locale: str) -> list[BotCommand]:
@@ -105,7 +102,7 @@ class TelegramChannel:
     def __init__(
         self,
         config: Config,
-        dialogs: Handler,
+        dialogs: Conversation,
         *,
         poll_timeout: float = 10.0,
         album_delay: float = 1.0,
@@ -262,14 +259,15 @@ class TelegramChannel:
         if data == CHOSEN_DATA:
             await self._answer(query, t("tg.chosen"))
             return
+        press = press_of(data)
         label = label_of(message.reply_markup, data)
         await self._answer(query)
         # A demand's card in the attendants' room keeps its buttons: each attendant may act on it.
-        if not data.startswith(CARD_ACTION_PREFIX):
-            # A page turn of the dialogs is not a choice worth showing with a check mark.
-            shown = None if label is None or is_nav(label) else chosen_keyboard(label)
+        if not press.choice.startswith(CARD_ACTION_PREFIX):
+            # A page turn is not a choice worth showing with a check mark: the next page follows.
+            shown = None if label is None or press.turns_page else chosen_keyboard(label)
             await self._quietly(message.edit_reply_markup(reply_markup=shown))
-        await self._converse(self._incoming(message.chat, user, None, choice=data))
+        await self._converse(self._incoming(message.chat, user, None, choice=press.choice))
 
     # ----------------------------------------------------------------------- albums
 
@@ -382,20 +380,21 @@ class TelegramChannel:
             return
         protocols = set(find_protocols(replied.text or replied.caption or ""))
         if len(protocols) == 1:
-            card = Outgoing(text="", card={"protocol": protocols.pop()})
-            await self._remember_card(str(message.chat.id), card, [replied])
+            protocol = protocols.pop()
+            # The card names it too while Dialogs.remember_sent reads only cards.
+            push = Outgoing(text="", demand=protocol, card={"protocol": protocol})
+            await self._remember_card(str(message.chat.id), push, [replied])
 
     async def _remember_card(self, chat_id: str, reply: Outgoing, sent: list[Message]) -> None:
-        """Let the dialogs note which demand a card shows, so a reply to it acts on that demand."""
-        remember = getattr(self.dialogs, "remember_sent", None)
-        if remember is None or not (reply.card or {}).get("protocol"):
+        """Let the dialogs note which demand a message shows, so a reply to it acts on that demand."""
+        if not reply.shows_demand:
             return
         try:
             for message in sent:
-                await remember(CHANNEL, chat_id, str(message.message_id), reply)
+                await self.dialogs.remember_sent(CHANNEL, chat_id, str(message.message_id), reply)
         except Exception:
             # Only replies to this card lose their shortcut; the conversation goes on.
-            log.exception("Could not remember the card of %s", reply.card.get("protocol"))
+            log.exception("Could not remember the card of %s", reply.shows_demand)
 
     async def _say(self, chat_id: int, user: User, key: str, **values: Any) -> None:
         t = Texts(locale_of(user.language_code))

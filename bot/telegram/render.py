@@ -8,18 +8,24 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from dialogs import Choice
 
 # Telegram counts message length in UTF-16 code units after entity parsing, so markup does not count.
 MAX_MESSAGE_LENGTH = 4096
 MAX_CALLBACK_BYTES = 64
 MAX_BUTTONS = 100  # Telegram's limit per keyboard; the dialogs page long lists well below it
-# Callback data of the button that shows a choice already made; dialog ids never start with "tg:".
+# Our own callback data starts with "tg:", which no dialog id does.
+# The button that shows a choice already made:
 CHOSEN_DATA = "tg:chosen"
+# Put before a page turn's id: a press then tells the channel what it pressed without a label
+# being read. It costs a page turn's id 8 of its 64 bytes; the dialogs' page turns are short.
+PAGE_TURN_MARK = "tg:page:"
 
 _PROTOCOL = re.compile(r"\bCAGE-\d{5,}-[A-Z]\d[A-Z]\d\b")
-_NAV_LABELS = ("◀", "▶")
 _SHORT_LABEL = 18
 
 
@@ -66,31 +72,41 @@ def _best_cut(window: str) -> int:
     return len(window)
 
 
-def is_nav(label: str) -> bool:
-    return label.startswith(_NAV_LABELS) or label.endswith(_NAV_LABELS)
-
-
 def check_callback_data(data: str) -> str:
     if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data longer than {MAX_CALLBACK_BYTES} bytes: {data!r}")
     return data
 
 
-def keyboard(choices: Sequence) -> InlineKeyboardMarkup | None:
-    """Buttons for `choices` (objects with .id and .label). The dialogs page long lists with
-    navigation choices ("◀ Anteriores", "Mais ▶"): those share the last row."""
+def keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup | None:
+    """Buttons for `choices`. The dialogs page long lists with page turns ("◀ Anteriores",
+    "Mais ▶", `Choice.turns_page`): those share the last row."""
     if not choices:
         return None
     if len(choices) > MAX_BUTTONS:
         raise ValueError(f"{len(choices)} choices: Telegram shows at most {MAX_BUTTONS} buttons")
-    plain = [c for c in choices if not is_nav(c.label)]
-    nav = [c for c in choices if is_nav(c.label)]
+    plain = [c for c in choices if not c.turns_page]
+    page_turns = [c for c in choices if c.turns_page]
     # Two per row reads well when every label is short; long labels need the whole width.
     two_per_row = all(len(c.label) <= _SHORT_LABEL for c in plain)
-    rows = _rows([_button(c.label, c.id) for c in plain], two_per_row)
-    if nav:
-        rows.append([_button(c.label, c.id) for c in nav])
+    rows = _rows([_button(c) for c in plain], two_per_row)
+    if page_turns:
+        rows.append([_button(c) for c in page_turns])
     return InlineKeyboardMarkup(rows)
+
+
+@dataclass(frozen=True)
+class Press:
+    """What a button's callback data says: the dialogs' choice id, and whether it turns a page."""
+
+    choice: str
+    turns_page: bool = False
+
+
+def press_of(data: str) -> Press:
+    if data.startswith(PAGE_TURN_MARK):
+        return Press(choice=data[len(PAGE_TURN_MARK):], turns_page=True)
+    return Press(choice=data)
 
 
 def _rows(buttons: list[InlineKeyboardButton], two_per_row: bool) -> list[list[InlineKeyboardButton]]:
@@ -99,8 +115,9 @@ def _rows(buttons: list[InlineKeyboardButton], two_per_row: bool) -> list[list[I
     return [[b] for b in buttons]
 
 
-def _button(label: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=check_callback_data(data))
+def _button(choice: Choice) -> InlineKeyboardButton:
+    data = PAGE_TURN_MARK + choice.id if choice.turns_page else choice.id
+    return InlineKeyboardButton(choice.label, callback_data=check_callback_data(data))
 
 
 def chosen_keyboard(label: str) -> InlineKeyboardMarkup:

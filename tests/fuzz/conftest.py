@@ -54,7 +54,7 @@ async def server(tmp_path: Path) -> AsyncIterator[Server]:
     config = Config(telegram_bot_token=TOKEN, telegram_api_url=api.base_url, http_port=port,
                     telegram_webhook_url=f"{base}/telegram/hook", telegram_webhook_secret=SECRET)
     telegram = TelegramChannel(config, dialogs, album_delay=0.05)
-    teams = TeamsChannel(Config(http_port=port), dialogs)
+    teams = TeamsChannel(Config(http_port=port), dialogs, store)
     runner = await serve(create_app(telegram=telegram.webhook, teams=teams.handle_request), port, host="127.0.0.1")
     await telegram.start()
     yield Server(base, api, connector, telegram)

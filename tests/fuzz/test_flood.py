@@ -3,6 +3,7 @@ and none of the dropped messages reaches the dialogs or the store."""
 
 from __future__ import annotations
 
+from bot.contract import Conversation
 from bot.flood import FloodGuard
 from dialogs import Dialogs, Incoming, Outgoing
 from dialogs.texts import Texts
@@ -24,11 +25,14 @@ class Recorder:
 
     def __init__(self) -> None:
         self.seen: list[Incoming] = []
-        self.store = "the store"
+        self.sent: list[tuple[str, str, str, Outgoing]] = []
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         self.seen.append(incoming)
         return [Outgoing(text=f"eco: {incoming.text}")]
+
+    async def remember_sent(self, channel: str, chat_id: str, message_id: str, outgoing: Outgoing) -> None:
+        self.sent.append((channel, chat_id, message_id, outgoing))
 
 
 def message(text: str, user: str = "u1", channel: str = "telegram", locale: str = "pt-BR") -> Incoming:
@@ -81,9 +85,15 @@ async def test_the_polite_answer_speaks_the_persons_language():
     assert answer.text == Texts("en")("flood.slow_down") != SLOW_DOWN
 
 
-async def test_channels_still_reach_the_dialogs_other_members():
+async def test_channels_still_reach_everything_the_contract_offers():
     inner = Recorder()
-    assert FloodGuard(inner).store == "the store"
+    guard = FloodGuard(inner, burst=1, window=10, clock=Clock())
+    assert isinstance(guard, Conversation)
+    await guard.handle(message("x"))
+    await guard.handle(message("y"))  # the bucket is empty, yet what was sent is still reported
+    card = Outgoing(text="📄 CAGE-00001-B3N4", demand="CAGE-00001-B3N4")
+    await guard.remember_sent("telegram", "chat-u1", "7", card)
+    assert inner.sent == [("telegram", "chat-u1", "7", card)]
 
 
 async def test_in_front_of_the_real_dialogs_a_flood_leaves_the_store_untouched(sqlite_store):

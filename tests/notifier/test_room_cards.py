@@ -10,7 +10,7 @@ from fakes.telegram_api import buttons_of
 from notifier_support import ANA_TG, ROOM_TG, Running, fast_options
 
 from bot.notifier import Notifier
-from store.attendance import protocol_for_message
+from store.attendance import live_cards, protocol_for_message
 
 
 def callbacks(message: dict) -> list[str]:
@@ -30,9 +30,11 @@ async def test_the_card_follows_the_demand_and_a_failed_edit_costs_no_delivery(w
         [card] = api.sent_to(ROOM_TG)
         card_id = card["message_id"]
         assert "Situação: Em Andamento" in card["text"] and callbacks(card)[0] == f"atd:recv:{protocol}"
-        # Remembered: a reply to the pushed card acts on its demand.
+        # Remembered: a reply to the pushed card acts on its demand, and it is the demand's live card.
         async with world.store.transaction() as tx:
             assert await protocol_for_message(tx, "telegram", str(ROOM_TG), str(card_id)) == protocol
+            [live] = await live_cards(tx, protocol)
+            assert (live.chat.channel, live.chat.chat_id, live.message_id) == ("telegram", str(ROOM_TG), str(card_id))
 
         # Telegram refuses the first edit: logged, not retried, and Ana hears of the event once.
         api.fail_next("editMessageText", status=400, description="Bad Request: message can't be edited")

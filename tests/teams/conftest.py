@@ -39,13 +39,13 @@ def dialogs(store: Store) -> Dialogs:
 
 
 @pytest.fixture
-async def start_server(dialogs: Dialogs) -> AsyncIterator[Callable[..., Awaitable[str]]]:
+async def start_server(dialogs: Dialogs, store: Store) -> AsyncIterator[Callable[..., Awaitable[str]]]:
     """start_server(**config changes) -> the URL of /api/messages on our running application."""
     started = []
 
     async def start(**changes: object) -> str:
         config = Config(http_port=free_port(), **changes)
-        channel = TeamsChannel(config, dialogs, retry=FAST_RETRY)
+        channel = TeamsChannel(config, dialogs, store, retry=FAST_RETRY)
         runner = await serve(create_app(teams=channel.handle_request), config.http_port, host="127.0.0.1")
         started.append((runner, channel))
         return f"http://127.0.0.1:{config.http_port}/api/messages"

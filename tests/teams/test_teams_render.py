@@ -6,7 +6,7 @@ from bot.teams.render import ADAPTIVE_CARD, render, render_replies
 from dialogs import Choice, Outgoing, OutgoingFile
 
 PAGE = [Choice(f"c{n}", f"Opção {n}") for n in range(1, 9)]
-NAV = [Choice("prev", "◀ Anteriores"), Choice("next", "Mais ▶")]
+NAV = [Choice("prev", "◀ Anteriores", turns_page=True), Choice("next", "Mais ▶", turns_page=True)]
 
 
 def card(outgoing: Outgoing) -> dict:
@@ -41,6 +41,14 @@ def test_longer_lists_are_a_filtered_choice_set_and_page_turns_stay_buttons():
     assert "data" not in submit and submit["title"] == "Escolher"
     assert [(t["title"], t["data"], t["associatedInputs"]) for t in turns] == [
         ("◀ Anteriores", {"choice": "prev"}, "none"), ("Mais ▶", {"choice": "next"}, "none")]
+
+
+def test_a_page_turn_is_told_by_its_field_not_by_its_label():
+    arrows = Choice("c9", "▶ Opção com seta"), Choice("more", "Seguinte", turns_page=True)
+    content = card(Outgoing("Qual?", choices=tuple(PAGE) + arrows))
+    (choice_set,) = [item for item in content["body"] if item["type"] == "Input.ChoiceSet"]
+    assert [c["value"] for c in choice_set["choices"]][-1] == "c9"
+    assert [a["title"] for a in content["actions"]] == ["Escolher", "Seguinte"]
 
 
 def test_english_cards_speak_english():

@@ -154,3 +154,18 @@ async def test_refused_answers_and_edits_do_not_stop_the_conversation(api, chat)
     api.fail_next("editMessageReplyMarkup", status=403, description="Forbidden: bot was blocked")
     replies = await chat.presses("Manter")
     assert "e-mail" in texts(replies)
+
+
+async def test_a_page_turn_takes_its_keyboard_away_and_shows_the_next_page(api, chat):
+    await first_access(chat)
+    await chat.presses("Nova demanda")
+    await chat.says("Preciso de ajuda com um cadastro")
+    await chat.presses("Confirmar")
+    replies = await chat.presses("Serviços")
+    first_page = replies[-1]
+    assert "Mais ▶" in buttons(first_page)
+    replies = await chat.presses("Mais ▶")
+    # Not "✔ Mais ▶": turning a page is no choice to show; the next page is the question now.
+    assert buttons(api.message(CHAT, first_page["message_id"])) == []
+    assert "◀ Anteriores" in buttons(replies[-1])
+    assert set(buttons(replies[-1])).isdisjoint(set(buttons(first_page)) - {"Mais ▶"})

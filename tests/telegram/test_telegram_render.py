@@ -8,6 +8,7 @@ from bot.telegram.render import (
     MAX_MESSAGE_LENGTH,
     check_callback_data,
     keyboard,
+    press_of,
     split_text,
     to_html,
     utf16_length,
@@ -51,9 +52,9 @@ def test_short_labels_go_two_per_row_with_the_ids_as_callback_data():
 
 
 def test_a_page_of_a_long_list_keeps_its_navigation_together():
-    # As the dialogs send page 2 of the organ list: 8 entries, then "◀" and "▶" choices.
+    # As the dialogs send page 2 of the organ list: 8 entries, then the page turns.
     entries = [Choice(f"organ:{i}", f"Secretaria número {i} do Estado") for i in range(8, 16)]
-    nav = [Choice("page:prev", "◀ Anteriores"), Choice("page:next", "Mais ▶")]
+    nav = [Choice("page:prev", "◀ Anteriores", turns_page=True), Choice("page:next", "Mais ▶", turns_page=True)]
     rows = keyboard(entries + nav).inline_keyboard
     assert len(rows) == 9 and all(len(row) == 1 for row in rows[:8])
     assert [b.text for b in rows[-1]] == ["◀ Anteriores", "Mais ▶"]
@@ -61,12 +62,21 @@ def test_a_page_of_a_long_list_keeps_its_navigation_together():
 
 def test_dialog_navigation_choices_share_the_last_row():
     choices = [Choice("a", "Uma opção bem comprida que ocupa a linha"), Choice("b", "Outra opção também longa"),
-               Choice("nav:prev", "◀ Anteriores"), Choice("nav:next", "Próximas ▶")]
+               Choice("nav:prev", "◀ Anteriores", turns_page=True), Choice("nav:next", "Próximas ▶", turns_page=True)]
     rows = keyboard(choices).inline_keyboard
     assert [[b.text for b in row] for row in rows] == [
         ["Uma opção bem comprida que ocupa a linha"], ["Outra opção também longa"],
         ["◀ Anteriores", "Próximas ▶"],
     ]
+
+
+def test_a_page_turn_is_told_by_its_field_and_its_press_gives_back_the_dialogs_id():
+    choices = [Choice("a", "▶ Começar"), Choice("pg:next", "Seguinte", turns_page=True)]
+    rows = keyboard(choices).inline_keyboard
+    assert [[b.text for b in row] for row in rows] == [["▶ Começar"], ["Seguinte"]]
+    plain, page_turn = rows[0][0].callback_data, rows[1][0].callback_data
+    assert plain == "a" and press_of(plain).choice == "a" and not press_of(plain).turns_page
+    assert press_of(page_turn).choice == "pg:next" and press_of(page_turn).turns_page
 
 
 def test_callback_data_over_64_bytes_is_refused():

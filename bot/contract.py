@@ -1,0 +1,43 @@
+"""The contract between the channels and the conversation: everything a channel calls on the
+dialogs side, declared once.
+
+A channel adapter parses its transport into an `Incoming`, calls `handle`, renders the
+`Outgoing` replies its own way, and reports what it sent with `remember_sent`. It needs nothing
+else from the dialogs: no attribute lookups, no dialog id prefixes, no glyphs in labels. What a
+channel needs from the store (Teams records a chat the dialogs never hear of) it receives
+explicitly, as a constructor argument.
+
+`dialogs.Dialogs` fulfils the contract, and so does `bot.flood.FloodGuard` in front of it.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from dialogs import Incoming, Outgoing
+
+__all__ = ["Conversation", "locale_of"]
+
+# The catalogue's locales (dialogs/texts.py); anything that is not English reads Portuguese.
+ENGLISH = "en"
+PORTUGUESE = "pt-BR"
+
+
+@runtime_checkable
+class Conversation(Protocol):
+    """The dialogs as every channel sees them."""
+
+    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        """The replies to one message, in order (the turn is already committed)."""
+        ...
+
+    async def remember_sent(self, channel: str, chat_id: str, message_id: str, outgoing: Outgoing) -> None:
+        """Called for each message a channel sent for `outgoing`: a message that shows a demand
+        (`Outgoing.shows_demand`) is remembered, so a reply to it acts on that demand."""
+        ...
+
+
+def locale_of(language_tag: str | None) -> str:
+    """The catalogue locale for a channel's language tag (Telegram's `language_code`, a Bot
+    Framework activity's `locale`): "en", "en-US", "EN-gb" read English; the rest Portuguese."""
+    return ENGLISH if (language_tag or "").lower().startswith("en") else PORTUGUESE
