@@ -147,7 +147,7 @@ async def test_replies_to_cards_and_to_pushes(api, people, store, attendants, no
     card_now = await api.wait_for(lambda: _showing(api.message(ROOM, push["message_id"]),
                                                    "Situação: Aguardando Informações"))
     assert "Atendente: Bruno Atendente" in card_now["text"]
-    replies = await ana_room.presses_on(card_now, "Linha do tempo")
+    replies = await ana_room.presses("Linha do tempo", on=card_now)
     assert f"Linha do tempo de {protocol}" in text_of(replies)
     replies = await ana_room.says("/desvincular")
     assert "não é mais a sala" in text_of(replies)

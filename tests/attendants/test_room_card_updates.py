@@ -39,7 +39,7 @@ async def test_the_rooms_card_shows_the_demands_new_status(api, bot, store, conf
                              "Anexos"]
 
     # Received from the card's own button: Maria is told, and the card in the room says so.
-    await ana_room.presses_on(card, "Receber")
+    await ana_room.presses("Receber", on=card)
     await pushed(maria, "recebida por um atendente")
     shown = await api.wait_for(lambda: _if(api.message(ROOM, card["message_id"]), "Atendente: Ana Atendente"))
     assert "Situação: Em Andamento" in shown["text"]

@@ -74,24 +74,24 @@ async def test_a_demand_from_creation_to_survey_seen_from_both_sides(api, bot, s
                              "Anexos"]
 
     # The attachments, in the room.
-    replies = await bruno_room.presses_on(card, "Anexos")
+    replies = await bruno_room.presses("Anexos", on=card)
     assert [m["document"]["file_name"] for m in replies if "document" in m] == ["nota.pdf"]
 
     # Received (by button); Maria is told.
-    replies = await ana_room.presses_on(card, "Receber")
+    replies = await ana_room.presses("Receber", on=card)
     assert "recebida por Ana Atendente" in text_of(replies) and "Atendente: Ana Atendente" in text_of(replies)
     told = await pushed(maria, "recebida por um atendente")
     assert protocol in told["text"]
 
     # Bruno takes it too: asked before reassigning; he leaves it with Ana.
-    replies = await bruno_room.presses_on(card, "Receber")
+    replies = await bruno_room.presses("Receber", on=card)
     assert "já está com Ana Atendente" in text_of(replies)
     assert buttons(replies[-1]) == ["Sim, assumir", "Não, deixar como está"]
     replies = await bruno_room.presses("Não, deixar como está")
     assert "continua com o mesmo atendente" in text_of(replies)
 
     # Information requested (button, then the text); the card shows the new status.
-    replies = await ana_room.presses_on(card, "Solicitar informações")
+    replies = await ana_room.presses("Solicitar informações", on=card)
     assert "Escreva quais informações" in text_of(replies)
     replies = await ana_room.says("Envie a nota de empenho assinada, por favor.")
     assert "solicitou informações" in text_of(replies) and "Situação: Aguardando Informações" in text_of(replies)
