@@ -3,30 +3,27 @@ opened straight through the store (the whole requester side is in test_room_flow
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import pytest
 from attendant_support import ANA, BRUNO, MARIA, ROOM, admin, buttons, pushed, text_of
-from samples import DRAFT
+from samples import ATTENDANT_NAME, DRAFT, PNG, PROTOCOL, REQUESTER_NAME
 
 from store import Actor, EventKind, NewAttachment, Status
-
-PROTOCOL = re.compile(r"CAGE-\d{5,}-[A-Z]\d[A-Z]\d")
 
 
 @pytest.fixture
 async def attendants(config):
-    for user, name in ((ANA, "Ana Atendente"), (BRUNO, "Bruno Atendente")):
+    for user, name in ((ANA, ATTENDANT_NAME), (BRUNO, "Bruno Atendente")):
         assert await admin(config, "grant-attendant", "--user-id", str(user), "--name", name) == 0
 
 
 async def maria_opens(store, **changes) -> str:
     async with store.transaction() as tx:
-        maria = await tx.ensure_person("telegram", str(MARIA), "Maria Souza")
+        maria = await tx.ensure_person("telegram", str(MARIA), REQUESTER_NAME)
         await tx.ensure_chat("telegram", str(MARIA), kind="private", person_id=maria.id)
         draft = replace(DRAFT, **changes)
-        screenshot = NewAttachment("print.png", b"\x89PNG\r\n\x1a\n" + bytes(64))
+        screenshot = NewAttachment("print.png", PNG)
         demand = await tx.open_demand(Actor(maria.id), draft, [screenshot])
     return demand.protocol
 

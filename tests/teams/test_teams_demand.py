@@ -5,19 +5,11 @@ the local fake Bot Connector. Each test reads like the chat a servant would have
 from __future__ import annotations
 
 import json
-import re
 
-from fakes.connector import card_of, options, visible_text
+from fakes.connector import card_of, options, texts, visible_text
+from samples import CARGO, EMAIL, PDF, PHONE, PNG, PROTOCOL, REQUESTER_NAME
 
 from store import Actor
-
-PDF = b"%PDF-1.4\n% e-CAGE test document\n"
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
-PROTOCOL = re.compile(r"CAGE-\d{5,}-[A-Z]\d[A-Z]\d")
-
-
-def texts(activities: list[dict]) -> str:
-    return "\n".join(visible_text(a) for a in activities)
 
 
 def transcript(connector) -> str:
@@ -26,15 +18,14 @@ def transcript(connector) -> str:
 
 async def first_access(maria) -> None:
     """The profile every servant completes once, half by buttons, half by free text."""
-    replies = await maria.adds_the_bot()
-    assert "Olá, Maria Souza" in texts(replies)
+    await maria.adds_the_bot()
+    assert f"Olá, {REQUESTER_NAME}" in maria.text
     await maria.picks("Manter")  # the name Teams gave us
-    await maria.says("maria.souza@sefaz.rs.gov.br")
-    await maria.says("(51) 3214-5678")
-    replies = await maria.says("Auditora do Estado")
-    assert "Secretaria da Fazenda (SEFAZ)" in options(replies[-1])
-    replies = await maria.says("sefaz")
-    assert "Nova demanda" in options(replies[-1])
+    for answer in (EMAIL, PHONE, CARGO):
+        await maria.says(answer)
+    assert "Secretaria da Fazenda (SEFAZ)" in options(maria.replies[-1])
+    await maria.says("sefaz")
+    assert "Nova demanda" in options(maria.replies[-1])
 
 
 async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store):

@@ -1,0 +1,28 @@
+"""Fixtures of the fake servers, for every suite (tests/conftest.py loads this module as a
+plugin): `api`, the fake Telegram Bot API, and `connector`, the fake Bot Connector of Teams,
+each started for one test and closed after it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from fakes.connector import FakeConnector
+from fakes.telegram_api import FakeTelegramAPI
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeTelegramAPI]:
+    server = FakeTelegramAPI()
+    await server.start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    server = FakeConnector()
+    await server.start()
+    yield server
+    await server.close()
