@@ -20,6 +20,7 @@ import asyncio
 import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
 import asyncpg
@@ -146,32 +147,31 @@ def clock():
     return FakeClock()
 
 
+@asynccontextmanager
 async def _open_store(url, clock, tmp_path):
-    return await Store.open(url, clock=clock, attachments_dir=tmp_path / "attachments",
-                            migrate=False)
+    opened = await Store.open(url, clock=clock, attachments_dir=tmp_path / "attachments", migrate=False)
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture
 async def store(database_url, clock, tmp_path):
-    opened = await _open_store(database_url, clock, tmp_path)
-    yield opened
-    await opened.close()
+    async with _open_store(database_url, clock, tmp_path) as opened:
+        yield opened
 
 
 @pytest.fixture
 async def sqlite_store(sqlite_url, clock, tmp_path):
     await clean_database(sqlite_url)
-    opened = await _open_store(sqlite_url, clock, tmp_path)
-    yield opened
-    await opened.close()
+    async with _open_store(sqlite_url, clock, tmp_path) as opened:
+        yield opened
 
 
 @pytest.fixture
 async def postgres_store(postgres_url, clock, tmp_path):
     await clean_database(postgres_url)
-    opened = await _open_store(postgres_url, clock, tmp_path)
-    yield opened
-    await opened.close()
+    async with _open_store(postgres_url, clock, tmp_path) as opened:
+        yield opened
 
 
 @pytest.fixture

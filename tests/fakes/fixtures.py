@@ -5,6 +5,7 @@ each started for one test and closed after it."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -12,17 +13,20 @@ from fakes.connector import FakeConnector
 from fakes.telegram_api import FakeTelegramAPI
 
 
-@pytest.fixture
-async def api() -> AsyncIterator[FakeTelegramAPI]:
-    server = FakeTelegramAPI()
+@asynccontextmanager
+async def _running(server):
     await server.start()
     yield server
     await server.close()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeTelegramAPI]:
+    async with _running(FakeTelegramAPI()) as server:
+        yield server
 
 
 @pytest.fixture
 async def connector() -> AsyncIterator[FakeConnector]:
-    server = FakeConnector()
-    await server.start()
-    yield server
-    await server.close()
+    async with _running(FakeConnector()) as server:
+        yield server
