@@ -50,36 +50,68 @@ async def test_only_attendants_may_act_anywhere(people, store, config, attendant
     assert "Somente atendentes" in text_of(replies)
 
 
-async def test_commands_in_one_message_and_in_two(people, store, attendants):
-    ana_room, bruno_room, joao_room, ana, maria, joao = people
-    protocol = await maria_opens(store)
+async def ana_looks_it_up_and_receives_it(ana, protocol: str) -> None:
     loose = protocol.lower().replace("-", "")
     replies = await ana.says(f"/demanda {loose}")
     assert replies[-1]["text"].startswith(f"📄 {protocol}") and "Anexos: 1" in replies[-1]["text"]
-    replies = await ana.says(f"/receber {protocol}")
-    assert "recebida por Ana Atendente" in text_of(replies)
-    replies = await ana.says("/atribuidas")
-    assert "Demandas com você" in text_of(replies) and protocol in text_of(replies)
+    await ana.says(f"/receber {protocol}")
+    assert "recebida por Ana Atendente" in ana.text
+    await ana.says("/atribuidas")
+    assert "Demandas com você" in ana.text and protocol in ana.text
 
-    # /responder without text asks for it; a file sent meanwhile goes with the answer.
-    replies = await ana.says(f"/responder {protocol}")
-    assert "Escreva a resposta" in text_of(replies)
-    replies = await ana.sends_document("orientacao.pdf", b"%PDF-1.4 orientacao")
-    assert "orientacao.pdf" in text_of(replies)
-    replies = await ana.says("Veja a orientação anexa.")
-    assert "Resposta de Ana Atendente registrada" in text_of(replies)
-    # "cancelar" in the middle of an action records nothing.
+
+async def ana_answers_in_two_messages_with_a_file_between(ana, protocol: str) -> None:
+    """/responder without text asks for it; a file sent meanwhile goes with the answer."""
+    await ana.says(f"/responder {protocol}")
+    assert "Escreva a resposta" in ana.text
+    await ana.sends_document("orientacao.pdf", b"%PDF-1.4 orientacao")
+    assert "orientacao.pdf" in ana.text
+    await ana.says("Veja a orientação anexa.")
+    assert "Resposta de Ana Atendente registrada" in ana.text
+
+
+async def ana_cancels_a_request_then_makes_it_in_one_message(ana, protocol: str) -> None:
+    """"cancelar" in the middle of an action records nothing."""
     await ana.says(f"/solicitar {protocol}")
-    replies = await ana.says("cancelar")
-    assert "Nada foi registrado" in text_of(replies)
-    replies = await ana.says(f"/solicitar {protocol} Qual o número da nota?")
-    assert "Situação: Aguardando Informações" in text_of(replies)
-    replies = await ana.sends_document("modelo.pdf", b"%PDF-1.4 modelo", caption=f"/responder {protocol} Modelo anexo.")
-    assert "Resposta de Ana Atendente registrada" in text_of(replies)
-    replies = await ana.says("/responder CAGE-99999-Z9Z9 texto")
-    assert "CAGE-99999-Z9Z9" in text_of(replies) and "Resposta" not in text_of(replies)
-    replies = await ana.says("/receber")
-    assert "/receber CAGE-00000-A0B0" in text_of(replies)
+    await ana.says("cancelar")
+    assert "Nada foi registrado" in ana.text
+    await ana.says(f"/solicitar {protocol} Qual o número da nota?")
+    assert "Situação: Aguardando Informações" in ana.text
+
+
+async def ana_answers_in_a_files_caption(ana, protocol: str) -> None:
+    await ana.sends_document("modelo.pdf", b"%PDF-1.4 modelo", caption=f"/responder {protocol} Modelo anexo.")
+    assert "Resposta de Ana Atendente registrada" in ana.text
+
+
+async def an_unknown_protocol_and_a_missing_one_are_explained(ana) -> None:
+    await ana.says("/responder CAGE-99999-Z9Z9 texto")
+    assert "CAGE-99999-Z9Z9" in ana.text and "Resposta" not in ana.text
+    await ana.says("/receber")
+    assert "/receber CAGE-00000-A0B0" in ana.text
+
+
+async def a_command_leaves_her_own_profile_where_it_was(ana, protocol: str) -> None:
+    """The requester dialogs still work for an attendant in a private chat, and a command in the
+    middle of one of them leaves it where it was."""
+    replies = await ana.says("menu")
+    assert "Nova demanda" in buttons(replies[-1])
+    await ana.presses("Nova demanda")
+    assert "Qual é o seu nome completo?" in ana.text
+    await ana.says("/fila")
+    assert protocol in ana.text
+    await ana.says("Ana Atendente")
+    assert "e-mail" in ana.text
+
+
+async def test_commands_in_one_message_and_in_two(people, store, attendants):
+    ana = people[3]
+    protocol = await maria_opens(store)
+    await ana_looks_it_up_and_receives_it(ana, protocol)
+    await ana_answers_in_two_messages_with_a_file_between(ana, protocol)
+    await ana_cancels_a_request_then_makes_it_in_one_message(ana, protocol)
+    await ana_answers_in_a_files_caption(ana, protocol)
+    await an_unknown_protocol_and_a_missing_one_are_explained(ana)
 
     events = await timeline(store, protocol)
     assert [kind for kind, _, _ in events] == [EventKind.CREATED, EventKind.RECEIVED, EventKind.ANSWERED,
@@ -88,16 +120,7 @@ async def test_commands_in_one_message_and_in_two(people, store, attendants):
         demand = await tx.get_demand(Actor((await tx.person_for_account("telegram", str(ANA))).id), protocol)
     assert sorted(a.filename for a in demand.attachments) == ["modelo.pdf", "orientacao.pdf", "print.png"]
 
-    # The requester dialogs still work for an attendant in a private chat, and a command in the
-    # middle of one of them leaves it where it was.
-    replies = await ana.says("menu")
-    assert "Nova demanda" in buttons(replies[-1])
-    replies = await ana.presses("Nova demanda")
-    assert "Qual é o seu nome completo?" in text_of(replies)
-    replies = await ana.says("/fila")
-    assert protocol in text_of(replies)
-    replies = await ana.says("Ana Atendente")
-    assert "e-mail" in text_of(replies)
+    await a_command_leaves_her_own_profile_where_it_was(ana, protocol)
 
 
 async def test_taking_over_asks_first_and_then_reassigns(people, store, attendants):

@@ -28,8 +28,7 @@ async def first_access(maria) -> None:
     assert "Nova demanda" in options(maria.replies[-1])
 
 
-async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store):
-    await first_access(maria)
+async def maria_classifies_it_by_cards_and_free_text(maria) -> None:
     await maria.picks("Nova demanda")
     replies = await maria.says("Liquidação travada no FPE <urgente> *hoje*")
     assert "SEFAZ" in texts(replies)
@@ -49,6 +48,8 @@ async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store
     replies = await maria.says("A liquidação 2024NL000123 está travada no FPE desde ontem & dá erro.")
     assert "Pular" in options(replies[-1]) or "Concluir" in options(replies[-1])
 
+
+async def maria_attaches_a_file_and_a_pasted_image_and_a_refused_one(maria, connector) -> None:
     connector.add_file("nota.pdf", PDF, "application/pdf")
     pasted = connector.add_file("colado", PNG, "image/png")
     replies = await maria.says("", attachments=[
@@ -65,6 +66,8 @@ async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store
     assert "setup.exe" in texts(replies) and "PDF" in texts(replies)
     assert len(connector.downloads) == 2  # refused by its name, not even downloaded
 
+
+async def maria_sends_it_from_the_summary(maria) -> str:
     replies = await maria.picks("Concluir")
     summary = card_of(replies[0])
     facts = {f["title"]: f["value"] for item in summary["body"] if item["type"] == "FactSet" for f in item["facts"]}
@@ -72,7 +75,23 @@ async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store
     assert facts["Título"] == r"Liquidação travada no FPE <urgente> \*hoje\*"
     print("SUMMARY CARD", json.dumps(summary, ensure_ascii=False, indent=1))
     replies = await maria.picks("Enviar")
-    protocol = PROTOCOL.search(texts(replies)).group(0)
+    return PROTOCOL.search(texts(replies)).group(0)
+
+
+async def maria_asks_how_it_is_going(maria, protocol: str) -> None:
+    """A status question in free text, protocol typed loosely: an Adaptive Card answers."""
+    replies = await maria.says(f"qual a situação da {protocol.replace('-', ' ').lower()}?")
+    status_card = next(card_of(r) for r in replies if card_of(r))
+    assert "Em Andamento" in json.dumps(status_card, ensure_ascii=False)
+    assert protocol in texts(replies)
+    print("STATUS CARD", json.dumps(status_card, ensure_ascii=False, indent=1))
+
+
+async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store):
+    await first_access(maria)
+    await maria_classifies_it_by_cards_and_free_text(maria)
+    await maria_attaches_a_file_and_a_pasted_image_and_a_refused_one(maria, connector)
+    protocol = await maria_sends_it_from_the_summary(maria)
 
     async with store.transaction() as tx:
         person = await tx.person_for_account("teams", "aad-maria")
@@ -80,10 +99,5 @@ async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store
     assert demand.title == "Liquidação travada no FPE <urgente> *hoje*"
     assert sorted(a.filename for a in demand.attachments) == ["imagem-2.png", "nota.pdf"]
 
-    # A status question in free text, protocol typed loosely: an Adaptive Card answers.
-    replies = await maria.says(f"qual a situação da {protocol.replace('-', ' ').lower()}?")
-    status_card = next(card_of(r) for r in replies if card_of(r))
-    assert "Em Andamento" in json.dumps(status_card, ensure_ascii=False)
-    assert protocol in texts(replies)
-    print("STATUS CARD", json.dumps(status_card, ensure_ascii=False, indent=1))
+    await maria_asks_how_it_is_going(maria, protocol)
     print("TRANSCRIPT\n" + transcript(connector))
