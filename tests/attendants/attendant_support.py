@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from fakes.telegram_api import FakeTelegramAPI  # tests/ is on sys.path (tests/conftest.py)
-from fakes.telegram_chat import TelegramChat, buttons, text_of  # noqa: F401 (the tests import them from here)
+from fakes.telegram_chat import TelegramChat, buttons  # noqa: F401 (the tests import buttons from here)
 
 from bot import roles
 from bot.config import Config

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from attendant_support import ANA, BRUNO, MARIA, ROOM, admin, buttons, pushed, text_of
+from attendant_support import ANA, BRUNO, MARIA, ROOM, admin, buttons, pushed
 from samples import ATTENDANT_NAME, DRAFT, PNG, PROTOCOL, REQUESTER_NAME
 
 from store import Actor, EventKind, NewAttachment, Status
@@ -39,15 +39,15 @@ async def test_only_attendants_may_act_anywhere(people, store, config, attendant
     ana_room, bruno_room, joao_room, ana, maria, joao = people
     protocol = await maria_opens(store)
     for command in ("/fila", f"/receber {protocol}", f"/solucionar {protocol} feito", "/vincular"):
-        replies = await joao.says(command)
-        assert text_of(replies) == "Somente atendentes da CAGE podem usar este comando."
-    replies = await joao_room.says(f"/demanda {protocol}")
-    assert "Somente atendentes da CAGE" in text_of(replies) and protocol not in text_of(replies)
+        await joao.says(command)
+        assert joao.text == "Somente atendentes da CAGE podem usar este comando."
+    await joao_room.says(f"/demanda {protocol}")
+    assert "Somente atendentes da CAGE" in joao_room.text and protocol not in joao_room.text
     assert await timeline(store, protocol) == [(EventKind.CREATED, "Maria Souza", None)]
     # Revoked: refused from then on.
     assert await admin(config, "revoke-attendant", "--user-id", str(BRUNO)) == 0
-    replies = await bruno_room.says("/fila")
-    assert "Somente atendentes" in text_of(replies)
+    await bruno_room.says("/fila")
+    assert "Somente atendentes" in bruno_room.text
 
 
 async def ana_looks_it_up_and_receives_it(ana, protocol: str) -> None:
@@ -127,14 +127,14 @@ async def test_taking_over_asks_first_and_then_reassigns(people, store, attendan
     ana_room, bruno_room, *_ = people
     protocol = await maria_opens(store)
     await ana_room.says(f"/receber {protocol}")
-    replies = await bruno_room.says(f"/receber {protocol}")
-    assert "já está com Ana Atendente" in text_of(replies)
-    replies = await bruno_room.presses("Sim, assumir")
-    assert "recebida por Bruno Atendente" in text_of(replies) and "Atendente: Bruno Atendente" in text_of(replies)
-    replies = await bruno_room.says("/atribuidas")
-    assert protocol in text_of(replies)
-    replies = await ana_room.says("/atribuidas")
-    assert "Nenhuma demanda aberta com você" in text_of(replies)
+    await bruno_room.says(f"/receber {protocol}")
+    assert "já está com Ana Atendente" in bruno_room.text
+    await bruno_room.presses("Sim, assumir")
+    assert "recebida por Bruno Atendente" in bruno_room.text and "Atendente: Bruno Atendente" in bruno_room.text
+    await bruno_room.says("/atribuidas")
+    assert protocol in bruno_room.text
+    await ana_room.says("/atribuidas")
+    assert "Nenhuma demanda aberta com você" in ana_room.text
 
 
 async def test_replies_to_cards_and_to_pushes(api, people, store, attendants, notifier):
@@ -145,16 +145,16 @@ async def test_replies_to_cards_and_to_pushes(api, people, store, attendants, no
 
     # A reply to the push that says its action: received, no question asked.
     replies = await bruno_room.says("Recebo", reply_to=push["message_id"])
-    assert "recebida por Bruno Atendente" in text_of(replies)
+    assert "recebida por Bruno Atendente" in bruno_room.text
     card = replies[-1]
     # A reply to the card that says its action, with its text.
-    replies = await bruno_room.says("Solicito o número do empenho, por favor.", reply_to=card["message_id"])
-    assert "solicitou informações" in text_of(replies)
+    await bruno_room.says("Solicito o número do empenho, por favor.", reply_to=card["message_id"])
+    assert "solicitou informações" in bruno_room.text
     # A reply that does not say: the bot asks; "Descartar" records nothing.
-    replies = await ana_room.says("Acho que é o mesmo caso de ontem", reply_to=card["message_id"])
-    assert "O que fazer com sua mensagem" in text_of(replies)
-    replies = await ana_room.presses("Descartar")
-    assert "Nada foi registrado" in text_of(replies)
+    await ana_room.says("Acho que é o mesmo caso de ontem", reply_to=card["message_id"])
+    assert "O que fazer com sua mensagem" in ana_room.text
+    await ana_room.presses("Descartar")
+    assert "Nada foi registrado" in ana_room.text
     # Attendants talking among themselves (not to the bot) get no answer.
     assert await ana_room.says("Bruno, você vê essa?") == []
 
@@ -167,10 +167,10 @@ async def test_replies_to_cards_and_to_pushes(api, people, store, attendants, no
     card_now = await api.wait_for(lambda: _showing(api.message(ROOM, push["message_id"]),
                                                    "Situação: Aguardando Informações"))
     assert "Atendente: Bruno Atendente" in card_now["text"]
-    replies = await ana_room.presses("Linha do tempo", on=card_now)
-    assert f"Linha do tempo de {protocol}" in text_of(replies)
-    replies = await ana_room.says("/desvincular")
-    assert "não é mais a sala" in text_of(replies)
+    await ana_room.presses("Linha do tempo", on=card_now)
+    assert f"Linha do tempo de {protocol}" in ana_room.text
+    await ana_room.says("/desvincular")
+    assert "não é mais a sala" in ana_room.text
     async with store.transaction() as tx:
         chat = await tx.ensure_chat("telegram", str(ROOM), kind="group")
     assert not chat.is_attendant_room
@@ -210,10 +210,10 @@ async def test_a_reply_to_the_question_works_even_after_leaving_it(people, store
     question = replies[-1]
     assert "Responda a esta mensagem" in question["text"]
     await ana_room.says("cancelar")
-    replies = await ana_room.says("Acesso liberado.", reply_to=question["message_id"])
-    assert "O que fazer com sua mensagem" in text_of(replies)
-    replies = await ana_room.presses("Solucionar")
-    assert "solucionada por Ana Atendente" in text_of(replies)
+    await ana_room.says("Acesso liberado.", reply_to=question["message_id"])
+    assert "O que fazer com sua mensagem" in ana_room.text
+    await ana_room.presses("Solucionar")
+    assert "solucionada por Ana Atendente" in ana_room.text
     assert (await timeline(store, protocol))[-1] == (EventKind.SOLVED, "Ana Atendente", "Acesso liberado.")
 
 

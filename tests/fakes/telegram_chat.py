@@ -21,11 +21,6 @@ if TYPE_CHECKING:
     from fakes.telegram_api import FakeTelegramAPI
 
 
-def text_of(messages: list[dict]) -> str:
-    """What a person reads in these bot messages, one a line."""
-    return "\n".join(message.get("text", "") for message in messages)
-
-
 def buttons(message: dict) -> list[str]:
     """The labels of a message's inline keyboard, row after row."""
     return [button["text"] for row in buttons_of(message.get("reply_markup")) for button in row]
