@@ -1,7 +1,8 @@
 """A small local server that speaks the Bot Connector REST API (the `serviceUrl` of Teams
 activities), records every activity the bot sends, can fail on purpose, and serves attachment
 files. Plus `TeamsUser`: a person in one Teams conversation who posts Bot Framework activities
-(JSON, as the channel sends them) to the bot's /api/messages.
+(JSON, as the channel sends them) to the bot's /api/messages; it reads the answers as every chat
+driver does (tests/chat_driver.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from chat_driver import ChatDriver, Option
+from samples import REQUESTER_NAME
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 BOT_ID = "28:ecage-bot"
@@ -200,7 +202,7 @@ class TeamsUser(ChatDriver):
     conversation_id: str = "a:personal-maria"
     user_id: str = "29:maria"
     aad_object_id: str | None = "aad-maria"
-    name: str = "Maria Souza"
+    name: str = REQUESTER_NAME
     conversation_type: str = "personal"
     locale: str = "pt-BR"
     headers: dict[str, str] = field(default_factory=dict)
