@@ -9,6 +9,9 @@
 - ``clock``: a settable clock; ``store``: a ``Store`` on ``database_url`` with that clock and a
   temporary attachments directory; ``sqlite_store`` / ``postgres_store``: the same on one database.
 - ``empty_database``: a factory of brand-new, unmigrated databases (migration tests).
+- ``file_store``: a store on a SQLite file of its own, as a channel's end-to-end tests use it;
+  ``file_dialogs``: the real dialogs over it.
+- ``api`` and ``connector``: the fake Telegram Bot API and Bot Connector (tests/fakes/fixtures.py).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import asyncio
 import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
 import asyncpg
@@ -24,14 +28,18 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from dialogs import Dialogs
 from fakes.ports import free_port
 from store import Store
 from store.db import create_engine, migrate_url
 from store.models import Base
+from taxonomy import default_taxonomy
 
 POSTGRES_URL = os.environ.get(
     "ECAGE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("ECAGE_REQUIRE_POSTGRES") == "1"
+
+pytest_plugins = ["fakes.fixtures"]
 
 
 class FakeClock:
@@ -139,32 +147,31 @@ def clock():
     return FakeClock()
 
 
+@asynccontextmanager
 async def _open_store(url, clock, tmp_path):
-    return await Store.open(url, clock=clock, attachments_dir=tmp_path / "attachments",
-                            migrate=False)
+    opened = await Store.open(url, clock=clock, attachments_dir=tmp_path / "attachments", migrate=False)
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture
 async def store(database_url, clock, tmp_path):
-    opened = await _open_store(database_url, clock, tmp_path)
-    yield opened
-    await opened.close()
+    async with _open_store(database_url, clock, tmp_path) as opened:
+        yield opened
 
 
 @pytest.fixture
 async def sqlite_store(sqlite_url, clock, tmp_path):
     await clean_database(sqlite_url)
-    opened = await _open_store(sqlite_url, clock, tmp_path)
-    yield opened
-    await opened.close()
+    async with _open_store(sqlite_url, clock, tmp_path) as opened:
+        yield opened
 
 
 @pytest.fixture
 async def postgres_store(postgres_url, clock, tmp_path):
     await clean_database(postgres_url)
-    opened = await _open_store(postgres_url, clock, tmp_path)
-    yield opened
-    await opened.close()
+    async with _open_store(postgres_url, clock, tmp_path) as opened:
+        yield opened
 
 
 @pytest.fixture
@@ -191,6 +198,12 @@ async def file_store(tmp_path):
     opened = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'ecage.db'}", attachments_dir=tmp_path / "files")
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+def file_dialogs(file_store):
+    """The real dialogs over `file_store`."""
+    return Dialogs(file_store, default_taxonomy())
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
 """Helpers of the attendants' tests: the people of the story, each in one chat, the role
 commands run in this process, and a transcript of everything both sides saw."""
 
-
 from __future__ import annotations
 
 import argparse
 
 from fakes.telegram_api import FakeTelegramAPI  # tests/ is on sys.path (tests/conftest.py)
+from fakes.telegram_chat import TelegramChat, buttons  # noqa: F401 (the tests import buttons from here)
 
 from bot import roles
 from bot.config import Config
@@ -25,45 +25,12 @@ async def admin(config: Config, *argv: str) -> int:
     return await roles.run(parser.parse_args(list(argv)), config)
 
 
-class Person:
-    """Someone talking to the bot in one chat: `replies = await ana.says("/fila")`."""
+class Person(TelegramChat):
+    """Someone talking to the bot in one chat of the story, named in the transcript by that chat:
+    `replies = await ana.says("/fila")`."""
 
     def __init__(self, api: FakeTelegramAPI, bot: TelegramChannel, chat_id: int, user: dict) -> None:
-        self.api, self.bot, self.chat_id, self.user = api, bot, chat_id, user
-
-    async def _after(self, action, note: str = "") -> list[dict]:
-        before = max((m["message_id"] for m in self.api.sent_to(self.chat_id)), default=0)
-        logged = len(self.api.log)
-        await action
-        # The fake logs who spoke, not where: say where, for the transcript.
-        self.api.log[logged] = f"[{CHATS[self.chat_id]}] {self.api.log[logged]}{note}"
-        await self.api.taken()
-        await self.bot.drain()
-        return [m for m in self.api.sent_to(self.chat_id) if m["message_id"] > before]
-
-    async def says(self, text: str, reply_to: int | None = None) -> list[dict]:
-        note = f"   ↩ em resposta a #{reply_to}" if reply_to else ""
-        return await self._after(self.api.user_says(self.chat_id, text, user=self.user, reply_to=reply_to), note)
-
-    async def presses(self, label: str) -> list[dict]:
-        return await self._after(self.api.press(self.chat_id, label, user=self.user))
-
-    async def presses_on(self, message: dict, label: str) -> list[dict]:
-        data = next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row
-                    if b["text"] == label)
-        return await self._after(self.api.user_presses(self.chat_id, message["message_id"], data, user=self.user))
-
-    async def sends_document(self, filename: str, data: bytes, caption: str | None = None) -> list[dict]:
-        return await self._after(self.api.user_sends_document(self.chat_id, filename, data, caption=caption,
-                                                              user=self.user))
-
-
-def text_of(messages: list[dict]) -> str:
-    return "\n".join(m.get("text", "") for m in messages)
-
-
-def buttons(message: dict) -> list[str]:
-    return [b["text"] for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+        super().__init__(api, chat_id, bot, user, name=CHATS[chat_id])
 
 
 def transcript(api: FakeTelegramAPI) -> str:

@@ -23,14 +23,6 @@ from taxonomy import default_taxonomy
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeTelegramAPI]:
-    server = FakeTelegramAPI()
-    await server.start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
 def config(api: FakeTelegramAPI, tmp_path: Path) -> Config:
     return Config(database_url=f"sqlite+aiosqlite:///{tmp_path / 'ecage.db'}", attachments_dir=tmp_path / "files",
                   telegram_bot_token=TOKEN, telegram_api_url=api.base_url)

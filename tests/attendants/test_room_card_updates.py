@@ -4,30 +4,25 @@ is received and solved (real Telegram channel, dialogs, SQLite store and notifie
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from attendant_support import ANA, MARIA, ROOM, admin, buttons, pushed
-from samples import DRAFT as SAMPLE_DRAFT
+from samples import ATTENDANT_NAME, PDF, PLAIN_DRAFT, REQUESTER_NAME
 
 from store import Actor, NewAttachment
-
-PDF = b"%PDF-1.4\n% nota de empenho\n"
-DRAFT = replace(SAMPLE_DRAFT, subject_detail=None)
 
 
 async def maria_opens_a_demand(store) -> str:
     """Maria, a requester with a private chat, opens a demand with one attachment."""
     async with store.transaction() as tx:
-        maria = await tx.ensure_person("telegram", str(MARIA), "Maria Souza")
+        maria = await tx.ensure_person("telegram", str(MARIA), REQUESTER_NAME)
         chat = await tx.ensure_chat("telegram", str(MARIA), "private", person_id=maria.id)
-        view = await tx.open_demand(Actor(maria.id, chat_id=chat.id), DRAFT,
+        view = await tx.open_demand(Actor(maria.id, chat_id=chat.id), PLAIN_DRAFT,
                                     attachments=[NewAttachment("nota.pdf", PDF, "application/pdf")])
     return view.protocol
 
 
 async def test_the_rooms_card_shows_the_demands_new_status(api, bot, store, config, people, notifier):
     ana_room, _, _, _, maria, _ = people
-    assert await admin(config, "grant-attendant", "--user-id", str(ANA), "--name", "Ana Atendente") == 0
+    assert await admin(config, "grant-attendant", "--user-id", str(ANA), "--name", ATTENDANT_NAME) == 0
     await ana_room.says("/vincular")
     protocol = await maria_opens_a_demand(store)
 
@@ -39,7 +34,7 @@ async def test_the_rooms_card_shows_the_demands_new_status(api, bot, store, conf
                              "Anexos"]
 
     # Received from the card's own button: Maria is told, and the card in the room says so.
-    await ana_room.presses_on(card, "Receber")
+    await ana_room.presses("Receber", on=card)
     await pushed(maria, "recebida por um atendente")
     shown = await api.wait_for(lambda: _if(api.message(ROOM, card["message_id"]), "Atendente: Ana Atendente"))
     assert "Situação: Em Andamento" in shown["text"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from samples import DRAFT
+from chat_driver import ChatDriver, Option
+from samples import ATTENDANT_NAME, DRAFT, NAME, PROFILE
 
 from dialogs import Dialogs, Incoming, IncomingFile, Outgoing
 from dialogs.texts import Texts
@@ -19,61 +20,44 @@ from store import Actor
 UNEXPECTED = Texts("pt-BR")("error.unexpected")
 
 
-class Conversation:
-    def __init__(self, dialogs: Dialogs, user: str = "u1", name: str = "Maria Silva", channel: str = "test",
+class Conversation(ChatDriver):
+    """The dialogs' own driver: each action is one `Incoming` handed to `Dialogs.handle`, and
+    its replies are the `Outgoing` list it returns (which must not be empty nor the apology for
+    an unexpected error)."""
+
+    replies: list[Outgoing]
+
+    def __init__(self, dialogs: Dialogs, user: str = "u1", name: str = NAME, channel: str = "test",
                  locale: str = "pt-BR"):
         self.dialogs, self.user, self.name, self.channel, self.locale = dialogs, user, name, channel, locale
-        self.replies: list[Outgoing] = []
+        self.replies = []
+
+    def text_of(self, reply: Outgoing) -> str:
+        return reply.text
+
+    def options_of(self, reply: Outgoing) -> list[Option]:
+        return [Option(choice.id, choice.label, reply) for choice in reply.choices]
 
     async def send(self, text: str = "", choice: str | None = None, files=()) -> list[Outgoing]:
         incoming = Incoming(channel=self.channel, chat_id=f"chat-{self.user}", user_id=self.user,
                             user_name=self.name, text=text, choice=choice, files=tuple(files), locale=self.locale)
-        self.replies = await self.dialogs.handle(incoming)
-        assert self.replies, f"no answer to {text or choice!r}"
-        assert not any(UNEXPECTED in reply.text for reply in self.replies), "the handler failed; see the log"
-        return self.replies
+        replies = self._heard(await self.dialogs.handle(incoming))
+        assert replies, f"no answer to {text or choice!r}"
+        assert not any(UNEXPECTED in reply.text for reply in replies), "the handler failed; see the log"
+        return replies
+
+    async def _choose(self, option: Option) -> list[Outgoing]:
+        return await self.send(choice=option.id)
 
     async def say(self, text: str) -> list[Outgoing]:
         return await self.send(text=text)
 
-    async def press(self, choice: str) -> list[Outgoing]:
-        assert choice in self.choice_ids, f"{choice!r} not offered; offered: {self.choice_ids}"
-        return await self.send(choice=choice)
-
-    async def press_label(self, fragment: str) -> list[Outgoing]:
-        """Press the choice whose label contains `fragment` (as a person reading the buttons would)."""
-        matches = [c for c in self.choices if fragment.lower() in c.label.lower()]
-        assert matches, f"no choice labelled like {fragment!r}; offered: {[c.label for c in self.choices]}"
-        return await self.send(choice=matches[0].id)
-
     async def attach(self, filename: str, data: bytes, text: str = "") -> list[Outgoing]:
         return await self.send(text=text, files=[IncomingFile(filename, data, None)])
-
-    @property
-    def text(self) -> str:
-        return "\n".join(reply.text for reply in self.replies)
-
-    @property
-    def choices(self):
-        for reply in reversed(self.replies):
-            if reply.choices:
-                return list(reply.choices)
-        return []
-
-    @property
-    def choice_ids(self) -> list[str]:
-        return [c.id for c in self.choices]
-
-    @property
-    def labels(self) -> list[str]:
-        return [c.label for c in self.choices]
 
     async def state(self) -> dict | None:
         async with self.dialogs.store.transaction() as tx:
             return await tx.load_conversation(self.channel, f"chat-{self.user}", self.user)
-
-
-PROFILE = ("Maria Silva", "maria@sefaz.rs.gov.br", "(51) 3214-5200", "Analista", "SEFAZ")
 
 
 async def complete_profile(conv: Conversation) -> None:
@@ -87,8 +71,6 @@ async def complete_profile(conv: Conversation) -> None:
             await conv.say(answer)
     assert "dados estão completos" in conv.text
     assert "menu:new" in conv.choice_ids
-
-
 
 
 async def person_id(store, conv: Conversation) -> int:
@@ -106,7 +88,7 @@ async def open_demand(store, conv: Conversation, **changes) -> str:
 
 async def attendant(store) -> Actor:
     async with store.transaction() as tx:
-        person = await tx.ensure_person("test", "attendant", "Ana Atendente")
+        person = await tx.ensure_person("test", "attendant", ATTENDANT_NAME)
         await tx.set_attendant(person.id, True)
     return Actor(person.id, is_attendant=True)
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from dialog_support import Conversation, complete_profile
 from sqlalchemy import text
 
 from dialogs import Dialogs
 from store.db import create_engine
-from dialog_support import Conversation, complete_profile
 
 
 @pytest.fixture
@@ -17,16 +17,28 @@ async def conv_any(store, taxonomy):
     return conv
 
 
+async def starts_a_demand_titled(conv, title: str) -> None:
+    await conv.press("menu:new")
+    await conv.say(title)
+    await conv.press("yes")
+
+
+async def files_it_as_an_orientation_about(conv, category: str, theme: str) -> None:
+    await conv.press("type:orientacao")
+    await conv.say(category)
+    await conv.say(theme)
+
+
+async def describes_it_and_attaches_nothing(conv, description: str) -> None:
+    await conv.say(description)
+    await conv.press("skip")
+
+
 async def test_open_and_follow_a_demand(conv_any):
     conv = conv_any
-    await conv.press("menu:new")
-    await conv.say("Título com \x00 caractere nulo e emoji 😀")
-    await conv.press("yes")
-    await conv.press("type:orientacao")
-    await conv.say("contratos")
-    await conv.say("aditivo")
-    await conv.say("Descrição\x07 com controle e “aspas” {chaves}")
-    await conv.press("skip")
+    await starts_a_demand_titled(conv, "Título com \x00 caractere nulo e emoji 😀")
+    await files_it_as_an_orientation_about(conv, "contratos", "aditivo")
+    await describes_it_and_attaches_nothing(conv, "Descrição\x07 com controle e “aspas” {chaves}")
     assert "Título: Título com caractere nulo e emoji 😀" in conv.text
     await conv.press("send")
     protocol = conv.text.split("Protocolo: ")[1].split()[0]

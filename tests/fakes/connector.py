@@ -1,7 +1,8 @@
 """A small local server that speaks the Bot Connector REST API (the `serviceUrl` of Teams
 activities), records every activity the bot sends, can fail on purpose, and serves attachment
 files. Plus `TeamsUser`: a person in one Teams conversation who posts Bot Framework activities
-(JSON, as the channel sends them) to the bot's /api/messages.
+(JSON, as the channel sends them) to the bot's /api/messages; it reads the answers as every chat
+driver does (tests/chat_driver.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from chat_driver import ChatDriver, Option
+from samples import REQUESTER_NAME
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 BOT_ID = "28:ecage-bot"
@@ -169,16 +172,28 @@ def visible_text(activity: dict) -> str:
     return "\n".join(parts)
 
 
-def options(activity: dict) -> list[str]:
-    """Labels a person can pick in one activity: buttons and ChoiceSet entries."""
+def card_options(activity: dict) -> list[Option]:
+    """What a person can pick in one activity: the card's ChoiceSet entries, then its buttons
+    that send a choice, each with what picking it submits."""
     card = card_of(activity) or {}
-    labels = [c["title"] for item in card.get("body", []) if item["type"] == "Input.ChoiceSet"
-              for c in item["choices"]]
-    return labels + [a["title"] for a in card.get("actions", []) if "choice" in a.get("data", {})]
+    entries = [Option(choice["value"], choice["title"], activity, {item["id"]: choice["value"]})
+               for item in card.get("body", []) if item["type"] == "Input.ChoiceSet" for choice in item["choices"]]
+    return entries + [Option(action["data"]["choice"], action["title"], activity, dict(action["data"]))
+                      for action in card.get("actions", []) if "choice" in action.get("data", {})]
+
+
+def options(activity: dict) -> list[str]:
+    """Labels a person can pick in one activity: ChoiceSet entries and buttons."""
+    return [option.label for option in card_options(activity)]
+
+
+def texts(activities: list[dict]) -> str:
+    """What a person reads in these activities, one a line."""
+    return "\n".join(visible_text(activity) for activity in activities)
 
 
 @dataclass
-class TeamsUser:
+class TeamsUser(ChatDriver):
     """A person talking to the bot in one conversation. Each method posts one activity and
     returns the activities the bot sent to this conversation while handling it."""
 
@@ -187,7 +202,7 @@ class TeamsUser:
     conversation_id: str = "a:personal-maria"
     user_id: str = "29:maria"
     aad_object_id: str | None = "aad-maria"
-    name: str = "Maria Souza"
+    name: str = REQUESTER_NAME
     conversation_type: str = "personal"
     locale: str = "pt-BR"
     headers: dict[str, str] = field(default_factory=dict)
@@ -218,7 +233,16 @@ class TeamsUser:
                 await response.read()
                 status = response.status
         mine = [s.activity for s in self.connector.sent[before:] if s.conversation_id == self.conversation_id]
-        return status, mine
+        return status, self._heard(mine)
+
+    def text_of(self, activity: dict) -> str:
+        return visible_text(activity)
+
+    def options_of(self, activity: dict) -> list[Option]:
+        return card_options(activity)
+
+    async def _choose(self, option: Option) -> list[dict]:
+        return await self.submits(option.payload)
 
     async def _replies(self, activity: dict) -> list[dict]:
         status, replies = await self.post(activity)
@@ -239,19 +263,13 @@ class TeamsUser:
     async def submits(self, value: dict) -> list[dict]:
         return await self._replies(self.activity(value=value))
 
+    async def say(self, text: str) -> list[dict]:
+        return await self.says(text)
+
     async def picks(self, label: str, replies: list[dict] | None = None) -> list[dict]:
         """Press the button or pick the ChoiceSet entry labelled `label` on the bot's latest card."""
         cards = [a for a in (replies or self.connector.to(self.conversation_id)) if card_of(a)]
-        card = card_of(cards[-1])
-        for action in card.get("actions", []):
-            if action["title"] == label and "choice" in action.get("data", {}):
-                return await self.submits(dict(action["data"]))
-        for item in card["body"]:
-            if item["type"] == "Input.ChoiceSet":
-                for choice in item["choices"]:
-                    if choice["title"] == label:
-                        return await self.submits({item["id"]: choice["value"]})
-        raise AssertionError(f"no option {label!r} on the latest card: {options(cards[-1])}")
+        return await self._choose(self.option(label, cards[-1:]))
 
     async def adds_the_bot(self) -> list[dict]:
         return await self._replies(self.activity(

@@ -8,7 +8,7 @@ method (429 with retry_after, 400, 403...) or to leave them hanging, in flight, 
 
     api = FakeTelegramAPI()
     await api.start()                      # http://127.0.0.1:<port>/bot<token>/<method>
-    replies = await api.chat(1001, channel).says("/start")   # what the bot answered
+    replies = await api.chat(1001, channel).says("/start")   # what the bot answered (telegram_chat.py)
     await api.close()
 """
 
@@ -22,9 +22,12 @@ import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from aiohttp import ClientSession, web
+
+if TYPE_CHECKING:
+    from fakes.telegram_chat import TelegramChat
 
 TOKEN = "123456:TEST-token"
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "e-CAGE", "username": "ecage_test_bot"}
@@ -197,12 +200,7 @@ class FakeTelegramAPI:
                     "file_size": declared_size if declared_size is not None else len(data)}
         if mime_type:
             document["mime_type"] = mime_type
-        extra: dict[str, Any] = {"document": document}
-        if caption:
-            extra["caption"] = caption
-        if media_group_id:
-            extra["media_group_id"] = media_group_id
-        message = self._user_message(chat_id, user, extra)
+        message = self._user_message(chat_id, user, {"document": document, **_sent_with(caption, media_group_id)})
         size = document["file_size"]
         self._say(f"{self._name(message['from'])} sends document {filename} ({size} bytes)"
                   + (f" in album {media_group_id}" if media_group_id else "")
@@ -219,12 +217,7 @@ class FakeTelegramAPI:
             {"file_id": file_id, "file_unique_id": unique_id, "width": 1280, "height": 960,
              "file_size": len(data)},
         ]
-        extra: dict[str, Any] = {"photo": sizes}
-        if caption:
-            extra["caption"] = caption
-        if media_group_id:
-            extra["media_group_id"] = media_group_id
-        message = self._user_message(chat_id, user, extra)
+        message = self._user_message(chat_id, user, {"photo": sizes, **_sent_with(caption, media_group_id)})
         self._say(f"{self._name(message['from'])} sends a photo ({len(data)} bytes)"
                   + (f" in album {media_group_id}" if media_group_id else ""))
         await self._enqueue({"message": message})
@@ -243,21 +236,14 @@ class FakeTelegramAPI:
         }})
         return query_id
 
-    async def press(self, chat_id: int, label: str, *, user: dict | None = None) -> int:
-        """Press the button labelled `label` on the latest bot message that shows it."""
-        for message in reversed(self.sent_to(chat_id)):
-            for row in buttons_of(message.get("reply_markup")):
-                for button in row:
-                    if button["text"] == label:
-                        await self.user_presses(chat_id, message["message_id"], button["callback_data"], user=user)
-                        return message["message_id"]
-        raise AssertionError(f"no button {label!r} in chat {chat_id}")
-
     async def send_raw_update(self, update: dict) -> None:
         await self._enqueue(update)
 
-    def chat(self, chat_id: int, channel: Any, user: dict | None = None) -> FakeChat:
-        return FakeChat(self, chat_id, channel, user)
+    def chat(self, chat_id: int, channel: Any, user: dict | None = None) -> TelegramChat:
+        """A person in that chat, talking to `channel` (see tests/fakes/telegram_chat.py)."""
+        from fakes.telegram_chat import TelegramChat  # it builds on this module
+
+        return TelegramChat(self, chat_id, channel, user)
 
     def _default_user(self, chat_id: int) -> dict:
         return self.user(abs(chat_id))
@@ -452,65 +438,15 @@ class FakeTelegramAPI:
             self._changed.notify_all()
 
 
-class FakeChat:
-    """One person in one chat, for readable tests: `replies = await chat.says("oi")`.
-
-    Each action returns the messages the bot sent in answer, once the bot has finished with it
-    (the update was fetched and the Application's queue is empty again)."""
-
-    def __init__(self, api: FakeTelegramAPI, chat_id: int, channel: Any, user: dict | None = None) -> None:
-        self.api, self.chat_id, self.channel, self.user = api, chat_id, channel, user
-
-    def _last_id(self) -> int:
-        return max((m["message_id"] for m in self.api.sent_to(self.chat_id)), default=0)
-
-    async def _after(self, action: Any) -> list[dict]:
-        before = self._last_id()
-        await action
-        await self.api.taken()
-        await self.channel.drain()
-        return [m for m in self.api.sent_to(self.chat_id) if m["message_id"] > before]
-
-    async def says(self, text: str) -> list[dict]:
-        return await self._after(self.api.user_says(self.chat_id, text, user=self.user))
-
-    async def presses(self, label: str) -> list[dict]:
-        return await self._after(self.api.press(self.chat_id, label, user=self.user))
-
-    async def presses_on(self, message_id: int, data: str) -> list[dict]:
-        return await self._after(self.api.user_presses(self.chat_id, message_id, data, user=self.user))
-
-    async def sends_document(self, filename: str, data: bytes, **fields: Any) -> list[dict]:
-        return await self._after(self.api.user_sends_document(self.chat_id, filename, data, user=self.user,
-                                                              **fields))
-
-    async def sends_album(self, documents: list[tuple[str, bytes]] = (), photos: list[bytes] = (),
-                          caption: str | None = None) -> list[dict]:
-        """Files sent together, as Telegram delivers them: one message each, one media group,
-        the caption on the first."""
-        async def upload() -> None:
-            group = f"album-{len(self.api.log)}"
-            first = True
-            for filename, data in documents:
-                await self.api.user_sends_document(self.chat_id, filename, data, media_group_id=group,
-                                                   caption=caption if first else None, user=self.user)
-                first = False
-            for data in photos:
-                await self.api.user_sends_photo(self.chat_id, data, media_group_id=group,
-                                                caption=caption if first else None, user=self.user)
-                first = False
-        return await self._after(upload())
-
-    async def sends(self, kind: str, payload: dict) -> list[dict]:
-        return await self._after(self.api.user_sends(self.chat_id, kind, payload, user=self.user))
-
-    async def edits(self, message_id: int, text: str) -> list[dict]:
-        return await self._after(self.api.user_edits(self.chat_id, message_id, text, user=self.user))
-
-
 class _ApiError(Exception):
     def __init__(self, description: str) -> None:
         self.description = description
+
+
+def _sent_with(caption: str | None, media_group_id: str | None) -> dict[str, str]:
+    """The optional fields of a file a user sends: its caption and its album."""
+    fields = {"caption": caption, "media_group_id": media_group_id}
+    return {key: value for key, value in fields.items() if value}
 
 
 def _public(message: dict) -> dict:

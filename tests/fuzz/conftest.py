@@ -43,10 +43,7 @@ class Server:
 
 
 @pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[Server]:
-    api, connector = FakeTelegramAPI(), FakeConnector()
-    await api.start()
-    await connector.start()
+async def server(tmp_path: Path, api: FakeTelegramAPI, connector: FakeConnector) -> AsyncIterator[Server]:
     store = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'ecage.db'}", attachments_dir=tmp_path / "files")
     dialogs = FloodGuard(Dialogs(store, default_taxonomy()))
     port = free_port()
@@ -62,5 +59,3 @@ async def server(tmp_path: Path) -> AsyncIterator[Server]:
     await telegram.stop()
     await teams.close()
     await store.close()
-    await connector.close()
-    await api.close()

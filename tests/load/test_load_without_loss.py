@@ -10,6 +10,8 @@ second is a quota of the real server, not something this test is about).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,41 @@ async def requester(api: BotAPI, chat: int, counts: list[int]) -> None:
         await api.until_sent(chat, expected)
 
 
+@asynccontextmanager
+async def the_bot_behind_its_webhook(api: BotAPI, config: Config, dialogs) -> AsyncIterator[TelegramChannel]:
+    """The Telegram channel as `python -m bot telegram` runs it, served on config.http_port."""
+    channel = TelegramChannel(config, FloodGuard(dialogs), rate_limited=False)
+    runner = await serve(create_app(telegram=channel.webhook), config.http_port, host="127.0.0.1")
+    await channel.start()
+    try:
+        yield channel
+    finally:
+        await runner.cleanup()
+        await channel.stop()
+
+
+def every_turn_got_exactly_its_answers(api: BotAPI, chats: list[int], counts: list[int]) -> None:
+    """Every update reached the bot, and every turn got exactly the answers it should."""
+    assert api.webhook_statuses == [200] * (REQUESTERS * len(SCRIPT))
+    assert {chat: api.sent[chat] for chat in chats} == {chat: sum(counts) for chat in chats}
+    bot_texts = [call.params.get("text", "") for call in api.calls if call.method == "sendMessage"]
+    assert not [text for text in bot_texts if UNEXPECTED in str(text)]
+
+
+async def each_requester_has_the_one_demand_its_confirmation_names(api: BotAPI, store, chats: list[int]) -> None:
+    protocols = set()
+    async with store.transaction() as tx:
+        for chat in chats:
+            person = await tx.person_for_account("telegram", str(chat))
+            page = await tx.list_demands(Actor(person.id), False, page=1, page_size=10)
+            assert page.total == 1, (chat, [d.protocol for d in page.items])
+            [demand] = page.items
+            [created] = [m["text"] for m in api.sent_to(chat) if "Demanda criada" in m["text"]]
+            assert demand.protocol in created and demand.requester_name == PROFILE["name"]
+            protocols.add(demand.protocol)
+    assert len(protocols) == REQUESTERS
+
+
 async def test_200_concurrent_requesters_each_open_exactly_one_demand(tmp_path: Path):
     chats = list(range(70_001, 70_001 + REQUESTERS))
     counts = await replies_per_turn()
@@ -56,31 +93,8 @@ async def test_200_concurrent_requesters_each_open_exactly_one_demand(tmp_path: 
                         telegram_webhook_secret=SECRET)
         async with open_app(config) as app:
             await seed_profiles(app.store, "telegram", [str(chat) for chat in chats])
-            channel = TelegramChannel(config, FloodGuard(app.dialogs), rate_limited=False)
-            runner = await serve(create_app(telegram=channel.webhook), port, host="127.0.0.1")
-            await channel.start()
-            try:
+            async with the_bot_behind_its_webhook(api, config, app.dialogs) as channel:
                 await asyncio.gather(*(requester(api, chat, counts) for chat in chats))
                 await channel.drain()
-            finally:
-                await runner.cleanup()
-                await channel.stop()
-
-            # Every update reached the bot, and every turn got exactly the answers it should.
-            assert api.webhook_statuses == [200] * (REQUESTERS * len(SCRIPT))
-            assert {chat: api.sent[chat] for chat in chats} == {chat: sum(counts) for chat in chats}
-            bot_texts = [call.params.get("text", "") for call in api.calls if call.method == "sendMessage"]
-            assert not [text for text in bot_texts if UNEXPECTED in str(text)]
-
-            # Every requester has exactly one demand, the one its confirmation names.
-            protocols = set()
-            async with app.store.transaction() as tx:
-                for chat in chats:
-                    person = await tx.person_for_account("telegram", str(chat))
-                    page = await tx.list_demands(Actor(person.id), False, page=1, page_size=10)
-                    assert page.total == 1, (chat, [d.protocol for d in page.items])
-                    [demand] = page.items
-                    [created] = [m["text"] for m in api.sent_to(chat) if "Demanda criada" in m["text"]]
-                    assert demand.protocol in created and demand.requester_name == PROFILE["name"]
-                    protocols.add(demand.protocol)
-            assert len(protocols) == REQUESTERS
+            every_turn_got_exactly_its_answers(api, chats, counts)
+            await each_requester_has_the_one_demand_its_confirmation_names(api, app.store, chats)

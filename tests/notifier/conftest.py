@@ -6,7 +6,6 @@ from __future__ import annotations
 from contextlib import AsyncExitStack
 
 import pytest
-from fakes.telegram_api import FakeTelegramAPI
 from notifier_support import build_world, telegram_config
 
 from bot.notifier.senders import open_senders
@@ -23,14 +22,6 @@ async def live_store(database_url, tmp_path):
 @pytest.fixture
 async def world(live_store):
     return await build_world(live_store)
-
-
-@pytest.fixture
-async def api():
-    server = FakeTelegramAPI()
-    await server.start()
-    yield server
-    await server.close()
 
 
 @pytest.fixture

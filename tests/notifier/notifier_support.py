@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from fakes.telegram_api import TOKEN
+from samples import DRAFT
 from sqlalchemy import func, select
 
 from bot.config import Config
 from bot.notifier import Notifier
-from samples import DRAFT  # noqa: F401 (the notifier tests import it from here)
-
 from store import Actor, Store
 from store.models import OutboxRow
 
@@ -38,8 +38,6 @@ class World:
         return Actor(self.caio, True, self.caio_chat)
 
     async def open(self, **changes) -> str:
-        from dataclasses import replace
-
         async with self.store.transaction() as tx:
             return (await tx.open_demand(self.ana_actor(), replace(DRAFT, **changes))).protocol
 
@@ -123,7 +121,5 @@ def fast_options(**changes) -> dict:
 
 
 def telegram_config(api, database_url: str | None = None, **changes) -> Config:
-    from fakes.telegram_api import TOKEN
-
     return Config(database_url=database_url or "sqlite+aiosqlite:///unused.db", telegram_bot_token=TOKEN,
                   telegram_api_url=api.base_url, **changes)

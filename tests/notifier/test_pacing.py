@@ -7,7 +7,8 @@ import asyncio
 import logging
 import time
 
-from notifier_support import ANA_TG, DRAFT, Running, fast_options, statuses
+from notifier_support import ANA_TG, Running, fast_options, statuses
+from samples import DRAFT
 
 from bot.notifier import Notifier
 from bot.notifier.pacing import BACKOFF_CAP, TokenBucket, backoff

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from fakes.telegram_api import TOKEN
-from notifier_support import ANA_TG, ANA_TG2, DRAFT, build_world, unsent, wait_until
+from notifier_support import ANA_TG, ANA_TG2, build_world, unsent, wait_until
+from samples import DRAFT
 
 from store import Actor, Store
 

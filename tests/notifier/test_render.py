@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from notifier_support import DRAFT
+from samples import DRAFT
 
 from dialogs import Dialogs, Incoming
 from dialogs.events import render_email, render_push

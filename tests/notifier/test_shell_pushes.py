@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 
-from notifier_support import DRAFT, unsent
+from notifier_support import unsent
+from samples import DRAFT, PROFILE_FIELDS
 
 from bot import shell
 from bot.notifier import deliver_shell_pushes
@@ -23,8 +24,7 @@ async def test_pushes_are_shown_after_each_turn_and_answerable(live_store, capsy
     store = live_store
     async with store.transaction() as tx:
         ana = await tx.ensure_person("shell", "ana", "Ana Souza")
-        await tx.update_profile(ana.id, email="ana@sefaz.rs.gov.br", phone="(51) 3214-5200",
-                                cargo="Analista", organ_key="sefaz")
+        await tx.update_profile(ana.id, **{**PROFILE_FIELDS, "email": "ana@sefaz.rs.gov.br"})
         await tx.ensure_chat("shell", "ana", "private", person_id=ana.id)
         telegram_chat = await tx.ensure_chat("telegram", "1001", "private", person_id=ana.id)
         caio = await tx.ensure_person("telegram", "caio", "Caio Prado")

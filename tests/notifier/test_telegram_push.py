@@ -23,8 +23,8 @@ async def test_every_event_reaches_the_right_chats_in_order(world, api, telegram
     await world.run("receive", "caio", protocol)
     await world.run("answer", "caio", protocol, "Verifique o cadastro do credor.")
     await world.run("request_info", "caio", protocol, "Envie a nota fiscal em PDF.")
-    await world.run("comment", "ana", protocol, "Segue o número da nota: 4512.")
-    await world.run("comment", "ana", protocol, "Mais um dado: o credor é MEI.")
+    for note in ("Segue o número da nota: 4512.", "Mais um dado: o credor é MEI."):  # info sent, then a comment
+        await world.run("comment", "ana", protocol, note)
     await world.run("solve", "caio", protocol, "Retenção liberada no FPE.")
     async with Running(notifier) as running:
         await running.drained()

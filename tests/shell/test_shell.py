@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from samples import CARGO, EMAIL, PDF, PHONE
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 
-PROFILE = ["oi", "1", "maria@sefaz.rs.gov.br", "(51) 3214-5200", "Analista", "sefaz"]
+PROFILE = ["oi", "1", EMAIL, PHONE, CARGO, "sefaz"]
 NEW_DEMAND = ["1", "Liberar liquidação do empenho 123", "sim", "serviços", "execução da despesa",
               "liberar liquidação", "A liquidação está travada desde ontem.", "/anexo {pdf}", "concluir", "enviar"]
 
@@ -35,7 +36,7 @@ def run_bot(tmp_path: Path, lines: list[str], *args: str, env: dict | None = Non
 @pytest.fixture
 def pdf(tmp_path) -> Path:
     path = tmp_path / "nota.pdf"
-    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n")
+    path.write_bytes(PDF)
     return path
 
 

@@ -6,13 +6,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from taxonomy_support import assert_accurate, table_cases
 
 from taxonomy import Match, MatchResult, Proposal, default_taxonomy, load
 from taxonomy.matching import AMBIGUITY_MARGIN, CUTOFF, NEAR_EXACT, Matcher
 from taxonomy.text import fold, singular, terms
 
 QUERIES = Path(__file__).with_name("queries.toml")
-MIN_ACCURACY = 0.95
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +24,7 @@ def load_cases() -> list[tuple[str, str, str | None, str, str, str]]:
     """(table, query, type key, searched level, expected level, expected name or "") per case."""
     cases = []
     for table_name, table in tomllib.loads(QUERIES.read_text(encoding="utf-8")).items():
-        for case in table["cases"]:
-            if table["level"] == "any":
-                query, level, expected = case
-            else:
-                (query, expected), level = case, table["level"]
+        for query, level, expected in table_cases(table):
             cases.append((table_name, query, table.get("type"), table["level"], level, expected))
     return cases
 
@@ -50,11 +46,7 @@ def test_noisy_queries_top1_accuracy(tax):
         if not ok:
             got = [(m.entry.name, m.score) for m in result.candidates]
             misses.append(f"[{table_name}] {query!r}: expected {expected or 'nothing'!r}, got {got}")
-    accuracy = 1 - len(misses) / len(cases)
-    print(f"\ntop-1 accuracy {accuracy:.1%} over {len(cases)} noisy queries; misses:")
-    for miss in misses:
-        print("  " + miss)
-    assert accuracy >= MIN_ACCURACY, "\n".join(misses)
+    assert_accurate(misses, len(cases), "noisy queries")
 
 
 def test_query_set_covers_every_level_and_nonsense():

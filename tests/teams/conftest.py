@@ -8,44 +8,30 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from fakes.connector import FakeConnector, TeamsUser  # tests/ is on sys.path (tests/conftest.py)
 from fakes.ports import free_port
+from teams_support import FAST_RETRY
 
 from bot.config import Config
 from bot.http import create_app, serve
-from bot.teams import Retry, TeamsChannel
+from bot.teams import TeamsChannel
 from dialogs import Dialogs
 from store import Store
-from taxonomy import default_taxonomy
 
-# Retries in milliseconds, so the tests that provoke them stay fast.
-FAST_RETRY = Retry(attempts=4, base_delay=0.01, max_delay=0.05)
-
-
-@pytest.fixture
-async def connector() -> AsyncIterator[FakeConnector]:
-    server = FakeConnector()
-    await server.start()
-    yield server
-    await server.close()
 
 
 @pytest.fixture
 def store(file_store: Store) -> Store:
+    """The tests here read the store the channel writes: a SQLite file of its own."""
     return file_store
 
 
 @pytest.fixture
-def dialogs(store: Store) -> Dialogs:
-    return Dialogs(store, default_taxonomy())
-
-
-@pytest.fixture
-async def start_server(dialogs: Dialogs, store: Store) -> AsyncIterator[Callable[..., Awaitable[str]]]:
+async def start_server(file_dialogs: Dialogs, file_store: Store) -> AsyncIterator[Callable[..., Awaitable[str]]]:
     """start_server(**config changes) -> the URL of /api/messages on our running application."""
     started = []
 
     async def start(**changes: object) -> str:
         config = Config(http_port=free_port(), **changes)
-        channel = TeamsChannel(config, dialogs, store, retry=FAST_RETRY)
+        channel = TeamsChannel(config, file_dialogs, file_store, retry=FAST_RETRY)
         runner = await serve(create_app(teams=channel.handle_request), config.http_port, host="127.0.0.1")
         started.append((runner, channel))
         return f"http://127.0.0.1:{config.http_port}/api/messages"

@@ -8,42 +8,20 @@ import json
 import time
 
 import pytest
-from fakes.connector import BOT_ID, BOT_NAME, TeamsUser, visible_text
+from fakes.connector import BOT_ID, BOT_NAME, TeamsUser, texts, visible_text
+from samples import ATTENDANT_NAME, PDF, PLAIN_DRAFT, PROFILE_FIELDS
+from teams_support import FAST_RETRY, ana_in, fast_sender, stored_chat
 
-from bot.config import Config
 from bot.notifier import PermanentSendError, TransientSendError
-from bot.teams import Retry, TeamsSender
 from dialogs import Outgoing
 from dialogs.events import REQUESTER, render_push
 from dialogs.texts import Texts
-from sqlalchemy import select
-
-from store import Actor, DemandDraft
-from store.models import ChatRow
-
-PDF = b"%PDF-1.4\n% e-CAGE test document\n"
-FAST = Retry(attempts=4, base_delay=0.01, max_delay=0.05)
-
-
-def texts(activities: list[dict]) -> str:
-    return "\n".join(visible_text(a) for a in activities)
-
-
-async def stored_chat(store, conversation_id: str):
-    """The store's Chat, as the notifier would load it."""
-    async with store.engine.connect() as connection:
-        chat_id = await connection.scalar(select(ChatRow.id).where(
-            ChatRow.channel == "teams", ChatRow.chat_id == conversation_id))
-    async with store.transaction() as tx:
-        return await tx.chat(chat_id)
+from store import Actor
 
 
 @pytest.fixture
 def ana(bot_url, connector) -> TeamsUser:
-    """Ana, in a channel of the CAGE team."""
-    return TeamsUser(bot_url, connector, conversation_id="19:cage-channel@thread.tacv2;messageid=1",
-                     user_id="29:ana", aad_object_id="aad-ana", name="Ana Atendente",
-                     conversation_type="channel")
+    return ana_in(bot_url, connector, "19:cage-channel@thread.tacv2;messageid=1")
 
 
 async def test_in_a_channel_the_mention_is_stripped_and_the_chat_is_a_group(ana, connector, store):
@@ -53,7 +31,7 @@ async def test_in_a_channel_the_mention_is_stripped_and_the_chat_is_a_group(ana,
     assert chat.kind == "group" and chat.reference["serviceUrl"] == connector.service_url
 
     async with store.transaction() as tx:
-        person = await tx.ensure_person("teams", "aad-ana", "Ana Atendente")
+        person = await tx.ensure_person("teams", "aad-ana", ATTENDANT_NAME)
         await tx.set_attendant(person.id, True)
     # Among attendants the bot answers only what is meant for it: "ajuda", once the
     # "<at>e-CAGE</at>" before it is taken away.
@@ -96,12 +74,8 @@ async def test_an_attendants_answer_is_pushed_to_the_recorded_conversation(maria
     chat = await stored_chat(store, maria.conversation_id)
     async with store.transaction() as tx:
         person = await tx.person_for_account("teams", "aad-maria")
-        await tx.update_profile(person.id, email="maria@sefaz.rs.gov.br", phone="(51) 3214-5678",
-                                cargo="Auditora", organ_key="sefaz")
-        view = await tx.open_demand(Actor(person.id, chat_id=chat.id), DemandDraft(
-            title="Erro ao reter tributo", organ_key="sefaz", type_key="sistemas",
-            category_key="sis-erros-duvidas", subject_key="fpe", subject_detail=None,
-            description="A retenção falha ao liquidar."))
+        await tx.update_profile(person.id, **PROFILE_FIELDS)
+        view = await tx.open_demand(Actor(person.id, chat_id=chat.id), PLAIN_DRAFT)
         caio = await tx.ensure_person("telegram", "777", "Caio Atendente")
         await tx.set_attendant(caio.id, True)
         await tx.answer(Actor(caio.id, is_attendant=True), view.protocol, "Liberada a *liquidação*.")
@@ -109,7 +83,7 @@ async def test_an_attendants_answer_is_pushed_to_the_recorded_conversation(maria
         view = await tx.get_demand(Actor(person.id), view.protocol)
     (outgoing,) = render_push(event, view, REQUESTER, chat.locale)
 
-    sender = TeamsSender.from_config(Config(), retry=FAST)
+    sender = fast_sender()
     before = len(connector.sent)
     connector.fail_next(1, status=429, retry_after="0.04")
     connector.fail_next(1, status=502)
@@ -132,8 +106,8 @@ async def test_an_attendants_answer_is_pushed_to_the_recorded_conversation(maria
 async def test_pushes_that_cannot_succeed_raise_the_notifiers_errors(maria, connector, store):
     await maria.says("oi")
     chat = await stored_chat(store, maria.conversation_id)
-    sender = TeamsSender.from_config(Config(), retry=FAST)
-    connector.fail_next(FAST.attempts, status=429)
+    sender = fast_sender()
+    connector.fail_next(FAST_RETRY.attempts, status=429)
     with pytest.raises(TransientSendError):
         await sender.send(chat, Outgoing("Novidade"))
     connector.fail_next(1, status=403)  # the bot was removed from the conversation
@@ -143,7 +117,7 @@ async def test_pushes_that_cannot_succeed_raise_the_notifiers_errors(maria, conn
     with pytest.raises(TransientSendError) as raised:
         await sender.send(chat, Outgoing("Novidade"))
     assert raised.value.retry_after == 120  # the notifier schedules the next try
-    assert len(connector.refused) == FAST.attempts + 2
+    assert len(connector.refused) == FAST_RETRY.attempts + 2
     with pytest.raises(PermanentSendError):
         await sender.send(dataclasses.replace(chat, reference=None), Outgoing("Novidade"))
     await sender.send(chat, Outgoing("Novidade", choices=()))
@@ -153,13 +127,10 @@ async def test_pushes_that_cannot_succeed_raise_the_notifiers_errors(maria, conn
 async def test_a_reply_to_a_demands_card_acts_on_that_demand(ana, connector, store):
     await ana.adds_the_bot()
     async with store.transaction() as tx:
-        attendant = await tx.ensure_person("teams", "aad-ana", "Ana Atendente")
+        attendant = await tx.ensure_person("teams", "aad-ana", ATTENDANT_NAME)
         await tx.set_attendant(attendant.id, True)
         requester = await tx.ensure_person("teams", "aad-joao", "João Pereira")
-        view = await tx.open_demand(Actor(requester.id), DemandDraft(
-            title="Erro ao reter tributo", organ_key="sefaz", type_key="sistemas",
-            category_key="sis-erros-duvidas", subject_key="fpe", subject_detail=None,
-            description="A retenção falha ao liquidar."))
+        view = await tx.open_demand(Actor(requester.id), PLAIN_DRAFT)
     before = len(connector.sent)
     replies = await ana.says(f"/demanda {view.protocol}", mention=True)
     assert "Situação" in texts(replies)
@@ -179,7 +150,7 @@ async def test_the_sender_returns_the_ids_of_what_it_pushed(maria, connector, st
     await maria.says("oi")
     chat = await stored_chat(store, maria.conversation_id)
     before = len(connector.sent)
-    ids = await TeamsSender.from_config(Config(), retry=FAST).send(chat, Outgoing("Olá"))
+    ids = await fast_sender().send(chat, Outgoing("Olá"))
     assert ids == [sent.activity_id for sent in connector.sent[before:]] and len(ids) == 1
 
 

@@ -5,19 +5,11 @@ the local fake Bot Connector. Each test reads like the chat a servant would have
 from __future__ import annotations
 
 import json
-import re
 
-from fakes.connector import card_of, options, visible_text
+from fakes.connector import card_of, options, texts, visible_text
+from samples import CARGO, EMAIL, PDF, PHONE, PNG, PROTOCOL, REQUESTER_NAME
 
 from store import Actor
-
-PDF = b"%PDF-1.4\n% e-CAGE test document\n"
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
-PROTOCOL = re.compile(r"CAGE-\d{5,}-[A-Z]\d[A-Z]\d")
-
-
-def texts(activities: list[dict]) -> str:
-    return "\n".join(visible_text(a) for a in activities)
 
 
 def transcript(connector) -> str:
@@ -26,19 +18,17 @@ def transcript(connector) -> str:
 
 async def first_access(maria) -> None:
     """The profile every servant completes once, half by buttons, half by free text."""
-    replies = await maria.adds_the_bot()
-    assert "Olá, Maria Souza" in texts(replies)
+    await maria.adds_the_bot()
+    assert f"Olá, {REQUESTER_NAME}" in maria.text
     await maria.picks("Manter")  # the name Teams gave us
-    await maria.says("maria.souza@sefaz.rs.gov.br")
-    await maria.says("(51) 3214-5678")
-    replies = await maria.says("Auditora do Estado")
-    assert "Secretaria da Fazenda (SEFAZ)" in options(replies[-1])
-    replies = await maria.says("sefaz")
-    assert "Nova demanda" in options(replies[-1])
+    for answer in (EMAIL, PHONE, CARGO):
+        await maria.says(answer)
+    assert "Secretaria da Fazenda (SEFAZ)" in options(maria.replies[-1])
+    await maria.says("sefaz")
+    assert "Nova demanda" in options(maria.replies[-1])
 
 
-async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store):
-    await first_access(maria)
+async def maria_classifies_it_by_cards_and_free_text(maria) -> None:
     await maria.picks("Nova demanda")
     replies = await maria.says("Liquidação travada no FPE <urgente> *hoje*")
     assert "SEFAZ" in texts(replies)
@@ -58,6 +48,8 @@ async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store
     replies = await maria.says("A liquidação 2024NL000123 está travada no FPE desde ontem & dá erro.")
     assert "Pular" in options(replies[-1]) or "Concluir" in options(replies[-1])
 
+
+async def maria_attaches_a_file_and_a_pasted_image_and_a_refused_one(maria, connector) -> None:
     connector.add_file("nota.pdf", PDF, "application/pdf")
     pasted = connector.add_file("colado", PNG, "image/png")
     replies = await maria.says("", attachments=[
@@ -74,6 +66,8 @@ async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store
     assert "setup.exe" in texts(replies) and "PDF" in texts(replies)
     assert len(connector.downloads) == 2  # refused by its name, not even downloaded
 
+
+async def maria_sends_it_from_the_summary(maria) -> str:
     replies = await maria.picks("Concluir")
     summary = card_of(replies[0])
     facts = {f["title"]: f["value"] for item in summary["body"] if item["type"] == "FactSet" for f in item["facts"]}
@@ -81,7 +75,23 @@ async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store
     assert facts["Título"] == r"Liquidação travada no FPE <urgente> \*hoje\*"
     print("SUMMARY CARD", json.dumps(summary, ensure_ascii=False, indent=1))
     replies = await maria.picks("Enviar")
-    protocol = PROTOCOL.search(texts(replies)).group(0)
+    return PROTOCOL.search(texts(replies)).group(0)
+
+
+async def maria_asks_how_it_is_going(maria, protocol: str) -> None:
+    """A status question in free text, protocol typed loosely: an Adaptive Card answers."""
+    replies = await maria.says(f"qual a situação da {protocol.replace('-', ' ').lower()}?")
+    status_card = next(card_of(r) for r in replies if card_of(r))
+    assert "Em Andamento" in json.dumps(status_card, ensure_ascii=False)
+    assert protocol in texts(replies)
+    print("STATUS CARD", json.dumps(status_card, ensure_ascii=False, indent=1))
+
+
+async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store):
+    await first_access(maria)
+    await maria_classifies_it_by_cards_and_free_text(maria)
+    await maria_attaches_a_file_and_a_pasted_image_and_a_refused_one(maria, connector)
+    protocol = await maria_sends_it_from_the_summary(maria)
 
     async with store.transaction() as tx:
         person = await tx.person_for_account("teams", "aad-maria")
@@ -89,10 +99,5 @@ async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store
     assert demand.title == "Liquidação travada no FPE <urgente> *hoje*"
     assert sorted(a.filename for a in demand.attachments) == ["imagem-2.png", "nota.pdf"]
 
-    # A status question in free text, protocol typed loosely: an Adaptive Card answers.
-    replies = await maria.says(f"qual a situação da {protocol.replace('-', ' ').lower()}?")
-    status_card = next(card_of(r) for r in replies if card_of(r))
-    assert "Em Andamento" in json.dumps(status_card, ensure_ascii=False)
-    assert protocol in texts(replies)
-    print("STATUS CARD", json.dumps(status_card, ensure_ascii=False, indent=1))
+    await maria_asks_how_it_is_going(maria, protocol)
     print("TRANSCRIPT\n" + transcript(connector))

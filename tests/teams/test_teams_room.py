@@ -5,35 +5,20 @@ from __future__ import annotations
 
 import asyncio
 
-from fakes.connector import TeamsUser, card_of, visible_text
+from fakes.connector import options, texts
+from samples import ATTENDANT_NAME, PLAIN_DRAFT, PROFILE_FIELDS
+from teams_support import ana_in, fast_sender
 
-from bot.config import Config
 from bot.notifier import Notifier
-from bot.teams import Retry, TeamsSender
-from store import Actor, DemandDraft
+from store import Actor
 
-FAST = Retry(attempts=4, base_delay=0.01, max_delay=0.05)
 ROOM = "19:cage-atendimento@thread.tacv2"
-
-
-def texts(activities: list[dict]) -> str:
-    return "\n".join(visible_text(a) for a in activities)
-
-
-def buttons(activity: dict) -> list[str]:
-    card = card_of(activity) or {}
-    titles = [action["title"] for action in card.get("actions", [])]
-    for item in card.get("body", []):
-        if item["type"] == "Input.ChoiceSet":
-            titles += [choice["title"] for choice in item["choices"]]
-    return titles
 
 
 async def deliver(store, connector, until) -> None:
     """Run a notifier with the Teams sender until `until()` holds for what the connector received."""
     stop = asyncio.Event()
-    notifier = Notifier(store, {"teams": TeamsSender.from_config(Config(), retry=FAST)},
-                        poll_interval=0.05, global_rate=0, pace_chats=False)
+    notifier = Notifier(store, {"teams": fast_sender()}, poll_interval=0.05, global_rate=0, pace_chats=False)
     running = asyncio.create_task(notifier.run(stop))
     try:
         for _ in range(200):
@@ -46,42 +31,49 @@ async def deliver(store, connector, until) -> None:
         await running
 
 
-async def test_a_teams_channel_as_the_attendants_room(bot_url, connector, store):
-    ana = TeamsUser(bot_url, connector, conversation_id=ROOM, user_id="29:ana", aad_object_id="aad-ana",
-                    name="Ana Atendente", conversation_type="channel")
-    maria = TeamsUser(bot_url, connector)
-    await ana.adds_the_bot()
-    await maria.says("oi")
+def sent_to(connector, conversation_id: str, fragment: str) -> list[dict]:
+    """The activities the bot sent to a conversation that show `fragment`."""
+    return [s.activity for s in connector.sent
+            if s.conversation_id == conversation_id and fragment in texts([s.activity])]
+
+
+async def the_operator_makes_ana_an_attendant_and_maria_completes_her_profile(store) -> Actor:
     async with store.transaction() as tx:
-        attendant = await tx.ensure_person("teams", "aad-ana", "Ana Atendente")
+        attendant = await tx.ensure_person("teams", "aad-ana", ATTENDANT_NAME)
         await tx.set_attendant(attendant.id, True)
         requester = await tx.person_for_account("teams", "aad-maria")
-        await tx.update_profile(requester.id, email="maria@sefaz.rs.gov.br", phone="(51) 3214-5678",
-                                cargo="Auditora", organ_key="sefaz")
+        await tx.update_profile(requester.id, **PROFILE_FIELDS)
+    return Actor(requester.id)
 
-    assert "sala dos atendentes" in texts(await ana.says("/vincular", mention=True))
 
+async def maria_opens_a_demand(store, maria: Actor) -> str:
     async with store.transaction() as tx:
-        demand = await tx.open_demand(Actor(requester.id), DemandDraft(
-            title="Erro ao reter tributo", organ_key="sefaz", type_key="sistemas",
-            category_key="sis-erros-duvidas", subject_key="fpe", subject_detail=None,
-            description="A retenção falha ao liquidar."))
+        return (await tx.open_demand(maria, PLAIN_DRAFT)).protocol
+
+
+async def test_a_teams_channel_as_the_attendants_room(bot_url, connector, store, maria):
+    ana = ana_in(bot_url, connector, ROOM)
+    await ana.adds_the_bot()
+    await maria.says("oi")
+    requester = await the_operator_makes_ana_an_attendant_and_maria_completes_her_profile(store)
+    await ana.says("/vincular", mention=True)
+    assert "sala dos atendentes" in ana.text
+
+    protocol = await maria_opens_a_demand(store, requester)
 
     def room_card():
-        return [s.activity for s in connector.sent if s.conversation_id == ROOM and demand.protocol in
-                texts([s.activity]) and "Receber" in buttons(s.activity)]
+        return [card for card in sent_to(connector, ROOM, protocol) if "Receber" in options(card)]
 
     await deliver(store, connector, room_card)
     (card,) = room_card()
-    assert {"Receber", "Responder", "Solicitar informações", "Solucionar", "Linha do tempo"} <= set(buttons(card))
+    assert {"Receber", "Responder", "Solicitar informações", "Solucionar", "Linha do tempo"} <= set(options(card))
     assert "Maria Souza" in texts([card])
 
-    replies = await ana.picks("Receber", [card])
-    assert f"{demand.protocol} recebida por Ana Atendente" in texts(replies)
+    await ana.picks("Receber", [card])
+    assert f"{protocol} recebida por Ana Atendente" in ana.text
 
     def maria_heard():
-        return [s for s in connector.sent if s.conversation_id == maria.conversation_id
-                and "recebida por um atendente" in texts([s.activity])]
+        return sent_to(connector, maria.conversation_id, "recebida por um atendente")
 
     await deliver(store, connector, maria_heard)
-    assert demand.protocol in texts([maria_heard()[0].activity])
+    assert protocol in texts(maria_heard()[:1])

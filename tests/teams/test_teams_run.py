@@ -11,10 +11,10 @@ from bot.config import Config
 from bot.teams import run_teams
 
 
-async def test_run_teams_serves_the_endpoint_and_health_until_stopped(dialogs, store, connector, http_port):
+async def test_run_teams_serves_the_endpoint_and_health_until_stopped(file_dialogs, file_store, connector, http_port):
     config = Config(http_port=http_port)
     stop = asyncio.Event()
-    running = asyncio.create_task(run_teams(config, dialogs, store, stop=stop))
+    running = asyncio.create_task(run_teams(config, file_dialogs, file_store, stop=stop))
     base = f"http://127.0.0.1:{config.http_port}"
     async with aiohttp.ClientSession() as session:
         for _ in range(100):

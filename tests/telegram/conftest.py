@@ -8,28 +8,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from fakes.telegram_api import TOKEN, FakeTelegramAPI  # tests/ is on sys.path (tests/conftest.py)
 
+
 from bot.config import Config
 from bot.telegram import TelegramChannel
 from dialogs import Dialogs
 from store import Store
-from taxonomy import default_taxonomy
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeTelegramAPI]:
-    server = FakeTelegramAPI()
-    await server.start()
-    yield server
-    await server.close()
-
 
 @pytest.fixture
 def store(file_store: Store) -> Store:
+    """The tests here read the store the channel writes: a SQLite file of its own."""
     return file_store
-
-
-@pytest.fixture
-def dialogs(store: Store) -> Dialogs:
-    return Dialogs(store, default_taxonomy())
 
 
 def config_for(api: FakeTelegramAPI, **changes: object) -> Config:
@@ -43,12 +31,12 @@ def config(api: FakeTelegramAPI) -> Config:
 
 
 @pytest.fixture
-async def start_bot(api: FakeTelegramAPI, dialogs: Dialogs) -> AsyncIterator[Callable[..., Awaitable[TelegramChannel]]]:
+async def start_bot(api: FakeTelegramAPI, file_dialogs: Dialogs) -> AsyncIterator[Callable[..., Awaitable[TelegramChannel]]]:
     """start_bot(**config changes) -> a started TelegramChannel with short timeouts."""
     started: list[TelegramChannel] = []
 
     async def start(**changes: object) -> TelegramChannel:
-        channel = TelegramChannel(config_for(api, **changes), dialogs, poll_timeout=1, album_delay=0.3)
+        channel = TelegramChannel(config_for(api, **changes), file_dialogs, poll_timeout=1, album_delay=0.3)
         await channel.start()
         started.append(channel)
         return channel
