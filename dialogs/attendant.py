@@ -16,6 +16,7 @@ import base64
 from datetime import datetime
 from typing import Any
 
+from dialogs import choice_ids as ids
 from dialogs import render, words
 from dialogs.flow import Reply, Step, Turn, menu_state, register
 from dialogs.messages import Choice, IncomingFile, Outgoing, OutgoingFile
@@ -24,7 +25,7 @@ from store import AlreadyAssigned, NewAttachment, StoreError, parse_protocol
 from store.attendance import protocol_for_message, remember_message
 
 FLOW = "att"
-PREFIX = "atd:"
+PREFIX = ids.ATTENDANT_PREFIX
 QUEUE_PAGE_SIZE = 8
 # Actions that need a text (and may carry files): the store method each one calls.
 WRITTEN = {"ans": "answer", "req": "request_info", "sol": "solve"}
@@ -66,7 +67,7 @@ def card_choices(t: Texts, view: Any) -> tuple[Choice, ...]:
     items.append(("tl", "att.timeline"))
     if view.attachments:
         items.append(("files", "att.files"))
-    return tuple(Choice(id=f"{PREFIX}{action}:{protocol}", label=t(key)) for action, key in items)
+    return tuple(Choice(id=ids.attendant_action(action, protocol), label=t(key)) for action, key in items)
 
 
 def demand_card(demand: Any, taxonomy: Any, now: datetime, t: Texts | None = None,
@@ -138,8 +139,8 @@ async def intercept(turn: Turn, stored: Any) -> bool:
     incoming = turn.incoming
     text = words.clean(incoming.text)
     command, rest = parse_command(text)
-    choice = incoming.choice if incoming.choice and incoming.choice.startswith(PREFIX) else None
-    if not choice and incoming.choice and incoming.choice.startswith("dm:"):
+    choice = incoming.choice if ids.attendant_action_of(incoming.choice) else None
+    if not choice and ids.demand_action_of(incoming.choice):
         choice = await _as_attendant_choice(turn, incoming.choice)
     if not turn.person.is_attendant:
         if is_group(turn) or command or choice:
@@ -176,7 +177,7 @@ async def intercept(turn: Turn, stored: Any) -> bool:
 async def _as_attendant_choice(turn: Turn, choice: str) -> str | None:
     """A push's "dm:" button ("Abrir demanda") pressed in the room, or by an attendant about
     someone else's demand, opens the attendant's card rather than the requester's view."""
-    action, _, protocol = choice[3:].partition(":")
+    action, protocol = ids.demand_action_of(choice)
     if not is_group(turn):
         if not turn.person.is_attendant or not protocol:
             return None
@@ -186,7 +187,7 @@ async def _as_attendant_choice(turn: Turn, choice: str) -> str | None:
             return None
         if view.requester_id == turn.person.id:
             return None
-    return f"{PREFIX}{'tl' if action == 'tl' else 'card'}:{protocol}"
+    return ids.attendant_action("tl" if action == "tl" else "card", protocol)
 
 
 async def _end(turn: Turn, key: str | None = None, **fields: Any) -> None:
@@ -201,7 +202,7 @@ async def _end(turn: Turn, key: str | None = None, **fields: Any) -> None:
 # --- buttons and commands ----------------------------------------------------------------------------------
 
 async def on_choice(turn: Turn, choice: str) -> None:
-    action, _, argument = choice[len(PREFIX):].partition(":")
+    action, argument = ids.attendant_action_of(choice)
     if action in ("queue", "mine"):
         page = int(argument) if argument.isdigit() else 1
         return await show_list(turn, action, page)
@@ -279,7 +280,7 @@ async def receive(turn: Turn, protocol: str, reassign: bool) -> None:
     except AlreadyAssigned as error:
         turn.state.clear()
         turn.state.update({"flow": FLOW, "step": "reassign", "pending": {"protocol": protocol}})
-        turn.refuse(error, choices=[turn.choice("yes", "att.take_over"), turn.choice("no", "att.keep_holder")])
+        turn.refuse(error, choices=[turn.choice(ids.YES, "att.take_over"), turn.choice(ids.NO, "att.keep_holder")])
         return
     except StoreError as error:
         await _end(turn)
@@ -308,11 +309,11 @@ async def show_list(turn: Turn, which: str, page: int) -> None:
         holder = item.assignee_name or turn.t("att.unassigned")
         lines.append(f"{index}. {item.protocol} · {render.shorten(item.title, 50)} · {item.requester_name} · "
                      f"{render.status_name(turn.t, item.status)} · {age(turn.t, item.created_at, now)} · {holder}")
-    choices = [Choice(id=f"{PREFIX}card:{item.protocol}", label=render.list_label(item)) for item in result.items]
+    choices = [Choice(id=ids.attendant_action("card", item.protocol), label=render.list_label(item)) for item in result.items]
     if result.page > 1:
-        choices.append(turn.choice(f"{PREFIX}{which}:{result.page - 1}", "choose.prev", turns_page=True))
+        choices.append(turn.choice(ids.attendant_action(which, result.page - 1), "choose.prev", turns_page=True))
     if result.page < result.pages:
-        choices.append(turn.choice(f"{PREFIX}{which}:{result.page + 1}", "choose.next", turns_page=True))
+        choices.append(turn.choice(ids.attendant_action(which, result.page + 1), "choose.next", turns_page=True))
     turn.say_text("\n".join(lines), choices=choices)
 
 
@@ -411,14 +412,14 @@ async def answer_text(turn: Turn, reply: Reply) -> None:
 async def ask_which(turn: Turn) -> None:
     protocol = turn.pending["protocol"]
     turn.say("att.which", protocol=protocol, choices=[
-        turn.choice("atw:ans", "att.answer"), turn.choice("atw:req", "att.request"),
-        turn.choice("atw:sol", "att.solve"), turn.choice("atw:drop", "att.drop")])
+        turn.choice(ids.which_action("ans"), "att.answer"), turn.choice(ids.which_action("req"), "att.request"),
+        turn.choice(ids.which_action("sol"), "att.solve"), turn.choice(ids.which_action("drop"), "att.drop")])
 
 
 async def answer_which(turn: Turn, reply: Reply) -> None:
     pending = turn.pending
     pending.setdefault("files", []).extend(_keep(reply.files))
-    action = (reply.choice or "").removeprefix("atw:") or REPLY_WORDS.get(words.bare(reply.text))
+    action = ids.which_action_of(reply.choice) or REPLY_WORDS.get(words.bare(reply.text))
     if action == "drop":
         return await _end(turn, "att.dropped")
     if action not in WRITTEN:
@@ -432,15 +433,14 @@ async def answer_which(turn: Turn, reply: Reply) -> None:
 
 async def ask_reassign(turn: Turn) -> None:
     turn.say("att.reassign", protocol=turn.pending["protocol"],
-             choices=[turn.choice("yes", "att.take_over"), turn.choice("no", "att.keep_holder")])
+             choices=[turn.choice(ids.YES, "att.take_over"), turn.choice(ids.NO, "att.keep_holder")])
 
 
 async def answer_reassign(turn: Turn, reply: Reply) -> None:
-    answer = reply.choice or ("yes" if words.yes_or_no(reply.text) else "no" if words.yes_or_no(reply.text) is False
-                              else None)
-    if answer == "yes":
+    answer = reply.choice or {True: ids.YES, False: ids.NO}.get(words.yes_or_no(reply.text))
+    if answer == ids.YES:
         return await receive(turn, turn.pending["protocol"], reassign=True)
-    if answer == "no":
+    if answer == ids.NO:
         return await _end(turn, "att.kept", protocol=turn.pending["protocol"])
     turn.say("yes_no_expected")
     await turn.ask()

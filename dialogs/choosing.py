@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from dialogs import choice_ids as ids
 from dialogs.flow import Reply, Turn
 from dialogs.messages import Choice
 
 PAGE_SIZE = 8
-PREV, NEXT, FULL_LIST = "pg:prev", "pg:next", "pg:list"
+PREV, NEXT, FULL_LIST = ids.PREV_PAGE, ids.NEXT_PAGE, ids.FULL_LIST
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Options:
         return self.label(entry) if self.label else entry.name
 
     def choice_of(self, entry: Any) -> Choice:
-        return Choice(id=f"{self.prefix}:{entry.key}", label=self.label_of(entry))
+        return Choice(id=ids.option(self.prefix, entry.key), label=self.label_of(entry))
 
     def by_key(self, key: str) -> Any | None:
         for entry in self.entries + (self.matchable or ()):
@@ -55,7 +56,7 @@ def show(turn: Turn, options: Options, question: str, keep: bool = False) -> Non
     shown = options.entries[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     choices = [options.choice_of(entry) for entry in shown] + list(options.extra)
     if keep:
-        choices.insert(0, turn.choice("keep", "keep"))
+        choices.insert(0, turn.choice(ids.KEEP, "keep"))
     if page > 0:
         choices.append(turn.choice(PREV, "choose.prev", turns_page=True))
     if page < total - 1:
@@ -73,8 +74,8 @@ async def pick(turn: Turn, options: Options, reply: Reply) -> Any | None:
             turn.state["page"] = 0 if step == 0 else int(turn.state.get("page", 0)) + step
             await turn.ask()
             return None
-        prefix, _, key = reply.choice.partition(":")
-        entry = options.by_key(key) if prefix == options.prefix else None
+        key = ids.option_of(reply.choice, options.prefix)
+        entry = options.by_key(key) if key is not None else None
         if entry is None:
             turn.say("stale")
             await turn.ask()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-from dialogs import refusals
+from dialogs import choice_ids, refusals
 from dialogs.messages import Choice, Incoming, IncomingFile, Outgoing
 from dialogs.texts import Texts
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from store import StoreError
     from taxonomy import Taxonomy
 
-MENU = "menu"
+MENU = choice_ids.MENU
 
 
 @dataclass
@@ -126,4 +126,4 @@ class Turn:
 
 def menu_choices(t: Texts) -> list[Choice]:
     items = ("new", "open", "all", "lookup", "profile", "help")
-    return [Choice(id=f"menu:{item}", label=t(f"menu.{item}")) for item in items]
+    return [Choice(id=choice_ids.menu_item(item), label=t(f"menu.{item}")) for item in items]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from dialogs import choice_ids as ids
 from dialogs import render
 from dialogs.flow import Reply, Step, Turn, register
 from dialogs.messages import Choice
@@ -21,15 +22,15 @@ ACTIONS = ("show", "tl", "com", "can", "reo", "srv")
 
 def action_choices(turn: Turn, view: Any) -> list[Choice]:
     protocol = view.protocol
-    choices = [turn.choice(f"dm:tl:{protocol}", "demand.timeline")]
+    choices = [turn.choice(ids.demand_action("tl", protocol), "demand.timeline")]
     if view.status.is_open:
-        choices.append(turn.choice(f"dm:com:{protocol}", "demand.comment"))
-        choices.append(turn.choice(f"dm:can:{protocol}", "demand.cancel"))
+        choices.append(turn.choice(ids.demand_action("com", protocol), "demand.comment"))
+        choices.append(turn.choice(ids.demand_action("can", protocol), "demand.cancel"))
     else:
-        choices.append(turn.choice(f"dm:reo:{protocol}", "demand.reopen"))
+        choices.append(turn.choice(ids.demand_action("reo", protocol), "demand.reopen"))
     if view.survey_pending:
-        choices.append(turn.choice(f"dm:srv:{protocol}", "demand.survey"))
-    choices.append(turn.choice("menu", "menu.back"))
+        choices.append(turn.choice(ids.demand_action("srv", protocol), "demand.survey"))
+    choices.append(turn.choice(ids.MENU, "menu.back"))
     return choices
 
 
@@ -39,7 +40,7 @@ async def _fetch(turn: Turn, protocol: str) -> Any | None:
         return await turn.tx.get_demand(turn.actor, protocol)
     except DemandNotFound as error:
         await turn.menu(None)
-        turn.refuse(error, choices=[turn.choice("menu:open", "menu.open"), turn.choice("menu", "menu.back")])
+        turn.refuse(error, choices=[turn.choice(ids.menu_item("open"), "menu.open"), turn.choice(ids.MENU, "menu.back")])
         return None
 
 
@@ -113,7 +114,7 @@ async def ask_comment(turn: Turn) -> None:
     files = turn.pending.get("files", [])
     if files:
         turn.say("follow.comment_files", names=", ".join(f["filename"] for f in files),
-                 choices=[turn.choice("com:send", "follow.comment_send_files")])
+                 choices=[turn.choice(ids.SEND_COMMENT_FILES, "follow.comment_send_files")])
     else:
         turn.say("follow.comment", protocol=turn.state["demand"])
 
@@ -125,10 +126,10 @@ async def answer_comment(turn: Turn, reply: Reply) -> None:
         held.append({"filename": file.filename, "content_type": file.content_type,
                      "data": base64.b64encode(file.data).decode("ascii")})
     text = reply.text.strip()
-    if reply.choice and reply.choice != "com:send":
+    if reply.choice and reply.choice != ids.SEND_COMMENT_FILES:
         turn.say("stale")
         return await turn.ask()
-    if not text and reply.choice != "com:send":
+    if not text and reply.choice != ids.SEND_COMMENT_FILES:
         return await turn.ask()
     attachments = [NewAttachment(filename=f["filename"], data=base64.b64decode(f["data"]),
                                  content_type=f.get("content_type")) for f in held]
@@ -145,15 +146,15 @@ async def answer_comment(turn: Turn, reply: Reply) -> None:
 
 async def ask_cancel(turn: Turn) -> None:
     turn.say("follow.cancel_confirm", protocol=turn.state["demand"],
-             choices=[turn.choice("yes", "yes"), turn.choice("no", "no")])
+             choices=[turn.choice(ids.YES, "yes"), turn.choice(ids.NO, "no")])
 
 
 async def answer_cancel(turn: Turn, reply: Reply) -> None:
     protocol = turn.state["demand"]
-    if reply.choice == "no":
+    if reply.choice == ids.NO:
         turn.say("follow.cancel_kept", protocol=protocol)
         return await show(turn, protocol)
-    if reply.choice != "yes":
+    if reply.choice != ids.YES:
         turn.say("yes_no_expected")
         return await turn.ask()
     try:
@@ -180,7 +181,7 @@ async def answer_reopen(turn: Turn, reply: Reply) -> None:
     except ReopenWindowClosed as error:  # says what to do instead: open a new demand
         await turn.menu(None)
         turn.state["demand"] = protocol
-        turn.refuse(error, choices=[turn.choice("menu:new", "menu.new"), turn.choice("menu", "menu.back")])
+        turn.refuse(error, choices=[turn.choice(ids.menu_item("new"), "menu.new"), turn.choice(ids.MENU, "menu.back")])
         return
     except StoreError as error:
         turn.refuse(error)
@@ -192,12 +193,12 @@ async def answer_reopen(turn: Turn, reply: Reply) -> None:
 
 async def ask_rating(turn: Turn) -> None:
     turn.say("follow.rating", protocol=turn.state["demand"],
-             choices=[Choice(id=f"r:{n}", label=turn.t(f"rating.{n}")) for n in range(1, 6)])
+             choices=[Choice(id=ids.rating(n), label=turn.t(f"rating.{n}")) for n in range(1, 6)])
 
 
 async def answer_rating(turn: Turn, reply: Reply) -> None:
     text = reply.text.strip()
-    rating = reply.choice[2:] if (reply.choice or "").startswith("r:") else text if not reply.choice else ""
+    rating = ids.rating_of(reply.choice) or (text if not reply.choice else "")
     if rating not in ("1", "2", "3", "4", "5"):
         turn.say("follow.rating_expected")
         return await turn.ask()
@@ -206,15 +207,15 @@ async def answer_rating(turn: Turn, reply: Reply) -> None:
 
 
 async def ask_rating_comment(turn: Turn) -> None:
-    turn.say("follow.rating_comment", choices=[turn.choice("skip", "skip")])
+    turn.say("follow.rating_comment", choices=[turn.choice(ids.SKIP, "skip")])
 
 
 async def answer_rating_comment(turn: Turn, reply: Reply) -> None:
     protocol, rating = turn.state["demand"], turn.state["rating"]
-    if reply.choice and reply.choice != "skip":
+    if reply.choice and reply.choice != ids.SKIP:
         turn.say("stale")
         return await turn.ask()
-    comment = None if reply.choice == "skip" else reply.text.strip() or None
+    comment = None if reply.choice == ids.SKIP else reply.text.strip() or None
     try:
         view = await turn.tx.answer_survey(turn.actor, protocol, rating, comment)
     except SurveyNotAvailable as error:
@@ -245,22 +246,22 @@ async def ask_list(turn: Turn) -> None:
         page = await turn.tx.list_demands(turn.actor, open_only, page=1, page_size=LIST_PAGE_SIZE)
     turn.state["page"] = page.page - 1
     text, card = render.demand_list(turn.t, page, open_only)
-    choices = [Choice(id=f"dm:show:{item.protocol}", label=render.list_label(item)) for item in page.items]
+    choices = [Choice(id=ids.demand_action("show", item.protocol), label=render.list_label(item)) for item in page.items]
     if page.page > 1:
-        choices.append(turn.choice("pg:prev", "choose.prev", turns_page=True))
+        choices.append(turn.choice(ids.PREV_PAGE, "choose.prev", turns_page=True))
     if page.page < page.pages:
-        choices.append(turn.choice("pg:next", "choose.next", turns_page=True))
+        choices.append(turn.choice(ids.NEXT_PAGE, "choose.next", turns_page=True))
     if not page.items:
-        choices.append(turn.choice("menu:new", "menu.new"))
+        choices.append(turn.choice(ids.menu_item("new"), "menu.new"))
     if open_only:
-        choices.append(turn.choice("menu:all", "menu.all"))
-    choices.append(turn.choice("menu", "menu.back"))
+        choices.append(turn.choice(ids.menu_item("all"), "menu.all"))
+    choices.append(turn.choice(ids.MENU, "menu.back"))
     turn.say_text(text, choices=choices, card=card)
 
 
 async def answer_list(turn: Turn, reply: Reply) -> None:
-    if reply.choice in ("pg:prev", "pg:next"):
-        turn.state["page"] = int(turn.state.get("page", 0)) + (1 if reply.choice == "pg:next" else -1)
+    if reply.choice in (ids.PREV_PAGE, ids.NEXT_PAGE):
+        turn.state["page"] = int(turn.state.get("page", 0)) + (1 if reply.choice == ids.NEXT_PAGE else -1)
         return await turn.ask()
     if reply.choice:
         turn.say("stale")

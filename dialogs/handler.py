@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from dialogs import attendant, follow, menu, new_demand, profile, words
+from dialogs import choice_ids as ids
 from dialogs.flow import MENU, STEPS, Reply, Turn, menu_choices, menu_state
 from dialogs.messages import Incoming, Outgoing
 from dialogs.texts import Texts
@@ -103,7 +104,7 @@ async def route(turn: Turn, stored: Any) -> None:
 
     if incoming.choice:
         choice = incoming.choice
-        if not _is_global(choice) and choice not in _shown_ids(turn):
+        if not ids.is_global(choice) and choice not in _shown_ids(turn):
             turn.say("stale")
             return await turn.ask()
     else:
@@ -114,16 +115,12 @@ async def route(turn: Turn, stored: Any) -> None:
             return await _global_word(turn, word)
         choice = _choice_in_text(turn, text)
 
-    if choice and choice.startswith(attendant.PREFIX):
+    if ids.attendant_action_of(choice):
         return await attendant.on_choice(turn, choice)
-    if choice and _is_global(choice):
+    if choice and ids.is_global(choice):
         return await _global_choice(turn, choice)
     files = incoming.files if step.takes_files else ()
     await step.answer(turn, Reply(text=text, choice=choice, files=files))
-
-
-def _is_global(choice: str) -> bool:
-    return choice in ("menu", "help") or choice.startswith(("menu:", "dm:"))
 
 
 def _shown_ids(turn: Turn) -> list[str]:
@@ -143,10 +140,9 @@ def _choice_in_text(turn: Turn, text: str) -> str | None:
     for choice_id, label in shown:
         if typed_words and words.plain(label) == typed_words:
             return choice_id
-    answer = words.yes_or_no(text)
-    ids = [pair[0] for pair in shown]
-    if answer is not None and ("yes" if answer else "no") in ids:
-        return "yes" if answer else "no"
+    answer = {True: ids.YES, False: ids.NO}.get(words.yes_or_no(text))
+    if answer is not None and answer in (pair[0] for pair in shown):
+        return answer
     return None
 
 
@@ -180,15 +176,15 @@ async def _global_word(turn: Turn, word: str) -> None:
 
 
 async def _global_choice(turn: Turn, choice: str) -> None:
-    if choice == "menu":
+    if choice == ids.MENU:
         return await turn.menu()
-    if choice == "help":
+    if choice == ids.HELP:
         turn.say(STEPS[turn.step_name].help)
         return await turn.ask()
-    kind, _, rest = choice.partition(":")
-    if kind == "menu":
-        return await menu.open_item(turn, rest)
-    action, _, protocol = rest.partition(":")
+    item = ids.menu_item_of(choice)
+    if item is not None:
+        return await menu.open_item(turn, item)
+    action, protocol = ids.demand_action_of(choice) or ("", "")
     if action in follow.ACTIONS and protocol:
         return await follow.act(turn, action, protocol)
     turn.say("stale")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs import choice_ids as ids
 from dialogs import follow, new_demand, profile, words
 from dialogs.flow import MENU, Reply, Step, Turn, menu_choices, register
 from store import find_protocols, parse_protocol
@@ -94,8 +95,8 @@ async def understand(turn: Turn, text: str) -> None:
     if numbers and ("status" in intents or words.bare(text) == numbers[0]):
         await turn.menu(None)
         turn.say("follow.number_not_found", number=numbers[0], choices=[
-            turn.choice("menu:open", "menu.open"), turn.choice("menu:all", "menu.all"),
-            turn.choice("menu", "menu.back")])
+            turn.choice(ids.menu_item("open"), "menu.open"), turn.choice(ids.menu_item("all"), "menu.all"),
+            turn.choice(ids.MENU, "menu.back")])
         return
     for intent, item in (("new", "new"), ("open_list", "open"), ("all_list", "all"), ("profile", "profile")):
         if intent in intents:

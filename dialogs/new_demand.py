@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from dialogs import choice_ids as ids
 from dialogs import choosing, render, words
 from dialogs.flow import Reply, Step, Turn, register
 from dialogs.messages import Choice, IncomingFile
@@ -77,7 +78,7 @@ async def start(turn: Turn) -> None:
 
 
 def _keep(turn: Turn, value: Any) -> list[Choice]:
-    return [turn.choice("keep", "keep")] if value else []
+    return [turn.choice(ids.KEEP, "keep")] if value else []
 
 
 def _current(turn: Turn, value: Any) -> str:
@@ -91,7 +92,7 @@ async def ask_title(turn: Turn) -> None:
     choices = _keep(turn, title)
     suggestion = turn.draft.get("suggested_title")
     if suggestion and not title:
-        choices.append(turn.choice("title:suggested", "new.title_use", title=suggestion))
+        choices.append(turn.choice(ids.SUGGESTED_TITLE, "new.title_use", title=suggestion))
     turn.say_text(turn.t("new.title", limit=MAX_TITLE) + _current(turn, title), choices=choices)
 
 
@@ -110,9 +111,9 @@ async def typed_line(turn: Turn, reply: Reply, too_long_key: str) -> str | None:
 
 
 async def answer_title(turn: Turn, reply: Reply) -> None:
-    if reply.choice == "keep" and turn.draft.get("title"):
+    if reply.choice == ids.KEEP and turn.draft.get("title"):
         text = turn.draft["title"]
-    elif reply.choice == "title:suggested" and turn.draft.get("suggested_title"):
+    elif reply.choice == ids.SUGGESTED_TITLE and turn.draft.get("suggested_title"):
         text = turn.draft["suggested_title"]
     else:
         text = await typed_line(turn, reply, "new.title_too_long")
@@ -136,17 +137,17 @@ async def ask_organ(turn: Turn) -> None:
     organ_key = turn.draft.get("organ_key")
     if organ_key and not turn.pending.get("listing"):
         turn.say("new.organ_confirm", organ=render.organ_name(turn.taxonomy, organ_key),
-                 choices=[turn.choice("yes", "confirm"), turn.choice("no", "new.organ_change")])
+                 choices=[turn.choice(ids.YES, "confirm"), turn.choice(ids.NO, "new.organ_change")])
         return
     choosing.show(turn, organ_options(turn), turn.t("new.organ_list"))
 
 
 async def answer_organ(turn: Turn, reply: Reply) -> None:
     if not turn.pending.get("listing") and turn.draft.get("organ_key"):
-        if reply.choice in ("yes", "keep"):
+        if reply.choice in (ids.YES, ids.KEEP):
             _mark(turn, "organ")
             return await advance(turn)
-        if reply.choice == "no":
+        if reply.choice == ids.NO:
             turn.pending["listing"] = True
             turn.state["page"] = 0
             return await turn.ask()
@@ -193,7 +194,7 @@ async def answer_classification(turn: Turn, reply: Reply, step: str, options: ch
                                 then: tuple[str, ...]) -> None:
     """Type or category: keep the current one, or pick another, which forgets the steps under it."""
     field = f"{step}_key"
-    if reply.choice == "keep" and turn.draft.get(field):
+    if reply.choice == ids.KEEP and turn.draft.get(field):
         _mark(turn, step)
         return await advance(turn)
     entry = await choosing.pick(turn, options, reply)
@@ -234,7 +235,7 @@ async def ask_subject(turn: Turn) -> None:
 
 
 async def answer_subject(turn: Turn, reply: Reply) -> None:
-    if reply.choice == "keep" and (turn.draft.get("subject_key") or turn.draft.get("subject_detail")):
+    if reply.choice == ids.KEEP and (turn.draft.get("subject_key") or turn.draft.get("subject_detail")):
         _mark(turn, "subject")
         return await advance(turn)
     if _mode(turn) == "free" or turn.pending.get("other"):
@@ -263,13 +264,13 @@ async def ask_module(turn: Turn) -> None:
     detail = turn.draft.get("subject_detail")
     system = render.subject_name(turn.taxonomy, turn.draft.get("subject_key"))
     turn.say_text(turn.t("new.module", system=system) + _current(turn, detail),
-                  choices=_keep(turn, detail) + [turn.choice("skip", "skip")])
+                  choices=_keep(turn, detail) + [turn.choice(ids.SKIP, "skip")])
 
 
 async def answer_module(turn: Turn, reply: Reply) -> None:
-    if reply.choice == "skip":
+    if reply.choice == ids.SKIP:
         turn.draft["subject_detail"] = None
-    elif reply.choice != "keep":
+    elif reply.choice != ids.KEEP:
         text = await typed_line(turn, reply, "new.subject_too_long")
         if text is None:
             return
@@ -295,8 +296,8 @@ async def take_description(turn: Turn, text: str) -> None:
     if len(text) > MAX_DESCRIPTION:
         turn.pending["long"] = text
         turn.say("new.description_long", length=len(text), limit=MAX_DESCRIPTION,
-                 choices=[turn.choice("desc:split", "new.description_split"),
-                          turn.choice("desc:rewrite", "new.description_rewrite")])
+                 choices=[turn.choice(ids.SPLIT_DESCRIPTION, "new.description_split"),
+                          turn.choice(ids.REWRITE_DESCRIPTION, "new.description_rewrite")])
         return
     turn.draft["description"] = text
     turn.draft["overflow"] = None
@@ -307,8 +308,8 @@ async def _check_proa(turn: Turn, text: str) -> None:
     hint = proa_hint(turn, text)
     if hint and not turn.draft.get("proa_ok"):
         turn.pending["proa"] = True
-        turn.say("new.proa", hint=hint, choices=[turn.choice("proa:go", "new.proa_go"),
-                                                 turn.choice("proa:stop", "new.proa_stop")])
+        turn.say("new.proa", hint=hint, choices=[turn.choice(ids.PROA_GO, "new.proa_go"),
+                                                 turn.choice(ids.PROA_STOP, "new.proa_stop")])
         return
     _mark(turn, "description")
     await advance(turn)
@@ -332,23 +333,23 @@ async def ask_description(turn: Turn) -> None:
 
 async def answer_description(turn: Turn, reply: Reply) -> None:
     pending = turn.pending
-    if pending.get("long") and reply.choice == "desc:split":
+    if pending.get("long") and reply.choice == ids.SPLIT_DESCRIPTION:
         first, rest = split_description(pending["long"])
         turn.draft["description"], turn.draft["overflow"] = first, rest
         turn.say("new.description_split_ok", length=len(rest))
         turn.state["pending"] = {}
         return await _check_proa(turn, pending["long"])
-    if pending.get("long") and reply.choice == "desc:rewrite":
+    if pending.get("long") and reply.choice == ids.REWRITE_DESCRIPTION:
         turn.state["pending"] = {}
         turn.say("new.description_rewrite_ok", limit=MAX_DESCRIPTION)
         return
-    if pending.get("proa") and reply.choice == "proa:go":
+    if pending.get("proa") and reply.choice == ids.PROA_GO:
         turn.draft["proa_ok"] = True
         _mark(turn, "description")
         return await advance(turn)
-    if pending.get("proa") and reply.choice == "proa:stop":
+    if pending.get("proa") and reply.choice == ids.PROA_STOP:
         return await turn.menu("new.proa_stopped")
-    if reply.choice == "keep" and turn.draft.get("description"):
+    if reply.choice == ids.KEEP and turn.draft.get("description"):
         _mark(turn, "description")
         return await advance(turn)
     if reply.choice:
@@ -383,9 +384,9 @@ def file_names(turn: Turn) -> str:
 async def ask_attachments(turn: Turn) -> None:
     if turn.draft.get("files"):
         turn.say("new.attachments_some", names=file_names(turn),
-                 choices=[turn.choice("done", "new.attachments_done"), turn.choice("att:clear", "new.attachments_clear")])
+                 choices=[turn.choice(ids.DONE, "new.attachments_done"), turn.choice(ids.CLEAR_FILES, "new.attachments_clear")])
     else:
-        turn.say("new.attachments", choices=[turn.choice("skip", "skip")])
+        turn.say("new.attachments", choices=[turn.choice(ids.SKIP, "skip")])
 
 
 async def answer_attachments(turn: Turn, reply: Reply) -> None:
@@ -394,10 +395,10 @@ async def answer_attachments(turn: Turn, reply: Reply) -> None:
         if refused:
             turn.say("files.too_many", names=", ".join(refused), count=MAX_DRAFT_FILES)
         return await turn.ask()
-    if reply.choice in ("skip", "done", "keep") or (not reply.choice and words.is_done(reply.text)):
+    if reply.choice in (ids.SKIP, ids.DONE, ids.KEEP) or (not reply.choice and words.is_done(reply.text)):
         _mark(turn, "attachments")
         return await advance(turn)
-    if reply.choice == "att:clear":
+    if reply.choice == ids.CLEAR_FILES:
         turn.draft["files"] = []
         return await turn.ask()
     if reply.choice:
@@ -416,18 +417,18 @@ EDITS = {"title": "title", "organ": "organ", "type": "type", "category": "catego
 async def ask_summary(turn: Turn) -> None:
     turn.state.pop("editing", None)
     text, card = render.draft_summary(turn.t, turn.taxonomy, turn.draft)
-    choices = [turn.choice("send", "new.send")]
-    choices += [turn.choice(f"edit:{short}", f"new.edit_{short}") for short in EDITS]
-    choices.append(turn.choice("cancel", "new.discard"))
+    choices = [turn.choice(ids.SEND, "new.send")]
+    choices += [turn.choice(ids.edit_field(short), f"new.edit_{short}") for short in EDITS]
+    choices.append(turn.choice(ids.CANCEL, "new.discard"))
     turn.say_text(text, choices=choices, card=card)
 
 
 async def answer_summary(turn: Turn, reply: Reply) -> None:
-    if reply.choice == "send":
+    if reply.choice == ids.SEND:
         return await send(turn)
-    if reply.choice == "cancel":
+    if reply.choice == ids.CANCEL:
         return await turn.menu("new.cancelled")
-    short = (reply.choice or "").partition(":")[2] if (reply.choice or "").startswith("edit:") else None
+    short = ids.edit_field_of(reply.choice)
     if short in EDITS:
         turn.state["editing"] = True
         step = EDITS[short]
@@ -472,8 +473,8 @@ async def send(turn: Turn) -> None:
         for part in _parts(overflow):
             demand = await turn.tx.comment(turn.actor, demand.protocol, part)
         turn.say("new.overflow_sent")
-    turn.say("new.created_next", choices=[turn.choice(f"dm:show:{demand.protocol}", "new.follow"),
-                                          turn.choice("menu:new", "menu.new"), turn.choice("menu", "menu.back")])
+    turn.say("new.created_next", choices=[turn.choice(ids.demand_action("show", demand.protocol), "new.follow"),
+                                          turn.choice(ids.menu_item("new"), "menu.new"), turn.choice(ids.MENU, "menu.back")])
 
 
 def _parts(text: str) -> list[str]:
@@ -510,23 +511,23 @@ async def ask_propose(turn: Turn) -> None:
     turn.say("new.propose", type=render.type_name(tax, draft.get("type_key")),
              category=render.category_name(tax, draft.get("category_key")) or "—",
              subject=render.subject_text(tax, draft) or "—",
-             choices=[turn.choice("yes", "new.propose_yes"), turn.choice("prop:fix", "new.propose_fix"),
-                      turn.choice("cancel", "new.discard")])
+             choices=[turn.choice(ids.YES, "new.propose_yes"), turn.choice(ids.FIX_PROPOSAL, "new.propose_fix"),
+                      turn.choice(ids.CANCEL, "new.discard")])
 
 
 async def answer_propose(turn: Turn, reply: Reply) -> None:
     draft = turn.draft
-    if reply.choice == "yes":
+    if reply.choice == ids.YES:
         for step, field in (("type", "type_key"), ("category", "category_key"), ("subject", "subject_key")):
             if draft.get(field):
                 _mark(turn, step)
         return await take_description(turn, draft["free_text"])
-    if reply.choice == "prop:fix":
+    if reply.choice == ids.FIX_PROPOSAL:
         _forget(turn, "type", "category", "subject", "module")
         draft["type_key"] = None
         turn.say("new.propose_fixing")
         return await take_description(turn, draft["free_text"])
-    if reply.choice == "cancel":
+    if reply.choice == ids.CANCEL:
         return await turn.menu("new.cancelled")
     if reply.choice:
         turn.say("stale")

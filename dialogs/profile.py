@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dialogs import choice_ids as ids
 from dialogs import choosing, render
 from dialogs.flow import Reply, Step, Turn, register
 from store import StoreError
@@ -48,15 +49,15 @@ async def view(turn: Turn) -> None:
 async def ask_view(turn: Turn) -> None:
     lines = [turn.t("profile.view")]
     lines += [f"{turn.t('field.' + field)}: {_value(turn, field) or '—'}" for field in FIELDS]
-    choices = [turn.choice(f"pf:{field}", f"profile.edit_{field}") for field in FIELDS]
-    choices.append(turn.choice("menu", "menu.back"))
+    choices = [turn.choice(ids.profile_field(field), f"profile.edit_{field}") for field in FIELDS]
+    choices.append(turn.choice(ids.MENU, "menu.back"))
     turn.say_text("\n".join(lines), choices=choices,
                   card={"kind": "profile", "fields": [[turn.t("field." + f), _value(turn, f) or ""] for f in FIELDS]})
 
 
 async def answer_view(turn: Turn, reply: Reply) -> None:
-    field = (reply.choice or "").removeprefix("pf:")
-    if reply.choice and field in FIELDS:
+    field = ids.profile_field_of(reply.choice)
+    if field in FIELDS:
         return await turn.goto(FLOW, field)
     if reply.choice:
         turn.say("stale")
@@ -76,7 +77,7 @@ def _asker(field: str):
         intro = turn.t(f"profile.ask_{field}")
         if current:
             intro += "\n" + turn.t("current", value=current)
-        keep = [turn.choice("keep", "keep")] if current else []
+        keep = [turn.choice(ids.KEEP, "keep")] if current else []
         if field == "organ":
             choosing.show(turn, organ_options(turn), intro, keep=bool(keep))
         else:
@@ -86,7 +87,7 @@ def _asker(field: str):
 
 def _answerer(field: str):
     async def answer(turn: Turn, reply: Reply) -> None:
-        if reply.choice == "keep" and _value(turn, field):
+        if reply.choice == ids.KEEP and _value(turn, field):
             return await _next(turn)
         if field == "organ":
             entry = await choosing.pick(turn, organ_options(turn), reply)
