@@ -12,19 +12,18 @@ demands too.
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime
 from typing import Any
 
 from dialogs import choice_ids as ids
 from dialogs import render, words
-from dialogs.flow import Reply, Step, Turn, menu_state, register
+from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile, Outgoing, OutgoingFile
+from dialogs.states import MENU, AttendantState, HeldFile
 from dialogs.texts import Texts
-from store import AlreadyAssigned, NewAttachment, StoreError, parse_protocol
+from store import AlreadyAssigned, StoreError, parse_protocol
 from store.attendance import protocol_for_message, remember_message
 
-FLOW = "att"
 PREFIX = ids.ATTENDANT_PREFIX
 QUEUE_PAGE_SIZE = 8
 # Actions that need a text (and may carry files): the store method each one calls.
@@ -134,8 +133,8 @@ async def replied_protocol(turn: Turn) -> str | None:
     return await protocol_for_message(turn.tx, turn.incoming.channel, turn.incoming.chat_id, reply_to)
 
 
-async def intercept(turn: Turn, stored: Any) -> bool:
-    """Handle the message if it is attendants' business; False lets the requester dialogs have it."""
+async def takes(turn: Turn) -> bool:
+    """Whether the message is attendants' business (then it is handled); asked first of all flows."""
     incoming = turn.incoming
     text = words.clean(incoming.text)
     command, rest = parse_command(text)
@@ -147,11 +146,8 @@ async def intercept(turn: Turn, stored: Any) -> bool:
             turn.say("att.refused_group" if is_group(turn) else "att.refused")
             return True
         return False
-    in_step = (isinstance(stored, dict) and stored.get("flow") == FLOW and f"{FLOW}.{stored.get('step')}" in _STEPS
-               and valid_pending(stored.get("step"), stored.get("pending")))
-    if isinstance(stored, dict) and (in_step or stored.get("flow") != FLOW):
-        # A quick /fila in the middle of one's own new demand must not lose the draft.
-        turn.state = dict(stored)
+    # The state stays as loaded: a quick /fila in the middle of one's own new demand keeps the draft.
+    in_step = isinstance(turn.state, AttendantState)
     if choice:
         await on_choice(turn, choice)
         return True
@@ -159,11 +155,8 @@ async def intercept(turn: Turn, stored: Any) -> bool:
     if command:
         await run_command(turn, command, rest, protocol)
         return True
-    if in_step and words.global_word(text) == "cancel":
-        await _end(turn, "att.cancelled")
-        return True
     if in_step:
-        return False  # the step answers, through the handler's usual path
+        return False  # the step answers, as any step does
     if protocol and (text.strip() or incoming.files):
         await on_reply(turn, protocol, text, incoming.files)
         return True
@@ -192,14 +185,21 @@ async def _as_attendant_choice(turn: Turn, choice: str) -> str | None:
 
 async def _end(turn: Turn, key: str | None = None, **fields: Any) -> None:
     """Leave the attendant step, if in one (a requester flow it interrupted goes on)."""
-    if turn.state.get("flow") == FLOW:
-        turn.state.clear()
-        turn.state.update(menu_state())
+    if isinstance(turn.state, AttendantState):
+        await turn.menu(None)
     if key:
         turn.say(key, **fields)
 
 
 # --- buttons and commands ----------------------------------------------------------------------------------
+
+async def takes_choice(turn: Turn, choice: str) -> bool:
+    """An "atd:" choice typed as its number (pressed, the router's first question took it)."""
+    if ids.attendant_action_of(choice) is None:
+        return False
+    await on_choice(turn, choice)
+    return True
+
 
 async def on_choice(turn: Turn, choice: str) -> None:
     action, argument = ids.attendant_action_of(choice)
@@ -235,11 +235,9 @@ async def act(turn: Turn, action: str, protocol: str, text: str, files: tuple[In
     """One action on one demand; a written one without text asks for it first."""
     if action in WRITTEN:
         if not text.strip():
-            turn.state.clear()
-            turn.state.update({"flow": FLOW, "step": "text", "pending": {
-                "action": action, "protocol": protocol, "files": _keep(files)}})
-            return await turn.ask()
-        return await perform(turn, action, protocol, text, _attachments(_keep(files)))
+            return await turn.start(AttendantState(step="text", action=action, protocol=protocol,
+                                                   files=_held(files)))
+        return await perform(turn, action, protocol, text, _held(files))
     if action in ("recv", "take"):
         return await receive(turn, protocol, reassign=action == "take")
     if action == "card":
@@ -262,10 +260,10 @@ async def _fetch(turn: Turn, protocol: str) -> Any | None:
         return None
 
 
-async def perform(turn: Turn, action: str, protocol: str, text: str, files: list[NewAttachment]) -> None:
+async def perform(turn: Turn, action: str, protocol: str, text: str, files: tuple[HeldFile, ...]) -> None:
     method = getattr(turn.tx, WRITTEN[action])
     try:
-        view = await method(turn.actor, protocol, text.strip(), attachments=files)
+        view = await method(turn.actor, protocol, text.strip(), attachments=[file.attachment() for file in files])
     except StoreError as error:
         await _end(turn)
         turn.refuse(error)
@@ -278,8 +276,7 @@ async def receive(turn: Turn, protocol: str, reassign: bool) -> None:
     try:
         view = await turn.tx.receive(turn.actor, protocol, reassign=reassign)
     except AlreadyAssigned as error:
-        turn.state.clear()
-        turn.state.update({"flow": FLOW, "step": "reassign", "pending": {"protocol": protocol}})
+        await turn.start(AttendantState(step="reassign", protocol=protocol), ask=False)
         turn.refuse(error, choices=[turn.choice(ids.YES, "att.take_over"), turn.choice(ids.NO, "att.keep_holder")])
         return
     except StoreError as error:
@@ -368,105 +365,85 @@ async def on_reply(turn: Turn, protocol: str, text: str, files: tuple[IncomingFi
         # "Responder: ..." names the action; "Solicito o número ..." is already the message.
         body = rest.strip() if words.bare(first) in COMMANDS else text.strip()
         return await act(turn, action, protocol, body, files)
-    turn.state.clear()
-    turn.state.update({"flow": FLOW, "step": "which", "pending": {
-        "protocol": protocol, "text": text.strip(), "files": _keep(files)}})
-    await turn.ask()
+    await turn.start(AttendantState(step="which", protocol=protocol, text=text.strip(), files=_held(files)))
 
 
-# --- files held between messages (the state is JSON) --------------------------------------------------
-
-def _keep(files: tuple[IncomingFile, ...] | list) -> list[dict]:
-    return [{"filename": f.filename, "content_type": f.content_type,
-             "data": base64.b64encode(f.data).decode("ascii")} for f in files]
-
-
-def _attachments(held: list[dict]) -> list[NewAttachment]:
-    return [NewAttachment(filename=f["filename"], data=base64.b64decode(f["data"]),
-                          content_type=f.get("content_type")) for f in held]
+def _held(files: tuple[IncomingFile, ...]) -> tuple[HeldFile, ...]:
+    return tuple(HeldFile.of(file) for file in files)
 
 
 # --- steps: the text of an action, which action a reply is, taking over a demand ------------------------
 
 async def ask_text(turn: Turn) -> None:
-    pending = turn.pending
-    held = pending.get("files", [])
-    text = turn.t(f"att.ask_{pending['action']}", protocol=pending["protocol"])
-    if held:
-        text += "\n" + turn.t("att.files_held", names=", ".join(f["filename"] for f in held))
+    state = turn.state
+    text = turn.t(f"att.ask_{state.action}", protocol=state.protocol)
+    if state.files:
+        text += "\n" + turn.t("att.files_held", names=", ".join(f.filename for f in state.files))
     if is_group(turn):
         # Bots in groups often see only replies to their own messages (Telegram's privacy mode).
         text += "\n" + turn.t("att.reply_here")
     # The question names its demand: a reply to it finds the demand even if this step was left.
-    turn.say_text(text, card={"kind": "attendant_prompt", "protocol": pending["protocol"]})
+    turn.say_text(text, card={"kind": "attendant_prompt", "protocol": state.protocol})
+
+
+def _add_files(turn: Turn, reply: Reply) -> AttendantState:
+    turn.update(files=turn.state.files + _held(reply.files))
+    return turn.state
 
 
 async def answer_text(turn: Turn, reply: Reply) -> None:
-    pending = turn.pending
-    pending.setdefault("files", []).extend(_keep(reply.files))
+    state = _add_files(turn, reply)
     if reply.choice or not reply.text.strip():
         return await turn.ask()
-    await perform(turn, pending["action"], pending["protocol"], reply.text, _attachments(pending["files"]))
+    await perform(turn, state.action, state.protocol, reply.text, state.files)
 
 
 async def ask_which(turn: Turn) -> None:
-    protocol = turn.pending["protocol"]
+    protocol = turn.state.protocol
     turn.say("att.which", protocol=protocol, choices=[
         turn.choice(ids.which_action("ans"), "att.answer"), turn.choice(ids.which_action("req"), "att.request"),
         turn.choice(ids.which_action("sol"), "att.solve"), turn.choice(ids.which_action("drop"), "att.drop")])
 
 
 async def answer_which(turn: Turn, reply: Reply) -> None:
-    pending = turn.pending
-    pending.setdefault("files", []).extend(_keep(reply.files))
+    state = _add_files(turn, reply)
     action = ids.which_action_of(reply.choice) or REPLY_WORDS.get(words.bare(reply.text))
     if action == "drop":
         return await _end(turn, "att.dropped")
     if action not in WRITTEN:
         return await turn.ask()
-    if not pending.get("text"):
-        turn.state["step"] = "text"
-        turn.state["pending"] = {"action": action, "protocol": pending["protocol"], "files": pending["files"]}
-        return await turn.ask()
-    await perform(turn, action, pending["protocol"], pending["text"], _attachments(pending["files"]))
+    if not state.text:
+        return await turn.goto("text", action=action)
+    await perform(turn, action, state.protocol, state.text, state.files)
 
 
 async def ask_reassign(turn: Turn) -> None:
-    turn.say("att.reassign", protocol=turn.pending["protocol"],
+    turn.say("att.reassign", protocol=turn.state.protocol,
              choices=[turn.choice(ids.YES, "att.take_over"), turn.choice(ids.NO, "att.keep_holder")])
 
 
 async def answer_reassign(turn: Turn, reply: Reply) -> None:
     answer = reply.choice or {True: ids.YES, False: ids.NO}.get(words.yes_or_no(reply.text))
     if answer == ids.YES:
-        return await receive(turn, turn.pending["protocol"], reassign=True)
+        return await receive(turn, turn.state.protocol, reassign=True)
     if answer == ids.NO:
-        return await _end(turn, "att.kept", protocol=turn.pending["protocol"])
+        return await _end(turn, "att.kept", protocol=turn.state.protocol)
     turn.say("yes_no_expected")
     await turn.ask()
 
 
-def valid_pending(step: str, pending: Any) -> bool:
-    """Whether a stored attendant step still has what it needs (an old or corrupt one has not)."""
-    if not isinstance(pending, dict) or not isinstance(pending.get("protocol"), str):
-        return False
-    files = pending.get("files", [])
-    if not isinstance(files, list) or not all(isinstance(f, dict) and isinstance(f.get("data"), str) for f in files):
-        return False
-    if step == "text":
-        return pending.get("action") in WRITTEN
-    if step == "which":
-        return isinstance(pending.get("text", ""), str)
-    return True
+async def cancel(turn: Turn) -> None:
+    await _end(turn, "att.cancelled")
 
 
-_STEPS = {
-    f"{FLOW}.text": Step(ask=ask_text, answer=answer_text, help="att.help_text", takes_files=True),
-    f"{FLOW}.which": Step(ask=ask_which, answer=answer_which, help="att.help_which", takes_files=True),
-    f"{FLOW}.reassign": Step(ask=ask_reassign, answer=answer_reassign, help="att.help"),
+STEPS = {
+    "text": Step(ask=ask_text, answer=answer_text, help="att.help_text", takes_files=True),
+    "which": Step(ask=ask_which, answer=answer_which, help="att.help_which", takes_files=True),
+    "reassign": Step(ask=ask_reassign, answer=answer_reassign, help="att.help"),
 }
-for _name, _step in _STEPS.items():
-    register(_name, _step)
+# An action done (or dropped) ends at the menu; "voltar" and "menu" too.
+FLOW = Flow(name=AttendantState.FLOW, state=AttendantState, steps=STEPS, returns_to=MENU, cancel=cancel,
+            takes=takes, takes_choice=takes_choice)
 
 
 # --- for the channels ---------------------------------------------------------------------------------------

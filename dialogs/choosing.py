@@ -51,8 +51,8 @@ def show(turn: Turn, options: Options, question: str, keep: bool = False) -> Non
 
     `keep` adds "Manter", for a question asked again after "voltar" or from a summary."""
     total = pages(options)
-    page = min(max(int(turn.state.get("page", 0)), 0), total - 1)
-    turn.state["page"] = page
+    page = min(max(turn.state.page, 0), total - 1)
+    turn.update(page=page)
     shown = options.entries[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     choices = [options.choice_of(entry) for entry in shown] + list(options.extra)
     if keep:
@@ -71,7 +71,7 @@ async def pick(turn: Turn, options: Options, reply: Reply) -> Any | None:
     if reply.choice:
         if reply.choice in (PREV, NEXT, FULL_LIST):
             step = {PREV: -1, NEXT: 1, FULL_LIST: 0}[reply.choice]
-            turn.state["page"] = 0 if step == 0 else int(turn.state.get("page", 0)) + step
+            turn.update(page=0 if step == 0 else turn.state.page + step)
             await turn.ask()
             return None
         key = ids.option_of(reply.choice, options.prefix)
