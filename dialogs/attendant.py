@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from dialogs import choice_ids as ids
-from dialogs import render, words
+from dialogs import held_files, render, words
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile, Outgoing, OutgoingFile
 from dialogs.states import MENU, AttendantState, HeldFile
 from dialogs.texts import Texts
-from store import AlreadyAssigned, StoreError, parse_protocol
+from store import AlreadyAssigned, NewAttachment, StoreError, parse_protocol
 from store.attendance import protocol_for_message, remember_message
 
 PREFIX = ids.ATTENDANT_PREFIX
@@ -186,6 +186,7 @@ async def _as_attendant_choice(turn: Turn, choice: str) -> str | None:
 async def _end(turn: Turn, key: str | None = None, **fields: Any) -> None:
     """Leave the attendant step, if in one (a requester flow it interrupted goes on)."""
     if isinstance(turn.state, AttendantState):
+        await held_files.drop(turn, turn.state.files)
         await turn.menu(None)
     if key:
         turn.say(key, **fields)
@@ -236,8 +237,9 @@ async def act(turn: Turn, action: str, protocol: str, text: str, files: tuple[In
     if action in WRITTEN:
         if not text.strip():
             return await turn.start(AttendantState(step="text", action=action, protocol=protocol,
-                                                   files=_held(files)))
-        return await perform(turn, action, protocol, text, _held(files))
+                                                   files=await _hold(turn, files)))
+        attachments = [NewAttachment(filename=f.filename, data=f.data, content_type=f.content_type) for f in files]
+        return await perform(turn, action, protocol, text, attachments)
     if action in ("recv", "take"):
         return await receive(turn, protocol, reassign=action == "take")
     if action == "card":
@@ -260,10 +262,10 @@ async def _fetch(turn: Turn, protocol: str) -> Any | None:
         return None
 
 
-async def perform(turn: Turn, action: str, protocol: str, text: str, files: tuple[HeldFile, ...]) -> None:
+async def perform(turn: Turn, action: str, protocol: str, text: str, attachments: list[NewAttachment]) -> None:
     method = getattr(turn.tx, WRITTEN[action])
     try:
-        view = await method(turn.actor, protocol, text.strip(), attachments=[file.attachment() for file in files])
+        view = await method(turn.actor, protocol, text.strip(), attachments=attachments)
     except StoreError as error:
         await _end(turn)
         turn.refuse(error)
@@ -365,11 +367,16 @@ async def on_reply(turn: Turn, protocol: str, text: str, files: tuple[IncomingFi
         # "Responder: ..." names the action; "Solicito o número ..." is already the message.
         body = rest.strip() if words.bare(first) in COMMANDS else text.strip()
         return await act(turn, action, protocol, body, files)
-    await turn.start(AttendantState(step="which", protocol=protocol, text=text.strip(), files=_held(files)))
+    await turn.start(AttendantState(step="which", protocol=protocol, text=text.strip(),
+                                    files=await _hold(turn, files)))
 
 
-def _held(files: tuple[IncomingFile, ...]) -> tuple[HeldFile, ...]:
-    return tuple(HeldFile.of(file) for file in files)
+async def _hold(turn: Turn, files: tuple[IncomingFile, ...], held: tuple[HeldFile, ...] = ()) -> tuple[HeldFile, ...]:
+    """Hold files until the action waiting for its text or its kind is done; says which did not fit."""
+    held, refused = await held_files.keep(turn, files, held)
+    if refused:
+        turn.say("files.too_many_at_once", names=", ".join(refused), count=held_files.MAX_FILES)
+    return held
 
 
 # --- steps: the text of an action, which action a reply is, taking over a demand ------------------------
@@ -378,7 +385,7 @@ async def ask_text(turn: Turn) -> None:
     state = turn.state
     text = turn.t(f"att.ask_{state.action}", protocol=state.protocol)
     if state.files:
-        text += "\n" + turn.t("att.files_held", names=", ".join(f.filename for f in state.files))
+        text += "\n" + turn.t("att.files_held", names=held_files.names(state.files))
     if is_group(turn):
         # Bots in groups often see only replies to their own messages (Telegram's privacy mode).
         text += "\n" + turn.t("att.reply_here")
@@ -386,16 +393,16 @@ async def ask_text(turn: Turn) -> None:
     turn.say_text(text, card={"kind": "attendant_prompt", "protocol": state.protocol})
 
 
-def _add_files(turn: Turn, reply: Reply) -> AttendantState:
-    turn.update(files=turn.state.files + _held(reply.files))
+async def _add_files(turn: Turn, reply: Reply) -> AttendantState:
+    turn.update(files=await _hold(turn, reply.files, turn.state.files))
     return turn.state
 
 
 async def answer_text(turn: Turn, reply: Reply) -> None:
-    state = _add_files(turn, reply)
+    state = await _add_files(turn, reply)
     if reply.choice or not reply.text.strip():
         return await turn.ask()
-    await perform(turn, state.action, state.protocol, reply.text, state.files)
+    await perform(turn, state.action, state.protocol, reply.text, await held_files.take(turn, state.files))
 
 
 async def ask_which(turn: Turn) -> None:
@@ -406,7 +413,7 @@ async def ask_which(turn: Turn) -> None:
 
 
 async def answer_which(turn: Turn, reply: Reply) -> None:
-    state = _add_files(turn, reply)
+    state = await _add_files(turn, reply)
     action = ids.which_action_of(reply.choice) or REPLY_WORDS.get(words.bare(reply.text))
     if action == "drop":
         return await _end(turn, "att.dropped")
@@ -414,7 +421,7 @@ async def answer_which(turn: Turn, reply: Reply) -> None:
         return await turn.ask()
     if not state.text:
         return await turn.goto("text", action=action)
-    await perform(turn, action, state.protocol, state.text, state.files)
+    await perform(turn, action, state.protocol, state.text, await held_files.take(turn, state.files))
 
 
 async def ask_reassign(turn: Turn) -> None:

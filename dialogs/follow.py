@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs import choice_ids as ids
-from dialogs import render
+from dialogs import held_files, render
 from dialogs.flow import Flow, Reply, Step, Turn
-from dialogs.messages import Choice
-from dialogs.states import MENU, FollowState, HeldFile
+from dialogs.messages import Choice, IncomingFile
+from dialogs.states import MENU, FollowState
 from store import DemandNotFound, ReopenWindowClosed, StoreError, SurveyNotAvailable
 
 LIST_PAGE_SIZE = 5
@@ -109,7 +109,7 @@ async def back_to_demand(turn: Turn) -> None:
 async def ask_comment(turn: Turn) -> None:
     files = turn.state.files
     if files:
-        turn.say("follow.comment_files", names=", ".join(f.filename for f in files),
+        turn.say("follow.comment_files", names=held_files.names(files),
                  choices=[turn.choice(ids.SEND_COMMENT_FILES, "follow.comment_send_files")])
     else:
         turn.say("follow.comment", protocol=turn.state.demand)
@@ -117,21 +117,32 @@ async def ask_comment(turn: Turn) -> None:
 
 async def answer_comment(turn: Turn, reply: Reply) -> None:
     protocol = turn.state.demand
-    turn.update(files=turn.state.files + tuple(HeldFile.of(file) for file in reply.files))
+    await keep_files(turn, reply.files)
     text = reply.text.strip()
     if reply.choice and reply.choice != ids.SEND_COMMENT_FILES:
         turn.say("stale")
         return await turn.ask()
     if not text and reply.choice != ids.SEND_COMMENT_FILES:
         return await turn.ask()
-    attachments = [file.attachment() for file in turn.state.files]
+    held = turn.state.files
     try:
-        view = await turn.tx.comment(turn.actor, protocol, text, attachments=attachments)
+        view = await turn.tx.comment(turn.actor, protocol, text, attachments=await held_files.take(turn, held))
     except StoreError as error:
         turn.update(files=())
         turn.refuse(error)
         return await turn.ask()
+    finally:
+        # Sent, or refused (then they are asked again): not held any longer either way.
+        await held_files.drop(turn, held)
     await _about(turn, "follow.comment_ok", view)
+
+
+async def keep_files(turn: Turn, files: tuple[IncomingFile, ...]) -> None:
+    """Hold the comment's files until it is sent; says which did not fit."""
+    held, refused = await held_files.keep(turn, files, turn.state.files)
+    turn.update(files=held)
+    if refused:
+        turn.say("files.too_many_at_once", names=", ".join(refused), count=held_files.MAX_FILES)
 
 
 # --- cancel -----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dialogs import attendant, follow, menu, new_demand, profile, words
 from dialogs import choice_ids as ids
 from dialogs.flow import Flow, Reply, Turn, menu_choices
 from dialogs.messages import Incoming, Outgoing
-from dialogs.states import FlowState, InvalidState, MenuState
+from dialogs.states import FlowState, InvalidState, MenuState, NewDemandState
 from dialogs.texts import Texts
 from store import Actor, connection_lost
 from taxonomy import default_taxonomy
@@ -118,7 +118,7 @@ async def route(turn: Turn) -> None:
     step = turn.step
 
     if incoming.files and not step.takes_files:
-        _files_at_wrong_step(turn)
+        await _files_at_wrong_step(turn)
         if not text.strip() and not incoming.choice:
             return await turn.ask()
 
@@ -182,13 +182,11 @@ async def _global_word(turn: Turn, word: str) -> None:
     await turn.flow.cancel(turn)
 
 
-def _files_at_wrong_step(turn: Turn) -> None:
+async def _files_at_wrong_step(turn: Turn) -> None:
     names = ", ".join(file.filename for file in turn.incoming.files)
-    if isinstance(turn.state, new_demand.NewDemandState) and turn.state.step != "propose":
-        refused = new_demand.keep_files(turn, turn.incoming.files)
+    if isinstance(turn.state, NewDemandState) and turn.state.step != "propose":
         turn.say("files.kept_for_demand", names=names)
-        if refused:
-            turn.say("files.too_many", names=", ".join(refused), count=new_demand.MAX_DRAFT_FILES)
+        await new_demand.keep_files(turn, turn.incoming.files)
     else:
         turn.say("files.where")
 

@@ -11,17 +11,14 @@ from dataclasses import replace
 from typing import Any
 
 from dialogs import choice_ids as ids
-from dialogs import choosing, render, words
+from dialogs import choosing, held_files, render, words
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile
-from dialogs.states import MENU, Draft, HeldFile, NewDemandState
+from dialogs.states import MENU, Draft, NewDemandState
 from store import MAX_DESCRIPTION, MAX_TITLE, DemandDraft, StoreError
 
 OTHER_SUBJECT = "outro"  # the taxonomy's "Outro" service: its text is the subject
 ORDER = ("title", "organ", "type", "category", "subject", "module", "description", "attachments")
-# Files kept in the conversation state until the demand is sent: bound what a state may hold.
-MAX_DRAFT_FILES = 10
-MAX_DRAFT_BYTES = 20 * 1024 * 1024
 
 
 # --- moving through the flow ----------------------------------------------------------------------
@@ -364,27 +361,17 @@ async def answer_description(turn: Turn, reply: Reply) -> None:
 
 # --- attachments ------------------------------------------------------------------------------------
 
-def keep_files(turn: Turn, files: tuple[IncomingFile, ...]) -> list[str]:
-    """Hold files in the draft until the demand is sent; returns the names that did not fit."""
-    kept = list(draft_of(turn).files)
-    refused = []
-    for file in files:
-        used = sum(item.size for item in kept)
-        if len(kept) >= MAX_DRAFT_FILES or used + len(file.data) > MAX_DRAFT_BYTES:
-            refused.append(file.filename)
-            continue
-        kept.append(HeldFile.of(file))
-    _set(turn, files=tuple(kept))
-    return refused
-
-
-def file_names(turn: Turn) -> str:
-    return ", ".join(item.filename for item in draft_of(turn).files)
+async def keep_files(turn: Turn, files: tuple[IncomingFile, ...]) -> None:
+    """Hold files for the draft until the demand is sent; says which did not fit."""
+    held, refused = await held_files.keep(turn, files, draft_of(turn).files)
+    _set(turn, files=held)
+    if refused:
+        turn.say("files.too_many", names=", ".join(refused), count=held_files.MAX_FILES)
 
 
 async def ask_attachments(turn: Turn) -> None:
     if draft_of(turn).files:
-        turn.say("new.attachments_some", names=file_names(turn),
+        turn.say("new.attachments_some", names=held_files.names(draft_of(turn).files),
                  choices=[turn.choice(ids.DONE, "new.attachments_done"),
                           turn.choice(ids.CLEAR_FILES, "new.attachments_clear")])
     else:
@@ -393,14 +380,13 @@ async def ask_attachments(turn: Turn) -> None:
 
 async def answer_attachments(turn: Turn, reply: Reply) -> None:
     if reply.files:
-        refused = keep_files(turn, reply.files)
-        if refused:
-            turn.say("files.too_many", names=", ".join(refused), count=MAX_DRAFT_FILES)
+        await keep_files(turn, reply.files)
         return await turn.ask()
     if reply.choice in (ids.SKIP, ids.DONE, ids.KEEP) or (not reply.choice and words.is_done(reply.text)):
         _mark(turn, "attachments")
         return await advance(turn)
     if reply.choice == ids.CLEAR_FILES:
+        await held_files.drop(turn, draft_of(turn).files)
         _set(turn, files=())
         return await turn.ask()
     if reply.choice:
@@ -429,7 +415,7 @@ async def answer_summary(turn: Turn, reply: Reply) -> None:
     if reply.choice == ids.SEND:
         return await send(turn)
     if reply.choice == ids.CANCEL:
-        return await turn.menu("new.cancelled")
+        return await cancel(turn)
     short = ids.edit_field_of(reply.choice)
     if short in EDITS:
         step = EDITS[short]
@@ -451,7 +437,7 @@ async def send(turn: Turn) -> None:
         title=draft.title, organ_key=draft.organ_key, type_key=draft.type_key,
         category_key=draft.category_key, subject_key=draft.subject_key,
         subject_detail=draft.subject_detail, description=draft.description)
-    attachments = [item.attachment() for item in draft.files]
+    attachments = await held_files.take(turn, draft.files)
     try:
         demand = await turn.tx.open_demand(turn.actor, demand_draft, attachments=attachments)
     except StoreError as error:
@@ -460,6 +446,7 @@ async def send(turn: Turn) -> None:
         if field in FIELD_STEPS:
             return await turn.goto(FIELD_STEPS[field], editing=True)
         return await turn.ask()
+    await held_files.drop(turn, draft.files)
     await turn.menu(None, demand=demand.protocol)
     turn.say("new.created", protocol=demand.protocol, title=demand.title)
     if draft.overflow:
@@ -532,6 +519,7 @@ async def back_from_propose(turn: Turn) -> None:
 
 
 async def cancel(turn: Turn) -> None:
+    await held_files.drop(turn, draft_of(turn).files)
     await turn.menu("new.cancelled")
 
 

@@ -6,16 +6,17 @@ their default left out) and back (`from_json`); `from_json` is the one place whe
 is checked, so a state from an old deploy, a corrupt one, or a draft naming an Anexo I entry
 removed since, is refused there (`InvalidState`) and nowhere else. Steps never change a state in
 place: `Turn` replaces it (dialogs/flow.py).
+
+Files never live here: a file received for a draft, a comment or an attendant's answer waits in
+the store (dialogs/held_files.py), and the state keeps its `HeldFile` reference (id, name, size).
 """
 
 from __future__ import annotations
 
-import base64
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from typing import Any, ClassVar
 
-from dialogs.messages import IncomingFile
-from store import NewAttachment
+from store.pending import HeldFile
 
 MENU = "menu"
 
@@ -49,6 +50,8 @@ def _object(data: Any, what: str) -> dict:
 
 
 def _json(value: Any) -> Any:
+    if isinstance(value, HeldFile):
+        return _held_file_json(value)
     if is_dataclass(value):
         return value.to_json()
     if isinstance(value, tuple):
@@ -67,41 +70,23 @@ def _changed_fields(value: Any) -> dict[str, Any]:
     return data
 
 
-# --- files held until something is sent -------------------------------------------------------------
+# --- files held until something is sent: references, the contents wait in the store ------------------
 
-@dataclass(frozen=True)
-class HeldFile:
-    """A file received for a draft, a comment or an attendant's answer, kept until it is sent."""
+def _held_file_json(file: HeldFile) -> dict[str, Any]:
+    data = {"id": file.id, "filename": file.filename, "size": file.size}
+    if file.content_type:
+        data["content_type"] = file.content_type
+    return data
 
-    filename: str
-    data: str  # base64: the state is JSON
-    content_type: str | None = None
 
-    def to_json(self) -> dict:
-        return {"filename": self.filename, "content_type": self.content_type, "data": self.data}
-
-    @classmethod
-    def from_json(cls, data: Any) -> HeldFile:
-        data = _object(data, "file")
-        return cls(filename=_required(data, "filename"), data=_required(data, "data"),
-                   content_type=_optional(data, "content_type", str))
-
-    @classmethod
-    def of(cls, file: IncomingFile) -> HeldFile:
-        return cls(filename=file.filename[:200] or "arquivo", content_type=file.content_type,
-                   data=base64.b64encode(file.data).decode("ascii"))
-
-    def attachment(self) -> NewAttachment:
-        return NewAttachment(filename=self.filename, data=base64.b64decode(self.data),
-                             content_type=self.content_type)
-
-    @property
-    def size(self) -> int:
-        return len(self.data) * 3 // 4
+def _held_file(data: Any) -> HeldFile:
+    data = _object(data, "file")
+    return HeldFile(id=_required(data, "id", int), filename=_required(data, "filename"),
+                    size=_required(data, "size", int), content_type=_optional(data, "content_type", str))
 
 
 def _files(data: dict, key: str = "files") -> tuple[HeldFile, ...]:
-    return tuple(HeldFile.from_json(item) for item in _optional(data, key, list, []))
+    return tuple(_held_file(item) for item in _optional(data, key, list, []))
 
 
 # --- the shared part of every flow's state --------------------------------------------------------------
