@@ -12,88 +12,23 @@ demands too.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from dialogs import choice_ids as ids
 from dialogs import held_files, render, words
+from dialogs.attendant_card import age, card_choices, demand_card
+from dialogs.attendant_commands import (COMMANDS, HELP_WORDS, REPLY_WORDS, command_name, parse_command,
+                                        split_protocol)
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile, Outgoing, OutgoingFile
 from dialogs.states import MENU, AttendantState, HeldFile
-from dialogs.texts import Texts
-from store import AlreadyAssigned, NewAttachment, StoreError, parse_protocol
+from store import AlreadyAssigned, NewAttachment, StoreError
 from store.attendance import protocol_for_message, remember_message
 
 PREFIX = ids.ATTENDANT_PREFIX
 QUEUE_PAGE_SIZE = 8
 # Actions that need a text (and may carry files): the store method each one calls.
 WRITTEN = {"ans": "answer", "req": "request_info", "sol": "solve"}
-# Commands, as typed after "/" (accents and case do not matter).
-COMMANDS = {
-    "fila": "queue", "atribuidas": "mine", "minhas": "mine", "demanda": "card", "receber": "recv",
-    "responder": "ans", "solicitar": "req", "solucionar": "sol", "vincular": "bind", "sala": "bind",
-    "desvincular": "unbind", "atendimento": "help",
-}
-# The first word of a reply to a card that says which action it is.
-REPLY_WORDS = {
-    "responder": "ans", "resposta": "ans", "respondendo": "ans",
-    "solicitar": "req", "solicito": "req", "solicitamos": "req", "pendencia": "req",
-    "solucionar": "sol", "solucao": "sol", "solucionado": "sol", "solucionada": "sol", "resolvido": "sol",
-    "receber": "recv", "recebo": "recv", "assumo": "recv", "assumir": "recv",
-}
-HELP_WORDS = {"start", "ajuda", "help", "atendimento"}
-
-
-# --- the card ----------------------------------------------------------------------------------------
-
-def age(t: Texts, created_at: datetime, now: datetime) -> str:
-    minutes = max(0, int((now - created_at).total_seconds() // 60))
-    if minutes < 1:
-        return t("att.age_now")
-    if minutes < 60:
-        return t("att.age_minutes", n=minutes)
-    if minutes < 24 * 60:
-        return t("att.age_hours", n=minutes // 60)
-    days = minutes // (24 * 60)
-    return t("att.age_day") if days == 1 else t("att.age_days", n=days)
-
-
-def card_choices(t: Texts, view: Any) -> tuple[Choice, ...]:
-    protocol = view.protocol
-    items = []
-    if view.status.is_open:
-        items += [("recv", "att.receive"), ("ans", "att.answer"), ("req", "att.request"), ("sol", "att.solve")]
-    items.append(("tl", "att.timeline"))
-    if view.attachments:
-        items.append(("files", "att.files"))
-    return tuple(Choice(id=ids.attendant_action(action, protocol), label=t(key)) for action, key in items)
-
-
-def demand_card(demand: Any, taxonomy: Any, now: datetime, t: Texts | None = None,
-                headline: str | None = None) -> Outgoing:
-    """A demand as attendants see it in their room, with its actions as choices.
-
-    `card["protocol"]` lets a channel remember which demand the sent message shows, so a reply
-    to it acts on that demand. `headline` goes above the card ("Nova demanda", "Respondida")."""
-    t = t or Texts("pt-BR")
-    fields = [
-        (t("field.status"), render.status_name(t, demand.status)),
-        (t("att.field_age"), age(t, demand.created_at, now)),
-        (t("att.field_requester"), demand.requester_name),
-        (t("field.organ"), render.organ_name(taxonomy, demand.organ_key) or "—"),
-        (t("field.type"), render.type_name(taxonomy, demand.type_key) or "—"),
-        (t("field.category"), render.category_name(taxonomy, demand.category_key) or "—"),
-        (t("field.subject"), render.subject_text(taxonomy, demand) or "—"),
-        (t("field.assignee"), demand.assignee_name or t("no_assignee")),
-        (t("field.attachments"), str(len(demand.attachments))),
-        (t("field.description"), render.shorten(demand.description, 600)),
-    ]
-    lines = ([headline] if headline else []) + [f"📄 {demand.protocol} — {demand.title}"]
-    lines += [f"{label}: {value}" for label, value in fields]
-    card = {"kind": "attendant_card", "protocol": demand.protocol, "title": demand.title,
-            "status": demand.status.value, "headline": headline or "",
-            "fields": [[label, value] for label, value in fields]}
-    return Outgoing(text="\n".join(lines), choices=card_choices(t, demand), card=card)
 
 
 def _say_card(turn: Turn, view: Any, headline: str | None = None) -> None:
@@ -104,26 +39,6 @@ def _say_card(turn: Turn, view: Any, headline: str | None = None) -> None:
 
 def is_group(turn: Turn) -> bool:
     return turn.incoming.chat_kind != "private"
-
-
-def parse_command(text: str) -> tuple[str | None, str]:
-    """("ans", "CAGE-... texto") for "/responder CAGE-... texto"; (None, text) when no attendant command."""
-    stripped = text.strip()
-    if not stripped.startswith("/"):
-        return None, text
-    head, _, rest = stripped.partition(" ")
-    head = head.split("@", 1)[0]
-    return COMMANDS.get(words.bare(head)), rest.strip()
-
-
-def split_protocol(text: str) -> tuple[str | None, str]:
-    """The protocol at the start of `text` (typed loosely) and what follows it."""
-    tokens = text.split()
-    for size in (1, 2, 3):  # "CAGE-08336-T2D3", "08336 t2d3", "cage 08336 t2d3"
-        protocol = parse_protocol(" ".join(tokens[:size]))
-        if protocol:
-            return protocol, " ".join(tokens[size:])
-    return None, text
 
 
 async def replied_protocol(turn: Turn) -> str | None:
@@ -224,12 +139,8 @@ async def run_command(turn: Turn, command: str, rest: str, replied: str | None) 
     if protocol is None:
         protocol, text = replied, rest
     if protocol is None:
-        return turn.say("att.need_protocol", command=_command_name(command))
+        return turn.say("att.need_protocol", command=command_name(command))
     await act(turn, command, protocol, text, turn.incoming.files)
-
-
-def _command_name(action: str) -> str:
-    return next(name for name, value in COMMANDS.items() if value == action)
 
 
 async def act(turn: Turn, action: str, protocol: str, text: str, files: tuple[IncomingFile, ...]) -> None:
@@ -308,7 +219,8 @@ async def show_list(turn: Turn, which: str, page: int) -> None:
         holder = item.assignee_name or turn.t("att.unassigned")
         lines.append(f"{index}. {item.protocol} · {render.shorten(item.title, 50)} · {item.requester_name} · "
                      f"{render.status_name(turn.t, item.status)} · {age(turn.t, item.created_at, now)} · {holder}")
-    choices = [Choice(id=ids.attendant_action("card", item.protocol), label=render.list_label(item)) for item in result.items]
+    choices = [Choice(id=ids.attendant_action("card", item.protocol), label=render.list_label(item))
+               for item in result.items]
     if result.page > 1:
         choices.append(turn.choice(ids.attendant_action(which, result.page - 1), "choose.prev", turns_page=True))
     if result.page < result.pages:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from dialogs import choice_ids as ids
-from dialogs.attendant import demand_card
+from dialogs.attendant_card import demand_card
 from dialogs.messages import Choice, Outgoing
 from dialogs.render import shorten
 from dialogs.texts import CATALOGUE, Texts

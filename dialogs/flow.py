@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from dialogs import choice_ids, refusals
 from dialogs.messages import Choice, Incoming, IncomingFile, Outgoing
-from dialogs.states import MENU, FlowState, MenuState
+from dialogs.states import FlowState, MenuState
 from dialogs.texts import Texts
 
 if TYPE_CHECKING:
@@ -141,10 +141,17 @@ class Turn:
         if key:
             self.say(key, choices=menu_choices(self.t), **fields)
 
+    def remember_choices(self) -> None:
+        """At the end of the turn: the last list of choices shown is what "2" or a label typed
+        next refers to."""
+        for reply in reversed(self.replies):
+            if reply.choices:
+                self.shown = tuple((c.id, c.label) for c in reply.choices)
+                return
+        self.shown = ()
+
 
 def menu_choices(t: Texts) -> list[Choice]:
     items = ("new", "open", "all", "lookup", "profile", "help")
     return [Choice(id=choice_ids.menu_item(item), label=t(f"menu.{item}")) for item in items]
 
-
-__all__ = ["MENU", "Flow", "Reply", "Step", "Turn", "menu_choices"]

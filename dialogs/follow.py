@@ -39,7 +39,8 @@ async def _fetch(turn: Turn, protocol: str) -> Any | None:
         return await turn.tx.get_demand(turn.actor, protocol)
     except DemandNotFound as error:
         await turn.menu(None)
-        turn.refuse(error, choices=[turn.choice(ids.menu_item("open"), "menu.open"), turn.choice(ids.MENU, "menu.back")])
+        turn.refuse(error, choices=[turn.choice(ids.menu_item("open"), "menu.open"),
+                                    turn.choice(ids.MENU, "menu.back")])
         return None
 
 
@@ -246,7 +247,8 @@ async def ask_list(turn: Turn) -> None:
         page = await turn.tx.list_demands(turn.actor, open_only, page=1, page_size=LIST_PAGE_SIZE)
     turn.update(page=page.page - 1)
     text, card = render.demand_list(turn.t, page, open_only)
-    choices = [Choice(id=ids.demand_action("show", item.protocol), label=render.list_label(item)) for item in page.items]
+    choices = [Choice(id=ids.demand_action("show", item.protocol), label=render.list_label(item))
+               for item in page.items]
     if page.page > 1:
         choices.append(turn.choice(ids.PREV_PAGE, "choose.prev", turns_page=True))
     if page.page < page.pages:

@@ -1,7 +1,8 @@
 """Dialogs.handle: one incoming message in one unit of work.
 
-Loads the conversation state, reads global words and choices, dispatches to the current step,
-saves the state — all inside one store transaction, so a crash loses nothing half-done.
+Loads the conversation state once, routes the message (`route`: each flow of ROUTE is asked
+whether it takes it, then the current step answers), saves the state once — all inside one store
+transaction, so a crash loses nothing half-done. The flows are listed here, explicitly.
 """
 
 from __future__ import annotations
@@ -63,17 +64,18 @@ class Dialogs:
             person, chat, stored = await tx.open_turn(
                 channel, chat_id, user_id, display_name, kind=incoming.chat_kind,
                 reference=incoming.chat_reference, locale=incoming.locale)
-            turn = Turn(tx=tx, incoming=incoming, taxonomy=self.taxonomy, person=person,
-                        actor=Actor(person_id=person.id, chat_id=chat.id), flows=FLOWS, t=t,
-                        first_contact=stored is None)
+            state, shown, lost = MenuState(), (), False
             if stored is not None:
                 try:
-                    turn.state, turn.shown = load_state(stored, self.taxonomy)
+                    state, shown = load_state(stored, self.taxonomy)
                 except InvalidState as error:
-                    log.warning("invalid conversation state reset (%s): %r", error, stored)
-                    turn.lost_state = True
+                    log.warning("invalid conversation state reset (%s): %.300r", error, stored)
+                    lost = True
+            turn = Turn(tx=tx, incoming=incoming, taxonomy=self.taxonomy, person=person,
+                        actor=Actor(person_id=person.id, chat_id=chat.id), flows=FLOWS, state=state,
+                        shown=shown, t=t, first_contact=stored is None, lost_state=lost)
             await route(turn)
-            _remember_choices(turn)
+            turn.remember_choices()
             await tx.save_conversation(channel, chat_id, user_id, save_state(turn.state, turn.shown))
         return turn.replies
 
@@ -190,11 +192,3 @@ async def _files_at_wrong_step(turn: Turn) -> None:
     else:
         turn.say("files.where")
 
-
-def _remember_choices(turn: Turn) -> None:
-    """The last list of choices shown is what "2" or a label typed next refers to."""
-    for reply in reversed(turn.replies):
-        if reply.choices:
-            turn.shown = tuple((c.id, c.label) for c in reply.choices)
-            return
-    turn.shown = ()

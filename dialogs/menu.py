@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogs import choice_ids as ids
-from dialogs import follow, new_demand, profile, words
+from dialogs import describing, follow, new_demand, profile, words
 from dialogs.flow import Flow, Reply, Step, Turn, menu_choices
 from dialogs.states import MENU, FollowState, MenuState
 from store import find_protocols, parse_protocol
@@ -113,7 +113,7 @@ async def understand(turn: Turn, text: str) -> None:
             if not profile.complete(turn.person):
                 turn.say("profile.needed")
                 return await profile.start_first_access(turn, then_text=text)
-            return await new_demand.propose(turn, text, proposal)
+            return await describing.propose(turn, text, proposal)
     turn.say("menu.not_understood")
     await turn.menu()
 
