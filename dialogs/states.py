@@ -13,6 +13,7 @@ the store (dialogs/held_files.py), and the state keeps its `HeldFile` reference 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from typing import Any, ClassVar
 
@@ -59,15 +60,18 @@ def _json(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _defaults(kind: type) -> tuple[tuple[str, Any], ...]:
+    """(name, default) of each field of a state type; every default is immutable, so made once
+    (every turn saves its state: this keeps the saving cheap)."""
+    return tuple((item.name, item.default if item.default_factory is MISSING else item.default_factory())
+                 for item in fields(kind))
+
+
 def _changed_fields(value: Any) -> dict[str, Any]:
     """The fields that are not at their default, as JSON: what a reader of the stored state needs."""
-    data = {}
-    for item in fields(value):
-        current = getattr(value, item.name)
-        default = item.default if item.default_factory is MISSING else item.default_factory()
-        if current != default:
-            data[item.name] = _json(current)
-    return data
+    return {name: _json(getattr(value, name)) for name, default in _defaults(type(value))
+            if getattr(value, name) != default}
 
 
 # --- files held until something is sent: references, the contents wait in the store ------------------
@@ -102,8 +106,8 @@ class FlowState:
 
     def at(self, step: str, **changes: Any) -> FlowState:
         """This state moved to `step`, its scratch space fresh, its list at the first page."""
-        defaults = {item.name: item.default for item in fields(self) if item.name in self.SCRATCH}
-        return replace(self, step=step, page=0, **{**defaults, **changes})
+        scratch = {name: default for name, default in _defaults(type(self)) if name in self.SCRATCH}
+        return replace(self, step=step, page=0, **{**scratch, **changes})
 
     def to_json(self) -> dict[str, Any]:
         return {"flow": self.FLOW, "step": self.step, **_changed_fields(self)}
