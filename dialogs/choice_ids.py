@@ -41,6 +41,14 @@ def _after(choice: str | None, prefix: str) -> str | None:
     return choice[len(prefix):] if choice and choice.startswith(prefix) else None
 
 
+def _action_and_argument(choice: str | None, prefix: str) -> tuple[str, str] | None:
+    rest = _after(choice, prefix)
+    if rest is None:
+        return None
+    action, _, argument = rest.partition(":")
+    return action, argument
+
+
 # --- menu items: "menu:new" ----------------------------------------------------------------------------
 
 def menu_item(item: str) -> str:
@@ -59,11 +67,7 @@ def demand_action(action: str, protocol: str) -> str:
 
 def demand_action_of(choice: str | None) -> tuple[str, str] | None:
     """(action, protocol) of a "dm:" id; the protocol is "" when missing."""
-    rest = _after(choice, _DEMAND)
-    if rest is None:
-        return None
-    action, _, protocol = rest.partition(":")
-    return action, protocol
+    return _action_and_argument(choice, _DEMAND)
 
 
 def is_global(choice: str) -> bool:
@@ -79,11 +83,7 @@ def attendant_action(action: str, argument: str | int) -> str:
 
 def attendant_action_of(choice: str | None) -> tuple[str, str] | None:
     """(action, argument) of an "atd:" id; the argument is "" when missing."""
-    rest = _after(choice, _ATTENDANT)
-    if rest is None:
-        return None
-    action, _, argument = rest.partition(":")
-    return action, argument
+    return _action_and_argument(choice, _ATTENDANT)
 
 
 def which_action(action: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from dialogs import choice_ids as ids
 from dialogs import render, words
-from dialogs.drafting import advance, change, current_line, draft_of, forget, keep_choice, mark
+from dialogs.drafting import answered, change, current_line, draft_of, forget, keep_choice, mark
 from dialogs.flow import Reply, Turn
 from dialogs.states import Draft, NewDemandState
 from store import MAX_DESCRIPTION
@@ -43,8 +43,7 @@ async def _check_proa(turn: Turn, text: str) -> None:
         turn.say("new.proa", hint=hint, choices=[turn.choice(ids.PROA_GO, "new.proa_go"),
                                                  turn.choice(ids.PROA_STOP, "new.proa_stop")])
         return
-    mark(turn, "description")
-    await advance(turn)
+    await answered(turn, "description")
 
 
 def proa_hint(turn: Turn, text: str) -> str | None:
@@ -76,14 +75,11 @@ async def answer_description(turn: Turn, reply: Reply) -> None:
         turn.say("new.description_rewrite_ok", limit=MAX_DESCRIPTION)
         return
     if state.proa and reply.choice == ids.PROA_GO:
-        change(turn, proa_ok=True)
-        mark(turn, "description")
-        return await advance(turn)
+        return await answered(turn, "description", proa_ok=True)
     if state.proa and reply.choice == ids.PROA_STOP:
         return await turn.menu("new.proa_stopped")
     if reply.choice == ids.KEEP and state.draft.description:
-        mark(turn, "description")
-        return await advance(turn)
+        return await answered(turn, "description")
     if reply.choice:
         turn.say("stale")
         return await turn.ask()

@@ -58,6 +58,14 @@ async def advance(turn: Turn) -> None:
     await turn.goto("summary")
 
 
+async def answered(turn: Turn, step: str, **fields: Any) -> None:
+    """`step` is answered (with `fields` for the draft): on to the next step not done yet."""
+    if fields:
+        change(turn, **fields)
+    mark(turn, step)
+    await advance(turn)
+
+
 async def back(turn: Turn) -> None:
     if turn.state.editing:
         await turn.goto("summary")

@@ -10,8 +10,7 @@ from dialogs import choice_ids as ids
 from dialogs import choosing, held_files, render, words
 from dialogs.describing import (answer_description, answer_propose, ask_description, ask_propose, back_from_propose,
                                 parts)
-from dialogs.drafting import (advance, back, change, current_line, draft_of, forget, keep_choice, mark,
-                              typed_line)
+from dialogs.drafting import answered, back, change, current_line, draft_of, forget, keep_choice, typed_line
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import IncomingFile
 from dialogs.states import MENU, NewDemandState
@@ -45,9 +44,7 @@ async def answer_title(turn: Turn, reply: Reply) -> None:
         text = await typed_line(turn, reply, "new.title_too_long")
         if text is None:
             return
-    change(turn, title=text)
-    mark(turn, "title")
-    await advance(turn)
+    await answered(turn, "title", title=text)
 
 
 # --- órgão --------------------------------------------------------------------------------------------
@@ -71,16 +68,13 @@ async def ask_organ(turn: Turn) -> None:
 async def answer_organ(turn: Turn, reply: Reply) -> None:
     if not turn.state.listing and draft_of(turn).organ_key:
         if reply.choice in (ids.YES, ids.KEEP):
-            mark(turn, "organ")
-            return await advance(turn)
+            return await answered(turn, "organ")
         if reply.choice == ids.NO:
             turn.update(listing=True, page=0)
             return await turn.ask()
     entry = await choosing.pick(turn, organ_options(turn), reply)
     if entry is not None:
-        change(turn, organ_key=entry.key)
-        mark(turn, "organ")
-        await advance(turn)
+        await answered(turn, "organ", organ_key=entry.key)
 
 
 # --- type / category ------------------------------------------------------------------------------
@@ -120,16 +114,13 @@ async def answer_classification(turn: Turn, reply: Reply, step: str, options: ch
     """Type or category: keep the current one, or pick another, which forgets the steps under it."""
     field = f"{step}_key"
     if reply.choice == ids.KEEP and getattr(draft_of(turn), field):
-        mark(turn, step)
-        return await advance(turn)
+        return await answered(turn, step)
     entry = await choosing.pick(turn, options, reply)
     if entry is None:
         return
     if entry.key != getattr(draft_of(turn), field):
         forget(turn, *then)
-    change(turn, **{field: entry.key})
-    mark(turn, step)
-    await advance(turn)
+    await answered(turn, step, **{field: entry.key})
 
 
 # --- subject (a service, a free theme, or a system) ---------------------------------------------------
@@ -163,15 +154,13 @@ async def ask_subject(turn: Turn) -> None:
 async def answer_subject(turn: Turn, reply: Reply) -> None:
     draft = draft_of(turn)
     if reply.choice == ids.KEEP and (draft.subject_key or draft.subject_detail):
-        mark(turn, "subject")
-        return await advance(turn)
+        return await answered(turn, "subject")
     if _mode(turn) == "free" or turn.state.other:
         text = await typed_line(turn, reply, "new.subject_too_long")
         if text is None:
             return
-        change(turn, subject_key=OTHER_SUBJECT if turn.state.other else None, subject_detail=text)
-        mark(turn, "subject")
-        return await advance(turn)
+        return await answered(turn, "subject", subject_key=OTHER_SUBJECT if turn.state.other else None,
+                              subject_detail=text)
     entry = await choosing.pick(turn, subject_options(turn), reply)
     if entry is None:
         return
@@ -180,9 +169,7 @@ async def answer_subject(turn: Turn, reply: Reply) -> None:
         return await turn.ask()
     if entry.key != draft.subject_key:
         forget(turn, "module")
-    change(turn, subject_key=entry.key, subject_detail=None)
-    mark(turn, "subject")
-    await advance(turn)
+    await answered(turn, "subject", subject_key=entry.key, subject_detail=None)
 
 
 async def ask_module(turn: Turn) -> None:
@@ -194,14 +181,12 @@ async def ask_module(turn: Turn) -> None:
 
 async def answer_module(turn: Turn, reply: Reply) -> None:
     if reply.choice == ids.SKIP:
-        change(turn, subject_detail=None)
-    elif reply.choice != ids.KEEP:
-        text = await typed_line(turn, reply, "new.subject_too_long")
-        if text is None:
-            return
-        change(turn, subject_detail=text)
-    mark(turn, "module")
-    await advance(turn)
+        return await answered(turn, "module", subject_detail=None)
+    if reply.choice == ids.KEEP:
+        return await answered(turn, "module")
+    text = await typed_line(turn, reply, "new.subject_too_long")
+    if text is not None:
+        await answered(turn, "module", subject_detail=text)
 
 
 # --- attachments ------------------------------------------------------------------------------------
@@ -228,8 +213,7 @@ async def answer_attachments(turn: Turn, reply: Reply) -> None:
         await keep_files(turn, reply.files)
         return await turn.ask()
     if reply.choice in (ids.SKIP, ids.DONE, ids.KEEP) or (not reply.choice and words.is_done(reply.text)):
-        mark(turn, "attachments")
-        return await advance(turn)
+        return await answered(turn, "attachments")
     if reply.choice == ids.CLEAR_FILES:
         await held_files.drop(turn, draft_of(turn).files)
         change(turn, files=())

@@ -138,17 +138,13 @@ async def cancel(turn: Turn) -> None:
     await turn.menu("profile.cancelled" if turn.state.first else "cancelled")
 
 
-def _field_step(field: str) -> Step:
-    return Step(ask=_asker(field), answer=_answerer(field), back=back, help=f"help.profile.{field}")
-
-
 STEPS = {
     "view": Step(ask=ask_view, answer=answer_view, help="help.profile.view"),
-    "name": _field_step("name"),
-    "email": _field_step("email"),
-    "phone": _field_step("phone"),
-    "cargo": _field_step("cargo"),
-    "organ": _field_step("organ"),
+    "name": Step(ask=_asker("name"), answer=_answerer("name"), back=back, help="help.profile.name"),
+    "email": Step(ask=_asker("email"), answer=_answerer("email"), back=back, help="help.profile.email"),
+    "phone": Step(ask=_asker("phone"), answer=_answerer("phone"), back=back, help="help.profile.phone"),
+    "cargo": Step(ask=_asker("cargo"), answer=_answerer("cargo"), back=back, help="help.profile.cargo"),
+    "organ": Step(ask=_asker("organ"), answer=_answerer("organ"), back=back, help="help.profile.organ"),
 }
 # A first access goes on to what the person wanted (a new demand, or reading what they wrote).
 FLOW = Flow(name=ProfileState.FLOW, state=ProfileState, steps=STEPS, returns_to=MENU, cancel=cancel)
