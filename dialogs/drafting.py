@@ -7,13 +7,12 @@ serves the first pass, "voltar", editing from the summary, and the proposal made
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from dialogs import choice_ids as ids
 from dialogs.flow import Reply, Turn
 from dialogs.messages import Choice
-from dialogs.states import Draft
+from dialogs.states import Draft, changed
 from store import MAX_TITLE
 
 ORDER = ("title", "organ", "type", "category", "subject", "module", "description", "attachments")
@@ -25,7 +24,7 @@ def draft_of(turn: Turn) -> Draft:
 
 def change(turn: Turn, **fields: Any) -> None:
     """Change fields of the draft."""
-    turn.update(draft=replace(turn.state.draft, **fields))
+    turn.update(draft=changed(turn.state.draft, **fields))
 
 
 def applies(turn: Turn, step: str) -> bool:

@@ -9,12 +9,12 @@ at the start of a turn and saved once at its end; in between only `Turn`'s metho
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from dialogs import choice_ids, refusals
 from dialogs.messages import Choice, Incoming, IncomingFile, Outgoing
-from dialogs.states import FlowState, MenuState
+from dialogs.states import FlowState, MenuState, changed
 from dialogs.texts import Texts
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ class Turn:
 
     def update(self, **changes: Any) -> None:
         """Change fields of the current state, staying at the same step."""
-        self.state = replace(self.state, **changes)
+        self.state = changed(self.state, **changes)
 
     def move_to(self, step: str, **changes: Any) -> None:
         """Move to another step of the current flow without asking its question (the caller

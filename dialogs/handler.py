@@ -98,10 +98,14 @@ def load_state(stored: Any, taxonomy: Any = None) -> tuple[FlowState, tuple[tupl
     if flow is None or stored.get("step") not in flow.steps:
         raise InvalidState(f"no step {stored.get('flow')!r}.{stored.get('step')!r}")
     shown = stored.get("shown", [])
-    if not isinstance(shown, list) or not all(
-            isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair) for pair in shown):
+    if not isinstance(shown, list):
         raise InvalidState(f"shown: {shown!r}")
-    return flow.state.from_json(stored, taxonomy), tuple((choice_id, label) for choice_id, label in shown)
+    pairs = []
+    for pair in shown:
+        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and isinstance(pair[1], str)):
+            raise InvalidState(f"shown: {pair!r}")
+        pairs.append((pair[0], pair[1]))
+    return flow.state.from_json(stored, taxonomy), tuple(pairs)
 
 
 def save_state(state: FlowState, shown: tuple[tuple[str, str], ...]) -> dict[str, Any]:
