@@ -12,88 +12,23 @@ demands too.
 
 from __future__ import annotations
 
-import base64
-from datetime import datetime
 from typing import Any
 
-from dialogs import render, words
-from dialogs.flow import Reply, Step, Turn, menu_state, register
+from dialogs import choice_ids as ids
+from dialogs import held_files, render, words
+from dialogs.attendant_card import age, card_choices, demand_card
+from dialogs.attendant_commands import (COMMANDS, HELP_WORDS, REPLY_WORDS, command_name, parse_command,
+                                        split_protocol)
+from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile, Outgoing, OutgoingFile
-from dialogs.texts import Texts
-from store import AlreadyAssigned, NewAttachment, StoreError, parse_protocol
+from dialogs.states import MENU, AttendantState, HeldFile
+from store import AlreadyAssigned, NewAttachment, StoreError
 from store.attendance import protocol_for_message, remember_message
 
-FLOW = "att"
-PREFIX = "atd:"
+PREFIX = ids.ATTENDANT_PREFIX
 QUEUE_PAGE_SIZE = 8
 # Actions that need a text (and may carry files): the store method each one calls.
 WRITTEN = {"ans": "answer", "req": "request_info", "sol": "solve"}
-# Commands, as typed after "/" (accents and case do not matter).
-COMMANDS = {
-    "fila": "queue", "atribuidas": "mine", "minhas": "mine", "demanda": "card", "receber": "recv",
-    "responder": "ans", "solicitar": "req", "solucionar": "sol", "vincular": "bind", "sala": "bind",
-    "desvincular": "unbind", "atendimento": "help",
-}
-# The first word of a reply to a card that says which action it is.
-REPLY_WORDS = {
-    "responder": "ans", "resposta": "ans", "respondendo": "ans",
-    "solicitar": "req", "solicito": "req", "solicitamos": "req", "pendencia": "req",
-    "solucionar": "sol", "solucao": "sol", "solucionado": "sol", "solucionada": "sol", "resolvido": "sol",
-    "receber": "recv", "recebo": "recv", "assumo": "recv", "assumir": "recv",
-}
-HELP_WORDS = {"start", "ajuda", "help", "atendimento"}
-
-
-# --- the card ----------------------------------------------------------------------------------------
-
-def age(t: Texts, created_at: datetime, now: datetime) -> str:
-    minutes = max(0, int((now - created_at).total_seconds() // 60))
-    if minutes < 1:
-        return t("att.age_now")
-    if minutes < 60:
-        return t("att.age_minutes", n=minutes)
-    if minutes < 24 * 60:
-        return t("att.age_hours", n=minutes // 60)
-    days = minutes // (24 * 60)
-    return t("att.age_day") if days == 1 else t("att.age_days", n=days)
-
-
-def card_choices(t: Texts, view: Any) -> tuple[Choice, ...]:
-    protocol = view.protocol
-    items = []
-    if view.status.is_open:
-        items += [("recv", "att.receive"), ("ans", "att.answer"), ("req", "att.request"), ("sol", "att.solve")]
-    items.append(("tl", "att.timeline"))
-    if view.attachments:
-        items.append(("files", "att.files"))
-    return tuple(Choice(id=f"{PREFIX}{action}:{protocol}", label=t(key)) for action, key in items)
-
-
-def demand_card(demand: Any, taxonomy: Any, now: datetime, t: Texts | None = None,
-                headline: str | None = None) -> Outgoing:
-    """A demand as attendants see it in their room, with its actions as choices.
-
-    `card["protocol"]` lets a channel remember which demand the sent message shows, so a reply
-    to it acts on that demand. `headline` goes above the card ("Nova demanda", "Respondida")."""
-    t = t or Texts("pt-BR")
-    fields = [
-        (t("field.status"), render.status_name(t, demand.status)),
-        (t("att.field_age"), age(t, demand.created_at, now)),
-        (t("att.field_requester"), demand.requester_name),
-        (t("field.organ"), render.organ_name(taxonomy, demand.organ_key) or "—"),
-        (t("field.type"), render.type_name(taxonomy, demand.type_key) or "—"),
-        (t("field.category"), render.category_name(taxonomy, demand.category_key) or "—"),
-        (t("field.subject"), render.subject_text(taxonomy, demand) or "—"),
-        (t("field.assignee"), demand.assignee_name or t("no_assignee")),
-        (t("field.attachments"), str(len(demand.attachments))),
-        (t("field.description"), render.shorten(demand.description, 600)),
-    ]
-    lines = ([headline] if headline else []) + [f"📄 {demand.protocol} — {demand.title}"]
-    lines += [f"{label}: {value}" for label, value in fields]
-    card = {"kind": "attendant_card", "protocol": demand.protocol, "title": demand.title,
-            "status": demand.status.value, "headline": headline or "",
-            "fields": [[label, value] for label, value in fields]}
-    return Outgoing(text="\n".join(lines), choices=card_choices(t, demand), card=card)
 
 
 def _say_card(turn: Turn, view: Any, headline: str | None = None) -> None:
@@ -106,26 +41,6 @@ def is_group(turn: Turn) -> bool:
     return turn.incoming.chat_kind != "private"
 
 
-def parse_command(text: str) -> tuple[str | None, str]:
-    """("ans", "CAGE-... texto") for "/responder CAGE-... texto"; (None, text) when no attendant command."""
-    stripped = text.strip()
-    if not stripped.startswith("/"):
-        return None, text
-    head, _, rest = stripped.partition(" ")
-    head = head.split("@", 1)[0]
-    return COMMANDS.get(words.bare(head)), rest.strip()
-
-
-def split_protocol(text: str) -> tuple[str | None, str]:
-    """The protocol at the start of `text` (typed loosely) and what follows it."""
-    tokens = text.split()
-    for size in (1, 2, 3):  # "CAGE-08336-T2D3", "08336 t2d3", "cage 08336 t2d3"
-        protocol = parse_protocol(" ".join(tokens[:size]))
-        if protocol:
-            return protocol, " ".join(tokens[size:])
-    return None, text
-
-
 async def replied_protocol(turn: Turn) -> str | None:
     reply_to = turn.incoming.reply_to
     if not reply_to:
@@ -133,24 +48,21 @@ async def replied_protocol(turn: Turn) -> str | None:
     return await protocol_for_message(turn.tx, turn.incoming.channel, turn.incoming.chat_id, reply_to)
 
 
-async def intercept(turn: Turn, stored: Any) -> bool:
-    """Handle the message if it is attendants' business; False lets the requester dialogs have it."""
+async def takes(turn: Turn) -> bool:
+    """Whether the message is attendants' business (then it is handled); asked first of all flows."""
     incoming = turn.incoming
     text = words.clean(incoming.text)
     command, rest = parse_command(text)
-    choice = incoming.choice if incoming.choice and incoming.choice.startswith(PREFIX) else None
-    if not choice and incoming.choice and incoming.choice.startswith("dm:"):
+    choice = incoming.choice if ids.attendant_action_of(incoming.choice) else None
+    if not choice and ids.demand_action_of(incoming.choice):
         choice = await _as_attendant_choice(turn, incoming.choice)
     if not turn.person.is_attendant:
         if is_group(turn) or command or choice:
             turn.say("att.refused_group" if is_group(turn) else "att.refused")
             return True
         return False
-    in_step = (isinstance(stored, dict) and stored.get("flow") == FLOW and f"{FLOW}.{stored.get('step')}" in _STEPS
-               and valid_pending(stored.get("step"), stored.get("pending")))
-    if isinstance(stored, dict) and (in_step or stored.get("flow") != FLOW):
-        # A quick /fila in the middle of one's own new demand must not lose the draft.
-        turn.state = dict(stored)
+    # The state stays as loaded: a quick /fila in the middle of one's own new demand keeps the draft.
+    in_step = isinstance(turn.state, AttendantState)
     if choice:
         await on_choice(turn, choice)
         return True
@@ -158,11 +70,8 @@ async def intercept(turn: Turn, stored: Any) -> bool:
     if command:
         await run_command(turn, command, rest, protocol)
         return True
-    if in_step and words.global_word(text) == "cancel":
-        await _end(turn, "att.cancelled")
-        return True
     if in_step:
-        return False  # the step answers, through the handler's usual path
+        return False  # the step answers, as any step does
     if protocol and (text.strip() or incoming.files):
         await on_reply(turn, protocol, text, incoming.files)
         return True
@@ -176,7 +85,7 @@ async def intercept(turn: Turn, stored: Any) -> bool:
 async def _as_attendant_choice(turn: Turn, choice: str) -> str | None:
     """A push's "dm:" button ("Abrir demanda") pressed in the room, or by an attendant about
     someone else's demand, opens the attendant's card rather than the requester's view."""
-    action, _, protocol = choice[3:].partition(":")
+    action, protocol = ids.demand_action_of(choice)
     if not is_group(turn):
         if not turn.person.is_attendant or not protocol:
             return None
@@ -186,22 +95,30 @@ async def _as_attendant_choice(turn: Turn, choice: str) -> str | None:
             return None
         if view.requester_id == turn.person.id:
             return None
-    return f"{PREFIX}{'tl' if action == 'tl' else 'card'}:{protocol}"
+    return ids.attendant_action("tl" if action == "tl" else "card", protocol)
 
 
 async def _end(turn: Turn, key: str | None = None, **fields: Any) -> None:
     """Leave the attendant step, if in one (a requester flow it interrupted goes on)."""
-    if turn.state.get("flow") == FLOW:
-        turn.state.clear()
-        turn.state.update(menu_state())
+    if isinstance(turn.state, AttendantState):
+        await held_files.drop(turn, turn.state.files)
+        await turn.menu(None)
     if key:
         turn.say(key, **fields)
 
 
 # --- buttons and commands ----------------------------------------------------------------------------------
 
+async def takes_choice(turn: Turn, choice: str) -> bool:
+    """An "atd:" choice typed as its number (pressed, the router's first question took it)."""
+    if ids.attendant_action_of(choice) is None:
+        return False
+    await on_choice(turn, choice)
+    return True
+
+
 async def on_choice(turn: Turn, choice: str) -> None:
-    action, _, argument = choice[len(PREFIX):].partition(":")
+    action, argument = ids.attendant_action_of(choice)
     if action in ("queue", "mine"):
         page = int(argument) if argument.isdigit() else 1
         return await show_list(turn, action, page)
@@ -222,23 +139,18 @@ async def run_command(turn: Turn, command: str, rest: str, replied: str | None) 
     if protocol is None:
         protocol, text = replied, rest
     if protocol is None:
-        return turn.say("att.need_protocol", command=_command_name(command))
+        return turn.say("att.need_protocol", command=command_name(command))
     await act(turn, command, protocol, text, turn.incoming.files)
-
-
-def _command_name(action: str) -> str:
-    return next(name for name, value in COMMANDS.items() if value == action)
 
 
 async def act(turn: Turn, action: str, protocol: str, text: str, files: tuple[IncomingFile, ...]) -> None:
     """One action on one demand; a written one without text asks for it first."""
     if action in WRITTEN:
         if not text.strip():
-            turn.state.clear()
-            turn.state.update({"flow": FLOW, "step": "text", "pending": {
-                "action": action, "protocol": protocol, "files": _keep(files)}})
-            return await turn.ask()
-        return await perform(turn, action, protocol, text, _attachments(_keep(files)))
+            return await turn.start(AttendantState(step="text", action=action, protocol=protocol,
+                                                   files=await _hold(turn, files)))
+        attachments = [NewAttachment(filename=f.filename, data=f.data, content_type=f.content_type) for f in files]
+        return await perform(turn, action, protocol, text, attachments)
     if action in ("recv", "take"):
         return await receive(turn, protocol, reassign=action == "take")
     if action == "card":
@@ -261,10 +173,10 @@ async def _fetch(turn: Turn, protocol: str) -> Any | None:
         return None
 
 
-async def perform(turn: Turn, action: str, protocol: str, text: str, files: list[NewAttachment]) -> None:
+async def perform(turn: Turn, action: str, protocol: str, text: str, attachments: list[NewAttachment]) -> None:
     method = getattr(turn.tx, WRITTEN[action])
     try:
-        view = await method(turn.actor, protocol, text.strip(), attachments=files)
+        view = await method(turn.actor, protocol, text.strip(), attachments=attachments)
     except StoreError as error:
         await _end(turn)
         turn.refuse(error)
@@ -277,9 +189,8 @@ async def receive(turn: Turn, protocol: str, reassign: bool) -> None:
     try:
         view = await turn.tx.receive(turn.actor, protocol, reassign=reassign)
     except AlreadyAssigned as error:
-        turn.state.clear()
-        turn.state.update({"flow": FLOW, "step": "reassign", "pending": {"protocol": protocol}})
-        turn.refuse(error, choices=[turn.choice("yes", "att.take_over"), turn.choice("no", "att.keep_holder")])
+        await turn.start(AttendantState(step="reassign", protocol=protocol), ask=False)
+        turn.refuse(error, choices=[turn.choice(ids.YES, "att.take_over"), turn.choice(ids.NO, "att.keep_holder")])
         return
     except StoreError as error:
         await _end(turn)
@@ -308,11 +219,12 @@ async def show_list(turn: Turn, which: str, page: int) -> None:
         holder = item.assignee_name or turn.t("att.unassigned")
         lines.append(f"{index}. {item.protocol} · {render.shorten(item.title, 50)} · {item.requester_name} · "
                      f"{render.status_name(turn.t, item.status)} · {age(turn.t, item.created_at, now)} · {holder}")
-    choices = [Choice(id=f"{PREFIX}card:{item.protocol}", label=render.list_label(item)) for item in result.items]
+    choices = [Choice(id=ids.attendant_action("card", item.protocol), label=render.list_label(item))
+               for item in result.items]
     if result.page > 1:
-        choices.append(turn.choice(f"{PREFIX}{which}:{result.page - 1}", "choose.prev", turns_page=True))
+        choices.append(turn.choice(ids.attendant_action(which, result.page - 1), "choose.prev", turns_page=True))
     if result.page < result.pages:
-        choices.append(turn.choice(f"{PREFIX}{which}:{result.page + 1}", "choose.next", turns_page=True))
+        choices.append(turn.choice(ids.attendant_action(which, result.page + 1), "choose.next", turns_page=True))
     turn.say_text("\n".join(lines), choices=choices)
 
 
@@ -367,106 +279,90 @@ async def on_reply(turn: Turn, protocol: str, text: str, files: tuple[IncomingFi
         # "Responder: ..." names the action; "Solicito o número ..." is already the message.
         body = rest.strip() if words.bare(first) in COMMANDS else text.strip()
         return await act(turn, action, protocol, body, files)
-    turn.state.clear()
-    turn.state.update({"flow": FLOW, "step": "which", "pending": {
-        "protocol": protocol, "text": text.strip(), "files": _keep(files)}})
-    await turn.ask()
+    await turn.start(AttendantState(step="which", protocol=protocol, text=text.strip(),
+                                    files=await _hold(turn, files)))
 
 
-# --- files held between messages (the state is JSON) --------------------------------------------------
-
-def _keep(files: tuple[IncomingFile, ...] | list) -> list[dict]:
-    return [{"filename": f.filename, "content_type": f.content_type,
-             "data": base64.b64encode(f.data).decode("ascii")} for f in files]
-
-
-def _attachments(held: list[dict]) -> list[NewAttachment]:
-    return [NewAttachment(filename=f["filename"], data=base64.b64decode(f["data"]),
-                          content_type=f.get("content_type")) for f in held]
+async def _hold(turn: Turn, files: tuple[IncomingFile, ...], held: tuple[HeldFile, ...] = ()) -> tuple[HeldFile, ...]:
+    """Hold files until the action waiting for its text or its kind is done; says which did not fit."""
+    held, refused = await held_files.keep(turn, files, held)
+    if refused:
+        turn.say("files.too_many_at_once", names=", ".join(refused), count=held_files.MAX_FILES)
+    return held
 
 
 # --- steps: the text of an action, which action a reply is, taking over a demand ------------------------
 
 async def ask_text(turn: Turn) -> None:
-    pending = turn.pending
-    held = pending.get("files", [])
-    text = turn.t(f"att.ask_{pending['action']}", protocol=pending["protocol"])
-    if held:
-        text += "\n" + turn.t("att.files_held", names=", ".join(f["filename"] for f in held))
+    state = turn.state
+    text = turn.t(f"att.ask_{state.action}", protocol=state.protocol)
+    if state.files:
+        text += "\n" + turn.t("att.files_held", names=held_files.names(state.files))
     if is_group(turn):
         # Bots in groups often see only replies to their own messages (Telegram's privacy mode).
         text += "\n" + turn.t("att.reply_here")
     # The question names its demand: a reply to it finds the demand even if this step was left.
-    turn.say_text(text, card={"kind": "attendant_prompt", "protocol": pending["protocol"]})
+    turn.say_text(text, card={"kind": "attendant_prompt", "protocol": state.protocol})
+
+
+async def _add_files(turn: Turn, reply: Reply) -> AttendantState:
+    turn.update(files=await _hold(turn, reply.files, turn.state.files))
+    return turn.state
 
 
 async def answer_text(turn: Turn, reply: Reply) -> None:
-    pending = turn.pending
-    pending.setdefault("files", []).extend(_keep(reply.files))
+    state = await _add_files(turn, reply)
     if reply.choice or not reply.text.strip():
         return await turn.ask()
-    await perform(turn, pending["action"], pending["protocol"], reply.text, _attachments(pending["files"]))
+    await perform(turn, state.action, state.protocol, reply.text, await held_files.take(turn, state.files))
 
 
 async def ask_which(turn: Turn) -> None:
-    protocol = turn.pending["protocol"]
+    protocol = turn.state.protocol
     turn.say("att.which", protocol=protocol, choices=[
-        turn.choice("atw:ans", "att.answer"), turn.choice("atw:req", "att.request"),
-        turn.choice("atw:sol", "att.solve"), turn.choice("atw:drop", "att.drop")])
+        turn.choice(ids.which_action("ans"), "att.answer"), turn.choice(ids.which_action("req"), "att.request"),
+        turn.choice(ids.which_action("sol"), "att.solve"), turn.choice(ids.which_action("drop"), "att.drop")])
 
 
 async def answer_which(turn: Turn, reply: Reply) -> None:
-    pending = turn.pending
-    pending.setdefault("files", []).extend(_keep(reply.files))
-    action = (reply.choice or "").removeprefix("atw:") or REPLY_WORDS.get(words.bare(reply.text))
+    state = await _add_files(turn, reply)
+    action = ids.which_action_of(reply.choice) or REPLY_WORDS.get(words.bare(reply.text))
     if action == "drop":
         return await _end(turn, "att.dropped")
     if action not in WRITTEN:
         return await turn.ask()
-    if not pending.get("text"):
-        turn.state["step"] = "text"
-        turn.state["pending"] = {"action": action, "protocol": pending["protocol"], "files": pending["files"]}
-        return await turn.ask()
-    await perform(turn, action, pending["protocol"], pending["text"], _attachments(pending["files"]))
+    if not state.text:
+        return await turn.goto("text", action=action)
+    await perform(turn, action, state.protocol, state.text, await held_files.take(turn, state.files))
 
 
 async def ask_reassign(turn: Turn) -> None:
-    turn.say("att.reassign", protocol=turn.pending["protocol"],
-             choices=[turn.choice("yes", "att.take_over"), turn.choice("no", "att.keep_holder")])
+    turn.say("att.reassign", protocol=turn.state.protocol,
+             choices=[turn.choice(ids.YES, "att.take_over"), turn.choice(ids.NO, "att.keep_holder")])
 
 
 async def answer_reassign(turn: Turn, reply: Reply) -> None:
-    answer = reply.choice or ("yes" if words.yes_or_no(reply.text) else "no" if words.yes_or_no(reply.text) is False
-                              else None)
-    if answer == "yes":
-        return await receive(turn, turn.pending["protocol"], reassign=True)
-    if answer == "no":
-        return await _end(turn, "att.kept", protocol=turn.pending["protocol"])
+    answer = reply.choice or {True: ids.YES, False: ids.NO}.get(words.yes_or_no(reply.text))
+    if answer == ids.YES:
+        return await receive(turn, turn.state.protocol, reassign=True)
+    if answer == ids.NO:
+        return await _end(turn, "att.kept", protocol=turn.state.protocol)
     turn.say("yes_no_expected")
     await turn.ask()
 
 
-def valid_pending(step: str, pending: Any) -> bool:
-    """Whether a stored attendant step still has what it needs (an old or corrupt one has not)."""
-    if not isinstance(pending, dict) or not isinstance(pending.get("protocol"), str):
-        return False
-    files = pending.get("files", [])
-    if not isinstance(files, list) or not all(isinstance(f, dict) and isinstance(f.get("data"), str) for f in files):
-        return False
-    if step == "text":
-        return pending.get("action") in WRITTEN
-    if step == "which":
-        return isinstance(pending.get("text", ""), str)
-    return True
+async def cancel(turn: Turn) -> None:
+    await _end(turn, "att.cancelled")
 
 
-_STEPS = {
-    f"{FLOW}.text": Step(ask=ask_text, answer=answer_text, help="att.help_text", takes_files=True),
-    f"{FLOW}.which": Step(ask=ask_which, answer=answer_which, help="att.help_which", takes_files=True),
-    f"{FLOW}.reassign": Step(ask=ask_reassign, answer=answer_reassign, help="att.help"),
+STEPS = {
+    "text": Step(ask=ask_text, answer=answer_text, help="att.help_text", takes_files=True),
+    "which": Step(ask=ask_which, answer=answer_which, help="att.help_which", takes_files=True),
+    "reassign": Step(ask=ask_reassign, answer=answer_reassign, help="att.help"),
 }
-for _name, _step in _STEPS.items():
-    register(_name, _step)
+# An action done (or dropped) ends at the menu; "voltar" and "menu" too.
+FLOW = Flow(name=AttendantState.FLOW, state=AttendantState, steps=STEPS, returns_to=MENU, cancel=cancel,
+            takes=takes, takes_choice=takes_choice)
 
 
 # --- for the channels ---------------------------------------------------------------------------------------

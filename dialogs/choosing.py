@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from dialogs import choice_ids as ids
 from dialogs.flow import Reply, Turn
 from dialogs.messages import Choice
 
 PAGE_SIZE = 8
-PREV, NEXT, FULL_LIST = "pg:prev", "pg:next", "pg:list"
+PREV, NEXT, FULL_LIST = ids.PREV_PAGE, ids.NEXT_PAGE, ids.FULL_LIST
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Options:
         return self.label(entry) if self.label else entry.name
 
     def choice_of(self, entry: Any) -> Choice:
-        return Choice(id=f"{self.prefix}:{entry.key}", label=self.label_of(entry))
+        return Choice(id=ids.option(self.prefix, entry.key), label=self.label_of(entry))
 
     def by_key(self, key: str) -> Any | None:
         for entry in self.entries + (self.matchable or ()):
@@ -50,12 +51,12 @@ def show(turn: Turn, options: Options, question: str, keep: bool = False) -> Non
 
     `keep` adds "Manter", for a question asked again after "voltar" or from a summary."""
     total = pages(options)
-    page = min(max(int(turn.state.get("page", 0)), 0), total - 1)
-    turn.state["page"] = page
+    page = min(max(turn.state.page, 0), total - 1)
+    turn.update(page=page)
     shown = options.entries[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     choices = [options.choice_of(entry) for entry in shown] + list(options.extra)
     if keep:
-        choices.insert(0, turn.choice("keep", "keep"))
+        choices.insert(0, turn.choice(ids.KEEP, "keep"))
     if page > 0:
         choices.append(turn.choice(PREV, "choose.prev", turns_page=True))
     if page < total - 1:
@@ -70,11 +71,11 @@ async def pick(turn: Turn, options: Options, reply: Reply) -> Any | None:
     if reply.choice:
         if reply.choice in (PREV, NEXT, FULL_LIST):
             step = {PREV: -1, NEXT: 1, FULL_LIST: 0}[reply.choice]
-            turn.state["page"] = 0 if step == 0 else int(turn.state.get("page", 0)) + step
+            turn.update(page=0 if step == 0 else turn.state.page + step)
             await turn.ask()
             return None
-        prefix, _, key = reply.choice.partition(":")
-        entry = options.by_key(key) if prefix == options.prefix else None
+        key = ids.option_of(reply.choice, options.prefix)
+        entry = options.by_key(key) if key is not None else None
         if entry is None:
             turn.say("stale")
             await turn.ask()

@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from dialogs.attendant import demand_card
+from dialogs import choice_ids as ids
+from dialogs.attendant_card import demand_card
 from dialogs.messages import Choice, Outgoing
 from dialogs.render import shorten
 from dialogs.texts import CATALOGUE, Texts
@@ -75,16 +76,16 @@ def render_push(event: Any, demand: Any, audience: str, locale: str | None = Non
         return [room_card(demand, locale, now=now or event.created_at, taxonomy=taxonomy)]
     variant = _variant(event, demand, audience)
     protocol = demand.protocol
-    open_demand = Choice(id=f"dm:show:{protocol}", label=t("push.open"))
+    open_demand = Choice(id=ids.demand_action("show", protocol), label=t("push.open"))
     with_description = kind == EventKind.INFO_REQUESTED
     lines = _body_lines(t, event, demand, variant, with_description=with_description)
     choices: tuple[Choice, ...] = (open_demand,)
     if kind == EventKind.INFO_REQUESTED and audience == REQUESTER:
         # Opens the comment step of this demand: the requester's comment is the information sent.
-        choices = (Choice(id=f"dm:com:{protocol}", label=t("push.send_info")), open_demand)
+        choices = (Choice(id=ids.demand_action("com", protocol), label=t("push.send_info")), open_demand)
     if kind == EventKind.SOLVED and audience == REQUESTER and demand.survey_pending:
         lines.append(t("push.survey", protocol=protocol))
-        choices = (Choice(id=f"dm:srv:{protocol}", label=t("push.survey_start")), open_demand)
+        choices = (Choice(id=ids.demand_action("srv", protocol), label=t("push.survey_start")), open_demand)
     return [Outgoing(text="\n\n".join(lines), choices=choices)]
 
 

@@ -1,24 +1,25 @@
-"""The machinery every dialog shares: one turn of a conversation and the table of steps.
+"""The machinery every dialog shares: one turn of a conversation, a step, a flow.
 
-A conversation is a state dict {"flow", "step", "draft", "page", "pending", ...} stored by the store.
-Each step knows how to ask its question (`ask`) and how to take an answer (`answer`); the handler
-finds the current step in STEPS, so adding a dialog means registering its steps, nothing else.
+A flow (new demand, follow, profile, attendant, menu) is a state type (dialogs/states.py) and a
+table of its steps, at the end of its module; dialogs/handler.py lists the flows. Each step knows
+how to ask its question (`ask`) and how to take an answer (`answer`). The state is loaded once
+at the start of a turn and saved once at its end; in between only `Turn`'s methods replace it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-from dialogs import refusals
+from dialogs import choice_ids, refusals
 from dialogs.messages import Choice, Incoming, IncomingFile, Outgoing
+from dialogs.states import FlowState, MenuState, changed
 from dialogs.texts import Texts
 
 if TYPE_CHECKING:
     from store import StoreError
     from taxonomy import Taxonomy
-
-MENU = "menu"
 
 
 @dataclass
@@ -39,21 +40,28 @@ class Step:
     ask: AskFn
     answer: AnswerFn
     # Where "voltar" leads; None returns to the menu.
-    back: Callable[["Turn"], Awaitable[None]] | None = None
+    back: AskFn | None = None
     help: str = "help.general"
     takes_files: bool = False
 
 
-STEPS: dict[str, Step] = {}
+async def _cancelled(turn: "Turn") -> None:
+    await turn.menu("cancelled")
 
 
-def register(name: str, step: Step) -> None:
-    assert name not in STEPS, name
-    STEPS[name] = step
-
-
-def menu_state() -> dict[str, Any]:
-    return {"flow": MENU, "step": MENU}
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    state: type[FlowState]
+    steps: Mapping[str, Step]
+    returns_to: str  # the flow a person is in once this one ends
+    # What "cancelar" does in this flow.
+    cancel: AskFn = _cancelled
+    # Asked by the router, in its order, before the current step: whether the flow takes the
+    # message (an attendant's command, a pressed choice that is the flow's from any step).
+    takes: Callable[["Turn"], Awaitable[bool]] | None = None
+    # Whether the flow answers this choice id from any step (typed as its number, or pressed).
+    takes_choice: Callable[["Turn", str], Awaitable[bool]] | None = None
 
 
 @dataclass
@@ -65,8 +73,13 @@ class Turn:
     taxonomy: "Taxonomy"
     person: Any
     actor: Any
-    state: dict[str, Any]
-    t: Texts
+    flows: Mapping[str, Flow]
+    state: FlowState = field(default_factory=MenuState)
+    # The choices shown last, (id, label): what "2" or a label typed refers to.
+    shown: tuple[tuple[str, str], ...] = ()
+    t: Texts = field(default_factory=Texts)
+    first_contact: bool = False  # nothing was stored for this conversation
+    lost_state: bool = False  # what was stored cannot be continued (dialogs/states.py)
     replies: list[Outgoing] = field(default_factory=list)
 
     # --- replying -------------------------------------------------------------------------------
@@ -86,44 +99,59 @@ class Turn:
     def choice(self, id: str, key: str, *, turns_page: bool = False, **fields: Any) -> Choice:
         return Choice(id=id, label=self.t(key, **fields), turns_page=turns_page)
 
-    # --- moving around --------------------------------------------------------------------------
+    # --- where the conversation stands: the only ways to change it ------------------------------
 
     @property
-    def step_name(self) -> str:
-        return f"{self.state.get('flow')}.{self.state.get('step')}"
+    def flow(self) -> Flow:
+        return self.flows[self.state.FLOW]
 
     @property
-    def draft(self) -> dict[str, Any]:
-        return self.state.setdefault("draft", {})
+    def step(self) -> Step:
+        return self.flow.steps[self.state.step]
 
-    @property
-    def pending(self) -> dict[str, Any]:
-        return self.state.setdefault("pending", {})
+    def update(self, **changes: Any) -> None:
+        """Change fields of the current state, staying at the same step."""
+        self.state = changed(self.state, **changes)
 
-    async def goto(self, flow: str, step: str, **pending: Any) -> None:
-        """Enter a step and ask its question; `pending` is the question's scratch space, fresh each time."""
-        self.state["flow"], self.state["step"] = flow, step
-        self.state["pending"] = dict(pending)
-        self.state["page"] = 0
+    def move_to(self, step: str, **changes: Any) -> None:
+        """Move to another step of the current flow without asking its question (the caller
+        says what comes instead)."""
+        self.state = self.state.at(step, **changes)
+
+    async def goto(self, step: str, **changes: Any) -> None:
+        """Move to another step of the current flow and ask its question."""
+        self.move_to(step, **changes)
         await self.ask()
 
     async def ask(self) -> None:
-        await STEPS[self.step_name].ask(self)
+        await self.step.ask(self)
 
-    async def start(self, flow: str, step: str, **state: Any) -> None:
-        """Begin a new flow with a fresh state (previous flow's draft is dropped)."""
-        self.state.clear()
-        self.state.update(state)
-        await self.goto(flow, step)
+    async def start(self, state: FlowState, *, ask: bool = True) -> None:
+        """Begin a flow with a fresh state (the previous flow's is dropped) and ask its question,
+        unless the caller says what to instead."""
+        self.state = state
+        if ask:
+            await self.ask()
 
-    async def menu(self, key: str | None = "menu.question", **fields: Any) -> None:
-        """Back to the menu, ending any flow; says `key` with the menu's choices unless it is None."""
-        self.state.clear()
-        self.state.update(menu_state())
+    async def menu(self, key: str | None = "menu.question", *, demand: str | None = None, **fields: Any) -> None:
+        """Back to the menu, ending any flow; says `key` with the menu's choices unless it is None.
+
+        `demand` is the demand just shown, which a sentence typed next may be about."""
+        self.state = MenuState(demand=demand)
         if key:
             self.say(key, choices=menu_choices(self.t), **fields)
+
+    def remember_choices(self) -> None:
+        """At the end of the turn: the last list of choices shown is what "2" or a label typed
+        next refers to."""
+        for reply in reversed(self.replies):
+            if reply.choices:
+                self.shown = tuple((c.id, c.label) for c in reply.choices)
+                return
+        self.shown = ()
 
 
 def menu_choices(t: Texts) -> list[Choice]:
     items = ("new", "open", "all", "lookup", "profile", "help")
-    return [Choice(id=f"menu:{item}", label=t(f"menu.{item}")) for item in items]
+    return [Choice(id=choice_ids.menu_item(item), label=t(f"menu.{item}")) for item in items]
+

@@ -6,30 +6,30 @@ step (also from an old message), so a notification can carry them too.
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
-from dialogs import render
-from dialogs.flow import Reply, Step, Turn, register
-from dialogs.messages import Choice
-from store import DemandNotFound, NewAttachment, ReopenWindowClosed, StoreError, SurveyNotAvailable
+from dialogs import choice_ids as ids
+from dialogs import held_files, render
+from dialogs.flow import Flow, Reply, Step, Turn
+from dialogs.messages import Choice, IncomingFile
+from dialogs.states import MENU, FollowState
+from store import DemandNotFound, ReopenWindowClosed, StoreError, SurveyNotAvailable
 
-FLOW = "follow"
 LIST_PAGE_SIZE = 5
 ACTIONS = ("show", "tl", "com", "can", "reo", "srv")
 
 
 def action_choices(turn: Turn, view: Any) -> list[Choice]:
     protocol = view.protocol
-    choices = [turn.choice(f"dm:tl:{protocol}", "demand.timeline")]
+    choices = [turn.choice(ids.demand_action("tl", protocol), "demand.timeline")]
     if view.status.is_open:
-        choices.append(turn.choice(f"dm:com:{protocol}", "demand.comment"))
-        choices.append(turn.choice(f"dm:can:{protocol}", "demand.cancel"))
+        choices.append(turn.choice(ids.demand_action("com", protocol), "demand.comment"))
+        choices.append(turn.choice(ids.demand_action("can", protocol), "demand.cancel"))
     else:
-        choices.append(turn.choice(f"dm:reo:{protocol}", "demand.reopen"))
+        choices.append(turn.choice(ids.demand_action("reo", protocol), "demand.reopen"))
     if view.survey_pending:
-        choices.append(turn.choice(f"dm:srv:{protocol}", "demand.survey"))
-    choices.append(turn.choice("menu", "menu.back"))
+        choices.append(turn.choice(ids.demand_action("srv", protocol), "demand.survey"))
+    choices.append(turn.choice(ids.MENU, "menu.back"))
     return choices
 
 
@@ -39,7 +39,8 @@ async def _fetch(turn: Turn, protocol: str) -> Any | None:
         return await turn.tx.get_demand(turn.actor, protocol)
     except DemandNotFound as error:
         await turn.menu(None)
-        turn.refuse(error, choices=[turn.choice("menu:open", "menu.open"), turn.choice("menu", "menu.back")])
+        turn.refuse(error, choices=[turn.choice(ids.menu_item("open"), "menu.open"),
+                                    turn.choice(ids.MENU, "menu.back")])
         return None
 
 
@@ -49,8 +50,7 @@ async def show(turn: Turn, protocol: str) -> None:
         return
     events = await turn.tx.timeline(turn.actor, protocol)
     text, card = render.demand(turn.t, turn.taxonomy, view, events[:3])
-    await turn.menu(None)
-    turn.state["demand"] = protocol
+    await turn.menu(None, demand=protocol)
     turn.say_text(text, choices=action_choices(turn, view), card=card)
 
 
@@ -59,8 +59,7 @@ async def show_timeline(turn: Turn, protocol: str) -> None:
     if view is None:
         return
     events = await turn.tx.timeline(turn.actor, protocol)
-    await turn.menu(None)
-    turn.state["demand"] = protocol
+    await turn.menu(None, demand=protocol)
     parts = render.timeline(turn.t, protocol, events)
     for index, (text, card) in enumerate(parts):
         last = index == len(parts) - 1
@@ -79,81 +78,87 @@ async def act(turn: Turn, action: str, protocol: str) -> None:
     if action == "com":
         if not view.status.is_open:
             return await _about(turn, "follow.comment_closed", view)
-        return await turn.start(FLOW, "comment", demand=protocol)
+        return await turn.start(FollowState(step="comment", demand=protocol))
     if action == "can":
         if not view.status.is_open:
             return await _about(turn, "follow.cancel_closed", view)
-        return await turn.start(FLOW, "cancel", demand=protocol)
+        return await turn.start(FollowState(step="cancel", demand=protocol))
     if action == "reo":
         if view.status.is_open:
             return await _about(turn, "follow.reopen_open", view)
-        return await turn.start(FLOW, "reopen", demand=protocol)
+        return await turn.start(FollowState(step="reopen", demand=protocol))
     if action == "srv":
         if not view.survey_pending:
             return await _about(turn, "follow.survey_unavailable", view)
-        return await turn.start(FLOW, "rating", demand=protocol)
+        return await turn.start(FollowState(step="rating", demand=protocol))
     await show(turn, protocol)
 
 
 async def _about(turn: Turn, key: str, view: Any, **fields: Any) -> None:
     """Say `key` about a demand and offer its actions; the demand stays "on screen" at the menu."""
-    await turn.menu(None)
-    turn.state["demand"] = view.protocol
+    await turn.menu(None, demand=view.protocol)
     turn.say(key, protocol=view.protocol, status=render.status_name(turn.t, view.status),
              choices=action_choices(turn, view), **fields)
 
 
 async def back_to_demand(turn: Turn) -> None:
-    await show(turn, turn.state["demand"])
+    await show(turn, turn.state.demand)
 
 
 # --- comment / attach ------------------------------------------------------------------------------
 
 async def ask_comment(turn: Turn) -> None:
-    files = turn.pending.get("files", [])
+    files = turn.state.files
     if files:
-        turn.say("follow.comment_files", names=", ".join(f["filename"] for f in files),
-                 choices=[turn.choice("com:send", "follow.comment_send_files")])
+        turn.say("follow.comment_files", names=held_files.names(files),
+                 choices=[turn.choice(ids.SEND_COMMENT_FILES, "follow.comment_send_files")])
     else:
-        turn.say("follow.comment", protocol=turn.state["demand"])
+        turn.say("follow.comment", protocol=turn.state.demand)
 
 
 async def answer_comment(turn: Turn, reply: Reply) -> None:
-    protocol = turn.state["demand"]
-    held = turn.pending.setdefault("files", [])
-    for file in reply.files:
-        held.append({"filename": file.filename, "content_type": file.content_type,
-                     "data": base64.b64encode(file.data).decode("ascii")})
+    protocol = turn.state.demand
+    await keep_files(turn, reply.files)
     text = reply.text.strip()
-    if reply.choice and reply.choice != "com:send":
+    if reply.choice and reply.choice != ids.SEND_COMMENT_FILES:
         turn.say("stale")
         return await turn.ask()
-    if not text and reply.choice != "com:send":
+    if not text and reply.choice != ids.SEND_COMMENT_FILES:
         return await turn.ask()
-    attachments = [NewAttachment(filename=f["filename"], data=base64.b64decode(f["data"]),
-                                 content_type=f.get("content_type")) for f in held]
+    held = turn.state.files
     try:
-        view = await turn.tx.comment(turn.actor, protocol, text, attachments=attachments)
+        view = await turn.tx.comment(turn.actor, protocol, text, attachments=await held_files.take(turn, held))
     except StoreError as error:
-        turn.state["pending"] = {}
+        turn.update(files=())
         turn.refuse(error)
         return await turn.ask()
+    finally:
+        # Sent, or refused (then they are asked again): not held any longer either way.
+        await held_files.drop(turn, held)
     await _about(turn, "follow.comment_ok", view)
+
+
+async def keep_files(turn: Turn, files: tuple[IncomingFile, ...]) -> None:
+    """Hold the comment's files until it is sent; says which did not fit."""
+    held, refused = await held_files.keep(turn, files, turn.state.files)
+    turn.update(files=held)
+    if refused:
+        turn.say("files.too_many_at_once", names=", ".join(refused), count=held_files.MAX_FILES)
 
 
 # --- cancel -----------------------------------------------------------------------------------------
 
 async def ask_cancel(turn: Turn) -> None:
-    turn.say("follow.cancel_confirm", protocol=turn.state["demand"],
-             choices=[turn.choice("yes", "yes"), turn.choice("no", "no")])
+    turn.say("follow.cancel_confirm", protocol=turn.state.demand,
+             choices=[turn.choice(ids.YES, "yes"), turn.choice(ids.NO, "no")])
 
 
 async def answer_cancel(turn: Turn, reply: Reply) -> None:
-    protocol = turn.state["demand"]
-    if reply.choice == "no":
+    protocol = turn.state.demand
+    if reply.choice == ids.NO:
         turn.say("follow.cancel_kept", protocol=protocol)
         return await show(turn, protocol)
-    if reply.choice != "yes":
+    if reply.choice != ids.YES:
         turn.say("yes_no_expected")
         return await turn.ask()
     try:
@@ -167,20 +172,19 @@ async def answer_cancel(turn: Turn, reply: Reply) -> None:
 # --- reopen -----------------------------------------------------------------------------------------
 
 async def ask_reopen(turn: Turn) -> None:
-    turn.say("follow.reopen_reason", protocol=turn.state["demand"])
+    turn.say("follow.reopen_reason", protocol=turn.state.demand)
 
 
 async def answer_reopen(turn: Turn, reply: Reply) -> None:
-    protocol = turn.state["demand"]
+    protocol = turn.state.demand
     reason = reply.text.strip()
     if reply.choice or not reason:
         return await turn.ask()
     try:
         view = await turn.tx.reopen(turn.actor, protocol, reason)
     except ReopenWindowClosed as error:  # says what to do instead: open a new demand
-        await turn.menu(None)
-        turn.state["demand"] = protocol
-        turn.refuse(error, choices=[turn.choice("menu:new", "menu.new"), turn.choice("menu", "menu.back")])
+        await turn.menu(None, demand=protocol)
+        turn.refuse(error, choices=[turn.choice(ids.menu_item("new"), "menu.new"), turn.choice(ids.MENU, "menu.back")])
         return
     except StoreError as error:
         turn.refuse(error)
@@ -191,30 +195,29 @@ async def answer_reopen(turn: Turn, reply: Reply) -> None:
 # --- survey -----------------------------------------------------------------------------------------
 
 async def ask_rating(turn: Turn) -> None:
-    turn.say("follow.rating", protocol=turn.state["demand"],
-             choices=[Choice(id=f"r:{n}", label=turn.t(f"rating.{n}")) for n in range(1, 6)])
+    turn.say("follow.rating", protocol=turn.state.demand,
+             choices=[Choice(id=ids.rating(n), label=turn.t(f"rating.{n}")) for n in range(1, 6)])
 
 
 async def answer_rating(turn: Turn, reply: Reply) -> None:
     text = reply.text.strip()
-    rating = reply.choice[2:] if (reply.choice or "").startswith("r:") else text if not reply.choice else ""
+    rating = ids.rating_of(reply.choice) or (text if not reply.choice else "")
     if rating not in ("1", "2", "3", "4", "5"):
         turn.say("follow.rating_expected")
         return await turn.ask()
-    turn.state["rating"] = int(rating)
-    await turn.goto(FLOW, "rating_comment")
+    await turn.goto("rating_comment", rating=int(rating))
 
 
 async def ask_rating_comment(turn: Turn) -> None:
-    turn.say("follow.rating_comment", choices=[turn.choice("skip", "skip")])
+    turn.say("follow.rating_comment", choices=[turn.choice(ids.SKIP, "skip")])
 
 
 async def answer_rating_comment(turn: Turn, reply: Reply) -> None:
-    protocol, rating = turn.state["demand"], turn.state["rating"]
-    if reply.choice and reply.choice != "skip":
+    protocol, rating = turn.state.demand, turn.state.rating
+    if reply.choice and reply.choice != ids.SKIP:
         turn.say("stale")
         return await turn.ask()
-    comment = None if reply.choice == "skip" else reply.text.strip() or None
+    comment = None if reply.choice == ids.SKIP else reply.text.strip() or None
     try:
         view = await turn.tx.answer_survey(turn.actor, protocol, rating, comment)
     except SurveyNotAvailable as error:
@@ -227,40 +230,40 @@ async def answer_rating_comment(turn: Turn, reply: Reply) -> None:
 
 
 async def back_to_rating(turn: Turn) -> None:
-    await turn.goto(FLOW, "rating")
+    await turn.goto("rating")
 
 
 # --- lists --------------------------------------------------------------------------------------------
 
 async def start_list(turn: Turn, open_only: bool) -> None:
-    await turn.start(FLOW, "list", open_only=open_only)
+    await turn.start(FollowState(step="list", open_only=open_only))
 
 
 async def ask_list(turn: Turn) -> None:
-    open_only = bool(turn.state.get("open_only"))
-    number = max(int(turn.state.get("page", 0)), 0) + 1
+    open_only = turn.state.open_only
+    number = max(turn.state.page, 0) + 1
     page = await turn.tx.list_demands(turn.actor, open_only, page=number, page_size=LIST_PAGE_SIZE)
     if page.items == () and number > 1:  # the list shrank since the last page was shown
-        turn.state["page"] = 0
         page = await turn.tx.list_demands(turn.actor, open_only, page=1, page_size=LIST_PAGE_SIZE)
-    turn.state["page"] = page.page - 1
+    turn.update(page=page.page - 1)
     text, card = render.demand_list(turn.t, page, open_only)
-    choices = [Choice(id=f"dm:show:{item.protocol}", label=render.list_label(item)) for item in page.items]
+    choices = [Choice(id=ids.demand_action("show", item.protocol), label=render.list_label(item))
+               for item in page.items]
     if page.page > 1:
-        choices.append(turn.choice("pg:prev", "choose.prev", turns_page=True))
+        choices.append(turn.choice(ids.PREV_PAGE, "choose.prev", turns_page=True))
     if page.page < page.pages:
-        choices.append(turn.choice("pg:next", "choose.next", turns_page=True))
+        choices.append(turn.choice(ids.NEXT_PAGE, "choose.next", turns_page=True))
     if not page.items:
-        choices.append(turn.choice("menu:new", "menu.new"))
+        choices.append(turn.choice(ids.menu_item("new"), "menu.new"))
     if open_only:
-        choices.append(turn.choice("menu:all", "menu.all"))
-    choices.append(turn.choice("menu", "menu.back"))
+        choices.append(turn.choice(ids.menu_item("all"), "menu.all"))
+    choices.append(turn.choice(ids.MENU, "menu.back"))
     turn.say_text(text, choices=choices, card=card)
 
 
 async def answer_list(turn: Turn, reply: Reply) -> None:
-    if reply.choice in ("pg:prev", "pg:next"):
-        turn.state["page"] = int(turn.state.get("page", 0)) + (1 if reply.choice == "pg:next" else -1)
+    if reply.choice in (ids.PREV_PAGE, ids.NEXT_PAGE):
+        turn.update(page=turn.state.page + (1 if reply.choice == ids.NEXT_PAGE else -1))
         return await turn.ask()
     if reply.choice:
         turn.say("stale")
@@ -283,17 +286,35 @@ async def answer_lookup(turn: Turn, reply: Reply) -> None:
     if protocol is None:
         turn.say("follow.lookup_invalid")
         return
-    then = turn.state.get("then")
+    then = turn.state.then
     await act(turn, then if then in ACTIONS else "show", protocol)
 
 
-for _name, _ask, _answer, _back, _help, _files in (
-    ("comment", ask_comment, answer_comment, back_to_demand, "help.follow.comment", True),
-    ("cancel", ask_cancel, answer_cancel, back_to_demand, "help.follow.cancel", False),
-    ("reopen", ask_reopen, answer_reopen, back_to_demand, "help.follow.reopen", False),
-    ("rating", ask_rating, answer_rating, back_to_demand, "help.follow.rating", False),
-    ("rating_comment", ask_rating_comment, answer_rating_comment, back_to_rating, "help.follow.rating", False),
-    ("list", ask_list, answer_list, None, "help.follow.list", False),
-    ("lookup", ask_lookup, answer_lookup, None, "help.follow.lookup", False),
-):
-    register(f"{FLOW}.{_name}", Step(ask=_ask, answer=_answer, back=_back, help=_help, takes_files=_files))
+# --- what the router asks this flow ----------------------------------------------------------------
+
+async def takes_choice(turn: Turn, choice: str) -> bool:
+    """A demand's "dm:" actions answer from any step (and from a push, days later)."""
+    action, protocol = ids.demand_action_of(choice) or ("", "")
+    if not action:
+        return False
+    if action in ACTIONS and protocol:
+        await act(turn, action, protocol)
+    else:
+        turn.say("stale")
+        await turn.ask()
+    return True
+
+
+STEPS = {
+    "comment": Step(ask=ask_comment, answer=answer_comment, back=back_to_demand, help="help.follow.comment",
+                    takes_files=True),
+    "cancel": Step(ask=ask_cancel, answer=answer_cancel, back=back_to_demand, help="help.follow.cancel"),
+    "reopen": Step(ask=ask_reopen, answer=answer_reopen, back=back_to_demand, help="help.follow.reopen"),
+    "rating": Step(ask=ask_rating, answer=answer_rating, back=back_to_demand, help="help.follow.rating"),
+    "rating_comment": Step(ask=ask_rating_comment, answer=answer_rating_comment, back=back_to_rating,
+                           help="help.follow.rating"),
+    "list": Step(ask=ask_list, answer=answer_list, help="help.follow.list"),
+    "lookup": Step(ask=ask_lookup, answer=answer_lookup, help="help.follow.lookup"),
+}
+# Every action ends at the menu with the demand "on screen" (MenuState.demand).
+FLOW = Flow(name=FollowState.FLOW, state=FollowState, steps=STEPS, returns_to=MENU, takes_choice=takes_choice)

@@ -1,7 +1,8 @@
 """Dialogs.handle: one incoming message in one unit of work.
 
-Loads the conversation state, reads global words and choices, dispatches to the current step,
-saves the state — all inside one store transaction, so a crash loses nothing half-done.
+Loads the conversation state once, routes the message (`route`: each flow of ROUTE is asked
+whether it takes it, then the current step answers), saves the state once — all inside one store
+transaction, so a crash loses nothing half-done. The flows are listed here, explicitly.
 """
 
 from __future__ import annotations
@@ -11,16 +12,20 @@ import re
 from typing import Any
 
 from dialogs import attendant, follow, menu, new_demand, profile, words
-from dialogs.flow import MENU, STEPS, Reply, Turn, menu_choices, menu_state
+from dialogs import choice_ids as ids
+from dialogs.flow import Flow, Reply, Turn, menu_choices
 from dialogs.messages import Incoming, Outgoing
+from dialogs.states import FlowState, InvalidState, MenuState, NewDemandState
 from dialogs.texts import Texts
 from store import Actor, connection_lost
 from taxonomy import default_taxonomy
 
 log = logging.getLogger(__name__)
 
-FOLLOW_STEPS_NEEDING_DEMAND = {"comment", "cancel", "reopen", "rating", "rating_comment"}
-NEW_STEPS_NEEDING_TYPE = {"category", "subject", "module", "propose"}
+# The flows, in the order the router asks them whether they take a message (attendants' commands,
+# cards and rooms first; then the first contact and a lost state; then choices valid anywhere).
+ROUTE: tuple[Flow, ...] = (attendant.FLOW, menu.FLOW, follow.FLOW, new_demand.FLOW, profile.FLOW)
+FLOWS: dict[str, Flow] = {flow.name: flow for flow in ROUTE}
 
 
 class Dialogs:
@@ -47,7 +52,7 @@ class Dialogs:
         try:
             async with self.store.transaction() as tx:
                 await tx.save_conversation(incoming.channel, incoming.chat_id, incoming.user_id,
-                                           {**menu_state(), "shown": [[c.id, c.label] for c in choices]})
+                                           {**MenuState().to_json(), "shown": [[c.id, c.label] for c in choices]})
         except Exception:
             log.exception("could not reset the conversation state")
         return [Outgoing(text=t("error.unexpected"), choices=choices)]
@@ -59,11 +64,19 @@ class Dialogs:
             person, chat, stored = await tx.open_turn(
                 channel, chat_id, user_id, display_name, kind=incoming.chat_kind,
                 reference=incoming.chat_reference, locale=incoming.locale)
+            state, shown, lost = MenuState(), (), False
+            if stored is not None:
+                try:
+                    state, shown = load_state(stored, self.taxonomy)
+                except InvalidState as error:
+                    log.warning("invalid conversation state reset (%s): %.300r", error, stored)
+                    lost = True
             turn = Turn(tx=tx, incoming=incoming, taxonomy=self.taxonomy, person=person,
-                        actor=Actor(person_id=person.id, chat_id=chat.id), state=menu_state(), t=t)
-            await route(turn, stored)
-            _remember_choices(turn)
-            await tx.save_conversation(channel, chat_id, user_id, turn.state)
+                        actor=Actor(person_id=person.id, chat_id=chat.id), flows=FLOWS, state=state,
+                        shown=shown, t=t, first_contact=stored is None, lost_state=lost)
+            await route(turn)
+            turn.remember_choices()
+            await tx.save_conversation(channel, chat_id, user_id, save_state(turn.state, turn.shown))
         return turn.replies
 
     async def remember_sent(self, channel: str, chat_id: str, message_id: str, outgoing: Outgoing) -> None:
@@ -74,65 +87,75 @@ class Dialogs:
                 await attendant.remember_card(tx, channel, chat_id, message_id, outgoing)
 
 
+# --- the stored state --------------------------------------------------------------------------------
+
+def load_state(stored: Any, taxonomy: Any = None) -> tuple[FlowState, tuple[tuple[str, str], ...]]:
+    """The state and the choices shown, from the JSON the store keeps; `InvalidState` when it
+    cannot be continued (with `taxonomy`, also a draft naming an entry no longer in Anexo I)."""
+    if not isinstance(stored, dict):
+        raise InvalidState(f"not an object: {stored!r}")
+    flow = FLOWS.get(stored.get("flow"))  # type: ignore[arg-type]
+    if flow is None or stored.get("step") not in flow.steps:
+        raise InvalidState(f"no step {stored.get('flow')!r}.{stored.get('step')!r}")
+    shown = stored.get("shown", [])
+    if not isinstance(shown, list):
+        raise InvalidState(f"shown: {shown!r}")
+    pairs = []
+    for pair in shown:
+        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and isinstance(pair[1], str)):
+            raise InvalidState(f"shown: {pair!r}")
+        pairs.append((pair[0], pair[1]))
+    return flow.state.from_json(stored, taxonomy), tuple(pairs)
+
+
+def save_state(state: FlowState, shown: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    return {**state.to_json(), "shown": [list(pair) for pair in shown]}
+
+
 # --- routing ----------------------------------------------------------------------------------------
 
-async def route(turn: Turn, stored: Any) -> None:
+async def route(turn: Turn) -> None:
+    """Ask each flow, in ROUTE's order, whether it takes the message; else the current step answers."""
+    for flow in ROUTE:
+        if flow.takes is not None and await flow.takes(turn):
+            return
     incoming = turn.incoming
-    # Attendants' commands, cards and rooms come first; in a group chat nothing else is answered.
-    if await attendant.intercept(turn, stored):
-        return
     text = words.clean(incoming.text)
-    if stored is None and not incoming.choice:
-        word = words.global_word(text)
-        if incoming.files and not text.strip():
-            turn.say("files.where")
-            return await menu.welcome(turn, "", is_greeting=True)
-        return await menu.welcome(turn, text, is_greeting=word is not None or not text.strip())
-    if stored is not None and not valid_state(stored, turn.taxonomy):
-        log.warning("invalid conversation state reset: %r", stored)
-        turn.say("state.reset")
-        return await turn.menu()
-    if stored is not None:
-        turn.state = dict(stored)
-    step = STEPS[turn.step_name]
+    step = turn.step
 
     if incoming.files and not step.takes_files:
-        _files_at_wrong_step(turn)
+        await _files_at_wrong_step(turn)
         if not text.strip() and not incoming.choice:
             return await turn.ask()
 
     if incoming.choice:
         choice = incoming.choice
-        if not _is_global(choice) and choice not in _shown_ids(turn):
+        if not ids.is_global(choice) and choice not in _shown_ids(turn):
             turn.say("stale")
             return await turn.ask()
     else:
         word = words.global_word(text)
-        if word == "greeting" and turn.state.get("flow") != MENU:
+        if word == "greeting" and not isinstance(turn.state, MenuState):
             word = None
         if word:
             return await _global_word(turn, word)
         choice = _choice_in_text(turn, text)
 
-    if choice and choice.startswith(attendant.PREFIX):
-        return await attendant.on_choice(turn, choice)
-    if choice and _is_global(choice):
-        return await _global_choice(turn, choice)
+    if choice:
+        for flow in ROUTE:
+            if flow.takes_choice is not None and await flow.takes_choice(turn, choice):
+                return
     files = incoming.files if step.takes_files else ()
     await step.answer(turn, Reply(text=text, choice=choice, files=files))
 
 
-def _is_global(choice: str) -> bool:
-    return choice in ("menu", "help") or choice.startswith(("menu:", "dm:"))
-
-
 def _shown_ids(turn: Turn) -> list[str]:
-    return [pair[0] for pair in turn.state.get("shown", [])]
+    return [pair[0] for pair in turn.shown]
 
 
 def _choice_in_text(turn: Turn, text: str) -> str | None:
     """Choices answer to their number, their label, and sim/não: "2", "Pular", "sim"."""
-    shown = turn.state.get("shown", [])
+    shown = turn.shown
     typed = words.bare(text)
     if not typed:
         return None
@@ -143,126 +166,33 @@ def _choice_in_text(turn: Turn, text: str) -> str | None:
     for choice_id, label in shown:
         if typed_words and words.plain(label) == typed_words:
             return choice_id
-    answer = words.yes_or_no(text)
-    ids = [pair[0] for pair in shown]
-    if answer is not None and ("yes" if answer else "no") in ids:
-        return "yes" if answer else "no"
+    answer = {True: ids.YES, False: ids.NO}.get(words.yes_or_no(text))
+    if answer is not None and answer in (pair[0] for pair in shown):
+        return answer
     return None
 
 
 async def _global_word(turn: Turn, word: str) -> None:
-    flow = turn.state.get("flow")
     if word in ("start", "greeting"):
-        name = getattr(turn.person, "name", "") or turn.incoming.user_name
-        turn.say("welcome", name=name)
-        if not profile.complete(turn.person):
-            turn.say("profile.first")
-            return await profile.start_first_access(turn)
-        return await turn.menu()
+        return await menu.welcome(turn)
     if word == "menu":
         return await turn.menu()
     if word == "help":
-        turn.say(STEPS[turn.step_name].help)
+        turn.say(turn.step.help)
         return await turn.ask()
     if word == "back":
-        back = STEPS[turn.step_name].back
+        back = turn.step.back
         if back is None:
             return await turn.menu()
         return await back(turn)
-    # cancel
-    if flow == "new":
-        return await turn.menu("new.cancelled")
-    if flow == "profile" and turn.state.get("first"):
-        return await turn.menu("profile.cancelled")
-    if flow == MENU:
-        return await turn.menu("nothing_to_cancel")
-    await turn.menu("cancelled")
+    await turn.flow.cancel(turn)
 
 
-async def _global_choice(turn: Turn, choice: str) -> None:
-    if choice == "menu":
-        return await turn.menu()
-    if choice == "help":
-        turn.say(STEPS[turn.step_name].help)
-        return await turn.ask()
-    kind, _, rest = choice.partition(":")
-    if kind == "menu":
-        return await menu.open_item(turn, rest)
-    action, _, protocol = rest.partition(":")
-    if action in follow.ACTIONS and protocol:
-        return await follow.act(turn, action, protocol)
-    turn.say("stale")
-    await turn.ask()
-
-
-def _files_at_wrong_step(turn: Turn) -> None:
+async def _files_at_wrong_step(turn: Turn) -> None:
     names = ", ".join(file.filename for file in turn.incoming.files)
-    if turn.state.get("flow") == "new" and turn.state.get("step") != "propose":
-        refused = new_demand.keep_files(turn, turn.incoming.files)
+    if isinstance(turn.state, NewDemandState) and turn.state.step != "propose":
         turn.say("files.kept_for_demand", names=names)
-        if refused:
-            turn.say("files.too_many", names=", ".join(refused), count=new_demand.MAX_DRAFT_FILES)
+        await new_demand.keep_files(turn, turn.incoming.files)
     else:
         turn.say("files.where")
 
-
-def _remember_choices(turn: Turn) -> None:
-    """The last list of choices shown is what "2" or a label typed next refers to."""
-    for reply in reversed(turn.replies):
-        if reply.choices:
-            turn.state["shown"] = [[c.id, c.label] for c in reply.choices]
-            return
-    turn.state["shown"] = []
-
-
-# --- state validation ---------------------------------------------------------------------------------
-
-def valid_state(state: Any, taxonomy: Any = None) -> bool:
-    """Whether a stored state can be continued (an old deploy's or corrupt one is not).
-
-    With `taxonomy`, a draft naming an entry that is no longer in Anexo I is not either."""
-    if not isinstance(state, dict):
-        return False
-    flow, step = state.get("flow"), state.get("step")
-    if not isinstance(flow, str) or not isinstance(step, str) or f"{flow}.{step}" not in STEPS:
-        return False
-    if not isinstance(state.get("pending", {}), dict) or not isinstance(state.get("page", 0), int):
-        return False
-    shown = state.get("shown", [])
-    if not isinstance(shown, list) or not all(
-            isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair) for pair in shown):
-        return False
-    if state.get("demand") is not None and not isinstance(state.get("demand"), str):
-        return False
-    if flow == "follow" and step in FOLLOW_STEPS_NEEDING_DEMAND and not isinstance(state.get("demand"), str):
-        return False
-    if flow == "follow" and step == "rating_comment" and state.get("rating") not in (1, 2, 3, 4, 5):
-        return False
-    if flow == attendant.FLOW and not attendant.valid_pending(step, state.get("pending")):
-        return False
-    if flow == "new":
-        draft = state.get("draft")
-        if not isinstance(draft, dict) or not isinstance(draft.get("done", []), list):
-            return False
-        if step in NEW_STEPS_NEEDING_TYPE and not isinstance(draft.get("type_key"), str):
-            return False
-        if step == "subject" and not isinstance(draft.get("category_key"), str):
-            return False
-        if step == "summary" and not all(isinstance(draft.get(k), str) for k in (
-                "title", "organ_key", "type_key", "category_key", "description")):
-            return False
-        if taxonomy is not None and not _draft_entries_exist(draft, taxonomy):
-            return False
-    return True
-
-
-def _draft_entries_exist(draft: dict, taxonomy: Any) -> bool:
-    lookups = (("type_key", taxonomy.type_entry), ("category_key", taxonomy.category),
-               ("subject_key", taxonomy.subject), ("organ_key", taxonomy.organ))
-    try:
-        for field, lookup in lookups:
-            if draft.get(field) is not None:
-                lookup(draft[field])
-    except (KeyError, TypeError):
-        return False
-    return True

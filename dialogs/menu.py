@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dialogs import follow, new_demand, profile, words
-from dialogs.flow import MENU, Reply, Step, Turn, menu_choices, register
+from dialogs import choice_ids as ids
+from dialogs import describing, follow, new_demand, profile, words
+from dialogs.flow import Flow, Reply, Step, Turn, menu_choices
+from dialogs.states import MENU, FollowState, MenuState
 from store import find_protocols, parse_protocol
 
 # Sentences shorter than this are not taken for the description of a need.
@@ -28,26 +30,25 @@ async def open_item(turn: Turn, item: str) -> None:
     if item == "new":
         if not profile.complete(turn.person):
             turn.say("profile.needed")
-            return await profile.start_first_access(turn, after={"flow": "new"})
+            return await profile.start_first_access(turn, then_new_demand=True)
         return await new_demand.start(turn)
     if item in ("open", "all"):
         return await follow.start_list(turn, open_only=item == "open")
     if item == "lookup":
-        return await turn.start(follow.FLOW, "lookup")
+        return await turn.start(FollowState(step="lookup"))
     if item == "profile":
         return await profile.view(turn)
     turn.say("help.general")
     await turn.menu()
 
 
-async def resume(turn: Turn, after: dict) -> None:
+async def resume(turn: Turn, new_demand_wanted: bool, text: str | None) -> None:
     """Carry on with what the person wanted before the profile was asked."""
-    if after.get("flow") == "new":
+    if new_demand_wanted:
         return await new_demand.start(turn)
-    if after.get("text"):
-        turn.state.clear()
-        turn.state.update({"flow": MENU, "step": MENU})
-        return await understand(turn, after["text"])
+    if text:
+        await turn.menu(None)
+        return await understand(turn, text)
     await turn.menu()
 
 
@@ -94,41 +95,82 @@ async def understand(turn: Turn, text: str) -> None:
     if numbers and ("status" in intents or words.bare(text) == numbers[0]):
         await turn.menu(None)
         turn.say("follow.number_not_found", number=numbers[0], choices=[
-            turn.choice("menu:open", "menu.open"), turn.choice("menu:all", "menu.all"),
-            turn.choice("menu", "menu.back")])
+            turn.choice(ids.menu_item("open"), "menu.open"), turn.choice(ids.menu_item("all"), "menu.all"),
+            turn.choice(ids.MENU, "menu.back")])
         return
     for intent, item in (("new", "new"), ("open_list", "open"), ("all_list", "all"), ("profile", "profile")):
         if intent in intents:
             return await open_item(turn, item)
-    context = turn.state.get("demand")
+    context = turn.state.demand if isinstance(turn.state, MenuState) else None
     wanted = next((act for intent, act in INTENT_ACTIONS if intent in intents), None)
     if wanted and context:
         return await follow.act(turn, wanted, context)
     if wanted or "status" in intents:  # "quero cancelar uma demanda": which one?
-        return await turn.start(follow.FLOW, "lookup", then=wanted or "show")
+        return await turn.start(FollowState(step="lookup", then=wanted or "show"))
     if looks_like_need(text):
         proposal = turn.taxonomy.propose(text[:5000])
         if proposal is not None:
             if not profile.complete(turn.person):
                 turn.say("profile.needed")
-                return await profile.start_first_access(turn, after={"text": text})
-            return await new_demand.propose(turn, text, proposal)
+                return await profile.start_first_access(turn, then_text=text)
+            return await describing.propose(turn, text, proposal)
     turn.say("menu.not_understood")
     await turn.menu()
 
 
-async def welcome(turn: Turn, text: str, is_greeting: bool) -> None:
-    """First contact: introduce the bot; ask the profile if it is missing, keeping what was asked."""
+async def welcome(turn: Turn, text: str = "", is_greeting: bool = True) -> None:
+    """Introduce the bot; ask the profile if it is missing, keeping what was asked."""
     name = getattr(turn.person, "name", "") or turn.incoming.user_name
     turn.say("welcome", name=name)
     if not profile.complete(turn.person):
         turn.say("profile.first")
-        return await profile.start_first_access(turn, after={} if is_greeting else {"text": text})
+        return await profile.start_first_access(turn, then_text=None if is_greeting else text)
     if is_greeting or not text.strip():
         return await turn.menu()
-    turn.state.clear()
-    turn.state.update({"flow": MENU, "step": MENU})
+    await turn.menu(None)
     await understand(turn, text)
 
 
-register(f"{MENU}.{MENU}", Step(ask=ask_menu, answer=answer_menu, help="help.general"))
+# --- what the router asks the menu ------------------------------------------------------------------
+
+async def takes(turn: Turn) -> bool:
+    """A first message, and a conversation whose stored state could not be continued."""
+    incoming = turn.incoming
+    if turn.first_contact and not incoming.choice:
+        text = words.clean(incoming.text)
+        if incoming.files and not text.strip():
+            turn.say("files.where")
+            await welcome(turn)
+        else:
+            await welcome(turn, text, is_greeting=words.global_word(text) is not None or not text.strip())
+        return True
+    if turn.lost_state:
+        turn.say("state.reset")
+        await turn.menu()
+        return True
+    return False
+
+
+async def takes_choice(turn: Turn, choice: str) -> bool:
+    """The menu's items, "menu" and "help" answer from any step."""
+    if choice == ids.MENU:
+        await turn.menu()
+    elif choice == ids.HELP:
+        turn.say(turn.step.help)
+        await turn.ask()
+    elif (item := ids.menu_item_of(choice)) is not None:
+        await open_item(turn, item)
+    else:
+        return False
+    return True
+
+
+async def cancel(turn: Turn) -> None:
+    await turn.menu("nothing_to_cancel")
+
+
+STEPS = {
+    MENU: Step(ask=ask_menu, answer=answer_menu, help="help.general"),
+}
+FLOW = Flow(name=MENU, state=MenuState, steps=STEPS, returns_to=MENU, cancel=cancel,
+            takes=takes, takes_choice=takes_choice)

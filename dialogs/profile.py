@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from dialogs import choice_ids as ids
 from dialogs import choosing, render
-from dialogs.flow import Reply, Step, Turn, register
+from dialogs.flow import Flow, Reply, Step, Turn
+from dialogs.states import MENU, ProfileState
 from store import StoreError
 
-FLOW = "profile"
 FIELDS = ("name", "email", "phone", "cargo", "organ")
 ATTRIBUTES = {"name": "name", "email": "email", "phone": "phone", "cargo": "cargo", "organ": "organ_key"}
 
@@ -28,10 +29,10 @@ def _value(turn: Turn, field: str) -> str | None:
     return value
 
 
-async def start_first_access(turn: Turn, after: dict | None = None) -> None:
-    """Ask what is missing, then carry on with `after` ({"flow": "new"} or {"text": ...})."""
+async def start_first_access(turn: Turn, *, then_new_demand: bool = False, then_text: str | None = None) -> None:
+    """Ask what is missing, then carry on with a new demand or with reading `then_text`."""
     # The name comes from the channel: it is shown to be confirmed, then only what is missing is asked.
-    await turn.start(FLOW, "name", first=True, after=after or {})
+    await turn.start(ProfileState(step="name", first=True, then_new_demand=then_new_demand, then_text=then_text))
 
 
 def _first_missing(turn: Turn) -> str | None:
@@ -42,22 +43,22 @@ def _first_missing(turn: Turn) -> str | None:
 
 
 async def view(turn: Turn) -> None:
-    await turn.start(FLOW, "view")
+    await turn.start(ProfileState(step="view"))
 
 
 async def ask_view(turn: Turn) -> None:
     lines = [turn.t("profile.view")]
     lines += [f"{turn.t('field.' + field)}: {_value(turn, field) or '—'}" for field in FIELDS]
-    choices = [turn.choice(f"pf:{field}", f"profile.edit_{field}") for field in FIELDS]
-    choices.append(turn.choice("menu", "menu.back"))
+    choices = [turn.choice(ids.profile_field(field), f"profile.edit_{field}") for field in FIELDS]
+    choices.append(turn.choice(ids.MENU, "menu.back"))
     turn.say_text("\n".join(lines), choices=choices,
                   card={"kind": "profile", "fields": [[turn.t("field." + f), _value(turn, f) or ""] for f in FIELDS]})
 
 
 async def answer_view(turn: Turn, reply: Reply) -> None:
-    field = (reply.choice or "").removeprefix("pf:")
-    if reply.choice and field in FIELDS:
-        return await turn.goto(FLOW, field)
+    field = ids.profile_field_of(reply.choice)
+    if field in FIELDS:
+        return await turn.goto(field)
     if reply.choice:
         turn.say("stale")
         return await turn.ask()
@@ -76,7 +77,7 @@ def _asker(field: str):
         intro = turn.t(f"profile.ask_{field}")
         if current:
             intro += "\n" + turn.t("current", value=current)
-        keep = [turn.choice("keep", "keep")] if current else []
+        keep = [turn.choice(ids.KEEP, "keep")] if current else []
         if field == "organ":
             choosing.show(turn, organ_options(turn), intro, keep=bool(keep))
         else:
@@ -86,7 +87,7 @@ def _asker(field: str):
 
 def _answerer(field: str):
     async def answer(turn: Turn, reply: Reply) -> None:
-        if reply.choice == "keep" and _value(turn, field):
+        if reply.choice == ids.KEEP and _value(turn, field):
             return await _next(turn)
         if field == "organ":
             entry = await choosing.pick(turn, organ_options(turn), reply)
@@ -110,30 +111,40 @@ def _answerer(field: str):
 
 
 async def _next(turn: Turn) -> None:
-    if not turn.state.get("first"):
+    state = turn.state
+    if not state.first:
         turn.say("profile.saved")
-        return await turn.goto(FLOW, "view")
+        return await turn.goto("view")
     missing = _first_missing(turn)
     if missing:
-        return await turn.goto(FLOW, missing)
-    after = turn.state.get("after") or {}
+        return await turn.goto(missing)
     turn.say("profile.done")
     from dialogs import menu
 
-    await menu.resume(turn, after)
+    await menu.resume(turn, state.then_new_demand, state.then_text)
 
 
 async def back(turn: Turn) -> None:
-    if not turn.state.get("first"):
-        return await turn.goto(FLOW, "view")
-    current = turn.state.get("step")
+    if not turn.state.first:
+        return await turn.goto("view")
+    current = turn.state.step
     earlier = FIELDS[:FIELDS.index(current)] if current in FIELDS else ()
     if earlier:
-        return await turn.goto(FLOW, earlier[-1])
+        return await turn.goto(earlier[-1])
     await turn.menu()
 
 
-register(f"{FLOW}.view", Step(ask=ask_view, answer=answer_view, help="help.profile.view"))
-for _field in FIELDS:
-    register(f"{FLOW}.{_field}", Step(ask=_asker(_field), answer=_answerer(_field), back=back,
-                                      help=f"help.profile.{_field}"))
+async def cancel(turn: Turn) -> None:
+    await turn.menu("profile.cancelled" if turn.state.first else "cancelled")
+
+
+STEPS = {
+    "view": Step(ask=ask_view, answer=answer_view, help="help.profile.view"),
+    "name": Step(ask=_asker("name"), answer=_answerer("name"), back=back, help="help.profile.name"),
+    "email": Step(ask=_asker("email"), answer=_answerer("email"), back=back, help="help.profile.email"),
+    "phone": Step(ask=_asker("phone"), answer=_answerer("phone"), back=back, help="help.profile.phone"),
+    "cargo": Step(ask=_asker("cargo"), answer=_answerer("cargo"), back=back, help="help.profile.cargo"),
+    "organ": Step(ask=_asker("organ"), answer=_answerer("organ"), back=back, help="help.profile.organ"),
+}
+# A first access goes on to what the person wanted (a new demand, or reading what they wrote).
+FLOW = Flow(name=ProfileState.FLOW, state=ProfileState, steps=STEPS, returns_to=MENU, cancel=cancel)

@@ -69,7 +69,7 @@ def subject_name(tax: Any, key: str | None) -> str | None:
 
 
 def subject_text(tax: Any, record: Any) -> str | None:
-    """Subject as the portal writes it; `record` is a draft dict or a DemandView."""
+    """Subject as the portal writes it; `record` is a draft or a DemandView."""
     get = record.get if isinstance(record, dict) else lambda name: getattr(record, name, None)
     type_key, key, detail = get("type_key"), get("subject_key"), get("subject_detail")
     if not type_key or not (key or detail):
@@ -82,20 +82,21 @@ def subject_text(tax: Any, record: Any) -> str | None:
 
 # --- a draft before sending --------------------------------------------------------------------------
 
-def draft_summary(t: Any, tax: Any, draft: dict) -> tuple[str, dict]:
-    files = [item["filename"] for item in draft.get("files", [])]
+def draft_summary(t: Any, tax: Any, draft: Any) -> tuple[str, dict]:
+    """`draft` is a dialogs.states.Draft."""
+    files = [item.filename for item in draft.files]
     fields = [
-        (t("field.title"), draft.get("title") or "—"),
-        (t("field.organ"), organ_name(tax, draft.get("organ_key")) or "—"),
-        (t("field.type"), type_name(tax, draft.get("type_key")) or "—"),
-        (t("field.category"), category_name(tax, draft.get("category_key")) or "—"),
+        (t("field.title"), draft.title or "—"),
+        (t("field.organ"), organ_name(tax, draft.organ_key) or "—"),
+        (t("field.type"), type_name(tax, draft.type_key) or "—"),
+        (t("field.category"), category_name(tax, draft.category_key) or "—"),
         (t("field.subject"), subject_text(tax, draft) or "—"),
-        (t("field.description"), draft.get("description") or "—"),
+        (t("field.description"), draft.description or "—"),
         (t("field.attachments"), ", ".join(files) if files else t("none")),
     ]
     lines = [t("new.summary")] + [f"{label}: {value}" for label, value in fields]
-    if draft.get("overflow"):
-        lines.append(t("new.summary_overflow", length=len(draft["overflow"])))
+    if draft.overflow:
+        lines.append(t("new.summary_overflow", length=len(draft.overflow)))
     card = {"kind": "draft", "fields": [[label, value] for label, value in fields]}
     return "\n".join(lines), card
 

@@ -206,6 +206,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "Envie os demais como comentário depois.",
                        "I did not keep {names}: the limit is {count} files (20 MB in all) per demand. Send the "
                        "others as a comment afterwards."),
+    "files.too_many_at_once": ("Não guardei {names}: o limite é de {count} arquivos (20 MB no total) por "
+                               "mensagem. Envie os demais depois, em outra mensagem.",
+                               "I did not keep {names}: the limit is {count} files (20 MB in all) per message. "
+                               "Send the others afterwards, in another message."),
     "files.refused": ("Não aceito arquivos do tipo “{name}” por segurança. Envie um PDF, uma imagem, "
                       "uma planilha ou um documento de texto.",
                       "For safety I don't accept files like “{name}”. Please send a PDF, an image, "

@@ -251,3 +251,19 @@ class CardMessageRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Prompts, file lists and replied pushes also name a demand, but are never turned into a card.
     live: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PendingAttachmentRow(Base):
+    """A file a person sent for something not yet sent (a draft, a comment, an attendant's
+    answer): the content is in the attachment store by its SHA-256, the conversation state keeps
+    only this row's id. Checked when it is attached to an event, like any attachment."""
+
+    __tablename__ = "pending_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str | None] = mapped_column(String(120))  # what the channel claims
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

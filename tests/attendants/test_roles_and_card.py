@@ -77,5 +77,5 @@ def test_ages_read_naturally():
 
 def test_every_attendant_text_exists_in_both_languages():
     keys = {f"att.{prefix}_{action}" for prefix in ("ask", "done") for action in attendant.WRITTEN}
-    keys |= {"att.done_recv"} | {step.help for name, step in attendant._STEPS.items()}
+    keys |= {"att.done_recv"} | {step.help for name, step in attendant.STEPS.items()}
     assert keys <= set(CATALOGUE)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from dialogs import IncomingFile
 from store import Actor, EventKind
 from dialog_support import Conversation, as_attendant, complete_profile, open_demand, person_id
 
@@ -124,6 +127,23 @@ async def test_files_alone_can_be_sent_as_a_comment(ready, demand):
     await ready.attach("foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
     await ready.press("com:send")
     assert "Comentário registrado" in ready.text
+
+
+async def test_thirty_files_in_one_comment_keep_the_state_small_and_the_eleventh_is_refused(ready, demand):
+    await ready.say(f"comentar na {demand}")
+    files = [IncomingFile(f"foto-{n:02}.png", b"\x89PNG\r\n\x1a\n" + bytes([n]) * 300_000) for n in range(30)]
+    await ready.send(files=files)
+    [refusal] = [reply.text for reply in ready.replies if reply.text.startswith("Não guardei")]
+    refused = ", ".join(f"foto-{n:02}.png" for n in range(10, 30))
+    assert refusal.startswith(f"Não guardei {refused}: o limite é de 10 arquivos (20 MB no total) por mensagem.")
+    state = await ready.state()
+    assert len(json.dumps(state)) < 4096  # ids and names: the contents wait in the attachment store
+    assert [file["filename"] for file in state["files"]] == [f"foto-{n:02}.png" for n in range(10)]
+    await ready.press("com:send")
+    assert "Comentário registrado" in ready.text
+    async with ready.dialogs.store.transaction() as tx:
+        [latest, *_] = await tx.timeline(Actor(await person_id(ready.dialogs.store, ready)), demand)
+    assert [a.filename for a in latest.attachments] == [f"foto-{n:02}.png" for n in range(10)]
 
 
 async def test_cancel_needs_an_explicit_yes(ready, demand):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialogs import Dialogs, Incoming, IncomingFile, valid_state
+from dialogs import Dialogs, Incoming, IncomingFile, load_state
 from store import Actor, DemandDraft, Store
 from store.db import migrate_url
 from taxonomy import default_taxonomy
@@ -110,7 +110,7 @@ async def _converse(dialogs: Dialogs, prefix: str, script: list) -> None:
         offered = [c.id for c in shown[-1]] if shown else []
         async with dialogs.store.transaction() as tx:
             state = await tx.load_conversation("prop", user, user)
-        assert valid_state(state), state
+        load_state(state, dialogs.taxonomy)  # raises InvalidState when it cannot be continued
         json.dumps(state)
 
 

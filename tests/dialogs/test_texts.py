@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dialogs import profile
-from dialogs.flow import STEPS
+from dialogs.handler import FLOWS
 from dialogs.new_demand import EDITS
 from dialogs.texts import CATALOGUE, Texts
 from store import EventKind, Status
@@ -27,7 +27,7 @@ def fields(text: str) -> set[str]:
 
 def used_keys() -> set[str]:
     keys = {key for path in SOURCES for key in LITERAL_KEY.findall(path.read_text())}
-    keys |= {step.help for step in STEPS.values()}
+    keys |= {step.help for flow in FLOWS.values() for step in flow.steps.values()}
     keys |= {f"status.{status.name}" for status in Status} | {f"event.{kind.value}" for kind in EventKind}
     keys |= {f"rating.{n}" for n in range(1, 6)} | {f"new.edit_{short}" for short in EDITS}
     for field in profile.FIELDS:

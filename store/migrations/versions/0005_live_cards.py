@@ -7,7 +7,7 @@ mark on their message's row (a row is made when only the "+card" one exists), an
 writes them back.
 
 Revision ID: 0005_live_cards
-Revises: 0003_demand_numbers
+Revises: 0004_pending_attachments
 Create Date: 2026-12-01
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0005_live_cards'
-down_revision = '0003_demand_numbers'
+down_revision = '0004_pending_attachments'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,62 @@
+"""A demand as attendants see it: the card shown in their room and in a private chat, with the
+actions that still apply as its buttons ("atd:<action>:<protocol>")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from dialogs import choice_ids as ids
+from dialogs import render
+from dialogs.messages import Choice, Outgoing
+from dialogs.texts import Texts
+
+
+def age(t: Texts, created_at: datetime, now: datetime) -> str:
+    minutes = max(0, int((now - created_at).total_seconds() // 60))
+    if minutes < 1:
+        return t("att.age_now")
+    if minutes < 60:
+        return t("att.age_minutes", n=minutes)
+    if minutes < 24 * 60:
+        return t("att.age_hours", n=minutes // 60)
+    days = minutes // (24 * 60)
+    return t("att.age_day") if days == 1 else t("att.age_days", n=days)
+
+
+def card_choices(t: Texts, view: Any) -> tuple[Choice, ...]:
+    protocol = view.protocol
+    items = []
+    if view.status.is_open:
+        items += [("recv", "att.receive"), ("ans", "att.answer"), ("req", "att.request"), ("sol", "att.solve")]
+    items.append(("tl", "att.timeline"))
+    if view.attachments:
+        items.append(("files", "att.files"))
+    return tuple(Choice(id=ids.attendant_action(action, protocol), label=t(key)) for action, key in items)
+
+
+def demand_card(demand: Any, taxonomy: Any, now: datetime, t: Texts | None = None,
+                headline: str | None = None) -> Outgoing:
+    """A demand as attendants see it in their room, with its actions as choices.
+
+    `card["protocol"]` lets a channel remember which demand the sent message shows, so a reply
+    to it acts on that demand. `headline` goes above the card ("Nova demanda", "Respondida")."""
+    t = t or Texts("pt-BR")
+    fields = [
+        (t("field.status"), render.status_name(t, demand.status)),
+        (t("att.field_age"), age(t, demand.created_at, now)),
+        (t("att.field_requester"), demand.requester_name),
+        (t("field.organ"), render.organ_name(taxonomy, demand.organ_key) or "—"),
+        (t("field.type"), render.type_name(taxonomy, demand.type_key) or "—"),
+        (t("field.category"), render.category_name(taxonomy, demand.category_key) or "—"),
+        (t("field.subject"), render.subject_text(taxonomy, demand) or "—"),
+        (t("field.assignee"), demand.assignee_name or t("no_assignee")),
+        (t("field.attachments"), str(len(demand.attachments))),
+        (t("field.description"), render.shorten(demand.description, 600)),
+    ]
+    lines = ([headline] if headline else []) + [f"📄 {demand.protocol} — {demand.title}"]
+    lines += [f"{label}: {value}" for label, value in fields]
+    card = {"kind": "attendant_card", "protocol": demand.protocol, "title": demand.title,
+            "status": demand.status.value, "headline": headline or "",
+            "fields": [[label, value] for label, value in fields]}
+    return Outgoing(text="\n".join(lines), choices=card_choices(t, demand), card=card)

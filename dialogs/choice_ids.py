@@ -1,0 +1,134 @@
+"""Every choice id the dialogs offer, built and read here and nowhere else.
+
+A choice id travels to a channel and comes back in `Incoming.choice`, maybe days later (an old
+message, a push in the outbox), so the strings are a contract: short ascii (Telegram's callback
+data holds 64 bytes: "atd:recv:CAGE-08336-T2D3" is 24), and never renamed.
+
+Two families are valid from any step, whatever was shown last: "menu:<item>" (and the bare
+"menu"/"help") and a demand's actions "dm:<action>:<protocol>". The attendants' "atd:<action>:
+<argument>" are theirs from any step too. Every other id answers only the question that offered it.
+"""
+
+from __future__ import annotations
+
+# --- answers shared by many questions -------------------------------------------------------------
+MENU = "menu"
+HELP = "help"
+YES, NO = "yes", "no"
+KEEP = "keep"
+SKIP = "skip"
+DONE = "done"
+SEND = "send"
+CANCEL = "cancel"
+# Page turns of a long list, and the full list again after a close call.
+PREV_PAGE, NEXT_PAGE, FULL_LIST = "pg:prev", "pg:next", "pg:list"
+
+# --- the new demand's own answers ---------------------------------------------------------------------
+SUGGESTED_TITLE = "title:suggested"
+SPLIT_DESCRIPTION, REWRITE_DESCRIPTION = "desc:split", "desc:rewrite"
+PROA_GO, PROA_STOP = "proa:go", "proa:stop"
+FIX_PROPOSAL = "prop:fix"
+CLEAR_FILES = "att:clear"
+# --- following a demand -----------------------------------------------------------------------------------
+SEND_COMMENT_FILES = "com:send"
+
+_MENU, _DEMAND, _ATTENDANT = "menu:", "dm:", "atd:"
+ATTENDANT_PREFIX = _ATTENDANT
+_EDIT, _PROFILE, _RATING, _WHICH = "edit:", "pf:", "r:", "atw:"
+
+
+def _after(choice: str | None, prefix: str) -> str | None:
+    return choice[len(prefix):] if choice and choice.startswith(prefix) else None
+
+
+def _action_and_argument(choice: str | None, prefix: str) -> tuple[str, str] | None:
+    rest = _after(choice, prefix)
+    if rest is None:
+        return None
+    action, _, argument = rest.partition(":")
+    return action, argument
+
+
+# --- menu items: "menu:new" ----------------------------------------------------------------------------
+
+def menu_item(item: str) -> str:
+    return f"{_MENU}{item}"
+
+
+def menu_item_of(choice: str | None) -> str | None:
+    return _after(choice, _MENU)
+
+
+# --- a demand's actions, for its requester: "dm:tl:CAGE-08336-T2D3" ---------------------------------
+
+def demand_action(action: str, protocol: str) -> str:
+    return f"{_DEMAND}{action}:{protocol}"
+
+
+def demand_action_of(choice: str | None) -> tuple[str, str] | None:
+    """(action, protocol) of a "dm:" id; the protocol is "" when missing."""
+    return _action_and_argument(choice, _DEMAND)
+
+
+def is_global(choice: str) -> bool:
+    """Valid from any step, whatever was shown last."""
+    return choice in (MENU, HELP) or choice.startswith((_MENU, _DEMAND))
+
+
+# --- the attendants' actions: "atd:recv:CAGE-…", "atd:queue:2" --------------------------------------
+
+def attendant_action(action: str, argument: str | int) -> str:
+    return f"{_ATTENDANT}{action}:{argument}"
+
+
+def attendant_action_of(choice: str | None) -> tuple[str, str] | None:
+    """(action, argument) of an "atd:" id; the argument is "" when missing."""
+    return _action_and_argument(choice, _ATTENDANT)
+
+
+def which_action(action: str) -> str:
+    """The answer to "which action is this reply to the card?": "atw:ans"."""
+    return f"{_WHICH}{action}"
+
+
+def which_action_of(choice: str | None) -> str | None:
+    return _after(choice, _WHICH)
+
+
+# --- an entry of a list: "type:servicos", "org:sefaz" -------------------------------------------------
+
+def option(prefix: str, key: str) -> str:
+    return f"{prefix}:{key}"
+
+
+def option_of(choice: str | None, prefix: str) -> str | None:
+    """The entry key of an option of the list `prefix`; None for any other id."""
+    return _after(choice, f"{prefix}:")
+
+
+# --- editing one field of a summary or of the profile: "edit:title", "pf:email" -----------------------
+
+def edit_field(short: str) -> str:
+    return f"{_EDIT}{short}"
+
+
+def edit_field_of(choice: str | None) -> str | None:
+    return _after(choice, _EDIT)
+
+
+def profile_field(field: str) -> str:
+    return f"{_PROFILE}{field}"
+
+
+def profile_field_of(choice: str | None) -> str | None:
+    return _after(choice, _PROFILE)
+
+
+# --- the satisfaction survey: "r:5" -----------------------------------------------------------------------
+
+def rating(value: int) -> str:
+    return f"{_RATING}{value}"
+
+
+def rating_of(choice: str | None) -> str | None:
+    return _after(choice, _RATING)
