@@ -33,7 +33,12 @@ class Conversation(Protocol):
 
     async def remember_sent(self, channel: str, chat_id: str, message_id: str, outgoing: Outgoing) -> None:
         """Called for each message a channel sent for `outgoing`: a message that shows a demand
-        (`Outgoing.shows_demand`) is remembered, so a reply to it acts on that demand."""
+        (`Outgoing.demand`) is remembered, so a reply to it acts on that demand."""
+        ...
+
+    def keeps_choices(self, choice: str) -> bool:
+        """Whether the buttons of a message stay after `choice` was pressed on it: a demand's
+        card keeps its actions for every attendant; any other question is answered once."""
         ...
 
 

@@ -70,6 +70,9 @@ class FloodGuard(Conversation):
     async def remember_sent(self, channel: str, chat_id: str, message_id: str, outgoing: Outgoing) -> None:
         await self.dialogs.remember_sent(channel, chat_id, message_id, outgoing)
 
+    def keeps_choices(self, choice: str) -> bool:
+        return self.dialogs.keeps_choices(choice)
+
     def _prune(self, now: float) -> None:
         self._calls += 1
         if self._calls % _PRUNE_EVERY:

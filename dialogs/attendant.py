@@ -25,7 +25,6 @@ from dialogs.states import MENU, AttendantState, HeldFile
 from store import AlreadyAssigned, NewAttachment, StoreError
 from store.attendance import protocol_for_message, remember_message
 
-PREFIX = ids.ATTENDANT_PREFIX
 QUEUE_PAGE_SIZE = 8
 # Actions that need a text (and may carry files): the store method each one calls.
 WRITTEN = {"ans": "answer", "req": "request_info", "sol": "solve"}
@@ -236,7 +235,8 @@ async def show_timeline(turn: Turn, protocol: str) -> None:
     parts = render.timeline(turn.t, view.protocol, events)
     for index, (text, card) in enumerate(parts):
         last = index == len(parts) - 1
-        turn.say_text(text, card=card, choices=card_choices(turn.t, view) if last else ())
+        turn.say_text(text, card=card, choices=card_choices(turn.t, view) if last else (),
+                      demand=view.protocol if card else None)
 
 
 async def send_files(turn: Turn, protocol: str) -> None:
@@ -251,7 +251,8 @@ async def send_files(turn: Turn, protocol: str) -> None:
         data = await turn.tx.attachment_content(turn.actor, item.id)
         files.append(OutgoingFile(filename=item.filename, data=data, content_type=item.content_type))
     turn.replies.append(Outgoing(text=turn.t("att.files_of", protocol=view.protocol, count=len(files)),
-                                 files=tuple(files), card={"kind": "files", "protocol": view.protocol}))
+                                 files=tuple(files), card={"kind": "files", "protocol": view.protocol},
+                                 demand=view.protocol))
 
 
 async def bind(turn: Turn, on: bool) -> None:
@@ -302,7 +303,7 @@ async def ask_text(turn: Turn) -> None:
         # Bots in groups often see only replies to their own messages (Telegram's privacy mode).
         text += "\n" + turn.t("att.reply_here")
     # The question names its demand: a reply to it finds the demand even if this step was left.
-    turn.say_text(text, card={"kind": "attendant_prompt", "protocol": state.protocol})
+    turn.say_text(text, card={"kind": "attendant_prompt", "protocol": state.protocol}, demand=state.protocol)
 
 
 async def _add_files(turn: Turn, reply: Reply) -> AttendantState:
@@ -369,6 +370,5 @@ FLOW = Flow(name=AttendantState.FLOW, state=AttendantState, steps=STEPS, returns
 
 async def remember_card(tx: Any, channel: str, chat_id: str, message_id: str, outgoing: Outgoing) -> None:
     """Record which demand a sent message shows, when it shows one."""
-    protocol = (outgoing.card or {}).get("protocol")
-    if protocol:
-        await remember_message(tx, channel, chat_id, message_id, protocol)
+    if outgoing.demand:
+        await remember_message(tx, channel, chat_id, message_id, outgoing.demand)

@@ -39,7 +39,7 @@ def demand_card(demand: Any, taxonomy: Any, now: datetime, t: Texts | None = Non
                 headline: str | None = None) -> Outgoing:
     """A demand as attendants see it in their room, with its actions as choices.
 
-    `card["protocol"]` lets a channel remember which demand the sent message shows, so a reply
+    `Outgoing.demand` lets a channel remember which demand the sent message shows, so a reply
     to it acts on that demand. `headline` goes above the card ("Nova demanda", "Respondida")."""
     t = t or Texts("pt-BR")
     fields = [
@@ -59,4 +59,4 @@ def demand_card(demand: Any, taxonomy: Any, now: datetime, t: Texts | None = Non
     card = {"kind": "attendant_card", "protocol": demand.protocol, "title": demand.title,
             "status": demand.status.value, "headline": headline or "",
             "fields": [[label, value] for label, value in fields]}
-    return Outgoing(text="\n".join(lines), choices=card_choices(t, demand), card=card)
+    return Outgoing(text="\n".join(lines), choices=card_choices(t, demand), card=card, demand=demand.protocol)

@@ -33,7 +33,6 @@ CLEAR_FILES = "att:clear"
 SEND_COMMENT_FILES = "com:send"
 
 _MENU, _DEMAND, _ATTENDANT = "menu:", "dm:", "atd:"
-ATTENDANT_PREFIX = _ATTENDANT
 _EDIT, _PROFILE, _RATING, _WHICH = "edit:", "pf:", "r:", "atw:"
 
 

@@ -89,8 +89,9 @@ class Turn:
         self.say_text(self.t(key, **fields), choices=choices, card=card)
 
     def say_text(self, text: str, *, choices: tuple[Choice, ...] | list[Choice] = (),
-                 card: dict | None = None) -> None:
-        self.replies.append(Outgoing(text=text, choices=tuple(choices), card=card))
+                 card: dict | None = None, demand: str | None = None) -> None:
+        """`demand`: the protocol the message shows, so that a reply to it acts on that demand."""
+        self.replies.append(Outgoing(text=text, choices=tuple(choices), card=card, demand=demand))
 
     def refuse(self, error: "StoreError", *, choices: tuple[Choice, ...] | list[Choice] = ()) -> None:
         """Tell the person why the store refused, in their language."""

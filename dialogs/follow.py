@@ -51,7 +51,7 @@ async def show(turn: Turn, protocol: str) -> None:
     events = await turn.tx.timeline(turn.actor, protocol)
     text, card = render.demand(turn.t, turn.taxonomy, view, events[:3])
     await turn.menu(None, demand=protocol)
-    turn.say_text(text, choices=action_choices(turn, view), card=card)
+    turn.say_text(text, choices=action_choices(turn, view), card=card, demand=view.protocol)
 
 
 async def show_timeline(turn: Turn, protocol: str) -> None:
@@ -63,7 +63,8 @@ async def show_timeline(turn: Turn, protocol: str) -> None:
     parts = render.timeline(turn.t, protocol, events)
     for index, (text, card) in enumerate(parts):
         last = index == len(parts) - 1
-        turn.say_text(text, card=card, choices=action_choices(turn, view) if last else ())
+        turn.say_text(text, card=card, choices=action_choices(turn, view) if last else (),
+                      demand=view.protocol if card else None)
 
 
 async def act(turn: Turn, action: str, protocol: str) -> None:

@@ -79,10 +79,15 @@ class Dialogs:
             await tx.save_conversation(channel, chat_id, user_id, save_state(turn.state, turn.shown))
         return turn.replies
 
+    def keeps_choices(self, choice: str) -> bool:
+        """Channels ask this when a button is pressed: a demand card's actions stay on the card,
+        for every attendant; any other question's buttons are answered once."""
+        return ids.attendant_action_of(choice) is not None
+
     async def remember_sent(self, channel: str, chat_id: str, message_id: str, outgoing: Outgoing) -> None:
         """Channels call this for each message they sent: a demand's card remembers its demand, so
         a reply to it (Incoming.reply_to) acts on that demand."""
-        if (outgoing.card or {}).get("protocol"):
+        if outgoing.demand:
             async with self.store.transaction() as tx:
                 await attendant.remember_card(tx, channel, chat_id, message_id, outgoing)
 

@@ -56,9 +56,3 @@ class Outgoing:
     # The protocol of the demand this message shows, if it shows one: a reply to the message
     # then acts on that demand.
     demand: str | None = None
-
-    @property
-    def shows_demand(self) -> str | None:
-        """The demand this message shows: `demand`, else the protocol a card names (the way the
-        dialogs said it before the field existed)."""
-        return self.demand or (self.card or {}).get("protocol") or None

@@ -198,14 +198,14 @@ class TeamsChannel:
     async def _remember_card(self, chat_id: str, outgoing: Outgoing, activity_ids: list[str]) -> None:
         """Let the dialogs note which demand a sent message shows, so a reply to it (its
         reply_to_id) acts on it."""
-        if not outgoing.shows_demand:
+        if not outgoing.demand:
             return
         try:
             for activity_id in activity_ids:
                 await self.dialogs.remember_sent(CHANNEL, chat_id, activity_id, outgoing)
         except Exception:
             # Only replies to this card lose their shortcut; the conversation goes on.
-            log.exception("Could not remember the card of %s", outgoing.shows_demand)
+            log.exception("Could not remember the card of %s", outgoing.demand)
 
     async def _say(self, context: TurnContext, key: str, **values: Any) -> None:
         text = Texts(locale_of(context.activity.locale))(key, **values)

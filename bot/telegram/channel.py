@@ -26,7 +26,6 @@ from bot.config import Config
 from bot.contract import Conversation, locale_of
 from bot.http import TelegramWebhook, webhook_path
 from dialogs import Incoming, IncomingFile, Outgoing
-from dialogs.attendant import PREFIX as CARD_ACTION_PREFIX
 from dialogs.texts import Texts
 from store import find_protocols
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
@@ -263,7 +262,7 @@ class TelegramChannel:
         label = label_of(message.reply_markup, data)
         await self._answer(query)
         # A demand's card in the attendants' room keeps its buttons: each attendant may act on it.
-        if not press.choice.startswith(CARD_ACTION_PREFIX):
+        if not self.dialogs.keeps_choices(press.choice):
             # A page turn is not a choice worth showing with a check mark: the next page follows.
             shown = None if label is None or press.turns_page else chosen_keyboard(label)
             await self._quietly(message.edit_reply_markup(reply_markup=shown))
@@ -382,19 +381,19 @@ class TelegramChannel:
         if len(protocols) == 1:
             protocol = protocols.pop()
             # The card names it too while Dialogs.remember_sent reads only cards.
-            push = Outgoing(text="", demand=protocol, card={"protocol": protocol})
+            push = Outgoing(text="", demand=protocol)
             await self._remember_card(str(message.chat.id), push, [replied])
 
     async def _remember_card(self, chat_id: str, reply: Outgoing, sent: list[Message]) -> None:
         """Let the dialogs note which demand a message shows, so a reply to it acts on that demand."""
-        if not reply.shows_demand:
+        if not reply.demand:
             return
         try:
             for message in sent:
                 await self.dialogs.remember_sent(CHANNEL, chat_id, str(message.message_id), reply)
         except Exception:
             # Only replies to this card lose their shortcut; the conversation goes on.
-            log.exception("Could not remember the card of %s", reply.shows_demand)
+            log.exception("Could not remember the card of %s", reply.demand)
 
     async def _say(self, chat_id: int, user: User, key: str, **values: Any) -> None:
         t = Texts(locale_of(user.language_code))

@@ -34,6 +34,9 @@ class Recorder:
     async def remember_sent(self, channel: str, chat_id: str, message_id: str, outgoing: Outgoing) -> None:
         self.sent.append((channel, chat_id, message_id, outgoing))
 
+    def keeps_choices(self, choice: str) -> bool:
+        return choice == "keep-me"
+
 
 def message(text: str, user: str = "u1", channel: str = "telegram", locale: str = "pt-BR") -> Incoming:
     return Incoming(channel=channel, chat_id=f"chat-{user}", user_id=user, user_name="Maria", text=text,
@@ -94,6 +97,7 @@ async def test_channels_still_reach_everything_the_contract_offers():
     card = Outgoing(text="📄 CAGE-00001-B3N4", demand="CAGE-00001-B3N4")
     await guard.remember_sent("telegram", "chat-u1", "7", card)
     assert inner.sent == [("telegram", "chat-u1", "7", card)]
+    assert guard.keeps_choices("keep-me") and not guard.keeps_choices("menu:new")
 
 
 async def test_in_front_of_the_real_dialogs_a_flood_leaves_the_store_untouched(sqlite_store):

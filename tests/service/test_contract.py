@@ -7,7 +7,7 @@ import pytest
 
 from bot.contract import Conversation, locale_of
 from bot.flood import FloodGuard
-from dialogs import Dialogs, Outgoing
+from dialogs import Dialogs
 from taxonomy import default_taxonomy
 
 
@@ -25,8 +25,9 @@ def test_one_locale_for_every_channel(tag, locale):
     assert locale_of(tag) == locale
 
 
-def test_a_message_names_its_demand_by_field_or_as_its_card_did():
-    assert Outgoing("📄", demand="CAGE-00001-B3N4").shows_demand == "CAGE-00001-B3N4"
-    assert Outgoing("📄", card={"kind": "demand", "protocol": "CAGE-00001-B3N4"}).shows_demand == "CAGE-00001-B3N4"
-    assert Outgoing("Olá", card={"kind": "profile"}).shows_demand is None
-    assert Outgoing("Olá").shows_demand is None
+def test_a_demand_cards_actions_stay_after_a_press_and_other_questions_do_not(sqlite_store):
+    dialogs = Dialogs(sqlite_store, default_taxonomy())
+    assert dialogs.keeps_choices("atd:recv:CAGE-00001-B3N4")
+    assert dialogs.keeps_choices("atd:queue:2")
+    for answered_once in ("menu:new", "dm:cancel:CAGE-00001-B3N4", "type:servicos", "pg:next", "yes"):
+        assert not dialogs.keeps_choices(answered_once)
