@@ -15,12 +15,10 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from dialogs import Incoming, Outgoing
+# One mapping from a channel's language tag to the catalogue's locale, for every channel.
+from dialogs.texts import locale_of
 
 __all__ = ["Conversation", "locale_of"]
-
-# The catalogue's locales (dialogs/texts.py); anything that is not English reads Portuguese.
-ENGLISH = "en"
-PORTUGUESE = "pt-BR"
 
 
 @runtime_checkable
@@ -40,9 +38,3 @@ class Conversation(Protocol):
         """Whether the buttons of a message stay after `choice` was pressed on it: a demand's
         card keeps its actions for every attendant; any other question is answered once."""
         ...
-
-
-def locale_of(language_tag: str | None) -> str:
-    """The catalogue locale for a channel's language tag (Telegram's `language_code`, a Bot
-    Framework activity's `locale`): "en", "en-US", "EN-gb" read English; the rest Portuguese."""
-    return ENGLISH if (language_tag or "").lower().startswith("en") else PORTUGUESE

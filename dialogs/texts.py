@@ -525,7 +525,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "I did not recognise the agency “{value}”. Choose one of the options in the list."),
     "refusal.unknown_type": ("Não reconheci o tipo de demanda “{value}”. Escolha uma das opções da lista.",
                              "I did not recognise the demand type “{value}”. Choose one of the options in the list."),
-    "refusal.unknown_category": ("Não reconheci o categoria “{value}”. Escolha uma das opções da lista.",
+    "refusal.unknown_category": ("Não reconheci a categoria “{value}”. Escolha uma das opções da lista.",
                                  "I did not recognise the category “{value}”. Choose one of the options in the list."),
     "refusal.unknown_subject": ("Não reconheci o assunto “{value}”. Escolha uma das opções da lista.",
                                 "I did not recognise the subject “{value}”. Choose one of the options in the list."),
@@ -589,7 +589,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 
 def language(locale: str | None) -> int:
+    """The catalogue column for a locale or a channel's language tag ("en-US" reads English)."""
     return EN if (locale or "").lower().startswith("en") else PT
+
+
+def locale_of(language_tag: str | None) -> str:
+    """The catalogue locale for a channel's language tag (Telegram's `language_code`, a Bot
+    Framework activity's `locale`): "en", "en-US", "EN-gb" read English; the rest Portuguese."""
+    return ("pt-BR", "en")[language(language_tag)]
 
 
 class Texts:

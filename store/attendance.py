@@ -13,7 +13,7 @@ from sqlalchemy import and_, select
 
 from .models import CardMessageRow, ChannelAccountRow, ChatRow, PersonRow
 from .protocol import parse_protocol
-from .mappers import chat_view as _chat_view
+from .mappers import chat_view
 from .views import Chat, Person
 
 
@@ -62,7 +62,7 @@ async def live_cards(tx, protocol: str) -> list[LiveCard]:
                             ChatRow.chat_id == CardMessageRow.chat_id))
         .where(CardMessageRow.protocol == canonical, CardMessageRow.live.is_(True))
         .order_by(CardMessageRow.created_at, CardMessageRow.message_id))).all()
-    return [LiveCard(chat=_chat_view(chat), message_id=message_id) for message_id, chat in rows]
+    return [LiveCard(chat=chat_view(chat), message_id=message_id) for message_id, chat in rows]
 
 
 async def protocol_for_message(tx, channel: str, chat_id: str, message_id: str) -> str | None:
