@@ -8,10 +8,16 @@ action when the first word does not say it). Only attendants (a role the store k
 a group nobody else is answered but with a short refusal. In a private chat an attendant's
 messages that are not attendant commands go on to the requester dialogs: attendants may open
 demands too.
+
+A pending action (the text of an answer, a request or a solution; which action a reply is; taking
+a demand over) belongs to its demand and its step: a command, a button, a menu word or a protocol
+of something else discards it, saying so, before doing what it asks; so does waiting more than
+PENDING_MINUTES. Plain text that follows it is its text.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from dialogs import choice_ids as ids
@@ -19,7 +25,7 @@ from dialogs import held_files, render, words
 from dialogs.attendant_card import age, card_choices, demand_card
 from dialogs.attendant_commands import (COMMANDS, HELP_WORDS, REPLY_WORDS, command_name, parse_command,
                                         split_protocol)
-from dialogs.flow import Flow, Reply, Step, Turn
+from dialogs.flow import Flow, Reply, Step, Turn, menu_choices
 from dialogs.messages import Choice, IncomingFile, Outgoing, OutgoingFile
 from dialogs.states import MENU, AttendantState, HeldFile
 from store import AlreadyAssigned, NewAttachment, StoreError
@@ -28,6 +34,16 @@ from store.attendance import protocol_for_message, remember_message
 QUEUE_PAGE_SIZE = 8
 # Actions that need a text (and may carry files): the store method each one calls.
 WRITTEN = {"ans": "answer", "req": "request_info", "sol": "solve"}
+# A pending action (the text of an answer, which action a reply is, taking a demand over) waits
+# this long; after it, the next message is read as if nothing were pending.
+PENDING_MINUTES = 30
+# What leaves a pending action for something else, typed: these global words, a menu item's label
+# and any "/command" ("cancelar" and "ajuda" are the step's own: it cancels, it helps).
+LEAVING_WORDS = {"start", "menu", "back"}
+
+
+def _now(turn: Turn) -> str:
+    return turn.tx.now().isoformat()
 
 
 def _say_card(turn: Turn, view: Any, headline: str | None = None) -> None:
@@ -62,10 +78,19 @@ async def takes(turn: Turn) -> bool:
         return False
     # The state stays as loaded: a quick /fila in the middle of one's own new demand keeps the draft.
     in_step = isinstance(turn.state, AttendantState)
+    if in_step and _expired(turn):
+        await discard(turn, late=True)
+        in_step = False
+    protocol = await replied_protocol(turn)
+    if in_step and _leaves_pending(turn, text, command, rest, choice, protocol):
+        await discard(turn)
+        in_step = False
+        if not choice and not command and (turn.incoming.choice or words.global_word(text) in LEAVING_WORDS
+                                           or text.strip().startswith("/") or _menu_label(turn, text)):
+            return False  # another flow's button, a menu word, a command: the router does it
     if choice:
         await on_choice(turn, choice)
         return True
-    protocol = await replied_protocol(turn)
     if command:
         await run_command(turn, command, rest, protocol)
         return True
@@ -79,6 +104,58 @@ async def takes(turn: Turn) -> bool:
             turn.say("att.help")
         return True  # attendants talking among themselves: not for the bot
     return False
+
+
+def _expired(turn: Turn) -> bool:
+    started = turn.state.started()
+    return started is not None and turn.tx.now() - started > timedelta(minutes=PENDING_MINUTES)
+
+
+def _leaves_pending(turn: Turn, text: str, command: str | None, rest: str, choice: str | None,
+                    replied: str | None) -> bool:
+    """Whether the message is about something else than the pending action (its demand, its step):
+    a command, a button, a menu word, a protocol typed alone, a reply to another demand's card.
+    Plain text, files, the step's own choices and "ajuda" are the step's."""
+    state = turn.state
+    if choice:
+        action, argument = ids.attendant_action_of(choice)
+        return not _same_action(state, action, argument)
+    if turn.incoming.choice:
+        own = ids.which_action_of(turn.incoming.choice) if state.step == "which" else (
+            turn.incoming.choice if state.step == "reassign" and turn.incoming.choice in (ids.YES, ids.NO) else None)
+        return own is None
+    if command:
+        protocol, _ = split_protocol(rest)
+        return not _same_action(state, command, protocol or replied)
+    stripped = text.strip()
+    if stripped.startswith("/") or words.global_word(text) in LEAVING_WORDS or _menu_label(turn, text):
+        return True
+    if replied is not None and replied != state.protocol and (stripped or turn.incoming.files):
+        return True
+    protocol, after = split_protocol(stripped)
+    return protocol is not None and not after.strip()
+
+
+def _menu_label(turn: Turn, text: str) -> bool:
+    """A menu item typed by its label ("Nova demanda"): the menu's business, not an answer's text."""
+    typed = words.plain(text)
+    return bool(typed) and any(words.plain(choice.label) == typed for choice in menu_choices(turn.t))
+
+
+def _same_action(state: AttendantState, action: str, protocol: str | None) -> bool:
+    """The command or button that began the pending action, again (it begins it anew or does it)."""
+    return state.step == "text" and action == state.action and protocol == state.protocol
+
+
+async def discard(turn: Turn, late: bool = False) -> None:
+    """Leave the pending action, saying which one was dropped (and why, when it waited too long)."""
+    state = turn.state
+    kind = state.action if state.step == "text" else state.step
+    text = turn.t(f"att.discarded_{kind}", protocol=state.protocol)
+    if late:
+        text += " " + turn.t("att.discarded_late", minutes=PENDING_MINUTES)
+    await _end(turn)
+    turn.say_text(text)
 
 
 async def _as_attendant_choice(turn: Turn, choice: str) -> str | None:
@@ -147,7 +224,7 @@ async def act(turn: Turn, action: str, protocol: str, text: str, files: tuple[In
     if action in WRITTEN:
         if not text.strip():
             return await turn.start(AttendantState(step="text", action=action, protocol=protocol,
-                                                   files=await _hold(turn, files)))
+                                                   files=await _hold(turn, files), started_at=_now(turn)))
         attachments = [NewAttachment(filename=f.filename, data=f.data, content_type=f.content_type) for f in files]
         return await perform(turn, action, protocol, text, attachments)
     if action in ("recv", "take"):
@@ -188,7 +265,7 @@ async def receive(turn: Turn, protocol: str, reassign: bool) -> None:
     try:
         view = await turn.tx.receive(turn.actor, protocol, reassign=reassign)
     except AlreadyAssigned as error:
-        await turn.start(AttendantState(step="reassign", protocol=protocol), ask=False)
+        await turn.start(AttendantState(step="reassign", protocol=protocol, started_at=_now(turn)), ask=False)
         turn.refuse(error, choices=[turn.choice(ids.YES, "att.take_over"), turn.choice(ids.NO, "att.keep_holder")])
         return
     except StoreError as error:
@@ -281,7 +358,7 @@ async def on_reply(turn: Turn, protocol: str, text: str, files: tuple[IncomingFi
         body = rest.strip() if words.bare(first) in COMMANDS else text.strip()
         return await act(turn, action, protocol, body, files)
     await turn.start(AttendantState(step="which", protocol=protocol, text=text.strip(),
-                                    files=await _hold(turn, files)))
+                                    files=await _hold(turn, files), started_at=_now(turn)))
 
 
 async def _hold(turn: Turn, files: tuple[IncomingFile, ...], held: tuple[HeldFile, ...] = ()) -> tuple[HeldFile, ...]:

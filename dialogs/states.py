@@ -14,6 +14,7 @@ the store (dialogs/held_files.py), and the state keeps its `HeldFile` reference 
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, ClassVar
 
@@ -288,12 +289,24 @@ class AttendantState(FlowState):
     action: str | None = None  # one of WRITTEN, once known
     text: str = ""  # the reply to a card, while its action is asked
     files: tuple[HeldFile, ...] = ()
+    started_at: str = ""  # when the action began (ISO 8601, UTC): a pending action expires
 
     @classmethod
     def from_json(cls, data: dict, taxonomy: Any = None) -> AttendantState:
         state = cls(**cls._common(data), protocol=_required(data, "protocol"),
                     action=_optional(data, "action", str), text=_optional(data, "text", str, ""),
-                    files=_files(data))
+                    files=_files(data), started_at=_optional(data, "started_at", str, ""))
         if state.step == "text" and state.action not in cls.WRITTEN:
             raise InvalidState(f"action {state.action!r}")
+        if state.started_at:
+            try:
+                moment = datetime.fromisoformat(state.started_at)
+            except ValueError:
+                raise InvalidState(f"started_at {state.started_at!r}") from None
+            if moment.tzinfo is None:
+                raise InvalidState(f"started_at without a time zone: {state.started_at!r}")
         return state
+
+    def started(self) -> datetime | None:
+        """When the action began; None for a state saved before the time was kept."""
+        return datetime.fromisoformat(self.started_at) if self.started_at else None
