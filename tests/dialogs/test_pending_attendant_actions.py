@@ -144,3 +144,12 @@ def test_the_started_time_is_checked_where_the_state_is_read():
     for wrong in ("yesterday", "2025-02-03T13:00:00", 5):
         with pytest.raises(InvalidState):
             AttendantState.from_json({**stored, "started_at": wrong})
+
+
+async def test_the_discard_is_said_in_english_too(dialogs, sqlite_store, ready):
+    first = await open_demand(sqlite_store, ready)
+    await attendant(sqlite_store)
+    ana = Conversation(dialogs, user="attendant", name="Ana Atendente", locale="en")
+    await ana.say(f"/solucionar {first}")
+    await ana.say("/fila")
+    assert ana.replies[0].text == f"Solution of {first} discarded."
