@@ -315,3 +315,19 @@ async def test_an_action_without_a_protocol_asks_which_demand(ready, demand):
     assert "número do protocolo" in ready.text
     await ready.say(demand.split("-")[1])
     assert "Confirma o cancelamento" in ready.text
+
+
+@pytest.mark.parametrize("typed", ["status of {digits}", "{digits}", "{lower}", "qual a situação da {spaced}?"])
+async def test_letters_typed_as_digits_find_the_demand(ready, sqlite_store, monkeypatch, typed):
+    """Issue 15, item 11: "CAGE-00001-0102" is "CAGE-00001-O1O2" (0 for O, 1 for I at letter places)."""
+    monkeypatch.setattr("store.changes.random_suffix", lambda: "O1I2")
+    demand = await open_demand(sqlite_store, ready)
+    assert demand.endswith("-O1I2")
+    digits = demand.replace("O", "0").replace("I", "1")
+    await ready.say(typed.format(digits=digits, lower=digits.lower(), spaced=digits.replace("-", " ").lower()))
+    assert f"📄 {demand} — Erro ao reter tributo na liquidação" in ready.text
+    assert ready.replies[-1].card["protocol"] == demand
+    assert (await ready.state())["demand"] == demand
+    async with sqlite_store.transaction() as tx:
+        view = await tx.get_demand(Actor(await person_id(sqlite_store, ready)), digits)
+    assert view.protocol == demand and view.status.name == "EM_ANDAMENTO"
