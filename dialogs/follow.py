@@ -13,7 +13,8 @@ from dialogs import held_files, render
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile
 from dialogs.states import MENU, FollowState
-from store import DemandNotFound, ReopenWindowClosed, StoreError, SurveyNotAvailable
+from store import DemandNotFound, EventKind, ReopenWindowClosed, StoreError, SurveyNotAvailable
+from store.lifecycle import Situation, refusal
 
 LIST_PAGE_SIZE = 5
 ACTIONS = ("show", "tl", "com", "can", "reo", "srv")
@@ -87,6 +88,10 @@ async def act(turn: Turn, action: str, protocol: str) -> None:
     if action == "reo":
         if view.status.is_open:
             return await _about(turn, "follow.reopen_open", view)
+        too_late = _reopen_window_closed(turn, view)
+        if too_late:  # before asking the reason: the next message is not taken for one
+            await turn.menu(None, demand=protocol)
+            return refuse_reopen(turn, too_late)
         return await turn.start(FollowState(step="reopen", demand=protocol))
     if action == "srv":
         if not view.survey_pending:
@@ -176,6 +181,21 @@ async def ask_reopen(turn: Turn) -> None:
     turn.say("follow.reopen_reason", protocol=turn.state.demand)
 
 
+def _reopen_window_closed(turn: Turn, view: Any) -> ReopenWindowClosed | None:
+    """The store's refusal when the closed demand's reopen window has passed (the lifecycle's pure
+    check over what was read), so that it is said before the reason is asked for."""
+    if view.closed_at is None:
+        return None
+    error = refusal(EventKind.REOPENED, Situation(protocol=view.protocol, status=view.status, by_attendant=False,
+                                                  by_requester=True, closed_at=view.closed_at, now=turn.tx.now()))
+    return error if isinstance(error, ReopenWindowClosed) else None
+
+
+def refuse_reopen(turn: Turn, error: ReopenWindowClosed) -> None:
+    """Too late to reopen: says what to do instead (open a new demand)."""
+    turn.refuse(error, choices=[turn.choice(ids.menu_item("new"), "menu.new"), turn.choice(ids.MENU, "menu.back")])
+
+
 async def answer_reopen(turn: Turn, reply: Reply) -> None:
     protocol = turn.state.demand
     reason = reply.text.strip()
@@ -183,10 +203,9 @@ async def answer_reopen(turn: Turn, reply: Reply) -> None:
         return await turn.ask()
     try:
         view = await turn.tx.reopen(turn.actor, protocol, reason)
-    except ReopenWindowClosed as error:  # says what to do instead: open a new demand
+    except ReopenWindowClosed as error:  # the window closed while the reason was being written
         await turn.menu(None, demand=protocol)
-        turn.refuse(error, choices=[turn.choice(ids.menu_item("new"), "menu.new"), turn.choice(ids.MENU, "menu.back")])
-        return
+        return refuse_reopen(turn, error)
     except StoreError as error:
         turn.refuse(error)
         return await turn.ask()

@@ -170,13 +170,54 @@ async def test_reopen_with_a_reason(ready, demand, sqlite_store):
     assert "Demanda reaberta (Maria Silva): O erro voltou a acontecer." in ready.text
 
 
-async def test_reopen_is_refused_after_seven_days_with_what_to_do(ready, demand, sqlite_store, clock):
+@pytest.mark.parametrize("how", ["typed", "pressed"])
+async def test_reopen_is_refused_after_seven_days_before_the_reason(ready, demand, sqlite_store, clock, how):
+    """Issue 15, item 8: the window is checked before the reason is asked; the next line is no reason."""
     await as_attendant(sqlite_store, "solve", demand, "Resolvido.")
     clock.advance(days=8)
-    await ready.say(f"reabrir {demand}")
-    await ready.say("Ainda preciso.")
+    if how == "typed":
+        await ready.say(f"reabrir {demand}")
+    else:
+        await ready.say(demand)
+        await ready.press(f"dm:reo:{demand}")
     assert "só podia ser reaberta até" in ready.text and "Abra uma nova demanda" in ready.text
+    assert "Escreva o motivo" not in ready.text
     assert "menu:new" in ready.choice_ids
+    state = await ready.state()
+    assert state["flow"] == "menu" and state["step"] == "menu"
+    await ready.say("minhas demandas")  # a command, not a reason
+    assert "Escreva o motivo" not in ready.text and "reaberta (situação" not in ready.text
+    async with sqlite_store.transaction() as tx:
+        actor = Actor(await person_id(sqlite_store, ready))
+        view = await tx.get_demand(actor, demand)
+        events = await tx.timeline(actor, demand)
+    assert view.status.name == "RESOLVIDO"
+    assert EventKind.REOPENED not in [event.kind for event in events]
+
+
+async def test_reopen_on_the_last_day_still_asks_the_reason(ready, demand, sqlite_store, clock):
+    await as_attendant(sqlite_store, "solve", demand, "Resolvido.")
+    clock.advance(days=7)  # closed 03/02 10:00 local; reopenable through 10/02
+    await ready.say(f"reabrir {demand}")
+    assert "Escreva o motivo" in ready.text
+    await ready.say("Ainda preciso.")
+    assert f"Demanda {demand} reaberta" in ready.text
+    async with sqlite_store.transaction() as tx:
+        view = await tx.get_demand(Actor(await person_id(sqlite_store, ready)), demand)
+    assert view.status.name == "EM_ANDAMENTO"
+
+
+async def test_reopen_window_closing_while_the_reason_is_written_is_refused(ready, demand, sqlite_store, clock):
+    await as_attendant(sqlite_store, "solve", demand, "Resolvido.")
+    clock.advance(days=7)
+    await ready.say(f"reabrir {demand}")
+    assert "Escreva o motivo" in ready.text
+    clock.advance(days=1)
+    await ready.say("Ainda preciso.")
+    assert "só podia ser reaberta até" in ready.text and "menu:new" in ready.choice_ids
+    async with sqlite_store.transaction() as tx:
+        view = await tx.get_demand(Actor(await person_id(sqlite_store, ready)), demand)
+    assert view.status.name == "RESOLVIDO"
 
 
 async def test_reopen_of_an_open_demand_is_refused(ready, demand):
@@ -331,3 +372,4 @@ async def test_letters_typed_as_digits_find_the_demand(ready, sqlite_store, monk
     async with sqlite_store.transaction() as tx:
         view = await tx.get_demand(Actor(await person_id(sqlite_store, ready)), digits)
     assert view.protocol == demand and view.status.name == "EM_ANDAMENTO"
+
