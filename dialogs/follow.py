@@ -6,18 +6,22 @@ step (also from an old message), so a notification can carry them too.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dialogs import choice_ids as ids
-from dialogs import held_files, render
+from dialogs import held_files, render, words
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile
 from dialogs.states import MENU, FollowState
-from store import DemandNotFound, EventKind, ReopenWindowClosed, StoreError, SurveyNotAvailable
+from store import (DemandNotFound, EventKind, ReopenWindowClosed, StoreError, SurveyNotAvailable, find_protocols,
+                   parse_protocol)
 from store.lifecycle import Situation, refusal
 
 LIST_PAGE_SIZE = 5
 ACTIONS = ("show", "tl", "com", "can", "reo", "srv")
+# Five digits or more alone are a protocol's number ("00002"), never content.
+_PROTOCOL_NUMBER = re.compile(r"\d{5,9}")
 
 
 def action_choices(turn: Turn, view: Any) -> list[Choice]:
@@ -220,12 +224,14 @@ async def ask_rating(turn: Turn) -> None:
 
 
 async def answer_rating(turn: Turn, reply: Reply) -> None:
-    text = reply.text.strip()
-    rating = ids.rating_of(reply.choice) or (text if not reply.choice else "")
-    if rating not in ("1", "2", "3", "4", "5"):
+    chosen = ids.rating_of(reply.choice)
+    rating = int(chosen) if chosen in ("1", "2", "3", "4", "5") else None
+    if not reply.choice:  # typed: "5", "ótimo", "5 estrelas", "★★★★", "nota 4", a label shown
+        rating = words.rating(reply.text)
+    if rating is None:
         turn.say("follow.rating_expected")
         return await turn.ask()
-    await turn.goto("rating_comment", rating=int(rating))
+    await turn.goto("rating_comment", rating=rating)
 
 
 async def ask_rating_comment(turn: Turn) -> None:
@@ -238,6 +244,14 @@ async def answer_rating_comment(turn: Turn, reply: Reply) -> None:
         turn.say("stale")
         return await turn.ask()
     comment = None if reply.choice == ids.SKIP else reply.text.strip() or None
+    if comment and _not_a_comment(comment, protocol):
+        # A command or another demand's protocol is not the survey's comment: the survey is left
+        # unanswered (it can be answered later), saying so, and the message is taken at the menu.
+        from dialogs import menu  # the menu hands its demand actions to this module
+
+        await turn.menu(None, demand=protocol)
+        turn.say("follow.rating_dropped", protocol=protocol)
+        return await menu.understand(turn, comment)
     try:
         view = await turn.tx.answer_survey(turn.actor, protocol, rating, comment)
     except SurveyNotAvailable as error:
@@ -247,6 +261,14 @@ async def answer_rating_comment(turn: Turn, reply: Reply) -> None:
         turn.refuse(error)
         return await turn.ask()
     await _about(turn, "follow.rating_ok", view, rating=rating)
+
+
+def _not_a_comment(text: str, protocol: str) -> bool:
+    """A command, a menu phrase, a protocol alone (or its bare number), or a sentence about another demand."""
+    if words.looks_like_command(text) or parse_protocol(text) or _PROTOCOL_NUMBER.fullmatch(words.bare(text)):
+        return True
+    named = find_protocols(text)
+    return any(other != protocol for other in named) or bool(named and words.intents(text))
 
 
 async def back_to_rating(turn: Turn) -> None:
