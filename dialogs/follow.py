@@ -6,17 +6,22 @@ step (also from an old message), so a notification can carry them too.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dialogs import choice_ids as ids
-from dialogs import held_files, render
+from dialogs import held_files, render, words
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile
 from dialogs.states import MENU, FollowState
-from store import DemandNotFound, ReopenWindowClosed, StoreError, SurveyNotAvailable
+from store import (DemandNotFound, EventKind, ReopenWindowClosed, StoreError, SurveyNotAvailable, find_protocols,
+                   parse_protocol)
+from store.lifecycle import Situation, refusal
 
 LIST_PAGE_SIZE = 5
 ACTIONS = ("show", "tl", "com", "can", "reo", "srv")
+# Five digits or more alone are a protocol's number ("00002"), never content.
+_PROTOCOL_NUMBER = re.compile(r"\d{5,9}")
 
 
 def action_choices(turn: Turn, view: Any) -> list[Choice]:
@@ -87,6 +92,10 @@ async def act(turn: Turn, action: str, protocol: str) -> None:
     if action == "reo":
         if view.status.is_open:
             return await _about(turn, "follow.reopen_open", view)
+        too_late = _reopen_window_closed(turn, view)
+        if too_late:  # before asking the reason: the next message is not taken for one
+            await turn.menu(None, demand=protocol)
+            return refuse_reopen(turn, too_late)
         return await turn.start(FollowState(step="reopen", demand=protocol))
     if action == "srv":
         if not view.survey_pending:
@@ -176,6 +185,21 @@ async def ask_reopen(turn: Turn) -> None:
     turn.say("follow.reopen_reason", protocol=turn.state.demand)
 
 
+def _reopen_window_closed(turn: Turn, view: Any) -> ReopenWindowClosed | None:
+    """The store's refusal when the closed demand's reopen window has passed (the lifecycle's pure
+    check over what was read), so that it is said before the reason is asked for."""
+    if view.closed_at is None:
+        return None
+    error = refusal(EventKind.REOPENED, Situation(protocol=view.protocol, status=view.status, by_attendant=False,
+                                                  by_requester=True, closed_at=view.closed_at, now=turn.tx.now()))
+    return error if isinstance(error, ReopenWindowClosed) else None
+
+
+def refuse_reopen(turn: Turn, error: ReopenWindowClosed) -> None:
+    """Too late to reopen: says what to do instead (open a new demand)."""
+    turn.refuse(error, choices=[turn.choice(ids.menu_item("new"), "menu.new"), turn.choice(ids.MENU, "menu.back")])
+
+
 async def answer_reopen(turn: Turn, reply: Reply) -> None:
     protocol = turn.state.demand
     reason = reply.text.strip()
@@ -183,10 +207,9 @@ async def answer_reopen(turn: Turn, reply: Reply) -> None:
         return await turn.ask()
     try:
         view = await turn.tx.reopen(turn.actor, protocol, reason)
-    except ReopenWindowClosed as error:  # says what to do instead: open a new demand
+    except ReopenWindowClosed as error:  # the window closed while the reason was being written
         await turn.menu(None, demand=protocol)
-        turn.refuse(error, choices=[turn.choice(ids.menu_item("new"), "menu.new"), turn.choice(ids.MENU, "menu.back")])
-        return
+        return refuse_reopen(turn, error)
     except StoreError as error:
         turn.refuse(error)
         return await turn.ask()
@@ -201,12 +224,14 @@ async def ask_rating(turn: Turn) -> None:
 
 
 async def answer_rating(turn: Turn, reply: Reply) -> None:
-    text = reply.text.strip()
-    rating = ids.rating_of(reply.choice) or (text if not reply.choice else "")
-    if rating not in ("1", "2", "3", "4", "5"):
+    chosen = ids.rating_of(reply.choice)
+    rating = int(chosen) if chosen in ("1", "2", "3", "4", "5") else None
+    if not reply.choice:  # typed: "5", "ótimo", "5 estrelas", "★★★★", "nota 4", a label shown
+        rating = words.rating(reply.text)
+    if rating is None:
         turn.say("follow.rating_expected")
         return await turn.ask()
-    await turn.goto("rating_comment", rating=int(rating))
+    await turn.goto("rating_comment", rating=rating)
 
 
 async def ask_rating_comment(turn: Turn) -> None:
@@ -219,6 +244,14 @@ async def answer_rating_comment(turn: Turn, reply: Reply) -> None:
         turn.say("stale")
         return await turn.ask()
     comment = None if reply.choice == ids.SKIP else reply.text.strip() or None
+    if comment and _not_a_comment(comment, protocol):
+        # A command or another demand's protocol is not the survey's comment: the survey is left
+        # unanswered (it can be answered later), saying so, and the message is taken at the menu.
+        from dialogs import menu  # the menu hands its demand actions to this module
+
+        await turn.menu(None, demand=protocol)
+        turn.say("follow.rating_dropped", protocol=protocol)
+        return await menu.understand(turn, comment)
     try:
         view = await turn.tx.answer_survey(turn.actor, protocol, rating, comment)
     except SurveyNotAvailable as error:
@@ -228,6 +261,14 @@ async def answer_rating_comment(turn: Turn, reply: Reply) -> None:
         turn.refuse(error)
         return await turn.ask()
     await _about(turn, "follow.rating_ok", view, rating=rating)
+
+
+def _not_a_comment(text: str, protocol: str) -> bool:
+    """A command, a menu phrase, a protocol alone (or its bare number), or a sentence about another demand."""
+    if words.looks_like_command(text) or parse_protocol(text) or _PROTOCOL_NUMBER.fullmatch(words.bare(text)):
+        return True
+    named = find_protocols(text)
+    return any(other != protocol for other in named) or bool(named and words.intents(text))
 
 
 async def back_to_rating(turn: Turn) -> None:

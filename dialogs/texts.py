@@ -285,6 +285,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "follow.rating_expected": ("Escolha uma nota de 1 a 5.", "Choose a rating from 1 to 5."),
     "follow.rating_comment": ("Quer deixar um comentário sobre o atendimento? Escreva-o ou toque “Pular”.",
                               "Would you like to comment on the service? Write it or tap “Skip”."),
+    "follow.rating_dropped": ("Avaliação de {protocol} não registrada: a pesquisa continua disponível na demanda.",
+                              "Rating of {protocol} not recorded: the survey is still available on the demand."),
     "follow.rating_ok": ("Obrigado! Avaliação {rating}/5 registrada para {protocol}.",
                          "Thank you! Rating {rating}/5 recorded for {protocol}."),
     "follow.survey_unavailable": ("A pesquisa da demanda {protocol} não está disponível (situação: {status}).",

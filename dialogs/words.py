@@ -109,3 +109,53 @@ _DIGITS = re.compile(r"(?<![\w-])(\d{3,9})(?![\w-])")
 def bare_numbers(text: str) -> list[str]:
     """Standalone runs of digits ("andamento da 08336"), candidates for a protocol's sequence number."""
     return _DIGITS.findall(text or "")
+
+
+# The survey's ratings as people type them: the labels shown ("5 ★★★★★ Ótimo", "4 ★★★★ Very good"),
+# their words alone ("ótimo", "muito bom"), stars ("★★★★"), or a number with its filler ("nota 4",
+# "5 estrelas", "4/5"). Keep the words in step with the "rating.N" labels of the catalogue.
+RATING_WORDS = {
+    "ruim": 1, "pessimo": 1, "pessima": 1, "horrivel": 1, "poor": 1, "bad": 1, "terrible": 1, "awful": 1,
+    "regular": 2, "fraco": 2, "fraca": 2, "razoavel": 2, "fair": 2,
+    "bom": 3, "boa": 3, "good": 3,
+    "muito bom": 4, "muito boa": 4, "very good": 4, "great": 4,
+    "otimo": 5, "otima": 5, "excelente": 5, "excellent": 5, "perfeito": 5, "perfect": 5,
+}
+_STARS = re.compile(r"[★⭐✩☆✰]")
+_FULL_STARS = re.compile(r"[★⭐]")
+_RATING_FILLER = re.compile(
+    r"\b(?:nota|notas|dou|minha|my|rating|rate|score|estrelas?|stars?|pontos?|points?)\b"
+    r"|(?:\s*(?:/|\bde\b|\bof\b|\bout of\b)\s*5\s*$)"
+)
+
+
+def rating(text: str) -> int | None:
+    """The rating 1..5 that `text` gives, or None when it is not (only) a rating.
+
+    Every part that is there must agree: "5 ★★★★★ Ótimo" is 5, "4 ★★ bom" is nothing."""
+    typed = normalize(text)
+    votes: set[int] = set()
+    if _STARS.search(typed):
+        votes.add(len(_FULL_STARS.findall(typed)))
+        typed = _STARS.sub(" ", typed)
+    typed = _RATING_FILLER.sub(" ", typed)
+    rest = " ".join(_NOT_WORD.sub(" ", typed).split())
+    number, _, label = rest.partition(" ") if rest[:1].isdigit() else ("", "", rest)
+    if number:
+        votes.add(int(number) if number.isdigit() else 0)
+    if label:
+        votes.add(RATING_WORDS.get(label, 0))
+    if len(votes) != 1:
+        return None
+    (value,) = votes
+    return value if 1 <= value <= 5 else None
+
+
+# Messages that are requests to the bot, not content for the question on screen: a command ("/fila"),
+# or nothing but a menu phrase ("minhas demandas", "linha do tempo").
+def looks_like_command(text: str) -> bool:
+    stripped = (text or "").strip()
+    if stripped.startswith("/"):
+        return True
+    typed = plain(stripped)
+    return any(typed == phrase for phrases in INTENT_WORDS.values() for phrase in phrases)

@@ -170,13 +170,54 @@ async def test_reopen_with_a_reason(ready, demand, sqlite_store):
     assert "Demanda reaberta (Maria Silva): O erro voltou a acontecer." in ready.text
 
 
-async def test_reopen_is_refused_after_seven_days_with_what_to_do(ready, demand, sqlite_store, clock):
+@pytest.mark.parametrize("how", ["typed", "pressed"])
+async def test_reopen_is_refused_after_seven_days_before_the_reason(ready, demand, sqlite_store, clock, how):
+    """Issue 15, item 8: the window is checked before the reason is asked; the next line is no reason."""
     await as_attendant(sqlite_store, "solve", demand, "Resolvido.")
     clock.advance(days=8)
-    await ready.say(f"reabrir {demand}")
-    await ready.say("Ainda preciso.")
+    if how == "typed":
+        await ready.say(f"reabrir {demand}")
+    else:
+        await ready.say(demand)
+        await ready.press(f"dm:reo:{demand}")
     assert "só podia ser reaberta até" in ready.text and "Abra uma nova demanda" in ready.text
+    assert "Escreva o motivo" not in ready.text
     assert "menu:new" in ready.choice_ids
+    state = await ready.state()
+    assert state["flow"] == "menu" and state["step"] == "menu"
+    await ready.say("minhas demandas")  # a command, not a reason
+    assert "Escreva o motivo" not in ready.text and "reaberta (situação" not in ready.text
+    async with sqlite_store.transaction() as tx:
+        actor = Actor(await person_id(sqlite_store, ready))
+        view = await tx.get_demand(actor, demand)
+        events = await tx.timeline(actor, demand)
+    assert view.status.name == "RESOLVIDO"
+    assert EventKind.REOPENED not in [event.kind for event in events]
+
+
+async def test_reopen_on_the_last_day_still_asks_the_reason(ready, demand, sqlite_store, clock):
+    await as_attendant(sqlite_store, "solve", demand, "Resolvido.")
+    clock.advance(days=7)  # closed 03/02 10:00 local; reopenable through 10/02
+    await ready.say(f"reabrir {demand}")
+    assert "Escreva o motivo" in ready.text
+    await ready.say("Ainda preciso.")
+    assert f"Demanda {demand} reaberta" in ready.text
+    async with sqlite_store.transaction() as tx:
+        view = await tx.get_demand(Actor(await person_id(sqlite_store, ready)), demand)
+    assert view.status.name == "EM_ANDAMENTO"
+
+
+async def test_reopen_window_closing_while_the_reason_is_written_is_refused(ready, demand, sqlite_store, clock):
+    await as_attendant(sqlite_store, "solve", demand, "Resolvido.")
+    clock.advance(days=7)
+    await ready.say(f"reabrir {demand}")
+    assert "Escreva o motivo" in ready.text
+    clock.advance(days=1)
+    await ready.say("Ainda preciso.")
+    assert "só podia ser reaberta até" in ready.text and "menu:new" in ready.choice_ids
+    async with sqlite_store.transaction() as tx:
+        view = await tx.get_demand(Actor(await person_id(sqlite_store, ready)), demand)
+    assert view.status.name == "RESOLVIDO"
 
 
 async def test_reopen_of_an_open_demand_is_refused(ready, demand):
@@ -315,3 +356,115 @@ async def test_an_action_without_a_protocol_asks_which_demand(ready, demand):
     assert "número do protocolo" in ready.text
     await ready.say(demand.split("-")[1])
     assert "Confirma o cancelamento" in ready.text
+
+
+@pytest.mark.parametrize("typed", ["status of {digits}", "{digits}", "{lower}", "qual a situação da {spaced}?"])
+async def test_letters_typed_as_digits_find_the_demand(ready, sqlite_store, monkeypatch, typed):
+    """Issue 15, item 11: "CAGE-00001-0102" is "CAGE-00001-O1O2" (0 for O, 1 for I at letter places)."""
+    monkeypatch.setattr("store.changes.random_suffix", lambda: "O1I2")
+    demand = await open_demand(sqlite_store, ready)
+    assert demand.endswith("-O1I2")
+    digits = demand.replace("O", "0").replace("I", "1")
+    await ready.say(typed.format(digits=digits, lower=digits.lower(), spaced=digits.replace("-", " ").lower()))
+    assert f"📄 {demand} — Erro ao reter tributo na liquidação" in ready.text
+    assert ready.replies[-1].card["protocol"] == demand
+    assert (await ready.state())["demand"] == demand
+    async with sqlite_store.transaction() as tx:
+        view = await tx.get_demand(Actor(await person_id(sqlite_store, ready)), digits)
+    assert view.protocol == demand and view.status.name == "EM_ANDAMENTO"
+
+
+async def _survey_answers(store, conv, protocol):
+    async with store.transaction() as tx:
+        actor = Actor(await person_id(store, conv))
+        view = await tx.get_demand(actor, protocol)
+        events = await tx.timeline(actor, protocol)
+    return view, [event for event in events if event.kind == EventKind.SURVEY_ANSWERED]
+
+
+@pytest.mark.parametrize("typed, rating", [
+    ("ótimo", 5), ("otimo", 5), ("Excellent", 5), ("5 estrelas", 5), ("5 ★★★★★ Ótimo", 5), ("★★★★", 4),
+    ("nota 4", 4), ("Muito bom!", 4), ("4 ★★★★ Very good", 4), ("bom", 3), ("3 stars", 3), ("regular", 2),
+    ("péssimo", 1), ("1 ★ Ruim", 1), ("4/5", 4),
+])
+async def test_survey_takes_words_and_stars(ready, demand, sqlite_store, typed, rating):
+    """Issue 15, item 8: the survey takes what its labels say, not only their digits."""
+    await as_attendant(sqlite_store, "solve", demand, "Feito.")
+    await ready.send(choice=f"dm:srv:{demand}")
+    await ready.say(typed)
+    assert "comentário sobre o atendimento" in ready.text
+    await ready.press("skip")
+    assert f"Avaliação {rating}/5 registrada para {demand}" in ready.text
+    view, answers = await _survey_answers(sqlite_store, ready, demand)
+    assert [answer.rating for answer in answers] == [rating] and not view.survey_pending
+
+
+@pytest.mark.parametrize("typed", ["7", "0", "ótimo atendimento", "4 ★★ bom", "★★★★★★", "talvez"])
+async def test_survey_refuses_what_is_no_rating(ready, demand, sqlite_store, typed):
+    await as_attendant(sqlite_store, "solve", demand, "Feito.")
+    await ready.send(choice=f"dm:srv:{demand}")
+    await ready.say(typed)
+    assert "nota de 1 a 5" in ready.text and (await ready.state())["step"] == "rating"
+    view, answers = await _survey_answers(sqlite_store, ready, demand)
+    assert answers == [] and view.survey_pending
+
+
+@pytest.mark.parametrize("typed, rating", [("Excellent", 5), ("4 ★★★★ Very good", 4), ("very good", 4),
+                                           ("2 stars", 2), ("poor", 1), ("★★★", 3)])
+async def test_survey_in_english_takes_the_english_labels(dialogs, sqlite_store, typed, rating):
+    conv = Conversation(dialogs, user="en1", name="John", locale="en-US")
+    await conv.say("hi")
+    await conv.press("keep")
+    for answer in ("john@sefaz.rs.gov.br", "(51) 3214-5200", "Analyst", "SEFAZ"):
+        await conv.say(answer)
+    protocol = await open_demand(sqlite_store, conv)
+    await as_attendant(sqlite_store, "solve", protocol, "Done.")
+    await conv.send(choice=f"dm:srv:{protocol}")
+    assert "5 ★★★★★ Excellent" in conv.labels
+    await conv.say(typed)
+    await conv.press("skip")
+    assert f"Rating {rating}/5 recorded for {protocol}" in conv.text
+    view, answers = await _survey_answers(sqlite_store, conv, protocol)
+    assert [answer.rating for answer in answers] == [rating] and not view.survey_pending
+
+
+@pytest.mark.parametrize("typed", [
+    "/menu", "Menu.", "minhas demandas", "linha do tempo", "/fila", "{other}", "status {other}", "{loose_other}",
+    "linha do tempo {demand}", "{demand}", "{number_other}",
+])
+async def test_survey_comment_step_does_not_swallow_commands(ready, demand, sqlite_store, typed):
+    """Issue 15, item 8: what is a command or a protocol is handled as such, not saved as the comment."""
+    other = await open_demand(sqlite_store, ready, title="Outra demanda sobre empenho")
+    await as_attendant(sqlite_store, "solve", demand, "Feito.")
+    await ready.send(choice=f"dm:srv:{demand}")
+    await ready.say("ótimo")
+    assert (await ready.state())["step"] == "rating_comment"
+    await ready.say(typed.format(other=other, loose_other=loose(other), demand=demand, number_other=other[5:10]))
+    assert "Avaliação 5/5 registrada" not in ready.text
+    state = await ready.state()
+    if typed == "/fila":  # an attendant's command: refused as such, the comment is still asked for
+        assert "Somente atendentes" in ready.text and state["step"] == "rating_comment"
+    else:
+        assert f"Avaliação de {demand} não registrada" in ready.text or typed in ("/menu", "Menu.")
+        assert state["step"] != "rating_comment"
+    if typed == "minhas demandas":
+        assert state["step"] == "list" and f"{other}" in ready.text
+    if typed.startswith("linha do tempo"):
+        assert "Linha do tempo" in ready.text and demand in ready.text
+    view, answers = await _survey_answers(sqlite_store, ready, demand)
+    assert answers == [] and view.survey_pending
+    if "other" in typed:
+        assert f"📄 {other}" in ready.text  # the other demand is shown, as asked
+    async with sqlite_store.transaction() as tx:
+        events = await tx.timeline(Actor(await person_id(sqlite_store, ready)), other)
+    assert [event.kind for event in events] == [EventKind.CREATED]
+
+
+async def test_survey_comment_may_name_its_own_demand(ready, demand, sqlite_store):
+    await as_attendant(sqlite_store, "solve", demand, "Feito.")
+    await ready.send(choice=f"dm:srv:{demand}")
+    await ready.say("nota 4")
+    await ready.say(f"Resolveram a {demand} no mesmo dia.")
+    assert f"Avaliação 4/5 registrada para {demand}" in ready.text
+    view, answers = await _survey_answers(sqlite_store, ready, demand)
+    assert [(a.rating, a.text) for a in answers] == [(4, f"Resolveram a {demand} no mesmo dia.")]

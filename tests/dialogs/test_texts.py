@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogs import profile
+from dialogs import profile, words
 from dialogs.handler import FLOWS
 from dialogs.new_demand import EDITS
 from dialogs.texts import CATALOGUE, Texts
@@ -50,3 +50,13 @@ def test_both_languages_say_the_same_fields(key):
 def test_numbers_are_written_as_each_language_does():
     assert "2.000" in Texts("pt-BR")("new.description", limit=2000)
     assert "2,000" in Texts("en-US")("new.description", limit=2000)
+
+
+@pytest.mark.parametrize("value", range(1, 6))
+def test_every_rating_label_shown_is_understood_when_typed(value):
+    """The survey's labels ("5 ★★★★★ Ótimo"), their words and their stars give their rating back."""
+    for label in CATALOGUE[f"rating.{value}"]:
+        number, stars, words_only = label.split(" ", 2)
+        typings = (label, label.lower(), words_only, words_only.upper(), stars, f"{number} estrelas", f"nota {number}")
+        for typed in typings:
+            assert words.rating(typed) == value, typed
