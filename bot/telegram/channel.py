@@ -80,6 +80,32 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         pass
 
 
+def _is_id(value: object) -> bool:
+    # Telegram's chat and user ids are integers; JSON null or a string would become "None" or
+    # a chat we cannot write to.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _malformed(update: Update) -> str | None:
+    """What makes a message, an edit or a button press unusable (no sender, or an id that is no
+    id), or None. Other kinds of update are left to `_on_update`, which ignores most of them."""
+    query = update.callback_query
+    message = update.message or update.edited_message
+    if query is not None:
+        if query.from_user is None or not _is_id(query.from_user.id):
+            return "callback query without a valid sender id"
+        if query.message is not None and (query.message.chat is None or not _is_id(query.message.chat.id)):
+            return "callback query on a message without a valid chat id"
+    elif message is not None:
+        if message.chat is None or not _is_id(message.chat.id):
+            return "message without a valid chat id"
+        if message.chat.type == ChatType.CHANNEL:
+            return None  # channel posts carry no sender; _on_update ignores them
+        if message.from_user is None or not _is_id(message.from_user.id):
+            return "message without a valid sender id"
+    return None
+
+
 # --------------------------------------------------------------------------- albums
 
 
@@ -208,6 +234,12 @@ class TelegramChannel:
     # ----------------------------------------------------------------------- updates
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        flaw = _malformed(update)
+        if flaw is not None:
+            # Acknowledged (Telegram would resend it forever otherwise) but never a turn: a chat
+            # or a person "None" would be written to the store. Its text is nobody's business.
+            log.warning("Ignored Telegram update %s: %s", update.update_id, flaw)
+            return
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None or chat.type == ChatType.CHANNEL:
             return
