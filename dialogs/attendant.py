@@ -12,20 +12,20 @@ demands too.
 A pending action (the text of an answer, a request or a solution; which action a reply is; taking
 a demand over) belongs to its demand and its step: a command, a button, a menu word or a protocol
 of something else discards it, saying so, before doing what it asks; so does waiting more than
-PENDING_MINUTES. Plain text that follows it is its text.
+PENDING_MINUTES (dialogs/attendant_pending.py). Plain text that follows it is its text.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from dialogs import choice_ids as ids
+from dialogs import attendant_pending as pending
 from dialogs import held_files, render, words
 from dialogs.attendant_card import age, card_choices, demand_card
 from dialogs.attendant_commands import (COMMANDS, HELP_WORDS, REPLY_WORDS, command_name, parse_command,
                                         split_protocol)
-from dialogs.flow import Flow, Reply, Step, Turn, menu_choices
+from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile, Outgoing, OutgoingFile
 from dialogs.states import MENU, AttendantState, HeldFile
 from store import AlreadyAssigned, NewAttachment, StoreError
@@ -34,12 +34,6 @@ from store.attendance import protocol_for_message, remember_message
 QUEUE_PAGE_SIZE = 8
 # Actions that need a text (and may carry files): the store method each one calls.
 WRITTEN = {"ans": "answer", "req": "request_info", "sol": "solve"}
-# A pending action (the text of an answer, which action a reply is, taking a demand over) waits
-# this long; after it, the next message is read as if nothing were pending.
-PENDING_MINUTES = 30
-# What leaves a pending action for something else, typed: these global words, a menu item's label
-# and any "/command" ("cancelar" and "ajuda" are the step's own: it cancels, it helps).
-LEAVING_WORDS = {"start", "menu", "back"}
 
 
 def _now(turn: Turn) -> str:
@@ -78,15 +72,14 @@ async def takes(turn: Turn) -> bool:
         return False
     # The state stays as loaded: a quick /fila in the middle of one's own new demand keeps the draft.
     in_step = isinstance(turn.state, AttendantState)
-    if in_step and _expired(turn):
+    if in_step and pending.expired(turn):
         await discard(turn, late=True)
         in_step = False
     protocol = await replied_protocol(turn)
-    if in_step and _leaves_pending(turn, text, command, rest, choice, protocol):
+    if in_step and pending.leaves(turn, text, command, rest, choice, protocol):
         await discard(turn)
         in_step = False
-        if not choice and not command and (turn.incoming.choice or words.global_word(text) in LEAVING_WORDS
-                                           or text.strip().startswith("/") or _menu_label(turn, text)):
+        if not choice and not command and pending.for_another_flow(turn, text):
             return False  # another flow's button, a menu word, a command: the router does it
     if choice:
         await on_choice(turn, choice)
@@ -106,54 +99,9 @@ async def takes(turn: Turn) -> bool:
     return False
 
 
-def _expired(turn: Turn) -> bool:
-    started = turn.state.started()
-    return started is not None and turn.tx.now() - started > timedelta(minutes=PENDING_MINUTES)
-
-
-def _leaves_pending(turn: Turn, text: str, command: str | None, rest: str, choice: str | None,
-                    replied: str | None) -> bool:
-    """Whether the message is about something else than the pending action (its demand, its step):
-    a command, a button, a menu word, a protocol typed alone, a reply to another demand's card.
-    Plain text, files, the step's own choices and "ajuda" are the step's."""
-    state = turn.state
-    if choice:
-        action, argument = ids.attendant_action_of(choice)
-        return not _same_action(state, action, argument)
-    if turn.incoming.choice:
-        own = ids.which_action_of(turn.incoming.choice) if state.step == "which" else (
-            turn.incoming.choice if state.step == "reassign" and turn.incoming.choice in (ids.YES, ids.NO) else None)
-        return own is None
-    if command:
-        protocol, _ = split_protocol(rest)
-        return not _same_action(state, command, protocol or replied)
-    stripped = text.strip()
-    if stripped.startswith("/") or words.global_word(text) in LEAVING_WORDS or _menu_label(turn, text):
-        return True
-    if replied is not None and replied != state.protocol and (stripped or turn.incoming.files):
-        return True
-    protocol, after = split_protocol(stripped)
-    return protocol is not None and not after.strip()
-
-
-def _menu_label(turn: Turn, text: str) -> bool:
-    """A menu item typed by its label ("Nova demanda"): the menu's business, not an answer's text."""
-    typed = words.plain(text)
-    return bool(typed) and any(words.plain(choice.label) == typed for choice in menu_choices(turn.t))
-
-
-def _same_action(state: AttendantState, action: str, protocol: str | None) -> bool:
-    """The command or button that began the pending action, again (it begins it anew or does it)."""
-    return state.step == "text" and action == state.action and protocol == state.protocol
-
-
 async def discard(turn: Turn, late: bool = False) -> None:
     """Leave the pending action, saying which one was dropped (and why, when it waited too long)."""
-    state = turn.state
-    kind = state.action if state.step == "text" else state.step
-    text = turn.t(f"att.discarded_{kind}", protocol=state.protocol)
-    if late:
-        text += " " + turn.t("att.discarded_late", minutes=PENDING_MINUTES)
+    text = pending.discarded(turn, late)
     await _end(turn)
     turn.say_text(text)
 
