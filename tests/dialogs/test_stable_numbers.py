@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from dialog_support import Conversation, attendant, open_demand
 from test_new_demand import start_new, to_summary
 
 
@@ -93,3 +94,28 @@ async def test_the_module_offers_pular_first_and_manter_after_it(ready):
     await ready.say("2")  # "Manter"
     state = await ready.state()
     assert state["step"] != "module" and state["draft"]["subject_detail"] == "Cadastro de usuários"
+
+
+async def test_the_attendant_queue_numbers_each_page_from_one_and_no_number_turns_the_page(dialogs, sqlite_store, ready):
+    protocols = [await open_demand(sqlite_store, ready, title=f"Demanda {n}") for n in range(10)]
+    await attendant(sqlite_store)
+    ana = Conversation(dialogs, user="attendant", name="Ana Atendente")
+    await ana.say("/fila")
+    assert "página 1 de 2" in ana.text
+    [more] = [option for option in ana.choices if option.label == "Mais ▶"]
+    await ana.press(more.id)
+    assert "página 2 de 2" in ana.text
+    page_two = [option for option in ana.choices if option.label != "◀ Anteriores"]
+    assert len(page_two) == 2 and len(ana.choices) == 3 and ana.labels[-1] == "◀ Anteriores"
+    shown = [line for line in ana.text.splitlines() if line[:1].isdigit()]
+    assert [line.split(".", 1)[0] for line in shown] == ["1", "2"]  # the numbers people type
+    await ana.say("3")  # where "◀ Anteriores" was numbered: not a page turn
+    assert "página 1 de 2" not in ana.text
+    assert not any(entry[0].endswith(":1") for entry in (await ana.state()).get("shown", []))
+    await ana.say("/fila")
+    await ana.press(more.id)
+    await ana.say("1")  # the first line of this page: its card
+    picked = page_two[0].id.split(":", 2)[2]
+    assert picked in protocols and ana.text.startswith(f"📄 {picked}")
+    state = await ana.state()
+    assert state["flow"] == "menu" and state["shown"] and all(picked in entry[0] for entry in state["shown"])
