@@ -5,7 +5,7 @@
 On a terminal it prompts; otherwise it reads one message per line from standard input (a
 script), printing "> line" and then the replies, and exits at the end of the input.
 Choices are printed as numbered lines; answering with a number picks that choice of the last
-list shown. "/anexo PATH" sends a local file.
+list shown. Page turns ("◀ Anteriores") are printed last, without a number: type their label. "/anexo PATH" sends a local file.
 """
 
 from __future__ import annotations
@@ -59,10 +59,15 @@ class Shell:
             self.print(reply.text)
             for file in reply.files:
                 self.print(f"[arquivo: {file.filename}]")
-            for number, choice in enumerate(reply.choices, start=1):
+            # Page turns take no number (as in the dialogs): typing their label turns the page.
+            options = [choice for choice in reply.choices if not choice.turns_page]
+            for number, choice in enumerate(options, start=1):
                 self.print(f"  {number}. {choice.label}")
+            for choice in reply.choices:
+                if choice.turns_page:
+                    self.print(f"  {choice.label}")
             if reply.choices:
-                self.last_choices = list(reply.choices)
+                self.last_choices = options
         self.print()
 
     async def send(self, line: str) -> None:

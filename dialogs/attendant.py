@@ -239,7 +239,8 @@ async def show_list(turn: Turn, which: str, page: int) -> None:
     now = turn.tx.now()
     title = turn.t("att.queue_title" if which == "queue" else "att.mine_title")
     lines = [turn.t("att.list_header", title=title, total=result.total, page=result.page, pages=result.pages)]
-    for index, item in enumerate(result.items, start=(result.page - 1) * result.page_size + 1):
+    # Numbered from 1 on every page: the numbers typed pick these lines (page turns take none).
+    for index, item in enumerate(result.items, start=1):
         holder = item.assignee_name or turn.t("att.unassigned")
         lines.append(f"{index}. {item.protocol} · {render.shorten(item.title, 50)} · {item.requester_name} · "
                      f"{render.status_name(turn.t, item.status)} · {age(turn.t, item.created_at, now)} · {holder}")

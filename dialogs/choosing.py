@@ -49,14 +49,16 @@ def pages(options: Options) -> int:
 def show(turn: Turn, options: Options, question: str, keep: bool = False) -> None:
     """Ask `question` (already translated) with the current page of the list as choices.
 
-    `keep` adds "Manter", for a question asked again after "voltar" or from a summary."""
+    `keep` adds "Manter", for a question asked again after "voltar" or from a summary. It comes
+    after the options, and the page turns last, so an option has the same number as the first
+    time; page turns take no number (flow.numbered)."""
     total = pages(options)
     page = min(max(turn.state.page, 0), total - 1)
     turn.update(page=page)
     shown = options.entries[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     choices = [options.choice_of(entry) for entry in shown] + list(options.extra)
     if keep:
-        choices.insert(0, turn.choice(ids.KEEP, "keep"))
+        choices.append(turn.choice(ids.KEEP, "keep"))
     if page > 0:
         choices.append(turn.choice(PREV, "choose.prev", turns_page=True))
     if page < total - 1:

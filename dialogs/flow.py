@@ -75,8 +75,9 @@ class Turn:
     actor: Any
     flows: Mapping[str, Flow]
     state: FlowState = field(default_factory=MenuState)
-    # The choices shown last, (id, label): what "2" or a label typed refers to.
-    shown: tuple[tuple[str, str], ...] = ()
+    # The choices shown last, (id, label), or (id, label, True) for a page turn: what "2" or a
+    # label typed refers to. Page turns take no number (`numbered`).
+    shown: tuple[tuple, ...] = ()
     t: Texts = field(default_factory=Texts)
     first_contact: bool = False  # nothing was stored for this conversation
     lost_state: bool = False  # what was stored cannot be continued (dialogs/states.py)
@@ -147,9 +148,17 @@ class Turn:
         next refers to."""
         for reply in reversed(self.replies):
             if reply.choices:
-                self.shown = tuple((c.id, c.label) for c in reply.choices)
+                self.shown = tuple((c.id, c.label, True) if c.turns_page else (c.id, c.label)
+                                   for c in reply.choices)
                 return
         self.shown = ()
+
+
+def numbered(choices: Any) -> list[Any]:
+    """The choices a typed number picks, in order: "1" is the first one. Page turns ("◀ Anteriores",
+    "Próximos ▶") come last and take no number, so an option keeps its number on every page and
+    after "Manter" is offered. `choices` are `Choice`s or `Turn.shown` entries."""
+    return [c for c in choices if not (c.turns_page if isinstance(c, Choice) else len(c) == 3 and c[2])]
 
 
 def menu_choices(t: Texts) -> list[Choice]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from dialogs import attendant, follow, menu, new_demand, profile, words
 from dialogs import choice_ids as ids
-from dialogs.flow import Flow, Reply, Turn, menu_choices
+from dialogs.flow import Flow, Reply, Turn, menu_choices, numbered
 from dialogs.messages import Incoming, Outgoing
 from dialogs.states import FlowState, InvalidState, MenuState, NewDemandState
 from dialogs.texts import Texts
@@ -94,7 +94,7 @@ class Dialogs:
 
 # --- the stored state --------------------------------------------------------------------------------
 
-def load_state(stored: Any, taxonomy: Any = None) -> tuple[FlowState, tuple[tuple[str, str], ...]]:
+def load_state(stored: Any, taxonomy: Any = None) -> tuple[FlowState, tuple[tuple, ...]]:
     """The state and the choices shown, from the JSON the store keeps; `InvalidState` when it
     cannot be continued (with `taxonomy`, also a draft naming an entry no longer in Anexo I)."""
     if not isinstance(stored, dict):
@@ -107,14 +107,16 @@ def load_state(stored: Any, taxonomy: Any = None) -> tuple[FlowState, tuple[tupl
         raise InvalidState(f"shown: {shown!r}")
     pairs = []
     for pair in shown:
-        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and isinstance(pair[1], str)):
+        # [id, label], or [id, label, true] for a page turn (which takes no number).
+        if not (isinstance(pair, list) and len(pair) in (2, 3) and isinstance(pair[0], str)
+                and isinstance(pair[1], str) and (len(pair) == 2 or pair[2] is True)):
             raise InvalidState(f"shown: {pair!r}")
-        pairs.append((pair[0], pair[1]))
+        pairs.append(tuple(pair))
     return flow.state.from_json(stored, taxonomy), tuple(pairs)
 
 
-def save_state(state: FlowState, shown: tuple[tuple[str, str], ...]) -> dict[str, Any]:
-    return {**state.to_json(), "shown": [list(pair) for pair in shown]}
+def save_state(state: FlowState, shown: tuple[tuple, ...]) -> dict[str, Any]:
+    return {**state.to_json(), "shown": [list(entry) for entry in shown]}
 
 
 # --- routing ----------------------------------------------------------------------------------------
@@ -155,24 +157,28 @@ async def route(turn: Turn) -> None:
 
 
 def _shown_ids(turn: Turn) -> list[str]:
-    return [pair[0] for pair in turn.shown]
+    return [entry[0] for entry in turn.shown]
 
 
 def _choice_in_text(turn: Turn, text: str) -> str | None:
-    """Choices answer to their number, their label, and sim/não: "2", "Pular", "sim"."""
+    """Choices answer to their number, their label, and sim/não: "2", "Pular", "sim".
+
+    Only the choices that are not page turns have numbers (flow.numbered): a number beyond them is
+    not a choice, and goes on as text to the step."""
     shown = turn.shown
     typed = words.bare(text)
     if not typed:
         return None
     # "00001" is a protocol's number, not the first choice: choices are numbered 1..99.
-    if re.fullmatch(r"[1-9]\d?", typed) and int(typed) <= len(shown):
-        return shown[int(typed) - 1][0]
+    options = numbered(shown)
+    if re.fullmatch(r"[1-9]\d?", typed) and int(typed) <= len(options):
+        return options[int(typed) - 1][0]
     typed_words = words.plain(text)
-    for choice_id, label in shown:
+    for choice_id, label, *_ in shown:
         if typed_words and words.plain(label) == typed_words:
             return choice_id
     answer = {True: ids.YES, False: ids.NO}.get(words.yes_or_no(text))
-    if answer is not None and answer in (pair[0] for pair in shown):
+    if answer is not None and answer in (entry[0] for entry in shown):
         return answer
     return None
 

@@ -176,7 +176,7 @@ async def ask_module(turn: Turn) -> None:
     draft = draft_of(turn)
     system = render.subject_name(turn.taxonomy, draft.subject_key)
     turn.say_text(turn.t("new.module", system=system) + current_line(turn, draft.subject_detail),
-                  choices=keep_choice(turn, draft.subject_detail) + [turn.choice(ids.SKIP, "skip")])
+                  choices=[turn.choice(ids.SKIP, "skip")] + keep_choice(turn, draft.subject_detail))
 
 
 async def answer_module(turn: Turn, reply: Reply) -> None:

@@ -1,7 +1,7 @@
 """Where a conversation stands: one frozen dataclass per flow, stored as readable JSON.
 
 The store keeps a conversation as JSON: {"flow": "new", "step": "organ", "draft": {...}, "shown":
-[[id, label], ...]}. Each flow's state type turns itself into that dict (`to_json`, fields at
+[[id, label], ...]} (a page turn is [id, label, true]: it takes no number). Each flow's state type turns itself into that dict (`to_json`, fields at
 their default left out) and back (`from_json`); `from_json` is the one place where a stored state
 is checked, so a state from an old deploy, a corrupt one, or a draft naming an Anexo I entry
 removed since, is refused there (`InvalidState`) and nowhere else. Steps never change a state in

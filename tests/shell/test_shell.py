@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +80,39 @@ def test_numbers_pick_from_the_last_list_and_missing_files_are_reported(tmp_path
     assert result.returncode == 0
     assert "> 6\nAjuda do Portal e-CAGE no chat." in result.stdout  # 6 = "Ajuda" of the menu
     assert "(arquivo não encontrado: /nao/existe.pdf)" in result.stdout
+
+
+def test_printed_numbers_are_the_numbers_accepted(tmp_path):
+    # Categories of Serviços: 4 pages. Page turns are printed last, without a number.
+    to_page_two = PROFILE + ["1", "Título da demanda", "sim", "serviços", "mais"]
+    shown = run_bot(tmp_path, to_page_two, "shell", "--user", "u6").stdout
+    page_two = shown.rsplit("> mais\n", 1)[1]
+    assert "(página 2 de 4)" in page_two
+    assert page_two.rstrip().endswith("  ◀ Anteriores\n  Mais ▶")
+    numbered = re.findall(r"^  (\d+)\. (.+)$", page_two, flags=re.M)
+    assert [int(n) for n, _ in numbered] == list(range(1, len(numbered) + 1))
+    beyond = str(len(numbered) + 1)  # where "◀ Anteriores" was numbered
+    # Each number printed picks its option; the one after them is text, not a page turn.
+    result = run_bot(tmp_path, [beyond, numbered[-1][0], "voltar"], "shell", "--user", "u6")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"> {beyond}\nNão encontrei “{beyond}”" in out
+    picked = numbered[-1][1]
+    assert f"> {numbered[-1][0]}\n✔ {picked}" in out or f"> {numbered[-1][0]}\nQual é o serviço" in out
+    # Back at the category (page 1): the numbers of the first time, "Manter" after the options.
+    page_one = re.findall(r"^  (\d+)\. (.+)$", shown.rsplit("> serviços\n", 1)[1].split("> mais\n")[0],
+                          flags=re.M)
+    back = out.rsplit("> voltar\n", 1)[1]
+    again = re.findall(r"^  (\d+)\. (.+)$", back, flags=re.M)
+    assert again == page_one + [(str(len(page_one) + 1), "Manter")]
+    assert back.rstrip().endswith(f"  {len(page_one) + 1}. Manter\n  Mais ▶")
+    assert f"Atual: {picked}" in back
+    with sqlite3.connect(tmp_path / "ecage.db") as db:
+        [(state,)] = db.execute("select state from conversations where user_id = 'u6'").fetchall()
+    state = json.loads(state)
+    assert state["step"] == "category" and state["draft"]["category_key"]
+    assert state["shown"][-1] == ["pg:next", "Mais ▶", True]
+    assert [label for _, label in state["shown"][:-1]] == [label for _, label in again]
 
 
 def test_english_locale(tmp_path):
