@@ -42,7 +42,7 @@ def leaves(turn: Turn, text: str, command: str | None, rest: str, choice: str | 
         protocol, _ = split_protocol(rest)
         return not _same_action(state, command, protocol or replied)
     stripped = text.strip()
-    if stripped.startswith("/") or words.global_word(text) in LEAVING_WORDS or _menu_label(turn, text):
+    if _typed_for_elsewhere(turn, text):
         return True
     if replied is not None and replied != state.protocol and (stripped or turn.incoming.files):
         return True
@@ -64,8 +64,12 @@ def _same_action(state: AttendantState, action: str, protocol: str | None) -> bo
 def for_another_flow(turn: Turn, text: str) -> bool:
     """A message that left the pending action and is another flow's to answer: another flow's
     button, a menu word or label, a command the attendants' flow does not know."""
-    return bool(turn.incoming.choice or words.global_word(text) in LEAVING_WORDS
-                or text.strip().startswith("/") or _menu_label(turn, text))
+    return bool(turn.incoming.choice) or _typed_for_elsewhere(turn, text)
+
+
+def _typed_for_elsewhere(turn: Turn, text: str) -> bool:
+    """A "/command", a leaving word or a menu item's label: never the text of an answer."""
+    return text.strip().startswith("/") or words.global_word(text) in LEAVING_WORDS or _menu_label(turn, text)
 
 
 def discarded(turn: Turn, late: bool) -> str:
