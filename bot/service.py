@@ -55,7 +55,7 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
             # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
             logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
 
-            telegram = TelegramChannel(config, dialogs)
+            telegram = TelegramChannel(config, dialogs, store)
             # Pushed before the HTTP server's cleanup, so the server stops first and Telegram
             # then finishes the updates already received.
             stack.push_async_callback(telegram.stop)
