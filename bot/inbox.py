@@ -19,6 +19,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError
@@ -58,6 +59,8 @@ class InboxRunner:
     def __init__(self, store: Store, processors: list[Processor], *, owner: str | None = None,
                  lease: float = 30.0, concurrency: int = 64, poll_interval: float = 1.0) -> None:
         self.store = store
+        # Called after each message: a notifier of this process wakes for the pushes it made.
+        self.on_done: Callable[[], None] | None = None
         self.processors = {processor.channel: processor for processor in processors}
         self.owner = owner or new_owner()
         self.lease = lease
@@ -186,6 +189,8 @@ class InboxRunner:
             if not await processor.process(items, Receipt(ids, self.owner, self.lease)):
                 await inbox.finish(self.store, ids)
             self._finished(ids)
+            if self.on_done is not None:
+                self.on_done()
         except Exception as error:
             given_up = head.attempts >= MAX_ATTEMPTS and not infrastructure(error)
             log.log(logging.ERROR if given_up else logging.WARNING,

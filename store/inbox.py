@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
-from . import db
+from . import db, recording, statements
 from .models import InboxRow, OutboxRow
 from .unit import UnitOfWork
 
@@ -199,13 +199,23 @@ class TurnReceipts(UnitOfWork):
 
     async def queue_replies(self, chat_id: int, messages: Sequence[dict], owner: str, lease: float) -> list[int]:
         """The turn's replies as outbox rows of its chat (by the chat's store id), claimed by
-        `owner`, who sends them right after the commit; returns their ids, in order."""
+        `owner`, who sends them right after the commit; returns their ids, in order.
+
+        When an older reply of the chat is still unsent (waiting for its retry, or left by a
+        process that died), these wait behind it, pending, for the notifier to send in order: then
+        nothing is returned for the caller to send. (Pushes are another stream: a reply does not
+        wait for them.)"""
         if not messages:
             return []
         now = self.now()
-        rows = [{"event_id": None, "chat_id": chat_id, "audience": REPLY, "message": message,
-                 "status": "sending", "claimed_by": owner, "claimed_until": now + timedelta(seconds=lease),
-                 "attempts": 1, "next_attempt_at": now, "created_at": now} for message in messages]
-        ids = (await self.session.scalars(
-            db.insert_for(self.store.dialect, OutboxRow).returning(OutboxRow.id), rows)).all()
+        behind = await self.session.scalar(statements.UNSENT_REPLY, {"chat_id": chat_id}) is not None
+        claim = ({"status": "pending", "claimed_by": None, "claimed_until": None, "attempts": 0} if behind else
+                 {"status": "sending", "claimed_by": owner, "claimed_until": now + timedelta(seconds=lease),
+                  "attempts": 1})
+        rows = [{"event_id": None, "chat_id": chat_id, "audience": REPLY, "message": message, **claim,
+                 "next_attempt_at": now, "created_at": now} for message in messages]
+        ids = (await self.session.scalars(statements.REPLY_INSERT, rows)).all()
+        if behind:
+            await recording.notify(self.session, "reply")
+            return []
         return sorted(ids)

@@ -133,7 +133,8 @@ class TelegramChannel:
             builder = builder.rate_limiter(rate_limiter())
         self.application = builder.build()
         self.runner = InboxRunner(store, [self], concurrency=max_concurrent_updates)
-        self.replies = Replies(store, TelegramSender(self.bot), self.runner.owner)
+        self.sender = TelegramSender(self.bot)
+        self.replies = Replies(store, self.sender, self.runner.owner)
         self._polling: asyncio.Task | None = None
         self._fetched = asyncio.Event()  # set while no fetched batch waits to be written
         self._fetched.set()
