@@ -57,8 +57,10 @@ def infrastructure(error: BaseException) -> bool:
 
 class InboxRunner:
     def __init__(self, store: Store, processors: list[Processor], *, owner: str | None = None,
-                 lease: float = 30.0, concurrency: int = 64, poll_interval: float = 1.0) -> None:
+                 lease: float = 30.0, concurrency: int = 64, poll_interval: float = 1.0,
+                 retry_cap: float = RETRY_CAP) -> None:
         self.store = store
+        self.retry_cap = retry_cap
         # Called after each message: a notifier of this process wakes for the pushes it made.
         self.on_done: Callable[[], None] | None = None
         self.processors = {processor.channel: processor for processor in processors}
@@ -148,7 +150,7 @@ class InboxRunner:
             renewing.cancel()
 
     async def _pause(self) -> None:
-        delay = self.poll_interval if not self._db_failures else min(RETRY_CAP, backoff(self._db_failures))
+        delay = self.poll_interval if not self._db_failures else self._retry_delay(self._db_failures)
         try:
             await asyncio.wait_for(self._wake.wait(), delay)
         except TimeoutError:
@@ -196,9 +198,10 @@ class InboxRunner:
             log.log(logging.ERROR if given_up else logging.WARNING,
                     "inbox %s: attempt %s failed (%s)%s", ids, head.attempts, error.__class__.__name__,
                     ", given up" if given_up else "", exc_info=given_up)
+            delay = self._retry_delay(head.attempts)
             await self._guarded(lambda: inbox.finish(self.store, ids) if given_up
-                                else inbox.release(self.store, self.owner, ids, backoff(head.attempts)))
-            asyncio.get_running_loop().call_later(backoff(head.attempts), self._wake.set)
+                                else inbox.release(self.store, self.owner, ids, delay))
+            asyncio.get_running_loop().call_later(delay, self._wake.set)
         finally:
             self._held.difference_update(ids)
             self._wake.set()
@@ -213,6 +216,9 @@ class InboxRunner:
             if wait <= 0:
                 return items
             await asyncio.sleep(wait)
+
+    def _retry_delay(self, attempts: int) -> float:
+        return min(self.retry_cap, backoff(attempts))
 
     def _finished(self, ids: tuple[int, ...]) -> None:
         for inbox_id in ids:
