@@ -56,7 +56,7 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
             # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
             logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
 
-            telegram = TelegramChannel(config, dialogs, store)
+            telegram = TelegramChannel(config, dialogs, store, rate_limited=config.telegram_rate_limited)
             # Pushed before the HTTP server's cleanup, so the server stops first and Telegram
             # then finishes the updates already received.
             stack.push_async_callback(telegram.stop)
