@@ -65,7 +65,11 @@ async def main_async(args: argparse.Namespace) -> None:
         await application.initialize()
         await application.start()
         try:
-            webhook = TelegramWebhook(application, args.secret, HOOK_PATH)
+            async def enqueue(updates):  # the floor keeps nothing: straight into PTB's queue
+                for _, update in updates:
+                    await application.update_queue.put(update)
+
+            webhook = TelegramWebhook(application.bot, enqueue, args.secret, HOOK_PATH)
             await _serve_until_stopped(create_app(telegram=webhook), args.port, stop)
         finally:
             await application.stop()
@@ -75,7 +79,7 @@ async def main_async(args: argparse.Namespace) -> None:
                     telegram_api_url=args.api, telegram_webhook_url=f"http://127.0.0.1:{args.port}{HOOK_PATH}",
                     telegram_webhook_secret=args.secret, http_port=args.port)
     async with open_app(config) as app:
-        channel = TelegramChannel(config, FloodGuard(app.dialogs), rate_limited=False)
+        channel = TelegramChannel(config, FloodGuard(app.dialogs), app.store, rate_limited=False)
         await channel.start()
         try:
             await _serve_until_stopped(create_app(telegram=channel.webhook), args.port, stop)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import os
 import secrets
 import signal
@@ -40,6 +41,8 @@ class BotAPI(FakeTelegramAPI):
         super().__init__()
         self.sent: dict[int, int] = defaultdict(int)
         self.last: dict[int, dict] = {}  # chat -> latest bot message with buttons (or any, for the echo)
+        self.repeats: dict[int, int] = defaultdict(int)
+        self._shown: dict[int, tuple] = {}
         self._waiting: dict[int, tuple[int, asyncio.Future]] = {}
 
     async def __aenter__(self) -> BotAPI:
@@ -55,6 +58,13 @@ class BotAPI(FakeTelegramAPI):
     def _bot_message(self, params: dict, content: dict) -> dict:
         message = super()._bot_message(params, content)
         chat = message["chat"]["id"]
+        shown = (message.get("text"), message.get("caption"), json.dumps(message.get("reply_markup"), sort_keys=True))
+        if self._shown.get(chat) == shown:
+            # The message just sent, again: a send repeated because the bot died before recording
+            # it. Counted apart, so a requester waits for the answers it has not seen yet.
+            self.repeats[chat] += 1
+            return message
+        self._shown[chat] = shown
         self.sent[chat] += 1
         if message.get("reply_markup") or chat not in self.last or not self.last[chat].get("reply_markup"):
             self.last[chat] = message

@@ -21,6 +21,9 @@ class Config:
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
+    # python-telegram-bot's own throttle (30 messages a second in all); off against a local Bot
+    # API server in tests and benchmarks. Telegram's 429s are retried by the sender either way.
+    telegram_rate_limited: bool = True
     http_port: int = 3978
     microsoft_app_id: str | None = None
     microsoft_app_password: str | None = None
@@ -47,6 +50,7 @@ class Config:
             telegram_api_url=get("TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL,
             telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            telegram_rate_limited=(get("TELEGRAM_RATE_LIMIT") or "on").lower() not in ("off", "0", "false", "no"),
             http_port=int(get("ECAGE_HTTP_PORT") or 3978),
             microsoft_app_id=get("MICROSOFT_APP_ID"),
             microsoft_app_password=get("MICROSOFT_APP_PASSWORD"),

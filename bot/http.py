@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram import Update
-from telegram.ext import Application
+from telegram import Bot, Update
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +33,10 @@ TeamsHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @dataclass(frozen=True)
 class TelegramWebhook:
-    application: Application
+    bot: Bot
+    # Writes updates durably (the channel's inbox); raises when it cannot, and then the update is
+    # not acknowledged: Telegram sends it again.
+    receive: Callable[[list[tuple[dict, Update]]], Awaitable[None]]
     secret: str
     path: str = DEFAULT_TELEGRAM_PATH
 
@@ -177,12 +179,16 @@ def _telegram_handler(webhook: TelegramWebhook):
             if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
                 raise ValueError("not an update")
             _check_types(payload, _TELEGRAM_TYPES)
-            update = Update.de_json(payload, webhook.application.bot)
+            update = Update.de_json(payload, webhook.bot)
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as error:
             log.warning("Malformed Telegram webhook body: %s", error)
             return web.Response(status=400, text="malformed update")
-        # Answer at once; the application processes the queue in the background, per chat in order.
-        await webhook.application.update_queue.put(update)
+        try:
+            await webhook.receive([(payload, update)])
+        except Exception as error:  # the database away: not acknowledged, Telegram tries again
+            log.warning("Could not store Telegram update %s (%s)", update.update_id, error.__class__.__name__)
+            return web.Response(status=503, text="try again later")
+        # Stored: acknowledged now; the turn is taken from the inbox, per chat in order.
         return web.Response(status=200)
 
     return handle

@@ -48,6 +48,7 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
             from bot.teams import TeamsChannel
 
             teams = TeamsChannel(config, dialogs, store)
+            await teams.start()
             stack.push_async_callback(teams.close)
         if "telegram" in channels:
             from bot.telegram import TelegramChannel
@@ -55,7 +56,7 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
             # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
             logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
 
-            telegram = TelegramChannel(config, dialogs)
+            telegram = TelegramChannel(config, dialogs, store, rate_limited=config.telegram_rate_limited)
             # Pushed before the HTTP server's cleanup, so the server stops first and Telegram
             # then finishes the updates already received.
             stack.push_async_callback(telegram.stop)
@@ -66,9 +67,22 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
             stack.push_async_callback(runner.cleanup)
         if telegram is not None:
             await telegram.start()  # after serve(): Telegram's first webhook call must find us listening
-        if notifier:
-            from bot.notifier import run_notifier
+        served = [channel for channel in (telegram, teams) if channel is not None]
+        if served or notifier:
+            # A channel's process delivers its own outbox too: the replies a crash or a refusal
+            # left behind, and the pushes of its turns at once (woken after each turn).
+            from bot.notifier import Notifier
+            from bot.notifier.senders import open_senders
 
-            delivering = asyncio.create_task(run_notifier(config, stop=stop, store=store))
+            senders = {channel.channel: channel.sender for channel in served}
+            if notifier:
+                for name, sender in (await open_senders(config, stack)).items():
+                    senders.setdefault(name, sender)
+                if not senders:
+                    log.warning("notifier: no channel to deliver to is configured (Telegram, Teams, e-mail)")
+            delivery = Notifier(store, senders)
+            for channel in served:
+                channel.runner.on_done = delivery.wake.set
+            delivering = asyncio.create_task(delivery.run(stop))
             stack.push_async_callback(lambda: delivering)
         await stop.wait()

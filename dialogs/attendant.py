@@ -275,7 +275,8 @@ async def send_files(turn: Turn, protocol: str) -> None:
     files = []
     for item in view.attachments:
         data = await turn.tx.attachment_content(turn.actor, item.id)
-        files.append(OutgoingFile(filename=item.filename, data=data, content_type=item.content_type))
+        files.append(OutgoingFile(filename=item.filename, data=data, content_type=item.content_type,
+                                  sha256=item.sha256))
     turn.replies.append(Outgoing(text=turn.t("att.files_of", protocol=view.protocol, count=len(files)),
                                  files=tuple(files), card={"kind": "files", "protocol": view.protocol},
                                  demand=view.protocol))

@@ -14,10 +14,11 @@ from typing import Any
 from dialogs import attendant, follow, menu, new_demand, profile, words
 from dialogs import choice_ids as ids
 from dialogs.flow import Flow, Reply, Turn, menu_choices, numbered
-from dialogs.messages import Incoming, Outgoing
+from dialogs.messages import Incoming, Outgoing, outgoing_to_json, with_outbox_ids
 from dialogs.states import FlowState, InvalidState, MenuState, NewDemandState
 from dialogs.texts import Texts
 from store import Actor, connection_lost
+from store.inbox import AlreadyHandled
 from taxonomy import default_taxonomy
 
 log = logging.getLogger(__name__)
@@ -45,21 +46,37 @@ class Dialogs:
                 log.warning("database connection lost, running the turn again (%s chat %s)",
                             incoming.channel, incoming.chat_id)
                 return await self._handle(incoming, t)
+        except AlreadyHandled:
+            # Another process took this message and finished it first: its turn stands, not ours.
+            log.info("%s chat %s: message already handled elsewhere", incoming.channel, incoming.chat_id)
+            return []
         except Exception:
             log.exception("dialog failed (%s chat %s)", incoming.channel, incoming.chat_id)
         # The failed unit of work was rolled back; restart this person at the menu rather than fail again.
         choices = tuple(menu_choices(t))
+        replies = [Outgoing(text=t("error.unexpected"), choices=choices)]
         try:
             async with self.store.transaction() as tx:
+                if incoming.receipt is not None:
+                    # Done too: the same message would only fail the same way again.
+                    await tx.finish_inbox(incoming.receipt.inbox_ids)
                 await tx.save_conversation(incoming.channel, incoming.chat_id, incoming.user_id,
                                            {**MenuState().to_json(), "shown": [[c.id, c.label] for c in choices]})
+                if incoming.receipt is not None:
+                    chat = await tx.ensure_chat(incoming.channel, incoming.chat_id, kind=incoming.chat_kind,
+                                                reference=incoming.chat_reference, locale=incoming.locale)
+                    replies = await _queue_replies(tx, chat.id, incoming, replies)
+        except AlreadyHandled:
+            return []
         except Exception:
             log.exception("could not reset the conversation state")
-        return [Outgoing(text=t("error.unexpected"), choices=choices)]
+        return replies
 
     async def _handle(self, incoming: Incoming, t: Texts) -> list[Outgoing]:
         channel, chat_id, user_id = incoming.channel, incoming.chat_id, incoming.user_id
         async with self.store.transaction() as tx:
+            if incoming.receipt is not None:
+                await tx.finish_inbox(incoming.receipt.inbox_ids)
             display_name = words.clean(incoming.user_name).strip()[:200] or user_id
             person, chat, stored = await tx.open_turn(
                 channel, chat_id, user_id, display_name, kind=incoming.chat_kind,
@@ -77,6 +94,8 @@ class Dialogs:
             await route(turn)
             turn.remember_choices()
             await tx.save_conversation(channel, chat_id, user_id, save_state(turn.state, turn.shown))
+            if incoming.receipt is not None:
+                return await _queue_replies(tx, chat.id, incoming, turn.replies)
         return turn.replies
 
     def keeps_choices(self, choice: str) -> bool:
@@ -90,6 +109,13 @@ class Dialogs:
         if outgoing.demand:
             async with self.store.transaction() as tx:
                 await attendant.remember_card(tx, channel, chat_id, message_id, outgoing)
+
+
+async def _queue_replies(tx: Any, chat_id: int, incoming: Incoming, replies: list[Outgoing]) -> list[Outgoing]:
+    """The one way out of a turn taken from the inbox: its replies, in its own transaction."""
+    receipt = incoming.receipt
+    ids = await tx.queue_replies(chat_id, [outgoing_to_json(reply) for reply in replies], receipt.owner, receipt.lease)
+    return with_outbox_ids(replies, ids)
 
 
 # --- the stored state --------------------------------------------------------------------------------

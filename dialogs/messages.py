@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -12,6 +14,16 @@ class IncomingFile:
     filename: str
     data: bytes
     content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Where a message taken from the inbox came from: its inbox rows (an album has several), which
+    its turn marks done, and who took it, who then sends the replies queued in the outbox."""
+
+    inbox_ids: tuple[int, ...]
+    owner: str
+    lease: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -27,6 +39,7 @@ class Incoming:
     chat_kind: str = "private"
     chat_reference: dict | None = None
     reply_to: str | None = None
+    receipt: Receipt | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,7 @@ class OutgoingFile:
     filename: str
     data: bytes
     content_type: str | None = None
+    sha256: str | None = None  # a stored attachment's: the outbox keeps this, not the content
 
 
 @dataclass(frozen=True)
@@ -56,3 +70,32 @@ class Outgoing:
     # The protocol of the demand this message shows, if it shows one: a reply to the message
     # then acts on that demand.
     demand: str | None = None
+    # Set on a reply queued in the outbox (a turn taken from the inbox): the row to mark sent.
+    outbox_id: int | None = None
+
+
+def outgoing_to_json(message: Outgoing) -> dict:
+    """A reply as the outbox keeps it. Stored files are kept by their hash, not their content."""
+    return {
+        "text": message.text,
+        "choices": [[choice.id, choice.label, choice.turns_page] for choice in message.choices],
+        "card": message.card,
+        "files": [{"filename": file.filename, "content_type": file.content_type, "sha256": file.sha256,
+                   **({} if file.sha256 else {"data": base64.b64encode(file.data).decode()})}
+                  for file in message.files],
+        "demand": message.demand,
+    }
+
+
+def outgoing_from_json(stored: dict, content: Callable[[str], bytes], outbox_id: int | None = None) -> Outgoing:
+    """The reply again; `content(sha256)` reads a stored file."""
+    files = tuple(OutgoingFile(filename=file["filename"], content_type=file.get("content_type"),
+                               sha256=file.get("sha256"),
+                               data=content(file["sha256"]) if file.get("sha256") else base64.b64decode(file["data"]))
+                  for file in stored.get("files", ()))
+    return Outgoing(text=stored["text"], choices=tuple(Choice(id_, label, bool(page)) for id_, label, page in stored["choices"]),
+                    card=stored.get("card"), files=files, demand=stored.get("demand"), outbox_id=outbox_id)
+
+
+def with_outbox_ids(replies: list[Outgoing], ids: list[int]) -> list[Outgoing]:
+    return [replace(reply, outbox_id=outbox_id) for reply, outbox_id in zip(replies, ids)]

@@ -192,7 +192,9 @@ class AttachmentRow(Base):
 
 
 class OutboxRow(Base):
-    """One message to deliver: an event to one chat. The notifier claims, sends, marks."""
+    """One message to deliver to one chat: a timeline event (`event_id`), or one reply of a turn
+    (`message`, the reply as dialogs.messages serializes it). The notifier claims, sends, marks;
+    a turn's replies are born claimed by the process that took the turn, which sends them at once."""
 
     __tablename__ = "outbox"
     __table_args__ = (
@@ -201,9 +203,10 @@ class OutboxRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
-    audience: Mapped[str] = mapped_column(String(12))  # "requester" | "attendants"
+    audience: Mapped[str] = mapped_column(String(12))  # "requester" | "attendants" | "reply"
+    message: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sending|sent|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -212,6 +215,30 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InboxRow(Base):
+    """One update or activity as a channel received it, written before it is acknowledged and
+    marked done in the transaction of the turn that handled it (store/inbox.py)."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "chat_key", "update_key"),
+        Index("ix_inbox_status_chat", "status", "channel", "chat_key", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_key: Mapped[str] = mapped_column(String(300))  # the channel's chat id: turns of a chat in order
+    update_key: Mapped[str] = mapped_column(String(200))  # Telegram's update_id, the activity's id
+    group_key: Mapped[str | None] = mapped_column(String(100))  # an album's parts share it
+    payload: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|done
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ConversationRow(Base):

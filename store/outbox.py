@@ -40,22 +40,25 @@ EMAIL_LOOKBACK = 1000
 
 __all__ = [
     "EMAIL_CHANNEL", "FAILED", "NOTIFY_CHANNEL", "PENDING", "SENDING", "SENT", "Delivery",
-    "OutboxEntry", "card_snapshot", "claim", "list_outbox", "mark_failed", "mark_retry", "mark_sent", "mark_sent_many",
+    "OutboxEntry", "card_snapshot", "claim", "list_outbox", "mark_failed", "mark_reply_sent", "mark_retry",
+    "mark_sent", "mark_sent_many",
     "queue_emails", "remember_live_cards", "retry", "waiting_channels",
 ]
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """One claimed row with everything needed to render and send it."""
+    """One claimed row with everything needed to render and send it: an event with its demand,
+    or a turn's reply (`message`, which a process that died before sending it left behind)."""
 
     id: int
     attempts: int  # including this one
-    audience: str  # "requester" | "attendants"
+    audience: str  # "requester" | "attendants" | "reply"
     chat: Chat
-    event: EventView
-    demand: DemandView
-    requester: Person
+    event: EventView | None
+    demand: DemandView | None
+    requester: Person | None
+    message: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,8 @@ class OutboxEntry:
     attempts: int
     channel: str
     chat_id: str
-    kind: str
-    protocol: str
+    kind: str  # the event's kind, or "reply"
+    protocol: str | None
     next_attempt_at: datetime
     last_error: str | None
 
@@ -115,7 +118,7 @@ async def claim(store: Store, owner: str, *, channels: Iterable[str], limit: int
 async def _deliveries(session, ids: list[int]) -> list[Delivery]:
     query = (select(OutboxRow, ChatRow, EventRow)
              .join(ChatRow, ChatRow.id == OutboxRow.chat_id)
-             .join(EventRow, EventRow.id == OutboxRow.event_id)
+             .outerjoin(EventRow, EventRow.id == OutboxRow.event_id)
              .where(OutboxRow.id.in_(ids))
              .options(joinedload(EventRow.author), selectinload(EventRow.attachments),
                       joinedload(EventRow.demand).joinedload(DemandRow.requester),
@@ -123,9 +126,11 @@ async def _deliveries(session, ids: list[int]) -> list[Delivery]:
                       joinedload(EventRow.demand).selectinload(DemandRow.attachments))
              .order_by(OutboxRow.id))
     result = (await session.execute(query)).unique().all()
-    return [Delivery(id=row.id, attempts=row.attempts, audience=row.audience,
-                     chat=chat_view(chat), event=event_view(event),
-                     demand=demand_view(event.demand), requester=person_view(event.demand.requester))
+    return [Delivery(id=row.id, attempts=row.attempts, audience=row.audience, chat=chat_view(chat),
+                     event=event_view(event) if event else None,
+                     demand=demand_view(event.demand) if event else None,
+                     requester=person_view(event.demand.requester) if event else None,
+                     message=row.message)
             for row, chat, event in result]
 
 
@@ -154,14 +159,28 @@ async def mark_sent(store: Store, outbox_id: int, owner: str) -> bool:
     return await mark_sent_many(store, [outbox_id], owner) == 1
 
 
+async def mark_reply_sent(store: Store, outbox_id: int, owner: str, chat: Chat, message_ids: Iterable[str],
+                          protocol: str | None) -> bool:
+    """Record a reply confirmed sent and, when it shows a demand, which messages show it (a reply to
+    one of them then acts on that demand), together."""
+    async with store.transaction() as tx:
+        if protocol:
+            for message_id in message_ids:
+                await attendance.remember_message(tx, chat.channel, chat.chat_id, message_id, protocol)
+        result = await tx.session.execute(_mark_sent_statement([outbox_id], owner, _now(store)))
+        return result.rowcount == 1
+
+
+def _mark_sent_statement(outbox_ids: list[int], owner: str, now: datetime):
+    return (update(OutboxRow)
+            .where(OutboxRow.id.in_(outbox_ids), OutboxRow.claimed_by == owner, OutboxRow.status == SENDING)
+            .values(status=SENT, sent_at=now, claimed_until=None, last_error=None))
+
+
 async def mark_sent_many(store: Store, outbox_ids: list[int], owner: str) -> int:
     """Record sends confirmed at about the same time in one commit (a group commit)."""
     async with store.transaction() as tx:
-        result = await tx.session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id.in_(outbox_ids), OutboxRow.claimed_by == owner,
-                   OutboxRow.status == SENDING)
-            .values(status=SENT, sent_at=_now(store), claimed_until=None, last_error=None))
+        result = await tx.session.execute(_mark_sent_statement(outbox_ids, owner, _now(store)))
         return result.rowcount
 
 
@@ -189,11 +208,11 @@ async def mark_failed(store: Store, outbox_id: int, owner: str, error: str) -> N
 async def list_outbox(store: Store, statuses: Iterable[str] = (PENDING, SENDING, FAILED),
                       limit: int = 200) -> list[OutboxEntry]:
     query = (select(OutboxRow.id, OutboxRow.status, OutboxRow.attempts, ChatRow.channel,
-                    ChatRow.chat_id, EventRow.kind, DemandRow.protocol, OutboxRow.next_attempt_at,
-                    OutboxRow.last_error)
+                    ChatRow.chat_id, func.coalesce(EventRow.kind, OutboxRow.audience), DemandRow.protocol,
+                    OutboxRow.next_attempt_at, OutboxRow.last_error)
              .join(ChatRow, ChatRow.id == OutboxRow.chat_id)
-             .join(EventRow, EventRow.id == OutboxRow.event_id)
-             .join(DemandRow, DemandRow.id == EventRow.demand_id)
+             .outerjoin(EventRow, EventRow.id == OutboxRow.event_id)
+             .outerjoin(DemandRow, DemandRow.id == EventRow.demand_id)
              .where(OutboxRow.status.in_(tuple(statuses)))
              .order_by(OutboxRow.id).limit(limit))
     async with store.transaction() as tx:

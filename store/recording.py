@@ -83,6 +83,12 @@ async def queue_outbox(session: AsyncSession, actor: Actor, demand: DemandRef, e
          "audience": "requester" if person_id == demand.requester_id and not room else "attendants",
          "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
         for chat_id, person_id, room in recipients])
+    await notify(session, demand.protocol)
+
+
+async def notify(session: AsyncSession, payload: str) -> None:
+    """Wake the notifiers listening on PostgreSQL (SQLite has none: they poll, or are woken in
+    their process)."""
     if session.bind.dialect.name == "postgresql":
         # Delivered at commit (and dropped on rollback), so a listener never sees a ghost.
-        await session.execute(statements.NOTIFY, {"channel": NOTIFY_CHANNEL, "payload": demand.protocol})
+        await session.execute(statements.NOTIFY, {"channel": NOTIFY_CHANNEL, "payload": payload})

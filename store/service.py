@@ -21,6 +21,7 @@ from . import db
 from .attachments import ContentStore
 from .changes import DemandChanges
 from .conversations import Conversations
+from .inbox import TurnReceipts
 from .queries import DemandQueries
 
 Clock = Callable[[], datetime]
@@ -30,8 +31,9 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Transaction(Conversations, DemandChanges, DemandQueries):
-    """One unit of work: people and chats, conversations, demand changes and queries."""
+class Transaction(Conversations, DemandChanges, DemandQueries, TurnReceipts):
+    """One unit of work: people and chats, conversations, demand changes and queries, and what
+    a turn taken from the inbox records of itself."""
 
 
 class Store:

@@ -91,6 +91,11 @@ SQLITE_NEXT_DEMAND_NUMBER = text(
 EVENT_INSERT = insert(_EVENTS).returning(_EVENTS.c.id)
 ATTACHMENT_INSERT = insert(_ATTACHMENTS).returning(_ATTACHMENTS.c.id, sort_by_parameter_order=True)
 OUTBOX_INSERT = insert(_OUTBOX)
+REPLY_INSERT = insert(_OUTBOX).returning(_OUTBOX.c.id)
+UNSENT_REPLY = (select(_OUTBOX.c.id)
+                .where(_OUTBOX.c.chat_id == bindparam("chat_id"), _OUTBOX.c.audience == "reply",
+                       _OUTBOX.c.status.in_(("pending", "sending")))
+                .limit(1))
 NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 
 

@@ -27,6 +27,7 @@ from typing import Awaitable, Callable
 from bot.channels import stop_on_signals
 from bot.config import Config
 from dialogs import Outgoing
+from dialogs.messages import outgoing_from_json
 from dialogs.events import EMAIL_KINDS, render_email, render_push, room_card
 from store import EventKind, Store
 from store import outbox
@@ -48,7 +49,11 @@ REFRESHED_MEMORY = 1000
 REFRESH_GRACE = 5.0
 
 
-def render(delivery: Delivery, now=None) -> list[Outgoing]:
+def render(delivery: Delivery, now=None, content: Callable[[str], bytes] | None = None) -> list[Outgoing]:
+    """What to send for a row: a turn's reply as it was queued (`content` reads its stored files),
+    or the event as this chat should hear it."""
+    if delivery.message is not None:
+        return [outgoing_from_json(delivery.message, content or _no_content)]
     if delivery.chat.channel == outbox.EMAIL_CHANNEL:
         subject, body = render_email(delivery.event, delivery.demand, delivery.chat.locale)
         return [Outgoing(text=body, card={"kind": "email", "subject": subject})]
@@ -61,8 +66,12 @@ CARD_EVENTS = frozenset({EventKind.RECEIVED, EventKind.INFO_REQUESTED, EventKind
                          EventKind.SOLVED, EventKind.CANCELLED, EventKind.REOPENED})
 
 
+def _no_content(sha256: str) -> bytes:
+    raise LookupError(f"no content store to read {sha256} from")
+
+
 def is_room_card(delivery: Delivery, message: Outgoing) -> bool:
-    return delivery.chat.is_attendant_room and (message.card or {}).get("kind") == "attendant_card"
+    return delivery.event is not None and delivery.chat.is_attendant_room and (message.card or {}).get("kind") == "attendant_card"
 
 
 def changes_card(event) -> bool:
@@ -188,13 +197,15 @@ class Notifier:
     async def _deliver(self, delivery: Delivery) -> None:
         sender = self.senders[delivery.chat.channel]
         cards: list[str] = []
+        shown: list[str] = []
         try:
-            messages = render(delivery, self.store.clock())
+            messages = render(delivery, self.store.clock(), self.store.files.get)
             if self.pacer is not None:
                 await self.pacer.wait(delivery.chat.id, sender.min_interval(delivery.chat))
             for message in messages:
                 await self.bucket.take()
                 sent = await sender.send(delivery.chat, message)
+                shown += sent or []
                 if sent and is_room_card(delivery, message):
                     cards += sent
         except PermanentSendError as error:
@@ -205,6 +216,10 @@ class Notifier:
                 log.exception("outbox %s: unexpected error", delivery.id)
             await self._retry_or_fail(delivery, error)
         else:
+            if delivery.message is not None:  # a reply whose turn's process could not send it
+                await self._record(outbox.mark_reply_sent, delivery.id, self.name, delivery.chat, shown,
+                                   messages[0].demand)
+                return
             await self._mark_sent(delivery.id)
             if self.on_sent is not None:
                 self.on_sent(delivery)

@@ -1,9 +1,12 @@
 """The Teams adapter: Bot Framework activities posted to /api/messages become `Incoming`, the
 dialogs answer, and the replies go back through the Bot Connector as markdown and Adaptive Cards.
 
-botbuilder's CloudAdapter checks the channel's token and handles the turn inside the HTTP
-request, so when Teams gets our answer the replies are already sent. Activities of one
-conversation are handled one after another (a lock per conversation).
+botbuilder's CloudAdapter checks the channel's token; the activity is then written to the inbox
+(bot/inbox.py, store/inbox.py) before anything else, and the request waits (a while) for its turn,
+so that Teams usually gets our answer once the replies are sent. The turn itself is taken from
+the inbox, in the order of its conversation, and its replies go out through the same sender as
+the notifier's pushes (bot/replies.py): an activity Teams sends again is answered once, and one
+whose process died is handled after the restart. A turn that committed is never answered 5xx.
 """
 
 from __future__ import annotations
@@ -11,27 +14,30 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import uuid
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
-from botbuilder.core import BotAdapter, InvokeResponse, TurnContext, serializer_helper
-from botbuilder.schema import Activity, ActivityTypes, Attachment
+from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationReference
 
-from bot.channels import ChatLocks
 from bot.config import Config
 from bot.contract import Conversation, locale_of
-from bot.notifier import PermanentSendError, TransientSendError
-from dialogs import Incoming, IncomingFile, Outgoing
+from bot.inbox import InboxRunner
+from bot.replies import Replies, chat_of
+from dialogs import Incoming, IncomingFile
+from dialogs.messages import Receipt
 from dialogs.texts import Texts
-from store import Store
+from store import Store, inbox
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
 from store.attachments import MAX_ATTACHMENT_BYTES
+from store.inbox import InboxItem, Received
 
-from .render import render_each, text_activity
-from .send import Retry, build_adapter, deliver
+from .render import text_activity
+from .send import Retry, TeamsSender, build_adapter, deliver, not_a_reply
 
 log = logging.getLogger(__name__)
 
@@ -42,23 +48,33 @@ _EXTENSION_OF_TYPE = {mime: extension for extension, (_, mime) in reversed(ALLOW
 _DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=60)
 # Teams repeats a formatted message as HTML among the attachments; cards are not files either.
 _NOT_FILES = ("text/html", "application/vnd.microsoft.card.adaptive")
+# How long a request waits for its turn before answering 200 anyway: Teams gives a bot 15 s, and
+# the activity is in the inbox, so it is handled even when the answer comes later.
+ANSWER_WAIT = 10.0
 
 
 class TeamsChannel:
-    """Mount `handle_request` on POST /api/messages (bot.http.create_app(teams=...)).
+    """Mount `handle_request` on POST /api/messages (bot.http.create_app(teams=...)); `start()`
+    before serving, `close()` after.
 
-    `store` is the one the dialogs work on: activities the dialogs never see (the bot added to
-    a team) still record there where to write. None leaves them unrecorded."""
+    `store` is the one the dialogs work on: it keeps the inbox and the replies' outbox, and
+    activities the dialogs never see (the bot added to a team) still record there where to write."""
 
-    def __init__(self, config: Config, dialogs: Conversation, store: Store | None, *,
+    channel = CHANNEL
+    group_quiet = 0.0
+
+    def __init__(self, config: Config, dialogs: Conversation, store: Store, *,
                  retry: Retry = Retry()) -> None:
         self.config = config
         self.dialogs = dialogs
         self.store = store
         self.retry = retry
         self.adapter = build_adapter(config)
+        self.app_id = config.microsoft_app_id or None
         self.authenticated = bool(config.microsoft_app_id)
-        self.locks = ChatLocks()
+        self.runner = InboxRunner(store, [self])
+        self.sender = TeamsSender(self.adapter, self.app_id, retry=retry)
+        self.replies = Replies(store, self.sender, self.runner.owner)
         self._session: aiohttp.ClientSession | None = None
         if not self.authenticated:
             log.warning("!" * 78)
@@ -66,7 +82,11 @@ class TeamsChannel:
                         "UNAUTHENTICATED requests. Use this for local testing only.")
             log.warning("!" * 78)
 
+    async def start(self) -> None:
+        await self.runner.start()
+
     async def close(self) -> None:
+        await self.runner.stop()
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -93,52 +113,72 @@ class TeamsChannel:
         # Authenticate first, apart, so that any refusal (missing header, a token that does not
         # parse, a signature that does not verify) is a 401 and nothing at all is processed.
         try:
-            authenticated = await self.adapter.bot_framework_authentication.authenticate_request(
+            await self.adapter.bot_framework_authentication.authenticate_request(
                 activity, request.headers.get("Authorization", ""))
         except Exception as refusal:
             log.warning("Refused a call to /api/messages from %s: %s", request.remote,
                         type(refusal).__name__)
             return web.Response(status=401, text="unauthorized")
-        invoke = await self.adapter.process_activity(authenticated, activity, self.on_turn)
-        if invoke is not None:  # card actions of type invoke want a body back
-            return web.json_response(serializer_helper(invoke.body), status=invoke.status)
+        received = Received(channel=CHANNEL, chat_key=activity.conversation.id,
+                            update_key=activity.id or uuid.uuid4().hex, payload=payload)
+        try:
+            (inbox_id,) = await inbox.receive(self.store, [received])
+        except Exception as error:  # the database away: not acknowledged, Teams tries again
+            log.warning("Could not store a Teams activity (%s)", error.__class__.__name__)
+            return web.Response(status=503, text="try again later")
+        if inbox_id is not None:  # else a duplicate: answered already, or being answered
+            self.runner.wake()
+            await self.runner.handled(inbox_id, ANSWER_WAIT)
+        if activity.type == ActivityTypes.invoke:  # card actions of type invoke want a body back
+            return web.json_response(None, status=200)
         return web.Response(status=200)
 
     # ----------------------------------------------------------------------- turns
 
-    async def on_turn(self, context: TurnContext) -> None:
-        activity = context.activity
-        async with self.locks.hold(activity.conversation.id):
-            if activity.type == ActivityTypes.message:
-                await self._on_message(context)
-            elif activity.type == ActivityTypes.conversation_update and self._bot_was_added(activity):
-                await self._on_added(context)
-            elif activity.type == ActivityTypes.invoke:
-                await self._on_invoke(context)
-            else:
-                await self._remember_chat(activity)
+    async def process(self, items: list[InboxItem], receipt: Receipt) -> bool:
+        """One activity from the inbox, in a context of its conversation (the Bot Connector's
+        client, for our notes and the bot's token). True when a turn of the dialogs took it."""
+        activity = Activity().deserialize(items[0].payload)
+        reference = ConversationReference().deserialize(_reference(activity))
+        taken = False
 
-    async def _on_invoke(self, context: TurnContext) -> None:
-        """Teams waits for an answer to every invoke. A universal card action (Action.Execute)
-        carrying one of our choices is handled like the same choice submitted; any other invoke
-        is acknowledged and otherwise ignored, rather than left to the SDK's 501."""
-        activity = context.activity
+        async def turn(context: TurnContext) -> None:
+            nonlocal taken
+            context.on_send_activities(not_a_reply)
+            context.activity.locale = activity.locale  # our notes speak the person's language
+
+            taken = await self._on_activity(context, activity, receipt)
+
+        await self.adapter.continue_conversation(reference, turn, bot_app_id=self.app_id)
+        return taken
+
+    async def _on_activity(self, context: TurnContext, activity: Activity, receipt: Receipt) -> bool:
+        if activity.type == ActivityTypes.message:
+            return await self._on_message(context, activity, receipt)
+        if activity.type == ActivityTypes.conversation_update and self._bot_was_added(activity):
+            return await self._on_added(context, activity, receipt)
+        if activity.type == ActivityTypes.invoke:
+            return await self._on_invoke(context, activity, receipt)
+        await self._remember_chat(activity)
+        return False
+
+    async def _on_invoke(self, context: TurnContext, activity: Activity, receipt: Receipt) -> bool:
+        """A universal card action (Action.Execute) carrying one of our choices is handled like
+        the same choice submitted; any other invoke is acknowledged and otherwise ignored."""
         action = activity.value.get("action") if isinstance(activity.value, dict) else None
         data = action.get("data") if isinstance(action, dict) else None
         if activity.name == "adaptiveCard/action" and isinstance(data, dict) and data.get("choice"):
             activity.value = data
-            await self._on_message(context)
-        else:
-            await self._remember_chat(activity)
-        await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200)))
+            return await self._on_message(context, activity, receipt)
+        await self._remember_chat(activity)
+        return False
 
-    async def _on_message(self, context: TurnContext) -> None:
-        activity = context.activity
+    async def _on_message(self, context: TurnContext, activity: Activity, receipt: Receipt) -> bool:
         value = activity.value if isinstance(activity.value, dict) else {}
         choice = value.get("choice")
-        files = await self._download_all(context)
+        files = await self._download_all(context, activity)
         incoming = self._incoming(
-            activity,
+            activity, receipt,
             text=_text_without_mention(activity),
             choice=str(choice) if choice else None,
             files=tuple(files),
@@ -146,24 +186,23 @@ class TeamsChannel:
         if not files and not incoming.text.strip() and not incoming.choice and activity.attachments:
             # Only files, and every one refused: the refusal was said already.
             await self._remember_chat(activity)
-            return
-        await self._converse(context, incoming)
+            return False
+        return await self._converse(incoming)
 
-    async def _on_added(self, context: TurnContext) -> None:
-        activity = context.activity
+    async def _on_added(self, context: TurnContext, activity: Activity, receipt: Receipt) -> bool:
         if _chat_kind(activity) == "private":
             # What Telegram's /start is: the dialogs greet and start the first access.
-            await self._converse(context, self._incoming(activity, text="start"))
-        else:
-            await self._remember_chat(activity)
-            await self._say(context, "teams.group_welcome")
+            return await self._converse(self._incoming(activity, receipt, text="start"))
+        await self._remember_chat(activity)
+        await self._say(context, "teams.group_welcome")
+        return False
 
     @staticmethod
     def _bot_was_added(activity: Activity) -> bool:
         bot = activity.recipient.id if activity.recipient else None
         return any(member.id == bot for member in activity.members_added or [])
 
-    def _incoming(self, activity: Activity, **fields: Any) -> Incoming:
+    def _incoming(self, activity: Activity, receipt: Receipt, **fields: Any) -> Incoming:
         sender = activity.from_property
         return Incoming(
             channel=CHANNEL,
@@ -174,38 +213,21 @@ class TeamsChannel:
             chat_kind=_chat_kind(activity),
             chat_reference=_reference(activity),
             reply_to=activity.reply_to_id,
+            receipt=receipt,
             **fields,
         )
 
     async def _remember_chat(self, activity: Activity) -> None:
-        if self.store is None or activity.conversation is None or not activity.service_url:
+        if activity.conversation is None or not activity.service_url:
             return
         async with self.store.transaction() as tx:
             await tx.ensure_chat(CHANNEL, activity.conversation.id, kind=_chat_kind(activity),
                                  reference=_reference(activity), locale=locale_of(activity.locale))
 
-    async def _converse(self, context: TurnContext, incoming: Incoming) -> None:
+    async def _converse(self, incoming: Incoming) -> bool:
         replies = await self.dialogs.handle(incoming)
-        try:
-            for outgoing, activities in render_each(replies, incoming.locale):
-                sent = [await deliver(context, activity, self.retry) for activity in activities]
-                await self._remember_card(incoming.chat_id, outgoing, [i for i in sent if i])
-        except (TransientSendError, PermanentSendError) as error:
-            # The dialogs have already recorded the turn: failing the request would make Teams
-            # deliver the message again and the dialogs take it twice.
-            log.error("Could not answer Teams conversation %s: %s", incoming.chat_id, error)
-
-    async def _remember_card(self, chat_id: str, outgoing: Outgoing, activity_ids: list[str]) -> None:
-        """Let the dialogs note which demand a sent message shows, so a reply to it (its
-        reply_to_id) acts on it."""
-        if not outgoing.demand:
-            return
-        try:
-            for activity_id in activity_ids:
-                await self.dialogs.remember_sent(CHANNEL, chat_id, activity_id, outgoing)
-        except Exception:
-            # Only replies to this card lose their shortcut; the conversation goes on.
-            log.exception("Could not remember the card of %s", outgoing.demand)
+        await self.replies.send(chat_of(incoming), replies)
+        return any(reply.outbox_id is not None for reply in replies)
 
     async def _say(self, context: TurnContext, key: str, **values: Any) -> None:
         text = Texts(locale_of(context.activity.locale))(key, **values)
@@ -213,9 +235,9 @@ class TeamsChannel:
 
     # ----------------------------------------------------------------------- files
 
-    async def _download_all(self, context: TurnContext) -> list[IncomingFile]:
+    async def _download_all(self, context: TurnContext, activity: Activity) -> list[IncomingFile]:
         files = []
-        for number, attachment in enumerate(context.activity.attachments or [], start=1):
+        for number, attachment in enumerate(activity.attachments or [], start=1):
             source = _file_source(attachment, number)
             if source is None:
                 continue  # the message's own HTML rendering, a card, ...
@@ -224,7 +246,7 @@ class TeamsChannel:
                 await self._say(context, "files.refused", name=name)
                 continue
             # Our token goes only to the Bot Connector that sent the activity, never elsewhere.
-            wants_token = needs_token and _same_host(url, context.activity.service_url)
+            wants_token = needs_token and _same_host(url, activity.service_url)
             token = await self._token(context) if wants_token else None
             file = await self._download(context, url, name, content_type, token)
             if file is not None:

@@ -128,7 +128,7 @@ class TeamsSender:
         sent: list[str] = []
 
         async def push(context: TurnContext) -> None:
-            context.on_send_activities(_not_a_reply)
+            context.on_send_activities(not_a_reply)
             for activity in activities:
                 activity_id = await deliver(context, activity, self.retry)
                 if activity_id:
@@ -144,7 +144,7 @@ async def open_teams(config: Config, stack: AsyncExitStack) -> TeamsSender:
     return TeamsSender.from_config(config)
 
 
-async def _not_a_reply(context: TurnContext, activities: list[Activity], send_next):
+async def not_a_reply(context: TurnContext, activities: list[Activity], send_next):
     # botbuilder marks proactive messages as replies to the made-up activity that started the
     # turn; a push is a new message in the conversation.
     for activity in activities:

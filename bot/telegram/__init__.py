@@ -13,6 +13,7 @@ import asyncio
 
 from bot.config import Config
 from bot.contract import Conversation
+from store import Store
 
 from .channel import TelegramChannel
 from .send import build_bot, edit_outgoing, send_outgoing
@@ -20,11 +21,13 @@ from .send import build_bot, edit_outgoing, send_outgoing
 __all__ = ["TelegramChannel", "build_bot", "edit_outgoing", "run_telegram", "send_outgoing"]
 
 
-async def run_telegram(config: Config, dialogs: Conversation, *, stop: asyncio.Event | None = None) -> None:
-    """Run the bot until `stop` is set (by default: until SIGINT or SIGTERM).
+async def run_telegram(config: Config, dialogs: Conversation, store: Store, *,
+                       stop: asyncio.Event | None = None) -> None:
+    """Run the bot until `stop` is set (by default: until SIGINT or SIGTERM). `store` is the one
+    `dialogs` work on: it keeps the inbox and the replies' outbox.
 
     Long polling by default; with TELEGRAM_WEBHOOK_URL set, registers the webhook and serves it
     (and GET /healthz) from our aiohttp application on ECAGE_HTTP_PORT."""
     from bot.service import run_service
 
-    await run_service(config, dialogs, None, channels=["telegram"], stop=stop)
+    await run_service(config, dialogs, store, channels=["telegram"], stop=stop)

@@ -1,34 +1,39 @@
-"""The Telegram adapter: a python-telegram-bot `Application` that turns updates into `Incoming`,
-asks the dialogs, and renders the replies.
+"""The Telegram adapter: updates (webhook or long polling) are written to the inbox before they
+are acknowledged (bot/inbox.py, store/inbox.py); taken from there, each becomes an `Incoming`,
+the dialogs answer, and the replies go out through the same sender as the notifier's pushes
+(bot/replies.py). python-telegram-bot's `Application` holds the bot (HTTP, rate limiter); its
+update queue is not used, so that nothing is acknowledged before it is stored.
 
-Updates of one chat are handled one after another (a lock per chat); different chats run
-concurrently. The conversation state lives in the database (the dialogs own it); the adapter
-keeps in memory only an album being collected, for a second.
+Updates of one chat are handled one after another, in the order they arrived (the inbox gives a
+chat's next update only once the one before is done); different chats run concurrently. An album
+(one update per file) is handled as one message once no part has come for `album_delay` seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import re
-from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, ExtBot, TypeHandler
+from telegram.ext import Application, ExtBot
 
-from bot.channels import ChatLocks
 from bot.config import Config
 from bot.contract import Conversation, locale_of
 from bot.http import TelegramWebhook, webhook_path
+from bot.inbox import InboxRunner
+from bot.notifier.senders import TelegramSender
+from bot.replies import Replies, chat_of
 from dialogs import Incoming, IncomingFile, Outgoing
+from dialogs.messages import Receipt
 from dialogs.texts import Texts
-from store import find_protocols
+from store import Store, find_protocols, inbox
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
+from store.inbox import InboxItem, Received
 
 from .render import CHOSEN_DATA, chosen_keyboard, label_of, press_of
 from .send import file_url_for, rate_limiter, send_outgoing
@@ -58,28 +63,6 @@ def command_menu(names: tuple[str, ...], locale: str) -> list[BotCommand]:
     return [BotCommand(name, t(f"tg.cmd.{name}")) for name in names]
 
 
-class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """PTB runs updates concurrently; this keeps the updates of one chat in arrival order.
-
-    PTB starts one task per update in arrival order and asyncio locks are fair (FIFO), so
-    waiting on the chat's lock preserves the order."""
-
-    def __init__(self, locks: ChatLocks, max_concurrent_updates: int = 64) -> None:
-        super().__init__(max_concurrent_updates)
-        self.locks = locks
-
-    async def do_process_update(self, update: object, coroutine: Any) -> None:
-        chat = update.effective_chat if isinstance(update, Update) else None
-        async with self.locks.hold(chat.id if chat else None):
-            await coroutine
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-
 def _is_id(value: object) -> bool:
     # Telegram's chat and user ids are integers; JSON null or a string would become "None" or
     # a chat we cannot write to.
@@ -106,28 +89,21 @@ def _malformed(update: Update) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------- albums
-
-
-@dataclass
-class _Album:
-    group_id: str
-    incoming: Incoming
-    files: list[IncomingFile] = field(default_factory=list)
-    timer: asyncio.Task | None = None
-
-
 # --------------------------------------------------------------------------- the adapter
 
 
 class TelegramChannel:
     """The running Telegram bot. `start()` / `stop()`; in webhook mode, mount `webhook` in the
-    aiohttp application (bot.http.create_app) so Telegram's POSTs reach it."""
+    aiohttp application (bot.http.create_app) so Telegram's POSTs reach it. `store` keeps the
+    inbox and the outbox the replies go through (the one the dialogs work on)."""
+
+    channel = CHANNEL
 
     def __init__(
         self,
         config: Config,
         dialogs: Conversation,
+        store: Store,
         *,
         poll_timeout: float = 10.0,
         album_delay: float = 1.0,
@@ -142,26 +118,26 @@ class TelegramChannel:
             raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set")
         self.config = config
         self.dialogs = dialogs
+        self.store = store
         self.poll_timeout = poll_timeout
-        self.album_delay = album_delay
-        self.locks = ChatLocks()
-        self._albums: dict[int, _Album] = {}
-        self._album_tasks: set[asyncio.Task] = set()
+        self.group_quiet = album_delay
         builder = (
             Application.builder()
             .token(config.telegram_bot_token)
             .base_url(config.telegram_api_url)
             .base_file_url(file_url_for(config.telegram_api_url))
-            .concurrent_updates(PerChatUpdateProcessor(self.locks, max_concurrent_updates))
+            # Updates are fetched (and acknowledged) by us, once they are in the inbox.
+            .updater(None)
         )
         if rate_limited:
             builder = builder.rate_limiter(rate_limiter())
-        if self.webhook_mode:
-            # Our own aiohttp server receives the updates; PTB's updater would start a second one.
-            builder = builder.updater(None)
         self.application = builder.build()
-        self.application.add_handler(TypeHandler(Update, self._on_update))
-        self.application.add_error_handler(self._on_error)
+        self.runner = InboxRunner(store, [self], concurrency=max_concurrent_updates)
+        self.sender = TelegramSender(self.bot)
+        self.replies = Replies(store, self.sender, self.runner.owner)
+        self._polling: asyncio.Task | None = None
+        self._fetched = asyncio.Event()  # set while no fetched batch waits to be written
+        self._fetched.set()
 
     @property
     def webhook_mode(self) -> bool:
@@ -175,7 +151,8 @@ class TelegramChannel:
     def webhook(self) -> TelegramWebhook:
         """What bot.http needs to serve this bot's webhook."""
         return TelegramWebhook(
-            application=self.application,
+            bot=self.bot,
+            receive=self.receive,
             secret=self.config.telegram_webhook_secret or "",
             path=webhook_path(self.config.telegram_webhook_url),
         )
@@ -191,34 +168,72 @@ class TelegramChannel:
                 secret_token=self.config.telegram_webhook_secret,
                 allowed_updates=Update.ALL_TYPES,
             )
+        else:
+            # getUpdates refuses to work beside a webhook.
+            await self.bot.delete_webhook()
         await self.application.start()
+        await self.runner.start()
         if not self.webhook_mode:
-            # start_polling deletes any webhook first, as getUpdates refuses to work beside one.
-            await self.application.updater.start_polling(
-                timeout=self.poll_timeout, allowed_updates=Update.ALL_TYPES
-            )
+            self._polling = asyncio.create_task(self._poll())
         log.info("Telegram bot @%s started (%s)", self.bot.username,
                  "webhook" if self.webhook_mode else "long polling")
 
     async def stop(self) -> None:
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
+        if self._polling is not None:
+            self._polling.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
+            self._polling = None
+        # What was received is in the inbox: the turns under way finish, the rest waits for the
+        # next start (albums included).
+        await self.runner.stop()
         if self.application.running:
-            await self.application.update_queue.join()
-            # Albums still waiting for more parts are handled now rather than lost.
-            for chat_id in list(self._albums):
-                async with self.locks.hold(chat_id):
-                    await self._flush_album(chat_id)
-            await self.drain()
             await self.application.stop()
         await self.application.shutdown()
 
     async def drain(self) -> None:
         """Wait until every update received so far has been handled, albums included."""
-        await self.application.update_queue.join()
-        while self._album_tasks:
-            await asyncio.gather(*self._album_tasks, return_exceptions=True)
+        await self._fetched.wait()
+        await self.runner.idle()
+
+    # ----------------------------------------------------------------------- receiving
+
+    async def receive(self, updates: list[tuple[dict, Update]]) -> None:
+        """Write updates to the inbox (duplicates are dropped there); raises if the store cannot
+        take them, so that they are not acknowledged."""
+        usable = []
+        for payload, update in updates:
+            flaw = _malformed(update)
+            if flaw is None:
+                usable.append(_received(payload, update))
+            else:
+                # Acknowledged (Telegram would resend it forever otherwise) but never a turn: a
+                # chat or a person "None" would be written to the store. Its text is nobody's business.
+                log.warning("Ignored Telegram update %s: %s", update.update_id, flaw)
+        if usable:
+            await inbox.receive(self.store, usable)
+            self.runner.wake()
+
+    async def _poll(self) -> None:
+        """Long polling: a batch is written to the inbox before the next getUpdates, whose offset
+        tells Telegram the batch is ours."""
+        offset, pause = None, 0.5
+        while True:
+            try:
+                updates = await self.bot.get_updates(offset=offset, timeout=self.poll_timeout,
+                                                     allowed_updates=Update.ALL_TYPES)
+                if updates:
+                    self._fetched.clear()
+                    await self.receive([(update.to_dict(), update) for update in updates])
+                    offset = updates[-1].update_id + 1
+                pause = 0.5
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # Telegram or the database away: the same batch comes again
+                log.warning("Telegram polling: %s; trying again in %.1fs", error.__class__.__name__, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 30.0)
+            finally:
+                self._fetched.set()
 
     async def _register_commands(self) -> None:
         # The menu is a convenience: a Bot API server that refuses it must not stop the bot.
@@ -231,51 +246,56 @@ class TelegramChannel:
                     log.warning("setMyCommands (%s, %s) failed, going on without it: %s",
                                 "groups" if scope else "default", language or "default", error)
 
-    # ----------------------------------------------------------------------- updates
+    # ----------------------------------------------------------------------- turns
 
-    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        flaw = _malformed(update)
-        if flaw is not None:
-            # Acknowledged (Telegram would resend it forever otherwise) but never a turn: a chat
-            # or a person "None" would be written to the store. Its text is nobody's business.
-            log.warning("Ignored Telegram update %s: %s", update.update_id, flaw)
-            return
+    async def process(self, items: list[InboxItem], receipt: Receipt) -> bool:
+        """One message from the inbox: an update, or the parts of an album. True when a turn of the
+        dialogs took it (and so marked it done)."""
+        updates = [Update.de_json(item.payload, self.bot) for item in items]
+        if len(updates) > 1:
+            return await self._on_album([update.message for update in updates], receipt)
+        update = updates[0]
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None or chat.type == ChatType.CHANNEL:
-            return
-        message = update.message
-        if message is not None and message.media_group_id and (message.document or message.photo):
-            await self._add_to_album(message)
-            return
-        # Anything else from this chat comes after the album being collected.
-        await self._flush_album(chat.id)
+            return False
         if update.callback_query is not None:
-            await self._on_press(update.callback_query)
-        elif message is not None:
-            await self._on_message(message)
-        elif update.edited_message is not None:
+            return await self._on_press(update.callback_query, receipt)
+        if update.message is not None:
+            return await self._on_message(update.message, receipt)
+        if update.edited_message is not None:
             await self._say(chat.id, user, "tg.edited")
+        return False
 
-    async def _on_message(self, message: Message) -> None:
+    async def _on_message(self, message: Message, receipt: Receipt) -> bool:
         chat, user = message.chat, message.from_user
-        if user is None:
-            return
         await self._remember_replied_push(message)
         if message.text is not None:
             text = _BOT_MENTION.sub(r"\1", message.text)
-            await self._converse(self._incoming(chat, user, message, text=text))
-        elif message.document or message.photo:
+            return await self._converse(self._incoming(chat, user, message, receipt, text=text))
+        if message.document or message.photo:
             file = await self._download(message)
             if file is not None:
-                incoming = self._incoming(chat, user, message, text=message.caption or "", files=(file,))
-                await self._converse(incoming)
+                return await self._converse(
+                    self._incoming(chat, user, message, receipt, text=message.caption or "", files=(file,)))
         elif message.effective_attachment is not None:
             kind = next((k for k in _UNSUPPORTED_KINDS if getattr(message, k, None)), "other")
             what = Texts(locale_of(user.language_code))(f"tg.kind.{kind}")
             await self._say(chat.id, user, "tg.unsupported", what=what)
         # Service messages (members joining, pinned messages, ...) need no answer.
+        return False
 
-    async def _on_press(self, query: CallbackQuery) -> None:
+    async def _on_album(self, parts: list[Message], receipt: Receipt) -> bool:
+        """Telegram delivers an album as one message per file: the dialogs get one `Incoming`
+        with every file, so the requester gets one answer per album."""
+        first = parts[0]
+        files = [file for part in parts if (file := await self._download(part)) is not None]
+        if not files:
+            return False
+        caption = next((part.caption for part in parts if part.caption), "")
+        return await self._converse(self._incoming(first.chat, first.from_user, first, receipt,
+                                                   text=caption, files=tuple(files)))
+
+    async def _on_press(self, query: CallbackQuery, receipt: Receipt) -> bool:
         """A button press: acknowledge it, show the choice on the keyboard, ask the dialogs.
 
         The dialogs know which choices are still valid (a press on an old question gets their
@@ -286,10 +306,10 @@ class TelegramChannel:
         if not isinstance(message, Message):
             # Too old for Telegram to send it back: we cannot tell what was pressed.
             await self._answer(query, t("tg.stale"), alert=True)
-            return
+            return False
         if data == CHOSEN_DATA:
             await self._answer(query, t("tg.chosen"))
-            return
+            return False
         press = press_of(data)
         label = label_of(message.reply_markup, data)
         await self._answer(query)
@@ -298,47 +318,7 @@ class TelegramChannel:
             # A page turn is not a choice worth showing with a check mark: the next page follows.
             shown = None if label is None or press.turns_page else chosen_keyboard(label)
             await self._quietly(message.edit_reply_markup(reply_markup=shown))
-        await self._converse(self._incoming(message.chat, user, None, choice=press.choice))
-
-    # ----------------------------------------------------------------------- albums
-
-    async def _add_to_album(self, message: Message) -> None:
-        """Telegram delivers an album as one message per file; collect them and hand the dialogs
-        one `Incoming` with every file, so the requester gets one answer per album."""
-        chat, user = message.chat, message.from_user
-        album = self._albums.get(chat.id)
-        if album is not None and album.group_id != message.media_group_id:
-            await self._flush_album(chat.id)
-            album = None
-        if album is None:
-            album = _Album(message.media_group_id, self._incoming(chat, user, message))
-            self._albums[chat.id] = album
-        if message.caption and not album.incoming.text:
-            album.incoming = dataclasses.replace(album.incoming, text=message.caption)
-        file = await self._download(message)
-        if file is not None:
-            album.files.append(file)
-        if album.timer is not None:
-            album.timer.cancel()
-        album.timer = asyncio.create_task(self._flush_album_later(chat.id, album))
-        self._album_tasks.add(album.timer)
-        album.timer.add_done_callback(self._album_tasks.discard)
-
-    async def _flush_album_later(self, chat_id: int, album: _Album) -> None:
-        await asyncio.sleep(self.album_delay)
-        async with self.locks.hold(chat_id):
-            if self._albums.get(chat_id) is album:
-                album.timer = None  # we are the timer: do not cancel ourselves
-                await self._flush_album(chat_id)
-
-    async def _flush_album(self, chat_id: int) -> None:
-        album = self._albums.pop(chat_id, None)
-        if album is None:
-            return
-        if album.timer is not None:
-            album.timer.cancel()
-        if album.files:
-            await self._converse(dataclasses.replace(album.incoming, files=tuple(album.files)))
+        return await self._converse(self._incoming(message.chat, user, None, receipt, choice=press.choice))
 
     # ----------------------------------------------------------------------- files
 
@@ -375,7 +355,8 @@ class TelegramChannel:
 
     # ----------------------------------------------------------------------- talking
 
-    def _incoming(self, chat: Chat, user: User, message: Message | None, **fields: Any) -> Incoming:
+    def _incoming(self, chat: Chat, user: User, message: Message | None, receipt: Receipt,
+                  **fields: Any) -> Incoming:
         reply_to = None
         if message is not None and message.reply_to_message is not None:
             replied = message.reply_to_message
@@ -389,19 +370,14 @@ class TelegramChannel:
             locale=locale_of(user.language_code),
             chat_kind="private" if chat.type == ChatType.PRIVATE else "group",
             reply_to=reply_to,
+            receipt=receipt,
             **fields,
         )
 
-    async def _converse(self, incoming: Incoming) -> None:
-        try:
-            replies = await self.dialogs.handle(incoming)
-        except Exception:
-            log.exception("The dialogs failed on %s", incoming.text or incoming.choice or "a file")
-            replies = [Outgoing(Texts(incoming.locale)("tg.error"))]
-        chat_id = int(incoming.chat_id)
-        for reply in replies:
-            sent = await send_outgoing(self.bot, chat_id, reply, locale=incoming.locale)
-            await self._remember_card(incoming.chat_id, reply, sent)
+    async def _converse(self, incoming: Incoming) -> bool:
+        replies = await self.dialogs.handle(incoming)
+        await self.replies.send(chat_of(incoming), replies)
+        return any(reply.outbox_id is not None for reply in replies)
 
     async def _remember_replied_push(self, message: Message) -> None:
         """A reply to a bot message we did not record as a card (a notifier push, which names its
@@ -411,21 +387,12 @@ class TelegramChannel:
             return
         protocols = set(find_protocols(replied.text or replied.caption or ""))
         if len(protocols) == 1:
-            protocol = protocols.pop()
-            # The card names it too while Dialogs.remember_sent reads only cards.
-            push = Outgoing(text="", demand=protocol)
-            await self._remember_card(str(message.chat.id), push, [replied])
-
-    async def _remember_card(self, chat_id: str, reply: Outgoing, sent: list[Message]) -> None:
-        """Let the dialogs note which demand a message shows, so a reply to it acts on that demand."""
-        if not reply.demand:
-            return
-        try:
-            for message in sent:
-                await self.dialogs.remember_sent(CHANNEL, chat_id, str(message.message_id), reply)
-        except Exception:
-            # Only replies to this card lose their shortcut; the conversation goes on.
-            log.exception("Could not remember the card of %s", reply.demand)
+            try:
+                await self.dialogs.remember_sent(CHANNEL, str(message.chat.id), str(replied.message_id),
+                                                 Outgoing(text="", demand=protocols.pop()))
+            except Exception:
+                # Only this reply loses its shortcut to the demand; the conversation goes on.
+                log.exception("Could not remember the push replied to")
 
     async def _say(self, chat_id: int, user: User, key: str, **values: Any) -> None:
         t = Texts(locale_of(user.language_code))
@@ -442,6 +409,13 @@ class TelegramChannel:
         except TelegramError as error:
             log.info("Ignored Telegram refusal: %s", error)
 
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("Error while handling a Telegram update", exc_info=context.error)
+
+
+def _received(payload: dict, update: Update) -> Received:
+    """An update as the inbox keeps it: keyed by its update_id, in the order of its chat."""
+    chat, user, message = update.effective_chat, update.effective_user, update.message
+    chat_key = str(chat.id) if chat is not None else f"user:{user.id}" if user is not None else ""
+    album = message.media_group_id if message is not None and (message.document or message.photo) else None
+    return Received(channel=CHANNEL, chat_key=chat_key, update_key=str(update.update_id), payload=payload,
+                    group_key=album)
 

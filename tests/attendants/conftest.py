@@ -37,7 +37,8 @@ async def store(config: Config) -> AsyncIterator[Store]:
 
 @pytest.fixture
 async def bot(api: FakeTelegramAPI, config: Config, store: Store) -> AsyncIterator[TelegramChannel]:
-    channel = TelegramChannel(config, Dialogs(store, default_taxonomy()), poll_timeout=1, album_delay=0.3)
+    channel = TelegramChannel(config, Dialogs(store, default_taxonomy()), store, poll_timeout=1,
+                              album_delay=0.3)
     await channel.start()
     yield channel
     await channel.stop()

@@ -217,7 +217,7 @@ class TeamsUser(ChatDriver):
         if self.conversation_type != "personal":
             conversation["isGroup"] = True
         return {
-            "type": type, "id": f"user-{next(self._ids)}", "timestamp": "2025-02-03T13:00:00.000Z",
+            "type": type, "id": f"{self.user_id}-{next(self._ids)}", "timestamp": "2025-02-03T13:00:00.000Z",
             "serviceUrl": self.connector.service_url, "channelId": "msteams", "from": sender,
             "conversation": conversation, "recipient": {"id": BOT_ID, "name": BOT_NAME},
             "locale": self.locale, "channelData": {"tenant": {"id": "tenant-rs"}}, **extra,

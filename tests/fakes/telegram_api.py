@@ -77,6 +77,7 @@ class FakeTelegramAPI:
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
         self._last_update_id = 0
+        self.given: list[dict] = []  # every update, as given to the bot
         self._taken_up_to = 0  # the bot confirmed updates up to here (next getUpdates offset - 1)
         self._message_ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1))
         self._messages: dict[tuple[int, int], dict] = {}
@@ -134,6 +135,12 @@ class FakeTelegramAPI:
     def release(self) -> None:
         self._holds.clear()
         self._released.set()
+
+    def unconfirm(self, update: dict) -> None:
+        """Serve `update` again to the next getUpdates without an offset, as Telegram does when the
+        bot never confirmed it (it died after fetching it, before asking for the next ones)."""
+        self._updates.append(update)
+        self._taken_up_to = min(self._taken_up_to, update["update_id"] - 1)
 
     def calls_of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -273,6 +280,7 @@ class FakeTelegramAPI:
     async def _enqueue(self, update: dict) -> None:
         update = {"update_id": next(self._update_ids), **update}
         self._last_update_id = update["update_id"]
+        self.given.append(update)
         if self.webhook:
             # As Telegram does: POST each update to the registered URL with the secret header.
             self._session = self._session or ClientSession()

@@ -50,10 +50,11 @@ async def server(tmp_path: Path, api: FakeTelegramAPI, connector: FakeConnector)
     base = f"http://127.0.0.1:{port}"
     config = Config(telegram_bot_token=TOKEN, telegram_api_url=api.base_url, http_port=port,
                     telegram_webhook_url=f"{base}/telegram/hook", telegram_webhook_secret=SECRET)
-    telegram = TelegramChannel(config, dialogs, album_delay=0.05)
+    telegram = TelegramChannel(config, dialogs, store, album_delay=0.05)
     teams = TeamsChannel(Config(http_port=port), dialogs, store)
     runner = await serve(create_app(telegram=telegram.webhook, teams=teams.handle_request), port, host="127.0.0.1")
     await telegram.start()
+    await teams.start()
     yield Server(base, api, connector, telegram)
     await runner.cleanup()
     await telegram.stop()

@@ -47,9 +47,9 @@ async def requester(api: BotAPI, chat: int, counts: list[int]) -> None:
 
 
 @asynccontextmanager
-async def the_bot_behind_its_webhook(api: BotAPI, config: Config, dialogs) -> AsyncIterator[TelegramChannel]:
+async def the_bot_behind_its_webhook(api: BotAPI, config: Config, dialogs, store) -> AsyncIterator[TelegramChannel]:
     """The Telegram channel as `python -m bot telegram` runs it, served on config.http_port."""
-    channel = TelegramChannel(config, FloodGuard(dialogs), rate_limited=False)
+    channel = TelegramChannel(config, FloodGuard(dialogs), store, rate_limited=False)
     runner = await serve(create_app(telegram=channel.webhook), config.http_port, host="127.0.0.1")
     await channel.start()
     try:
@@ -93,7 +93,7 @@ async def test_200_concurrent_requesters_each_open_exactly_one_demand(tmp_path: 
                         telegram_webhook_secret=SECRET)
         async with open_app(config) as app:
             await seed_profiles(app.store, "telegram", [str(chat) for chat in chats])
-            async with the_bot_behind_its_webhook(api, config, app.dialogs) as channel:
+            async with the_bot_behind_its_webhook(api, config, app.dialogs, app.store) as channel:
                 await asyncio.gather(*(requester(api, chat, counts) for chat in chats))
                 await channel.drain()
             every_turn_got_exactly_its_answers(api, chats, counts)

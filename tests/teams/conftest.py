@@ -32,6 +32,7 @@ async def start_server(file_dialogs: Dialogs, file_store: Store) -> AsyncIterato
     async def start(**changes: object) -> str:
         config = Config(http_port=free_port(), **changes)
         channel = TeamsChannel(config, file_dialogs, file_store, retry=FAST_RETRY)
+        await channel.start()
         runner = await serve(create_app(teams=channel.handle_request), config.http_port, host="127.0.0.1")
         started.append((runner, channel))
         return f"http://127.0.0.1:{config.http_port}/api/messages"

@@ -31,12 +31,13 @@ def config(api: FakeTelegramAPI) -> Config:
 
 
 @pytest.fixture
-async def start_bot(api: FakeTelegramAPI, file_dialogs: Dialogs) -> AsyncIterator[Callable[..., Awaitable[TelegramChannel]]]:
+async def start_bot(api: FakeTelegramAPI, file_dialogs: Dialogs, file_store: Store) -> AsyncIterator[Callable[..., Awaitable[TelegramChannel]]]:
     """start_bot(**config changes) -> a started TelegramChannel with short timeouts."""
     started: list[TelegramChannel] = []
 
     async def start(**changes: object) -> TelegramChannel:
-        channel = TelegramChannel(config_for(api, **changes), file_dialogs, poll_timeout=1, album_delay=0.3)
+        channel = TelegramChannel(config_for(api, **changes), file_dialogs, file_store, poll_timeout=1,
+                                  album_delay=0.3)
         await channel.start()
         started.append(channel)
         return channel

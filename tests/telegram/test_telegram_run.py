@@ -14,7 +14,7 @@ CHAT = 1001
 
 async def test_long_polling_until_stopped(api, config, file_dialogs):
     stop = asyncio.Event()
-    running = asyncio.create_task(run_telegram(config, file_dialogs, stop=stop))
+    running = asyncio.create_task(run_telegram(config, file_dialogs, file_dialogs.store, stop=stop))
     await api.wait_for(lambda: api.calls_of("getUpdates"))
     await api.user_says(CHAT, "/start")
     await api.wait_for(lambda: api.sent_to(CHAT))
@@ -29,7 +29,7 @@ async def test_webhook_mode_serves_our_http_application(api, config, file_dialog
     webhook_config = dataclasses.replace(config, telegram_webhook_url=url, telegram_webhook_secret="abc_123",
                                          http_port=port)
     stop = asyncio.Event()
-    running = asyncio.create_task(run_telegram(webhook_config, file_dialogs, stop=stop))
+    running = asyncio.create_task(run_telegram(webhook_config, file_dialogs, file_dialogs.store, stop=stop))
     await api.wait_for(lambda: api.webhook)
     async with ClientSession() as http, http.get(f"http://127.0.0.1:{port}/healthz") as response:
         assert response.status == 200

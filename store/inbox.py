@@ -1,0 +1,221 @@
+"""The inbox: every update a channel receives is written here before the channel acknowledges
+it, and is marked done in the transaction of the turn that handles it. So an update is handled
+exactly once: acknowledged means written, and written means handled once, after any crash.
+
+- `receive` writes updates keyed by the channel's own id (Telegram's update_id, the activity's
+  id) under a unique constraint: the same update posted again is found a duplicate and dropped.
+- `claim` leases the head row of each chat (no older pending row of the same chat), like the
+  outbox (store/outbox.py): the turns of one chat run in the order they arrived, different chats
+  at once, in one process or several (PostgreSQL: ``FOR UPDATE SKIP LOCKED``).
+- A lease only spares work: correctness comes from `TurnReceipts.finish_inbox`, which turns the
+  rows from pending to done inside the turn's own transaction, or refuses (`AlreadyHandled`) so
+  that the turn rolls back when someone else handled them first.
+- The turn's replies are written to the outbox in that same transaction (`queue_replies`),
+  born claimed by the process that took the turn, which sends them at once; if it dies, they are
+  sent by whoever takes its claims over (store/owners.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
+
+from . import db, recording, statements
+from .models import InboxRow, OutboxRow
+from .unit import UnitOfWork
+
+if TYPE_CHECKING:
+    from .service import Store
+
+PENDING, DONE = "pending", "done"
+# Telegram resends an unacknowledged update for 24 hours: a done row older than this can no longer
+# be a duplicate of anything that will come, and is deleted.
+KEEP_DONE = timedelta(days=2)
+REPLY = "reply"
+
+
+class AlreadyHandled(Exception):
+    """The turn's inbox rows were handled by another turn meanwhile: this one must not commit."""
+
+
+@dataclass(frozen=True)
+class Received:
+    """An update as a channel hands it in."""
+
+    channel: str
+    chat_key: str
+    update_key: str
+    payload: dict
+    group_key: str | None = None  # the parts of one album share it
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    id: int
+    channel: str
+    chat_key: str
+    group_key: str | None
+    payload: dict
+    attempts: int  # including this one
+    received_at: datetime
+
+
+async def receive(store: Store, updates: Sequence[Received]) -> list[int | None]:
+    """Write the updates in one transaction; for each, its row's id, or None for a duplicate."""
+    now = store.clock()
+    ids = []
+    async with store.transaction() as tx:
+        for update_ in updates:
+            ids.append(await tx.session.scalar(
+                db.insert_for(store.dialect, InboxRow)
+                .values(channel=update_.channel, chat_key=update_.chat_key, update_key=update_.update_key,
+                        group_key=update_.group_key, payload=update_.payload, status=PENDING, attempts=0,
+                        received_at=now)
+                .on_conflict_do_nothing()
+                .returning(InboxRow.id)))
+    return ids
+
+
+def _due(now: datetime, owner: str):
+    # The owner's own claims are due too: rows it could not give back while the database was away.
+    return or_(InboxRow.claimed_until.is_(None), InboxRow.claimed_until < now, InboxRow.claimed_by == owner)
+
+
+def _is_head():
+    older = aliased(InboxRow)
+    return ~exists(select(older.id).where(older.channel == InboxRow.channel, older.chat_key == InboxRow.chat_key,
+                                          older.status == PENDING, older.id < InboxRow.id))
+
+
+async def claim(store: Store, owner: str, *, channels: Iterable[str], limit: int, lease: float,
+                busy: Iterable[int] = ()) -> list[InboxItem]:
+    """Lease up to `limit` rows of `channels` that are due, at most one per chat: its oldest.
+    `busy`: the rows the owner is working on (not to be handed to it again)."""
+    channels = tuple(channels)
+    if not channels or limit <= 0:
+        return []
+    now = store.clock()
+    candidates = (select(InboxRow.id)
+                  .where(InboxRow.status == PENDING, InboxRow.channel.in_(channels), _due(now, owner), _is_head())
+                  .order_by(InboxRow.id).limit(limit))
+    busy = tuple(busy)
+    if busy:
+        candidates = candidates.where(InboxRow.id.not_in(busy))
+    if store.dialect == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    statement = (update(InboxRow).where(InboxRow.id.in_(candidates))
+                 .values(claimed_by=owner, claimed_until=now + timedelta(seconds=lease),
+                         attempts=InboxRow.attempts + 1)
+                 .returning(InboxRow.id, InboxRow.channel, InboxRow.chat_key, InboxRow.group_key,
+                            InboxRow.payload, InboxRow.attempts, InboxRow.received_at)
+                 .execution_options(synchronize_session=False))
+    async with store.transaction() as tx:
+        rows = (await tx.session.execute(statement)).all()
+    return sorted((InboxItem(*row) for row in rows), key=lambda item: item.id)
+
+
+async def group_of(store: Store, head: InboxItem) -> list[InboxItem]:
+    """The pending rows that make one message with `head` (an album's parts), in order: `head`
+    and the rows of its chat that follow it with the same group key, up to the first that does
+    not."""
+    if head.group_key is None:
+        return [head]
+    async with store.transaction() as tx:
+        rows = (await tx.session.execute(
+            select(InboxRow.id, InboxRow.channel, InboxRow.chat_key, InboxRow.group_key, InboxRow.payload,
+                   InboxRow.attempts, InboxRow.received_at)
+            .where(InboxRow.status == PENDING, InboxRow.channel == head.channel,
+                   InboxRow.chat_key == head.chat_key, InboxRow.id >= head.id)
+            .order_by(InboxRow.id))).all()
+    group = []
+    for row in rows:
+        if row.group_key != head.group_key:
+            break
+        group.append(InboxItem(*row))
+    return group or [head]
+
+
+async def renew(store: Store, owner: str, ids: Iterable[int], lease: float) -> None:
+    """Extend the lease of rows still being worked on."""
+    ids = list(ids)
+    if not ids:
+        return
+    async with store.transaction() as tx:
+        await tx.session.execute(
+            update(InboxRow).where(InboxRow.id.in_(ids), InboxRow.claimed_by == owner, InboxRow.status == PENDING)
+            .values(claimed_until=store.clock() + timedelta(seconds=lease)))
+
+
+async def release(store: Store, owner: str, ids: Iterable[int], delay: float) -> None:
+    """Give rows back, to be taken again after `delay` seconds (the database was away, say)."""
+    async with store.transaction() as tx:
+        await tx.session.execute(
+            update(InboxRow).where(InboxRow.id.in_(list(ids)), InboxRow.claimed_by == owner,
+                                   InboxRow.status == PENDING)
+            .values(claimed_by=None, claimed_until=store.clock() + timedelta(seconds=delay)))
+
+
+async def finish(store: Store, ids: Iterable[int]) -> None:
+    """Mark done rows that needed no turn (an update the bot ignores, a refused file alone)."""
+    async with store.transaction() as tx:
+        await tx.session.execute(_finish_statement(list(ids), store.clock()))
+
+
+def _finish_statement(ids: list[int], now: datetime):
+    return (update(InboxRow).where(InboxRow.id.in_(ids), InboxRow.status == PENDING)
+            .values(status=DONE, done_at=now, claimed_until=None))
+
+
+async def waiting(store: Store, channels: Iterable[str]) -> int:
+    """How many rows of `channels` are not done yet."""
+    async with store.transaction() as tx:
+        return await tx.session.scalar(
+            select(func.count()).select_from(InboxRow)
+            .where(InboxRow.status == PENDING, InboxRow.channel.in_(tuple(channels)))) or 0
+
+
+async def purge(store: Store) -> int:
+    """Delete done rows old enough that no duplicate of them can still arrive."""
+    async with store.transaction() as tx:
+        result = await tx.session.execute(
+            delete(InboxRow).where(InboxRow.status == DONE, InboxRow.received_at < store.clock() - KEEP_DONE))
+        return result.rowcount or 0
+
+
+class TurnReceipts(UnitOfWork):
+    """What a turn taken from the inbox does in its own transaction."""
+
+    async def finish_inbox(self, ids: Sequence[int]) -> None:
+        """Mark the turn's rows done, first thing in the turn: on PostgreSQL this also locks them,
+        so a second process taking the same rows waits here and then finds them done."""
+        result = await self.session.execute(_finish_statement(list(ids), self.now()))
+        if result.rowcount != len(ids):
+            raise AlreadyHandled(ids)
+
+    async def queue_replies(self, chat_id: int, messages: Sequence[dict], owner: str, lease: float) -> list[int]:
+        """The turn's replies as outbox rows of its chat (by the chat's store id), claimed by
+        `owner`, who sends them right after the commit; returns their ids, in order.
+
+        When an older reply of the chat is still unsent (waiting for its retry, or left by a
+        process that died), these wait behind it, pending, for the notifier to send in order: then
+        nothing is returned for the caller to send. (Pushes are another stream: a reply does not
+        wait for them.)"""
+        if not messages:
+            return []
+        now = self.now()
+        behind = await self.session.scalar(statements.UNSENT_REPLY, {"chat_id": chat_id}) is not None
+        claim = ({"status": "pending", "claimed_by": None, "claimed_until": None, "attempts": 0} if behind else
+                 {"status": "sending", "claimed_by": owner, "claimed_until": now + timedelta(seconds=lease),
+                  "attempts": 1})
+        rows = [{"event_id": None, "chat_id": chat_id, "audience": REPLY, "message": message, **claim,
+                 "next_attempt_at": now, "created_at": now} for message in messages]
+        ids = (await self.session.scalars(statements.REPLY_INSERT, rows)).all()
+        if behind:
+            await recording.notify(self.session, "reply")
+            return []
+        return sorted(ids)
