@@ -11,6 +11,7 @@ from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///ecage.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
+DEFAULT_DB_RETRY_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Config:
     microsoft_app_tenant_id: str | None = None
     microsoft_app_type: str | None = None
     smtp_url: str | None = None
+    # How long a turn waits for a database that blinks before it is left for later.
+    db_retry_s: float = DEFAULT_DB_RETRY_S
 
     @property
     def telegram_enabled(self) -> bool:
@@ -53,4 +56,5 @@ class Config:
             microsoft_app_tenant_id=get("MICROSOFT_APP_TENANT_ID"),
             microsoft_app_type=get("MICROSOFT_APP_TYPE"),
             smtp_url=get("ECAGE_SMTP_URL"),
+            db_retry_s=float(get("ECAGE_DB_RETRY_S") or DEFAULT_DB_RETRY_S),
         )
