@@ -87,7 +87,12 @@ def is_transient(error: BaseException) -> bool:
     rolled back for a serialization failure or a deadlock, SQLite locked by another process.
     Waiting and trying again is the answer to all of them (see `may_run_again` for whether the
     unit of work that met it may simply run again)."""
-    if isinstance(error, OSError):  # refused, reset, unreachable: raised bare by asyncpg's connect
+    if isinstance(error, TimeoutError):
+        # Not a blink we can vouch for: whatever timed out may still be running on the server.
+        return False
+    if isinstance(error, OSError):
+        # Refused, reset, unreachable: raised bare by asyncpg's connect only (a connection that
+        # was open reports its loss as ConnectionDoesNotExistError, SQLSTATE 08003).
         return True
     if not isinstance(error, DBAPIError):
         return False
