@@ -58,7 +58,8 @@ class Dialogs:
                                           before_first_wait=tell_the_person_to_wait)
         except StoreUnavailable as error:
             # Never a menu over the draft for an infrastructure error: the state stays as it was.
-            log.warning("turn not handled (%s chat %s): %s", incoming.channel, incoming.chat_id, error)
+            log.warning("turn not handled (%s chat %s): %s (%r)", incoming.channel, incoming.chat_id, error,
+                        error.__cause__)
             raise
         except Exception:
             log.exception("dialog failed (%s chat %s)", incoming.channel, incoming.chat_id)

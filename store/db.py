@@ -125,6 +125,10 @@ def may_run_again(error: BaseException) -> bool:
 def _lost_during_commit(error: BaseException) -> bool:
     if not isinstance(error, DBAPIError) or error.statement is not None:
         return False
+    if type(error.orig).__name__ == "InternalClientError":
+        # asyncpg refusing to send COMMIT on a connection a cut left mid-operation ("cannot
+        # switch to state ...; another operation is in progress"): the server never got it.
+        return False
     state = _sqlstate(error) or ""
     return error.connection_invalidated or state.startswith("08") or state in _SERVER_GONE
 
