@@ -9,9 +9,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from store.retrying import DEFAULT_RETRY_S as DEFAULT_DB_RETRY_S
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///ecage.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
-DEFAULT_DB_RETRY_S = 30.0
 
 
 @dataclass(frozen=True)
