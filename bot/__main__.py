@@ -23,6 +23,8 @@ class Subcommand:
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace, Config], Awaitable[int]]
+    # Serves turns: the start-up checks (bot.preflight) run first.
+    serves: bool = True
 
 
 def _shell_arguments(parser: argparse.ArgumentParser) -> None:
@@ -93,7 +95,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "notifier": Subcommand(help="deliver timeline pushes (Telegram, Teams, e-mail) from the outbox",
                            add_arguments=_no_arguments, run=_service([], notifier=True)),
     "admin": Subcommand(help="operator tasks: attendant role, outbox", add_arguments=_admin_arguments,
-                        run=_run_admin),
+                        run=_run_admin, serves=False),
 }
 
 
@@ -119,6 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     config = Config.from_env()
+    if args.command is None or SUBCOMMANDS[args.command].serves:
+        from bot import preflight
+
+        try:
+            asyncio.run(preflight.check(config))
+        except preflight.NotReady as problem:
+            print(f"e-CAGE Chat cannot start: {problem}", file=sys.stderr)
+            return preflight.EXIT_NOT_READY
     if args.command is None:
         return asyncio.run(_run_default(parser, config))
     return asyncio.run(SUBCOMMANDS[args.command].run(args, config))

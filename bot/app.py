@@ -28,6 +28,6 @@ async def open_app(config: Config | None = None) -> AsyncIterator[App]:
     config = config or Config.from_env()
     store = await Store.open(config.database_url, attachments_dir=config.attachments_dir, migrate=True)
     try:
-        yield App(config=config, store=store, dialogs=Dialogs(store, default_taxonomy()))
+        yield App(config=config, store=store, dialogs=Dialogs(store, default_taxonomy(), db_retry_s=config.db_retry_s))
     finally:
         await store.close()

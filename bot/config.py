@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from store.retrying import DEFAULT_RETRY_S as DEFAULT_DB_RETRY_S
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///ecage.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
 
@@ -30,6 +32,8 @@ class Config:
     microsoft_app_tenant_id: str | None = None
     microsoft_app_type: str | None = None
     smtp_url: str | None = None
+    # How long a turn waits for a database that blinks before it is left for later.
+    db_retry_s: float = DEFAULT_DB_RETRY_S
 
     @property
     def telegram_enabled(self) -> bool:
@@ -57,4 +61,5 @@ class Config:
             microsoft_app_tenant_id=get("MICROSOFT_APP_TENANT_ID"),
             microsoft_app_type=get("MICROSOFT_APP_TYPE"),
             smtp_url=get("ECAGE_SMTP_URL"),
+            db_retry_s=float(get("ECAGE_DB_RETRY_S") or DEFAULT_DB_RETRY_S),
         )

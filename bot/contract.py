@@ -12,6 +12,7 @@ explicitly, as a constructor argument.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Protocol, runtime_checkable
 
 from dialogs import Incoming, Outgoing
@@ -25,8 +26,14 @@ __all__ = ["Conversation", "locale_of"]
 class Conversation(Protocol):
     """The dialogs as every channel sees them."""
 
-    async def handle(self, incoming: Incoming) -> list[Outgoing]:
-        """The replies to one message, in order (the turn is already committed)."""
+    async def handle(self, incoming: Incoming, *,
+                     waiting: Callable[[Outgoing], Awaitable[None]] | None = None) -> list[Outgoing]:
+        """The replies to one message, in order (the turn is already committed).
+
+        While the database blinks, the turn waits; `waiting`, when given, is called at most once
+        with a short note for the person, for the channel to send at once. Raises
+        `store.StoreUnavailable` when the database does not come back in time: the message was
+        not handled and is to be handled again later (the person's state is as it was)."""
         ...
 
     async def remember_sent(self, channel: str, chat_id: str, message_id: str, outgoing: Outgoing) -> None:

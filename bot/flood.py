@@ -12,7 +12,7 @@ reports having sent is no message from a person: it goes straight through.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.contract import Conversation
@@ -45,7 +45,8 @@ class FloodGuard(Conversation):
         self._buckets: dict[tuple[str, str], _Bucket] = {}
         self._calls = 0
 
-    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+    async def handle(self, incoming: Incoming, *,
+                     waiting: Callable[[Outgoing], Awaitable[None]] | None = None) -> list[Outgoing]:
         now = self.clock()
         self._prune(now)
         key = (incoming.channel, incoming.user_id)
@@ -58,7 +59,7 @@ class FloodGuard(Conversation):
             return []
         if bucket.tokens >= 1:
             bucket.tokens -= 1
-            return await self.dialogs.handle(incoming)
+            return await self.dialogs.handle(incoming, waiting=waiting)
         bucket.muted_until = now + self.window
         return [Outgoing(text=Texts(incoming.locale)("flood.slow_down"))]
 

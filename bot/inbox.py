@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.notifier.pacing import backoff
 from dialogs.messages import Receipt
-from store import Store, inbox
+from store import Store, StoreUnavailable, inbox
 from store.inbox import InboxItem
 from store.owners import new_owner, release_dead_claims
 
@@ -52,7 +52,7 @@ class Processor(Protocol):
 
 def infrastructure(error: BaseException) -> bool:
     """The database or the network away: the row waits, it is not the row's fault."""
-    return isinstance(error, (DBAPIError, OSError, TimeoutError))
+    return isinstance(error, (StoreUnavailable, DBAPIError, OSError, TimeoutError))
 
 
 class InboxRunner:
@@ -188,7 +188,7 @@ class InboxRunner:
             items = await self._whole_group(head, processor.group_quiet)
             ids = tuple(item.id for item in items)
             self._held.update(ids)
-            if not await processor.process(items, Receipt(ids, self.owner, self.lease)):
+            if not await processor.process(items, Receipt(ids, self.owner, self.lease, head.attempts)):
                 await inbox.finish(self.store, ids)
             self._finished(ids)
             if self.on_done is not None:

@@ -14,6 +14,7 @@ import logging
 
 from bot.notifier.pacing import backoff
 from bot.notifier.senders import PermanentSendError, Sender, TransientSendError
+from bot.contract import Conversation
 from dialogs import Incoming, Outgoing
 from store import Chat, Store, outbox
 
@@ -32,6 +33,24 @@ class Replies:
         self.store = store
         self.sender = sender
         self.owner = owner
+
+    async def answer(self, dialogs: Conversation, incoming: Incoming) -> bool:
+        """The turn of a message taken from the inbox, and its replies sent. True when the turn
+        took the message (its rows are done). The database away past the dialogs' patience
+        raises StoreUnavailable: the message stays in the inbox."""
+        replies = await dialogs.handle(incoming, waiting=self._waiting_note(incoming))
+        await self.send(chat_of(incoming), replies)
+        return any(reply.outbox_id is not None for reply in replies)
+
+    def _waiting_note(self, incoming: Incoming):
+        """How the dialogs say "wait" while the database blinks: straight to the chat (the
+        outbox is in the database), and only the first time the message is taken."""
+        if incoming.receipt is not None and incoming.receipt.attempt > 1:
+            return None
+
+        async def send(note: Outgoing) -> None:
+            await self.sender.send(chat_of(incoming), note)
+        return send
 
     async def send(self, chat: Chat, replies: list[Outgoing]) -> None:
         for index, reply in enumerate(replies):

@@ -18,6 +18,8 @@ from typing import Awaitable, Callable, Iterable, TextIO
 
 from bot.contract import Conversation
 from dialogs import Choice, Incoming, IncomingFile, Outgoing
+from dialogs.texts import Texts
+from store import StoreUnavailable
 
 CHANNEL = "shell"
 ATTACH_COMMAND = "/anexo"
@@ -73,9 +75,19 @@ class Shell:
     async def send(self, line: str) -> None:
         incoming = self.to_incoming(line)
         if incoming is not None:
-            self.show(await self.dialogs.handle(incoming))
+            try:
+                self.show(await self.dialogs.handle(incoming, waiting=self._print_note))
+            except StoreUnavailable:
+                # The shell keeps no inbox to try again from: the person is told to send it again
+                # (and the pushes wait in the outbox for the next turn).
+                self.print(Texts(self.locale)("store.unavailable"))
+                self.print()
+                return
         if self.after_turn is not None:
             await self.after_turn()
+
+    async def _print_note(self, note: Outgoing) -> None:
+        self.print(note.text)
 
     async def run_script(self, lines: Iterable[str]) -> None:
         for line in lines:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from dialogs import attendant, follow, menu, new_demand, profile, words
@@ -17,8 +18,9 @@ from dialogs.flow import Flow, Reply, Turn, menu_choices, numbered
 from dialogs.messages import Incoming, Outgoing, outgoing_to_json, with_outbox_ids
 from dialogs.states import FlowState, InvalidState, MenuState, NewDemandState
 from dialogs.texts import Texts
-from store import Actor, connection_lost
+from store import Actor, StoreUnavailable, run_with_retries
 from store.inbox import AlreadyHandled
+from store.retrying import DEFAULT_RETRY_S
 from taxonomy import default_taxonomy
 
 log = logging.getLogger(__name__)
@@ -30,26 +32,43 @@ FLOWS: dict[str, Flow] = {flow.name: flow for flow in ROUTE}
 
 
 class Dialogs:
-    def __init__(self, store: Any, taxonomy: Any = None):
+    def __init__(self, store: Any, taxonomy: Any = None, *, db_retry_s: float = DEFAULT_RETRY_S):
         self.store = store
         self.taxonomy = taxonomy if taxonomy is not None else default_taxonomy()
+        self.db_retry_s = db_retry_s
 
-    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+    async def handle(self, incoming: Incoming, *,
+                     waiting: Callable[[Outgoing], Awaitable[None]] | None = None) -> list[Outgoing]:
+        """The replies to one message, its turn committed. While the database blinks the turn is
+        run again (nothing of it was committed), and `waiting`, when the channel gives it, sends
+        the person one note before the first pause. `StoreUnavailable` when the database does not
+        come back in time: the stored state is left as it was, for the message to be handled
+        again later. Only a bug restarts the person at the menu."""
         t = Texts(incoming.locale)
-        try:
+
+        async def tell_the_person_to_wait() -> None:
+            if waiting is None:
+                return
             try:
-                return await self._handle(incoming, t)
-            except Exception as error:
-                if not connection_lost(error):
-                    raise
-                # The database restarted since the connection was last used; nothing was done.
-                log.warning("database connection lost, running the turn again (%s chat %s)",
-                            incoming.channel, incoming.chat_id)
-                return await self._handle(incoming, t)
+                await waiting(Outgoing(text=t("store.waiting")))
+            except Exception:  # the note is a courtesy: the turn goes on without it
+                log.exception("could not send the waiting note (%s chat %s)", incoming.channel, incoming.chat_id)
+
+        try:
+            # A turn taken from the inbox marks its row done in its own transaction: run again
+            # after a COMMIT whose outcome was lost, it finds the row done if it had committed.
+            return await run_with_retries(lambda: self._handle(incoming, t), budget_s=self.db_retry_s,
+                                          before_first_wait=tell_the_person_to_wait,
+                                          idempotent=incoming.receipt is not None)
         except AlreadyHandled:
-            # Another process took this message and finished it first: its turn stands, not ours.
-            log.info("%s chat %s: message already handled elsewhere", incoming.channel, incoming.chat_id)
+            # Another process (or our own lost COMMIT) finished this message first: that turn stands.
+            log.info("%s chat %s: message already handled", incoming.channel, incoming.chat_id)
             return []
+        except StoreUnavailable as error:
+            # Never a menu over the draft for an infrastructure error: the state stays as it was.
+            log.warning("turn not handled (%s chat %s): %s (%r)", incoming.channel, incoming.chat_id, error,
+                        error.__cause__)
+            raise
         except Exception:
             log.exception("dialog failed (%s chat %s)", incoming.channel, incoming.chat_id)
         # The failed unit of work was rolled back; restart this person at the menu rather than fail again.

@@ -24,6 +24,7 @@ class Receipt:
     inbox_ids: tuple[int, ...]
     owner: str
     lease: float = 60.0
+    attempt: int = 1  # how many times the message has been taken (2 and on: after a failure)
 
 
 @dataclass(frozen=True)

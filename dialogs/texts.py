@@ -47,6 +47,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.unexpected": ("Desculpe, algo deu errado do meu lado e nada foi registrado. Vamos recomeçar pelo menu.",
                          "Sorry, something went wrong on my side and nothing was recorded. Let us start again "
                          "from the menu."),
+    "store.waiting": ("Instabilidade momentânea: sua mensagem será processada assim que possível.",
+                      "A brief instability: your message will be handled as soon as possible."),
+    "store.unavailable": ("O sistema está indisponível no momento; sua mensagem pode não ter sido processada. "
+                          "Envie-a de novo em alguns instantes.",
+                          "The system is unavailable right now; your message may not have been handled. "
+                          "Please send it again in a few moments."),
     "state.reset": ("Desculpe, perdi o fio da conversa (o sistema foi atualizado). Vamos recomeçar pelo menu.",
                     "Sorry, I lost track of our conversation (the system was updated). Let us start again "
                     "from the menu."),

@@ -3,7 +3,7 @@ and conversation state, on SQLite or PostgreSQL. ``Store``/``Transaction`` are t
 change a demand."""
 
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_EVENT, NewAttachment
-from .db import connection_lost
+from .db import is_transient, may_run_again
 from .errors import (
     AlreadyAssigned,
     AttachmentNotFound,
@@ -17,6 +17,7 @@ from .errors import (
     SurveyNotAvailable,
     TooLong,
 )
+from .retrying import StoreUnavailable, run_with_retries
 from .protocol import find_protocols, parse_protocol
 from .lifecycle import RULES
 from .service import Store, Transaction, utc_now
@@ -39,6 +40,7 @@ __all__ = [
     "RULES", "Actor", "AlreadyAssigned", "AttachmentNotFound", "AttachmentRejected",
     "AttachmentView", "Chat", "DemandDraft", "DemandNotFound", "DemandView", "EventKind",
     "EventView", "InvalidField", "InvalidTransition", "NewAttachment", "NotAllowed", "Page",
-    "Person", "ReopenWindowClosed", "Status", "Store", "StoreError", "SurveyNotAvailable",
-    "TooLong", "Transaction", "connection_lost", "find_protocols", "parse_protocol", "utc_now",
+    "Person", "ReopenWindowClosed", "Status", "Store", "StoreError", "StoreUnavailable",
+    "SurveyNotAvailable", "TooLong", "Transaction", "find_protocols", "is_transient", "may_run_again",
+    "parse_protocol", "run_with_retries", "utc_now",
 ]

@@ -42,7 +42,7 @@ def create_engine(url: str | None = None, **options) -> AsyncEngine:
         # No pre-ping: it costs a round trip on every transaction, a third of a dialog turn on
         # PostgreSQL (benchmarks/bench_dialogs.py). A connection lost meanwhile (a server restart)
         # fails the statement that meets it; SQLAlchemy then renews the pool, and the work is
-        # run again where it is safe to (connection_lost below).
+        # run again where it is safe to (may_run_again below).
         return create_async_engine(url, **options)
     database = make_url(url).database or ":memory:"
     options.setdefault("async_creator", lambda: sqlite_inline.connect(
@@ -67,11 +67,75 @@ def create_engine(url: str | None = None, **options) -> AsyncEngine:
     return engine
 
 
-def connection_lost(error: BaseException) -> bool:
-    """Whether the error is a statement finding its database connection dead, so the unit of work
-    may simply run again: nothing of it was committed. (A connection lost during COMMIT, whose
-    error names no statement, may have committed: that one is not run again.)"""
-    return isinstance(error, DBAPIError) and error.connection_invalidated and error.statement is not None
+# SQLSTATEs of a server that is going away, coming back, or lost: class 08 (connection exception:
+# 08000, 08003 "connection does not exist", 08006 "connection failure"...), 57P01 admin shutdown
+# (`pg_ctl stop`/`restart` ended our session), 57P02 crash shutdown, 57P03 "the database system is
+# starting up / shutting down" (said to a new connection).
+_SERVER_GONE = ("57P01", "57P02")
+_CANNOT_CONNECT_NOW = "57P03"
+# The server gave up this transaction and rolled it back, to keep another one consistent:
+# 40001 serialization failure, 40P01 deadlock detected. Running it again is the documented answer.
+_ROLLED_BACK_FOR_ANOTHER = ("40001", "40P01")
+# SQLite: SQLITE_BUSY / SQLITE_LOCKED ("database is locked"), after the busy timeout: another
+# process held the write lock that long. Extended codes carry the primary code in the low byte.
+_SQLITE_LOCK_CODES = (5, 6)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether the error is the database blinking rather than a bug: the server refusing
+    connections, shutting down or starting up, a connection dropped under us, a transaction
+    rolled back for a serialization failure or a deadlock, SQLite locked by another process.
+    Waiting and trying again is the answer to all of them (see `may_run_again` for whether the
+    unit of work that met it may simply run again)."""
+    if isinstance(error, TimeoutError):
+        # Not a blink we can vouch for: whatever timed out may still be running on the server.
+        return False
+    if isinstance(error, OSError):
+        # Refused, reset, unreachable: raised bare by asyncpg's connect only (a connection that
+        # was open reports its loss as ConnectionDoesNotExistError, SQLSTATE 08003).
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    state = _sqlstate(error)
+    if state is not None:
+        return (state.startswith("08") or state in _SERVER_GONE or state == _CANNOT_CONNECT_NOW
+                or state in _ROLLED_BACK_FOR_ANOTHER)
+    return (getattr(error.orig, "sqlite_errorcode", None) or 0) & 0xFF in _SQLITE_LOCK_CODES
+
+
+def may_run_again(error: BaseException) -> bool:
+    """Whether a unit of work that failed with `error` may simply run again: the error is
+    transient, and nothing of the unit can have been committed.
+
+    Every error is raised before COMMIT, or by a connection that never opened, or by a server
+    that answered COMMIT with a rollback (serialization, deadlock, SQLite's lock), except one: the
+    connection lost *during* COMMIT. Then the server may have committed before the line went
+    dead, and running the unit again would do it twice (a second demand, a comment twice).
+    SQLAlchemy names the statement of every error it raises for one, and none for COMMIT; so an
+    error with no statement that lost the connection is that one, and is left to a caller that
+    can tell whether it was done (the inbox row is marked done in the same transaction).
+    (A connection that could not be opened has no statement either, and does not lose a
+    connection it never had; if one was lost in the middle of its handshake, it is counted as
+    "may have committed" too: the cautious side.)"""
+    return is_transient(error) and not _lost_during_commit(error)
+
+
+def _lost_during_commit(error: BaseException) -> bool:
+    if not isinstance(error, DBAPIError) or error.statement is not None:
+        return False
+    if type(error.orig).__name__ == "InternalClientError":
+        # asyncpg refusing to send COMMIT on a connection a cut left mid-operation ("cannot
+        # switch to state ...; another operation is in progress"): the server never got it.
+        return False
+    state = _sqlstate(error) or ""
+    return error.connection_invalidated or state.startswith("08") or state in _SERVER_GONE
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    # asyncpg's errors, as SQLAlchemy adapts them, carry the server's SQLSTATE.
+    return getattr(error.orig, "sqlstate", None)
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -29,7 +29,7 @@ from bot.config import Config
 from dialogs import Outgoing
 from dialogs.messages import outgoing_from_json
 from dialogs.events import EMAIL_KINDS, render_email, render_push, room_card
-from store import EventKind, Store
+from store import EventKind, Store, is_transient
 from store import outbox
 from store.outbox import Delivery
 
@@ -178,9 +178,9 @@ class Notifier:
         """A database step; on failure log it, slow the loop down and carry on."""
         try:
             result = await operation()
-        except Exception as error:  # the database restarting, a network cut...
+        except Exception as error:
             self._db_failures += 1
-            log.warning("outbox: database unavailable (%s), trying again", error.__class__.__name__)
+            _log_database_failure("database step", error)
             return None
         self._db_failures = 0
         return result
@@ -337,8 +337,7 @@ class Notifier:
                 await mark(self.store, *args)
                 return
             except Exception as error:
-                log.warning("outbox: could not record %s (%s), retrying", mark.__name__,
-                            error.__class__.__name__)
+                _log_database_failure(f"recording {mark.__name__}", error)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, DB_RETRY_CAP)
 
@@ -368,6 +367,15 @@ class Notifier:
             finally:
                 if connection is not None:
                     connection.terminate()
+
+
+def _log_database_failure(step: str, error: Exception) -> None:
+    """Either way the notifier waits and tries again; a bug is logged with its traceback, the
+    database restarting or a network cut (store.is_transient) in one line."""
+    if is_transient(error):
+        log.warning("outbox: %s: database unavailable (%s), trying again", step, error.__class__.__name__)
+    else:
+        log.error("outbox: %s failed, trying again", step, exc_info=error)
 
 
 async def run_notifier(config: Config, *, stop: asyncio.Event | None = None, store: Store | None = None,

@@ -27,7 +27,7 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationR
 from bot.config import Config
 from bot.contract import Conversation, locale_of
 from bot.inbox import InboxRunner
-from bot.replies import Replies, chat_of
+from bot.replies import Replies
 from dialogs import Incoming, IncomingFile
 from dialogs.messages import Receipt
 from dialogs.texts import Texts
@@ -225,9 +225,7 @@ class TeamsChannel:
                                  reference=_reference(activity), locale=locale_of(activity.locale))
 
     async def _converse(self, incoming: Incoming) -> bool:
-        replies = await self.dialogs.handle(incoming)
-        await self.replies.send(chat_of(incoming), replies)
-        return any(reply.outbox_id is not None for reply in replies)
+        return await self.replies.answer(self.dialogs, incoming)
 
     async def _say(self, context: TurnContext, key: str, **values: Any) -> None:
         text = Texts(locale_of(context.activity.locale))(key, **values)

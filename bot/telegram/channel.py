@@ -27,7 +27,7 @@ from bot.contract import Conversation, locale_of
 from bot.http import TelegramWebhook, webhook_path
 from bot.inbox import InboxRunner
 from bot.notifier.senders import TelegramSender
-from bot.replies import Replies, chat_of
+from bot.replies import Replies
 from dialogs import Incoming, IncomingFile, Outgoing
 from dialogs.messages import Receipt
 from dialogs.texts import Texts
@@ -375,9 +375,7 @@ class TelegramChannel:
         )
 
     async def _converse(self, incoming: Incoming) -> bool:
-        replies = await self.dialogs.handle(incoming)
-        await self.replies.send(chat_of(incoming), replies)
-        return any(reply.outbox_id is not None for reply in replies)
+        return await self.replies.answer(self.dialogs, incoming)
 
     async def _remember_replied_push(self, message: Message) -> None:
         """A reply to a bot message we did not record as a card (a notifier push, which names its

@@ -31,6 +31,8 @@ class Conversation(ChatDriver):
                  locale: str = "pt-BR"):
         self.dialogs, self.user, self.name, self.channel, self.locale = dialogs, user, name, channel, locale
         self.replies = []
+        # What the dialogs sent at once while the database was away ("instabilidade..."), in order.
+        self.notes: list[Outgoing] = []
 
     def text_of(self, reply: Outgoing) -> str:
         return reply.text
@@ -41,10 +43,13 @@ class Conversation(ChatDriver):
     async def send(self, text: str = "", choice: str | None = None, files=()) -> list[Outgoing]:
         incoming = Incoming(channel=self.channel, chat_id=f"chat-{self.user}", user_id=self.user,
                             user_name=self.name, text=text, choice=choice, files=tuple(files), locale=self.locale)
-        replies = self._heard(await self.dialogs.handle(incoming))
+        replies = self._heard(await self.dialogs.handle(incoming, waiting=self._note))
         assert replies, f"no answer to {text or choice!r}"
         assert not any(UNEXPECTED in reply.text for reply in replies), "the handler failed; see the log"
         return replies
+
+    async def _note(self, note: Outgoing) -> None:
+        self.notes.append(note)
 
     async def _choose(self, option: Option) -> list[Outgoing]:
         return await self.send(choice=option.id)

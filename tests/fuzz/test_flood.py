@@ -27,7 +27,7 @@ class Recorder:
         self.seen: list[Incoming] = []
         self.sent: list[tuple[str, str, str, Outgoing]] = []
 
-    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+    async def handle(self, incoming: Incoming, *, waiting=None) -> list[Outgoing]:
         self.seen.append(incoming)
         return [Outgoing(text=f"eco: {incoming.text}")]
 

@@ -138,3 +138,33 @@ def test_a_long_script_is_never_flood_limited(tmp_path, pdf):
     assert result.returncode == 0, result.stderr
     assert "rápido demais" not in result.stdout
     assert result.stdout.count("O que você deseja fazer?") >= 10
+
+
+# --- start-up checks (bot/preflight.py): one line on stderr, exit code 2, before anyone is served ---
+
+def _refused_to_start(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()  # one line, no traceback
+    assert line.startswith("e-CAGE Chat cannot start: ")
+    return line
+
+
+@pytest.mark.parametrize("attachments", ["a-file", "a-file/inside"])
+def test_an_attachments_directory_that_cannot_be_written_stops_the_start(tmp_path, attachments):
+    (tmp_path / "a-file").write_text("a file where the directory should be")
+    environment = {"ECAGE_ATTACHMENTS_DIR": str(tmp_path / attachments)}
+    line = _refused_to_start(run_bot(tmp_path, ["oi"], "shell", "--user", "u7", env=environment))
+    assert f"attachments directory '{tmp_path / attachments}' (ECAGE_ATTACHMENTS_DIR)" in line
+    # Operator tasks need no attachments: they still run.
+    assert run_bot(tmp_path, [], "admin", "outbox", env=environment).returncode == 0
+
+
+def test_a_database_migrated_by_newer_code_stops_the_start(tmp_path):
+    assert run_bot(tmp_path, ["oi"], "shell", "--user", "u8").returncode == 0
+    with sqlite3.connect(tmp_path / "ecage.db") as db:
+        db.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    line = _refused_to_start(run_bot(tmp_path, ["oi"], "shell", "--user", "u8"))
+    assert "schema revision 0099_from_the_future, newer than this code knows" in line
+    with sqlite3.connect(tmp_path / "ecage.db") as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0099_from_the_future",)]

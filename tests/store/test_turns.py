@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.exc import DBAPIError, OperationalError
 from store_support import DRAFT
 
-from store import Actor, Store, connection_lost, sqlite_inline
+from store import Actor, Store, may_run_again, sqlite_inline
 
 
 async def test_many_concurrent_openings_all_finish_with_distinct_protocols(sqlite_store):
@@ -115,8 +115,9 @@ async def test_the_wait_for_another_writer_ends_with_an_error_after_the_busy_tim
 
         started = time.monotonic()
         task, ticks = await _ticks_while(add_person(), 0.2)
-        with pytest.raises(OperationalError, match="locked"):
+        with pytest.raises(OperationalError, match="locked") as locked:
             await asyncio.wait_for(task, timeout=10)
+        assert may_run_again(locked.value)  # another process's lock, to be waited out
         assert 0.3 <= time.monotonic() - started < 5
         assert ticks >= 10
     finally:
@@ -129,8 +130,8 @@ async def test_the_wait_for_another_writer_ends_with_an_error_after_the_busy_tim
 
 def test_only_a_statement_that_met_a_dead_connection_is_safe_to_run_again():
     dead = OSError("connection reset by peer")
-    assert connection_lost(DBAPIError("SELECT 1", {}, dead, connection_invalidated=True))
+    assert may_run_again(DBAPIError("SELECT 1", {}, dead, connection_invalidated=True))
     # Lost during COMMIT (no statement): the transaction may have been committed.
-    assert not connection_lost(DBAPIError(None, None, dead, connection_invalidated=True))
-    assert not connection_lost(DBAPIError("SELECT 1", {}, ValueError("bad value")))
-    assert not connection_lost(RuntimeError("not the database"))
+    assert not may_run_again(DBAPIError(None, None, dead, connection_invalidated=True))
+    assert not may_run_again(DBAPIError("SELECT 1", {}, ValueError("bad value")))
+    assert not may_run_again(RuntimeError("not the database"))
