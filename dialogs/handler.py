@@ -22,9 +22,11 @@ from taxonomy import default_taxonomy
 
 log = logging.getLogger(__name__)
 
-# The flows, in the order the router asks them whether they take a message (attendants' commands,
-# cards and rooms first; then the first contact and a lost state; then choices valid anywhere).
-ROUTE: tuple[Flow, ...] = (attendant.FLOW, menu.FLOW, follow.FLOW, new_demand.FLOW, profile.FLOW)
+# The flows, in the order the router asks them whether they take a message (a requester's pending
+# comment or reason left for something else is said to be dropped, before anything else happens;
+# attendants' commands, cards and rooms; then the first contact and a lost state; then choices
+# valid anywhere).
+ROUTE: tuple[Flow, ...] = (follow.FLOW, attendant.FLOW, menu.FLOW, new_demand.FLOW, profile.FLOW)
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in ROUTE}
 
 
