@@ -30,20 +30,26 @@ def leaves(turn: Turn, text: str, command: str | None, rest: str, choice: str | 
         action, argument = ids.attendant_action_of(choice)
         return not _same_action(state, action, argument)
     if turn.incoming.choice:
-        own = ids.which_action_of(turn.incoming.choice) if state.step == "which" else (
-            turn.incoming.choice if state.step in _YES_NO_STEPS and turn.incoming.choice in (ids.YES, ids.NO)
-            else None)
-        return own is None
+        return not _own(state, turn.incoming.choice)
     if command:
         protocol, _ = split_protocol(rest)
         return not _same_action(state, command, protocol or replied)
     stripped = text.strip()
     if pending.typed_for_elsewhere(turn, text):
         return True
+    if pending.picks_another_choice(turn, text, lambda choice: _own(state, choice)):
+        return True
     if replied is not None and replied != state.protocol and (stripped or turn.incoming.files):
         return True
     protocol, after = split_protocol(stripped)
     return protocol is not None and not after.strip()
+
+
+def _own(state: AttendantState, choice: str) -> bool:
+    """One of the step's own choices (pressed, or typed as its number or label)."""
+    if state.step == "which":
+        return ids.which_action_of(choice) is not None
+    return state.step in _YES_NO_STEPS and choice in (ids.YES, ids.NO)
 
 
 def _same_action(state: AttendantState, action: str, protocol: str | None) -> bool:

@@ -46,7 +46,7 @@ def leaves(turn: Turn, text: str) -> bool:
     if choice:
         return choice not in _own_choices(turn.state)
     return (pending.typed_for_elsewhere(turn, text, LEAVING_WORDS) or words.looks_like_command(text)
-            or pending.protocol_alone(text))
+            or pending.protocol_alone(text) or pending.picks_another_choice(turn, text, _own_choices(turn.state).__contains__))
 
 
 async def discard(turn: Turn, late: bool = False) -> None:

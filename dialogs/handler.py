@@ -8,12 +8,11 @@ transaction, so a crash loses nothing half-done. The flows are listed here, expl
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from dialogs import attendant, follow, menu, new_demand, profile, words
 from dialogs import choice_ids as ids
-from dialogs.flow import Flow, Reply, Turn, menu_choices, numbered
+from dialogs.flow import Flow, Reply, Turn, menu_choices, typed_choice
 from dialogs.messages import Incoming, Outgoing
 from dialogs.states import FlowState, InvalidState, MenuState, NewDemandState
 from dialogs.texts import Texts
@@ -148,7 +147,7 @@ async def route(turn: Turn) -> None:
             word = None
         if word:
             return await _global_word(turn, word)
-        choice = _choice_in_text(turn, text)
+        choice = typed_choice(turn.shown, text)
 
     if choice:
         for flow in ROUTE:
@@ -160,29 +159,6 @@ async def route(turn: Turn) -> None:
 
 def _shown_ids(turn: Turn) -> list[str]:
     return [entry[0] for entry in turn.shown]
-
-
-def _choice_in_text(turn: Turn, text: str) -> str | None:
-    """Choices answer to their number, their label, and sim/não: "2", "Pular", "sim".
-
-    Only the choices that are not page turns have numbers (flow.numbered): a number beyond them is
-    not a choice, and goes on as text to the step."""
-    shown = turn.shown
-    typed = words.bare(text)
-    if not typed:
-        return None
-    # "00001" is a protocol's number, not the first choice: choices are numbered 1..99.
-    options = numbered(shown)
-    if re.fullmatch(r"[1-9]\d?", typed) and int(typed) <= len(options):
-        return options[int(typed) - 1][0]
-    typed_words = words.plain(text)
-    for choice_id, label, *_ in shown:
-        if typed_words and words.plain(label) == typed_words:
-            return choice_id
-    answer = {True: ids.YES, False: ids.NO}.get(words.yes_or_no(text))
-    if answer is not None and answer in (entry[0] for entry in shown):
-        return answer
-    return None
 
 
 async def _global_word(turn: Turn, word: str) -> None:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from dialogs import choice_ids as ids
 from dialogs import words
-from dialogs.flow import Turn, menu_choices
+from dialogs.flow import Turn, menu_choices, typed_choice
 from dialogs.messages import Choice
 from store import find_protocols, parse_protocol
 
@@ -55,6 +55,13 @@ def _menu_label(turn: Turn, text: str) -> bool:
     """A menu item typed by its label ("Nova demanda"): the menu's business."""
     typed = words.plain(text)
     return bool(typed) and any(words.plain(choice.label) == typed for choice in menu_choices(turn.t))
+
+
+def picks_another_choice(turn: Turn, text: str, is_own: Callable[[str], bool]) -> bool:
+    """A number or a label typed that picks a choice on screen that is not the step's own: one
+    that a push delivered meanwhile offered (dialogs/events.py)."""
+    picked = typed_choice(turn.shown, text)
+    return picked is not None and not is_own(picked)
 
 
 def protocol_alone(text: str) -> bool:
