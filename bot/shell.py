@@ -4,8 +4,10 @@
 
 On a terminal it prompts; otherwise it reads one message per line from standard input (a
 script), printing "> line" and then the replies, and exits at the end of the input.
-Choices are printed as numbered lines; answering with a number picks that choice of the last
-list shown. Page turns ("◀ Anteriores") are printed last, without a number: type their label. "/anexo PATH" sends a local file.
+Choices are printed as numbered lines; answering with a number, or a label, picks that choice of
+the last list shown — a push's too, as in every channel: the dialogs read the number (a protocol's
+"00002" is a protocol, never option 2). Page turns ("◀ Anteriores") are printed last, without a
+number: type their label. "/anexo PATH" sends a local file.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Shell:
         self.dialogs = dialogs
         self.user, self.name, self.locale = user, name or user, locale
         self.out = out or sys.stdout
+        # The options of the last list shown (the dialogs read a number typed against the same list).
         self.last_choices: list[Choice] = []
         # Called after every turn; the notifier will use it to print the pushes meant for this user.
         self.after_turn: Callable[[], Awaitable[None]] | None = None
@@ -41,7 +44,7 @@ class Shell:
 
     def to_incoming(self, line: str) -> Incoming | None:
         """The message a typed line stands for; None (after saying why) when it cannot be sent."""
-        text, choice, files = line.strip(), None, ()
+        text, files = line.strip(), ()
         if text.split(maxsplit=1)[0].lower() == ATTACH_COMMAND:
             path = Path(text[len(ATTACH_COMMAND):].strip()).expanduser()
             if not path.is_file():
@@ -50,10 +53,8 @@ class Shell:
             files = (IncomingFile(filename=path.name, data=path.read_bytes(),
                                   content_type=mimetypes.guess_type(path.name)[0]),)
             text = ""
-        elif text.isdigit() and 1 <= int(text) <= len(self.last_choices):
-            choice, text = self.last_choices[int(text) - 1].id, ""
         return Incoming(channel=CHANNEL, chat_id=self.user, user_id=self.user, user_name=self.name,
-                        text=text, choice=choice, files=files, locale=self.locale)
+                        text=text, files=files, locale=self.locale)
 
     def show(self, replies: list[Outgoing]) -> None:
         self.last_choices = []

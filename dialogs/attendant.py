@@ -12,7 +12,8 @@ demands too.
 A pending action (the text of an answer, a request or a solution; which action a reply is; taking
 a demand over) belongs to its demand and its step: a command, a button, a menu word or a protocol
 of something else discards it, saying so, before doing what it asks; so does waiting more than
-PENDING_MINUTES (dialogs/attendant_pending.py). Plain text that follows it is its text.
+PENDING_MINUTES (dialogs/attendant_pending.py). Plain text that follows it is its text, unless it
+reads as a request ("linha do tempo CAGE-…"): then the attendant is asked whether to record it.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs import choice_ids as ids
-from dialogs import attendant_pending as pending
-from dialogs import held_files, render, words
+from dialogs import attendant_pending, held_files, pending, render, words
 from dialogs.attendant_card import age, card_choices, demand_card
 from dialogs.attendant_commands import (COMMANDS, HELP_WORDS, REPLY_WORDS, command_name, parse_command,
                                         split_protocol)
@@ -34,10 +34,6 @@ from store.attendance import protocol_for_message, remember_message
 QUEUE_PAGE_SIZE = 8
 # Actions that need a text (and may carry files): the store method each one calls.
 WRITTEN = {"ans": "answer", "req": "request_info", "sol": "solve"}
-
-
-def _now(turn: Turn) -> str:
-    return turn.tx.now().isoformat()
 
 
 def _say_card(turn: Turn, view: Any, headline: str | None = None) -> None:
@@ -72,14 +68,14 @@ async def takes(turn: Turn) -> bool:
         return False
     # The state stays as loaded: a quick /fila in the middle of one's own new demand keeps the draft.
     in_step = isinstance(turn.state, AttendantState)
-    if in_step and pending.expired(turn):
+    if in_step and attendant_pending.expired(turn):
         await discard(turn, late=True)
         in_step = False
     protocol = await replied_protocol(turn)
-    if in_step and pending.leaves(turn, text, command, rest, choice, protocol):
+    if in_step and attendant_pending.leaves(turn, text, command, rest, choice, protocol):
         await discard(turn)
         in_step = False
-        if not choice and not command and pending.for_another_flow(turn, text):
+        if not choice and not command and attendant_pending.for_another_flow(turn, text):
             return False  # another flow's button, a menu word, a command: the router does it
     if choice:
         await on_choice(turn, choice)
@@ -101,7 +97,7 @@ async def takes(turn: Turn) -> bool:
 
 async def discard(turn: Turn, late: bool = False) -> None:
     """Leave the pending action, saying which one was dropped (and why, when it waited too long)."""
-    text = pending.discarded(turn, late)
+    text = attendant_pending.discarded(turn, late)
     await _end(turn)
     turn.say_text(text)
 
@@ -172,7 +168,7 @@ async def act(turn: Turn, action: str, protocol: str, text: str, files: tuple[In
     if action in WRITTEN:
         if not text.strip():
             return await turn.start(AttendantState(step="text", action=action, protocol=protocol,
-                                                   files=await _hold(turn, files), started_at=_now(turn)))
+                                                   files=await _hold(turn, files), started_at=pending.started_now(turn)))
         attachments = [NewAttachment(filename=f.filename, data=f.data, content_type=f.content_type) for f in files]
         return await perform(turn, action, protocol, text, attachments)
     if action in ("recv", "take"):
@@ -213,7 +209,7 @@ async def receive(turn: Turn, protocol: str, reassign: bool) -> None:
     try:
         view = await turn.tx.receive(turn.actor, protocol, reassign=reassign)
     except AlreadyAssigned as error:
-        await turn.start(AttendantState(step="reassign", protocol=protocol, started_at=_now(turn)), ask=False)
+        await turn.start(AttendantState(step="reassign", protocol=protocol, started_at=pending.started_now(turn)), ask=False)
         turn.refuse(error, choices=[turn.choice(ids.YES, "att.take_over"), turn.choice(ids.NO, "att.keep_holder")])
         return
     except StoreError as error:
@@ -308,7 +304,7 @@ async def on_reply(turn: Turn, protocol: str, text: str, files: tuple[IncomingFi
         body = rest.strip() if words.bare(first) in COMMANDS else text.strip()
         return await act(turn, action, protocol, body, files)
     await turn.start(AttendantState(step="which", protocol=protocol, text=text.strip(),
-                                    files=await _hold(turn, files), started_at=_now(turn)))
+                                    files=await _hold(turn, files), started_at=pending.started_now(turn)))
 
 
 async def _hold(turn: Turn, files: tuple[IncomingFile, ...], held: tuple[HeldFile, ...] = ()) -> tuple[HeldFile, ...]:
@@ -342,7 +338,36 @@ async def answer_text(turn: Turn, reply: Reply) -> None:
     state = await _add_files(turn, reply)
     if reply.choice or not reply.text.strip():
         return await turn.ask()
+    if pending.looks_like_a_request(reply.text, state.protocol):
+        return await turn.goto("confirm", text=reply.text.strip(), started_at=pending.started_now(turn))
     await perform(turn, state.action, state.protocol, reply.text, await held_files.take(turn, state.files))
+
+
+async def ask_confirm(turn: Turn) -> None:
+    state = turn.state
+    turn.say(f"att.confirm_{state.action}", protocol=state.protocol, text=state.text,
+             choices=pending.confirm_choices(turn))
+
+
+async def answer_confirm(turn: Turn, reply: Reply) -> None:
+    """Yes records the text; no drops it (and, in a private chat, does what it asked); a new text
+    is the action's text instead."""
+    state = turn.state
+    answer = pending.confirmed(reply.choice)
+    if answer is False:
+        await discard(turn)
+        if not is_group(turn):
+            from dialogs import menu  # the requester dialogs read what an attendant types privately
+
+            await menu.understand(turn, state.text)
+        return
+    if answer is None and (reply.choice or not reply.text.strip()):
+        turn.say("yes_no_expected")
+        return await turn.ask()
+    turn.move_to("text", text="")
+    if answer is None:
+        return await answer_text(turn, reply)
+    await perform(turn, state.action, state.protocol, state.text, await held_files.take(turn, state.files))
 
 
 async def ask_which(turn: Turn) -> None:
@@ -387,6 +412,7 @@ STEPS = {
     "text": Step(ask=ask_text, answer=answer_text, help="att.help_text", takes_files=True),
     "which": Step(ask=ask_which, answer=answer_which, help="att.help_which", takes_files=True),
     "reassign": Step(ask=ask_reassign, answer=answer_reassign, help="att.help"),
+    "confirm": Step(ask=ask_confirm, answer=answer_confirm, help="att.help_confirm"),
 }
 # An action done (or dropped) ends at the menu; "voltar" and "menu" too.
 FLOW = Flow(name=AttendantState.FLOW, state=AttendantState, steps=STEPS, returns_to=MENU, cancel=cancel,

@@ -1,28 +1,23 @@
 """Whether an attendant's pending action (the text of an answer, a request or a solution; which
 action a reply to a card is; taking a demand over) still holds: it belongs to its demand and its
 step, so a command, a button, a menu word or a protocol of something else leaves it, and so does
-waiting more than PENDING_MINUTES. dialogs/attendant.py asks these before the step answers."""
+waiting more than pending.PENDING_MINUTES. dialogs/attendant.py asks these before the step
+answers; what the requester's pending actions share with these is in dialogs/pending.py."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from dialogs import choice_ids as ids
-from dialogs import words
+from dialogs import pending
 from dialogs.attendant_commands import split_protocol
-from dialogs.flow import Turn, menu_choices
+from dialogs.flow import Turn
 from dialogs.states import AttendantState
 
-# After this long the next message is read as if nothing were pending.
-PENDING_MINUTES = 30
-# What leaves a pending action for something else, typed: these global words, a menu item's label
-# and any "/command" ("cancelar" and "ajuda" are the step's own: it cancels, it helps).
-LEAVING_WORDS = {"start", "menu", "back"}
+# Steps whose answer is one of their own buttons (or its number, or "sim"/"não").
+_YES_NO_STEPS = ("reassign", "confirm")
 
 
 def expired(turn: Turn) -> bool:
-    started = turn.state.started()
-    return started is not None and turn.tx.now() - started > timedelta(minutes=PENDING_MINUTES)
+    return pending.expired(turn, turn.state.started())
 
 
 def leaves(turn: Turn, text: str, command: str | None, rest: str, choice: str | None,
@@ -35,14 +30,14 @@ def leaves(turn: Turn, text: str, command: str | None, rest: str, choice: str | 
         action, argument = ids.attendant_action_of(choice)
         return not _same_action(state, action, argument)
     if turn.incoming.choice:
-        own = ids.which_action_of(turn.incoming.choice) if state.step == "which" else (
-            turn.incoming.choice if state.step == "reassign" and turn.incoming.choice in (ids.YES, ids.NO) else None)
-        return own is None
+        return not _own(state, turn.incoming.choice)
     if command:
         protocol, _ = split_protocol(rest)
         return not _same_action(state, command, protocol or replied)
     stripped = text.strip()
-    if _typed_for_elsewhere(turn, text):
+    if pending.typed_for_elsewhere(turn, text):
+        return True
+    if pending.picks_another_choice(turn, text, lambda choice: _own(state, choice)):
         return True
     if replied is not None and replied != state.protocol and (stripped or turn.incoming.files):
         return True
@@ -50,33 +45,26 @@ def leaves(turn: Turn, text: str, command: str | None, rest: str, choice: str | 
     return protocol is not None and not after.strip()
 
 
-def _menu_label(turn: Turn, text: str) -> bool:
-    """A menu item typed by its label ("Nova demanda"): the menu's business, not an answer's text."""
-    typed = words.plain(text)
-    return bool(typed) and any(words.plain(choice.label) == typed for choice in menu_choices(turn.t))
+def _own(state: AttendantState, choice: str) -> bool:
+    """One of the step's own choices (pressed, or typed as its number or label)."""
+    if state.step == "which":
+        return ids.which_action_of(choice) is not None
+    return state.step in _YES_NO_STEPS and choice in (ids.YES, ids.NO)
 
 
 def _same_action(state: AttendantState, action: str, protocol: str | None) -> bool:
     """The command or button that began the pending action, again (it begins it anew or does it)."""
-    return state.step == "text" and action == state.action and protocol == state.protocol
+    return state.step in ("text", "confirm") and action == state.action and protocol == state.protocol
 
 
 def for_another_flow(turn: Turn, text: str) -> bool:
     """A message that left the pending action and is another flow's to answer: another flow's
     button, a menu word or label, a command the attendants' flow does not know."""
-    return bool(turn.incoming.choice) or _typed_for_elsewhere(turn, text)
-
-
-def _typed_for_elsewhere(turn: Turn, text: str) -> bool:
-    """A "/command", a leaving word or a menu item's label: never the text of an answer."""
-    return text.strip().startswith("/") or words.global_word(text) in LEAVING_WORDS or _menu_label(turn, text)
+    return bool(turn.incoming.choice) or pending.typed_for_elsewhere(turn, text)
 
 
 def discarded(turn: Turn, late: bool) -> str:
     """The sentence that says which pending action was dropped, and why when it waited too long."""
     state = turn.state
-    kind = state.action if state.step == "text" else state.step
-    text = turn.t(f"att.discarded_{kind}", protocol=state.protocol)
-    if late:
-        text += " " + turn.t("att.discarded_late", minutes=PENDING_MINUTES)
-    return text
+    kind = state.action if state.step in ("text", "confirm") else state.step
+    return pending.discarded(turn, f"att.discarded_{kind}", state.protocol, late)

@@ -16,6 +16,7 @@ from typing import Any
 
 from dialogs import choice_ids as ids
 from dialogs.attendant_card import demand_card
+from dialogs.flow import shown_entries
 from dialogs.messages import Choice, Outgoing
 from dialogs.render import shorten
 from dialogs.texts import CATALOGUE, Texts
@@ -87,6 +88,19 @@ def render_push(event: Any, demand: Any, audience: str, locale: str | None = Non
         lines.append(t("push.survey", protocol=protocol))
         choices = (Choice(id=ids.demand_action("srv", protocol), label=t("push.survey_start")), open_demand)
     return [Outgoing(text="\n\n".join(lines), choices=choices)]
+
+
+async def offer_choices(tx: Any, channel: str, chat_id: str, pushed: list[Outgoing]) -> None:
+    """A push just delivered to a private chat is the last thing on its screen: its options become
+    what a number or a label typed next picks ("1" after "Responder pesquisa" is the survey), in
+    every channel, as the options of a reply do. The conversation stays at its step; the options
+    are "dm:" ids, which answer from any step."""
+    shown = [list(entry) for entry in shown_entries(pushed)]
+    if not shown:
+        return
+    for user_id, state in await tx.chat_conversations(channel, chat_id):
+        if isinstance(state, dict):
+            await tx.save_conversation(channel, chat_id, user_id, {**state, "shown": shown})
 
 
 def render_email(event: Any, demand: Any, locale: str | None = None) -> tuple[str, str]:

@@ -8,11 +8,12 @@ at the start of a turn and saved once at its end; in between only `Turn`'s metho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-from dialogs import choice_ids, refusals
+from dialogs import choice_ids, refusals, words
 from dialogs.messages import Choice, Incoming, IncomingFile, Outgoing
 from dialogs.states import FlowState, MenuState, changed
 from dialogs.texts import Texts
@@ -146,12 +147,38 @@ class Turn:
     def remember_choices(self) -> None:
         """At the end of the turn: the last list of choices shown is what "2" or a label typed
         next refers to."""
-        for reply in reversed(self.replies):
-            if reply.choices:
-                self.shown = tuple((c.id, c.label, True) if c.turns_page else (c.id, c.label)
-                                   for c in reply.choices)
-                return
-        self.shown = ()
+        self.shown = shown_entries(self.replies)
+
+
+def shown_entries(messages: Any) -> tuple[tuple, ...]:
+    """The choices of the last of `messages` that offers some, as the state keeps them (`Turn.shown`):
+    what a number or a label typed next refers to. A push delivered offers its own (dialogs/events.py)."""
+    for message in reversed(messages):
+        if message.choices:
+            return tuple((c.id, c.label, True) if c.turns_page else (c.id, c.label) for c in message.choices)
+    return ()
+
+
+def typed_choice(shown: tuple[tuple, ...], text: str) -> str | None:
+    """The choice of `shown` that `text` picks by its number, its label, or sim/não: "2", "Pular", "sim".
+
+    Only the choices that are not page turns have numbers (`numbered`): a number beyond them is
+    not a choice, and goes on as text to the step."""
+    typed = words.bare(text)
+    if not typed:
+        return None
+    # "00001" is a protocol's number, not the first choice: choices are numbered 1..99.
+    options = numbered(shown)
+    if re.fullmatch(r"[1-9]\d?", typed) and int(typed) <= len(options):
+        return options[int(typed) - 1][0]
+    typed_words = words.plain(text)
+    for choice_id, label, *_ in shown:
+        if typed_words and words.plain(label) == typed_words:
+            return choice_id
+    answer = {True: choice_ids.YES, False: choice_ids.NO}.get(words.yes_or_no(text))
+    if answer is not None and answer in (entry[0] for entry in shown):
+        return answer
+    return None
 
 
 def numbered(choices: Any) -> list[Any]:

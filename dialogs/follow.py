@@ -2,26 +2,26 @@
 
 A demand on screen offers its actions as choices "dm:<action>:<protocol>"; these ids work from any
 step (also from an old message), so a notification can carry them too.
+
+A comment, a reopen reason and a survey comment are pending actions (dialogs/follow_pending.py):
+what is typed for elsewhere leaves them, saying so, and a text that looks like a request about a
+demand is recorded only once the requester says it is that content ("confirm").
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from dialogs import choice_ids as ids
-from dialogs import held_files, render, words
+from dialogs import follow_pending, held_files, pending, render, words
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile
 from dialogs.states import MENU, FollowState
-from store import (DemandNotFound, EventKind, ReopenWindowClosed, StoreError, SurveyNotAvailable, find_protocols,
-                   parse_protocol)
+from store import DemandNotFound, EventKind, ReopenWindowClosed, StoreError, SurveyNotAvailable
 from store.lifecycle import Situation, refusal
 
 LIST_PAGE_SIZE = 5
 ACTIONS = ("show", "tl", "com", "can", "reo", "srv")
-# Five digits or more alone are a protocol's number ("00002"), never content.
-_PROTOCOL_NUMBER = re.compile(r"\d{5,9}")
 
 
 def action_choices(turn: Turn, view: Any) -> list[Choice]:
@@ -84,7 +84,7 @@ async def act(turn: Turn, action: str, protocol: str) -> None:
     if action == "com":
         if not view.status.is_open:
             return await _about(turn, "follow.comment_closed", view)
-        return await turn.start(FollowState(step="comment", demand=protocol))
+        return await turn.start(FollowState(step="comment", demand=protocol, started_at=pending.started_now(turn)))
     if action == "can":
         if not view.status.is_open:
             return await _about(turn, "follow.cancel_closed", view)
@@ -96,7 +96,7 @@ async def act(turn: Turn, action: str, protocol: str) -> None:
         if too_late:  # before asking the reason: the next message is not taken for one
             await turn.menu(None, demand=protocol)
             return refuse_reopen(turn, too_late)
-        return await turn.start(FollowState(step="reopen", demand=protocol))
+        return await turn.start(FollowState(step="reopen", demand=protocol, started_at=pending.started_now(turn)))
     if action == "srv":
         if not view.survey_pending:
             return await _about(turn, "follow.survey_unavailable", view)
@@ -127,7 +127,6 @@ async def ask_comment(turn: Turn) -> None:
 
 
 async def answer_comment(turn: Turn, reply: Reply) -> None:
-    protocol = turn.state.demand
     await keep_files(turn, reply.files)
     text = reply.text.strip()
     if reply.choice and reply.choice != ids.SEND_COMMENT_FILES:
@@ -135,6 +134,13 @@ async def answer_comment(turn: Turn, reply: Reply) -> None:
         return await turn.ask()
     if not text and reply.choice != ids.SEND_COMMENT_FILES:
         return await turn.ask()
+    if text and pending.looks_like_a_request(text, turn.state.demand):
+        return await ask_whether_content(turn, text)
+    await record_comment(turn, text)
+
+
+async def record_comment(turn: Turn, text: str) -> None:
+    protocol = turn.state.demand
     held = turn.state.files
     try:
         view = await turn.tx.comment(turn.actor, protocol, text, attachments=await held_files.take(turn, held))
@@ -201,10 +207,16 @@ def refuse_reopen(turn: Turn, error: ReopenWindowClosed) -> None:
 
 
 async def answer_reopen(turn: Turn, reply: Reply) -> None:
-    protocol = turn.state.demand
     reason = reply.text.strip()
     if reply.choice or not reason:
         return await turn.ask()
+    if pending.looks_like_a_request(reason, turn.state.demand):
+        return await ask_whether_content(turn, reason)
+    await record_reopen(turn, reason)
+
+
+async def record_reopen(turn: Turn, reason: str) -> None:
+    protocol = turn.state.demand
     try:
         view = await turn.tx.reopen(turn.actor, protocol, reason)
     except ReopenWindowClosed as error:  # the window closed while the reason was being written
@@ -231,7 +243,7 @@ async def answer_rating(turn: Turn, reply: Reply) -> None:
     if rating is None:
         turn.say("follow.rating_expected")
         return await turn.ask()
-    await turn.goto("rating_comment", rating=rating)
+    await turn.goto("rating_comment", rating=rating, started_at=pending.started_now(turn))
 
 
 async def ask_rating_comment(turn: Turn) -> None:
@@ -239,19 +251,17 @@ async def ask_rating_comment(turn: Turn) -> None:
 
 
 async def answer_rating_comment(turn: Turn, reply: Reply) -> None:
-    protocol, rating = turn.state.demand, turn.state.rating
     if reply.choice and reply.choice != ids.SKIP:
         turn.say("stale")
         return await turn.ask()
     comment = None if reply.choice == ids.SKIP else reply.text.strip() or None
-    if comment and _not_a_comment(comment, protocol):
-        # A command or another demand's protocol is not the survey's comment: the survey is left
-        # unanswered (it can be answered later), saying so, and the message is taken at the menu.
-        from dialogs import menu  # the menu hands its demand actions to this module
+    if comment and pending.looks_like_a_request(comment, turn.state.demand):
+        return await ask_whether_content(turn, comment)
+    await record_rating(turn, comment)
 
-        await turn.menu(None, demand=protocol)
-        turn.say("follow.rating_dropped", protocol=protocol)
-        return await menu.understand(turn, comment)
+
+async def record_rating(turn: Turn, comment: str | None) -> None:
+    protocol, rating = turn.state.demand, turn.state.rating
     try:
         view = await turn.tx.answer_survey(turn.actor, protocol, rating, comment)
     except SurveyNotAvailable as error:
@@ -263,16 +273,47 @@ async def answer_rating_comment(turn: Turn, reply: Reply) -> None:
     await _about(turn, "follow.rating_ok", view, rating=rating)
 
 
-def _not_a_comment(text: str, protocol: str) -> bool:
-    """A command, a menu phrase, a protocol alone (or its bare number), or a sentence about another demand."""
-    if words.looks_like_command(text) or parse_protocol(text) or _PROTOCOL_NUMBER.fullmatch(words.bare(text)):
-        return True
-    named = find_protocols(text)
-    return any(other != protocol for other in named) or bool(named and words.intents(text))
-
-
 async def back_to_rating(turn: Turn) -> None:
     await turn.goto("rating")
+
+
+# --- a text that looked like a request: is it the content after all? ---------------------------------
+
+async def ask_whether_content(turn: Turn, text: str) -> None:
+    """Never store silently what reads as a request ("linha do tempo CAGE-…"): ask first."""
+    state = turn.state
+    await turn.goto("confirm", confirming=state.step, text=text, files=state.files,
+                    started_at=pending.started_now(turn))
+
+
+async def ask_confirm(turn: Turn) -> None:
+    state = turn.state
+    turn.say(f"follow.confirm_{state.confirming}", protocol=state.demand, text=state.text,
+             choices=pending.confirm_choices(turn))
+
+
+async def answer_confirm(turn: Turn, reply: Reply) -> None:
+    """Yes records the text as the content; no drops it and does what it asked; a new text is the
+    pending step's answer instead."""
+    state = turn.state
+    answer = pending.confirmed(reply.choice)
+    if answer is False:
+        from dialogs import menu  # the menu hands its demand actions to this module
+
+        await follow_pending.discard(turn)
+        return await menu.understand(turn, state.text)
+    if answer is None and (reply.choice or not reply.text.strip()):
+        turn.say("yes_no_expected")
+        return await turn.ask()
+    turn.move_to(state.confirming, confirming=None, text=None, files=state.files)
+    if answer is None:
+        return await turn.step.answer(turn, reply)
+    await RECORDS[state.confirming](turn, state.text)
+
+
+async def back_from_confirm(turn: Turn) -> None:
+    state = turn.state
+    await turn.goto(state.confirming, confirming=None, text=None, files=state.files)
 
 
 # --- lists --------------------------------------------------------------------------------------------
@@ -355,8 +396,12 @@ STEPS = {
     "rating": Step(ask=ask_rating, answer=answer_rating, back=back_to_demand, help="help.follow.rating"),
     "rating_comment": Step(ask=ask_rating_comment, answer=answer_rating_comment, back=back_to_rating,
                            help="help.follow.rating"),
+    "confirm": Step(ask=ask_confirm, answer=answer_confirm, back=back_from_confirm, help="help.follow.confirm"),
     "list": Step(ask=ask_list, answer=answer_list, help="help.follow.list"),
     "lookup": Step(ask=ask_lookup, answer=answer_lookup, help="help.follow.lookup"),
 }
 # Every action ends at the menu with the demand "on screen" (MenuState.demand).
-FLOW = Flow(name=FollowState.FLOW, state=FollowState, steps=STEPS, returns_to=MENU, takes_choice=takes_choice)
+# What a "confirm" answered yes records, for each pending step.
+RECORDS = {"comment": record_comment, "reopen": record_reopen, "rating_comment": record_rating}
+FLOW = Flow(name=FollowState.FLOW, state=FollowState, steps=STEPS, returns_to=MENU, takes=follow_pending.takes,
+            takes_choice=takes_choice)

@@ -8,13 +8,12 @@ transaction, so a crash loses nothing half-done. The flows are listed here, expl
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from dialogs import attendant, follow, menu, new_demand, profile, words
 from dialogs import choice_ids as ids
-from dialogs.flow import Flow, Reply, Turn, menu_choices, numbered
+from dialogs.flow import Flow, Reply, Turn, menu_choices, typed_choice
 from dialogs.messages import Incoming, Outgoing, outgoing_to_json, with_outbox_ids
 from dialogs.states import FlowState, InvalidState, MenuState, NewDemandState
 from dialogs.texts import Texts
@@ -25,9 +24,11 @@ from taxonomy import default_taxonomy
 
 log = logging.getLogger(__name__)
 
-# The flows, in the order the router asks them whether they take a message (attendants' commands,
-# cards and rooms first; then the first contact and a lost state; then choices valid anywhere).
-ROUTE: tuple[Flow, ...] = (attendant.FLOW, menu.FLOW, follow.FLOW, new_demand.FLOW, profile.FLOW)
+# The flows, in the order the router asks them whether they take a message (a requester's pending
+# comment or reason left for something else is said to be dropped, before anything else happens;
+# attendants' commands, cards and rooms; then the first contact and a lost state; then choices
+# valid anywhere).
+ROUTE: tuple[Flow, ...] = (follow.FLOW, attendant.FLOW, menu.FLOW, new_demand.FLOW, profile.FLOW)
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in ROUTE}
 
 
@@ -191,7 +192,7 @@ async def route(turn: Turn) -> None:
             word = None
         if word:
             return await _global_word(turn, word)
-        choice = _choice_in_text(turn, text)
+        choice = typed_choice(turn.shown, text)
 
     if choice:
         for flow in ROUTE:
@@ -203,29 +204,6 @@ async def route(turn: Turn) -> None:
 
 def _shown_ids(turn: Turn) -> list[str]:
     return [entry[0] for entry in turn.shown]
-
-
-def _choice_in_text(turn: Turn, text: str) -> str | None:
-    """Choices answer to their number, their label, and sim/não: "2", "Pular", "sim".
-
-    Only the choices that are not page turns have numbers (flow.numbered): a number beyond them is
-    not a choice, and goes on as text to the step."""
-    shown = turn.shown
-    typed = words.bare(text)
-    if not typed:
-        return None
-    # "00001" is a protocol's number, not the first choice: choices are numbered 1..99.
-    options = numbered(shown)
-    if re.fullmatch(r"[1-9]\d?", typed) and int(typed) <= len(options):
-        return options[int(typed) - 1][0]
-    typed_words = words.plain(text)
-    for choice_id, label, *_ in shown:
-        if typed_words and words.plain(label) == typed_words:
-            return choice_id
-    answer = {True: ids.YES, False: ids.NO}.get(words.yes_or_no(text))
-    if answer is not None and answer in (entry[0] for entry in shown):
-        return answer
-    return None
 
 
 async def _global_word(turn: Turn, word: str) -> None:

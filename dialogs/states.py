@@ -118,6 +118,27 @@ def _files(data: dict, key: str = "files") -> tuple[HeldFile, ...]:
     return tuple(_held_file(item) for item in _optional(data, key, list, []))
 
 
+# --- when a pending action began (dialogs/pending.py: it expires) -----------------------------------
+
+def _started_at(data: dict) -> str:
+    """The ISO 8601 time (with its zone) a pending action began; "" for a state saved before the
+    time was kept."""
+    value = _optional(data, "started_at", str, "")
+    if value:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidState(f"started_at {value!r}") from None
+        if moment.tzinfo is None:
+            raise InvalidState(f"started_at without a time zone: {value!r}")
+    return value
+
+
+def _started_time(started_at: str) -> datetime | None:
+    """When the pending action began; None for a state saved before the time was kept."""
+    return datetime.fromisoformat(started_at) if started_at else None
+
+
 # --- the shared part of every flow's state --------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -240,25 +261,37 @@ class NewDemandState(FlowState):
 class FollowState(FlowState):
     FLOW: ClassVar[str] = "follow"
     SCRATCH: ClassVar[tuple[str, ...]] = ("files",)
-    STEPS_ON_A_DEMAND: ClassVar[frozenset[str]] = frozenset({"comment", "cancel", "reopen", "rating",
-                                                             "rating_comment"})
+    # The steps that wait for a text of the requester's (dialogs/follow_pending.py); "confirm" asks
+    # whether a text that looked like a request is that content after all.
+    PENDING_STEPS: ClassVar[frozenset[str]] = frozenset({"comment", "reopen", "rating_comment"})
+    STEPS_ON_A_DEMAND: ClassVar[frozenset[str]] = frozenset({"cancel", "rating", "confirm"}) | PENDING_STEPS
 
     demand: str | None = None
     open_only: bool = False  # the list shows the open demands only
     then: str | None = None  # what a protocol looked up is for ("can", "tl"...)
     rating: int | None = None  # the survey's rating, while its comment is asked
     files: tuple[HeldFile, ...] = ()  # sent with the comment
+    started_at: str = ""  # when the pending step began (ISO 8601, UTC): it expires
+    confirming: str | None = None  # "confirm": the pending step whose content `text` would be
+    text: str | None = None  # "confirm": the text asked about
 
     @classmethod
     def from_json(cls, data: dict, taxonomy: Any = None) -> FollowState:
         state = cls(**cls._common(data), demand=_optional(data, "demand", str),
                     open_only=_optional(data, "open_only", bool, False), then=_optional(data, "then", str),
-                    rating=_optional(data, "rating", int), files=_files(data))
+                    rating=_optional(data, "rating", int), files=_files(data), started_at=_started_at(data),
+                    confirming=_optional(data, "confirming", str), text=_optional(data, "text", str))
         if state.step in cls.STEPS_ON_A_DEMAND and state.demand is None:
             raise InvalidState(f"step {state.step} needs a demand")
-        if state.step == "rating_comment" and state.rating not in (1, 2, 3, 4, 5):
+        if (state.step == "rating_comment" or state.confirming == "rating_comment") and state.rating not in (
+                1, 2, 3, 4, 5):
             raise InvalidState(f"rating {state.rating!r}")
+        if state.step == "confirm" and (state.confirming not in cls.PENDING_STEPS or not state.text):
+            raise InvalidState(f"confirm of {state.confirming!r} needs its text")
         return state
+
+    def started(self) -> datetime | None:
+        return _started_time(self.started_at)
 
 
 # --- the profile --------------------------------------------------------------------------------------
@@ -287,7 +320,7 @@ class AttendantState(FlowState):
 
     protocol: str = ""
     action: str | None = None  # one of WRITTEN, once known
-    text: str = ""  # the reply to a card, while its action is asked
+    text: str = ""  # the reply to a card, while its action is asked; the text asked about ("confirm")
     files: tuple[HeldFile, ...] = ()
     started_at: str = ""  # when the action began (ISO 8601, UTC): a pending action expires
 
@@ -295,18 +328,12 @@ class AttendantState(FlowState):
     def from_json(cls, data: dict, taxonomy: Any = None) -> AttendantState:
         state = cls(**cls._common(data), protocol=_required(data, "protocol"),
                     action=_optional(data, "action", str), text=_optional(data, "text", str, ""),
-                    files=_files(data), started_at=_optional(data, "started_at", str, ""))
-        if state.step == "text" and state.action not in cls.WRITTEN:
+                    files=_files(data), started_at=_started_at(data))
+        if state.step in ("text", "confirm") and state.action not in cls.WRITTEN:
             raise InvalidState(f"action {state.action!r}")
-        if state.started_at:
-            try:
-                moment = datetime.fromisoformat(state.started_at)
-            except ValueError:
-                raise InvalidState(f"started_at {state.started_at!r}") from None
-            if moment.tzinfo is None:
-                raise InvalidState(f"started_at without a time zone: {state.started_at!r}")
+        if state.step == "confirm" and not state.text:
+            raise InvalidState("confirm needs the text it asks about")
         return state
 
     def started(self) -> datetime | None:
-        """When the action began; None for a state saved before the time was kept."""
-        return datetime.fromisoformat(self.started_at) if self.started_at else None
+        return _started_time(self.started_at)

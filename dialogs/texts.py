@@ -293,6 +293,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "Would you like to comment on the service? Write it or tap “Skip”."),
     "follow.rating_dropped": ("Avaliação de {protocol} não registrada: a pesquisa continua disponível na demanda.",
                               "Rating of {protocol} not recorded: the survey is still available on the demand."),
+    # A pending comment, reopen reason or survey comment left for something else (or left too long).
+    "follow.discarded_comment": ("Comentário em {protocol} descartado.", "Comment on {protocol} discarded."),
+    "follow.discarded_reopen": ("Reabertura de {protocol} descartada.", "Reopening of {protocol} discarded."),
+    # A text that reads as a request, written where content was expected: asked before it is recorded.
+    "follow.confirm_comment": ("Registrar como comentário em {protocol}?\n“{text}”",
+                               "Record this as a comment on {protocol}?\n“{text}”"),
+    "follow.confirm_reopen": ("Registrar como motivo da reabertura de {protocol}?\n“{text}”",
+                              "Record this as the reason to reopen {protocol}?\n“{text}”"),
+    "follow.confirm_rating_comment": ("Registrar como comentário da avaliação de {protocol}?\n“{text}”",
+                                      "Record this as the comment of your rating of {protocol}?\n“{text}”"),
     "follow.rating_ok": ("Obrigado! Avaliação {rating}/5 registrada para {protocol}.",
                          "Thank you! Rating {rating}/5 recorded for {protocol}."),
     "follow.survey_unavailable": ("A pesquisa da demanda {protocol} não está disponível (situação: {status}).",
@@ -361,6 +371,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "pediu informações, é assim que você as envia.",
                             "The comment (with files if you like) goes into the demand's timeline. If CAGE asked "
                             "for information, this is how you send it."),
+    "help.follow.confirm": ("Sua mensagem parecia um pedido (uma consulta, um comando). “Sim” a registra como "
+                            "conteúdo; “Não” a descarta e faz o que ela pede; ou escreva o texto de novo.",
+                            "Your message looked like a request (a query, a command). “Yes” records it as content; "
+                            "“No” discards it and does what it asks; or write the text again."),
     "help.follow.cancel": ("Cancelar encerra a demanda; você pode reabri-la em até 7 dias.",
                            "Cancelling closes the demand; you can reopen it within 7 days."),
     "help.follow.reopen": ("Demandas resolvidas ou canceladas podem ser reabertas em até 7 dias, com um motivo.",
@@ -453,8 +467,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "att.discarded_which": ("Mensagem para {protocol} descartada.", "Message for {protocol} discarded."),
     "att.discarded_reassign": ("Troca de atendente de {protocol} descartada.",
                                "Change of attendant of {protocol} discarded."),
-    "att.discarded_late": ("Passaram mais de {minutes} minutos sem resposta; nada foi registrado.",
-                           "More than {minutes} minutes went by without an answer; nothing was recorded."),
+    "att.confirm_ans": ("Registrar como resposta a {protocol}?\n“{text}”", "Record this as the answer to {protocol}?\n“{text}”"),
+    "att.confirm_req": ("Registrar como pedido de informações em {protocol}?\n“{text}”",
+                        "Record this as an information request on {protocol}?\n“{text}”"),
+    "att.confirm_sol": ("Registrar como solução de {protocol}?\n“{text}”",
+                        "Record this as the solution of {protocol}?\n“{text}”"),
+    "att.help_confirm": ("Sua mensagem parecia um pedido (uma consulta, um comando). “Sim” a registra; “Não” a "
+                         "descarta; ou escreva o texto de novo.",
+                         "Your message looked like a request (a query, a command). “Yes” records it; “No” "
+                         "discards it; or write the text again."),
+    # Any pending action, the attendant's or the requester's (dialogs/pending.py).
+    "pending.late": ("Passaram mais de {minutes} minutos sem resposta; nada foi registrado.",
+                     "More than {minutes} minutes went by without an answer; nothing was recorded."),
+    "pending.record": ("Sim, registrar", "Yes, record it"),
+    "pending.not_content": ("Não", "No"),
     "att.take_over": ("Sim, assumir", "Yes, take it over"),
     "att.keep_holder": ("Não, deixar como está", "No, leave it"),
     "att.reassign": ("{protocol} já está com outro atendente. Assumir mesmo assim?",

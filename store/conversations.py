@@ -50,6 +50,15 @@ class Conversations(PeopleAndChats):
         self._conversations[key] = _encoded(state)
         return state
 
+    async def chat_conversations(self, channel: str, chat_id: str) -> list[tuple[str, dict]]:
+        """(user id, state) of each conversation held in one chat (a private chat has one): what a
+        push delivered there changes (dialogs/events.py)."""
+        rows = (await self.session.execute(statements.CHAT_CONVERSATIONS,
+                                           {"key_channel": channel, "key_chat_id": str(chat_id)})).all()
+        for row in rows:
+            self._conversations[(channel, str(chat_id), row.user_id)] = _encoded(row.state)
+        return [(row.user_id, row.state) for row in rows]
+
     async def save_conversation(self, channel: str, chat_id: str, user_id: str,
                                 state: dict | None) -> None:
         """Stores the state (None ends the conversation); a state as loaded is not written again."""

@@ -34,6 +34,8 @@ _CONVERSATION_KEY = (_CONVERSATIONS.c.channel, _CONVERSATIONS.c.chat_id, _CONVER
 _CONVERSATION_MATCH = and_(*(column == bindparam(f"key_{column.key}") for column in _CONVERSATION_KEY))
 
 CONVERSATION_STATE = select(_CONVERSATIONS.c.state).where(_CONVERSATION_MATCH)
+CHAT_CONVERSATIONS = select(_CONVERSATIONS.c.user_id, _CONVERSATIONS.c.state).where(
+    _CONVERSATIONS.c.channel == bindparam("key_channel"), _CONVERSATIONS.c.chat_id == bindparam("key_chat_id"))
 CONVERSATION_DELETE = delete(_CONVERSATIONS).where(_CONVERSATION_MATCH)
 CONVERSATION_UPDATE = update(_CONVERSATIONS).where(_CONVERSATION_MATCH).values(
     state=bindparam("new_state"), updated_at=bindparam("new_updated_at"))

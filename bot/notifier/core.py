@@ -28,7 +28,7 @@ from bot.channels import stop_on_signals
 from bot.config import Config
 from dialogs import Outgoing
 from dialogs.messages import outgoing_from_json
-from dialogs.events import EMAIL_KINDS, render_email, render_push, room_card
+from dialogs.events import EMAIL_KINDS, offer_choices, render_email, render_push, room_card
 from store import EventKind, Store, is_transient
 from store import outbox
 from store.outbox import Delivery
@@ -58,6 +58,21 @@ def render(delivery: Delivery, now=None, content: Callable[[str], bytes] | None 
         subject, body = render_email(delivery.event, delivery.demand, delivery.chat.locale)
         return [Outgoing(text=body, card={"kind": "email", "subject": subject})]
     return render_push(delivery.event, delivery.demand, delivery.audience, delivery.chat.locale, now=now)
+
+
+async def make_choices_current(store: Store, delivery: Delivery, messages: list[Outgoing]) -> None:
+    """A push's options become what a number or a label typed next picks in the private chat it
+    reached (its buttons answer anyway; typing them needs this). A courtesy, like a card's edit:
+    a failure is logged, never retried, and never holds a delivery back."""
+    chat = delivery.chat
+    if chat.kind != "private":  # rooms and e-mail: their options are buttons, or none
+        return
+    try:
+        async with store.transaction() as tx:
+            await offer_choices(tx, chat.channel, chat.chat_id, messages)
+    except Exception:
+        log.exception("outbox %s: could not make the push's options current in %s chat %s",
+                      delivery.id, chat.channel, chat.chat_id)
 
 
 # Events that change what a card shows (its status, its attendant; attachments change its count).
@@ -221,6 +236,7 @@ class Notifier:
                                    messages[0].demand)
                 return
             await self._mark_sent(delivery.id)
+            await make_choices_current(self.store, delivery, messages)
             if self.on_sent is not None:
                 self.on_sent(delivery)
             await self._after_delivery(delivery, cards)
@@ -404,6 +420,8 @@ async def deliver_shell_pushes(store: Store, chat_id: str, show: Callable[[list[
         if not claimed:
             return shown
         delivery = claimed[0]
-        show(render(delivery))
+        messages = render(delivery)
+        show(messages)
         await outbox.mark_sent(store, delivery.id, owner)
+        await make_choices_current(store, delivery, messages)
         shown += 1

@@ -1,14 +1,14 @@
 """Issue 15, item 1: an attendant's pending action (the text of an answer, an information request
 or a solution) belongs to its demand and its step. A command, a button, a menu word or a protocol
 of something else discards it, saying so, and then does what it asks; it expires after
-attendant_pending.PENDING_MINUTES; plain text that follows it is still its text."""
+pending.PENDING_MINUTES; plain text that follows it is still its text."""
 
 from __future__ import annotations
 
 import pytest
 from dialog_support import Conversation, attendant, open_demand
 
-from dialogs.attendant_pending import PENDING_MINUTES
+from dialogs.pending import PENDING_MINUTES
 from store import Actor, EventKind, Status
 from store.outbox import list_outbox
 
