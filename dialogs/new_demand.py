@@ -6,6 +6,8 @@ from free text in dialogs/describing.py; this module has the other steps and the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dialogs import choice_ids as ids
 from dialogs import choosing, held_files, render, words
 from dialogs.describing import (answer_description, answer_propose, ask_description, ask_propose, back_from_propose,
@@ -15,6 +17,7 @@ from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import IncomingFile
 from dialogs.states import MENU, NewDemandState
 from store import MAX_TITLE, DemandDraft, StoreError
+from store.pending import HeldFile
 
 OTHER_SUBJECT = "outro"  # the taxonomy's "Outro" service: its text is the subject
 
@@ -192,26 +195,36 @@ async def answer_module(turn: Turn, reply: Reply) -> None:
 # --- attachments ------------------------------------------------------------------------------------
 
 async def keep_files(turn: Turn, files: tuple[IncomingFile, ...]) -> None:
-    """Hold files for the draft until the demand is sent; says which did not fit."""
-    held, refused = await held_files.keep(turn, files, draft_of(turn).files)
+    """Hold files for the draft until the demand is sent; each refused one is said on its own.
+    Sent at another step, the files kept are named (at this step its question lists them)."""
+    held, kept = await held_files.keep(turn, files, draft_of(turn).files)
     change(turn, files=held)
-    if refused:
-        turn.say("files.too_many", names=", ".join(refused), count=held_files.MAX_FILES)
+    if kept and turn.state.step != "attachments":
+        turn.say("files.kept_for_demand", names=held_files.names(kept))
+
+
+def save_files(turn: Turn) -> Callable[[tuple[HeldFile, ...]], None]:
+    return lambda held: change(turn, files=held)
 
 
 async def ask_attachments(turn: Turn) -> None:
-    if draft_of(turn).files:
-        turn.say("new.attachments_some", names=held_files.names(draft_of(turn).files),
-                 choices=[turn.choice(ids.DONE, "new.attachments_done"),
+    files = draft_of(turn).files
+    if files:
+        turn.say("new.attachments_some", listing=held_files.listing(files),
+                 choices=[turn.choice(ids.DONE, "new.attachments_done"), *held_files.remove_choice(turn),
                           turn.choice(ids.CLEAR_FILES, "new.attachments_clear")])
     else:
-        turn.say("new.attachments", choices=[turn.choice(ids.SKIP, "skip")])
+        turn.say("new.attachments", rule=held_files.rule(turn), choices=[turn.choice(ids.SKIP, "skip")])
 
 
 async def answer_attachments(turn: Turn, reply: Reply) -> None:
     if reply.files:
         await keep_files(turn, reply.files)
+        if words.is_done(reply.text):
+            return await answered(turn, "attachments")
         return await turn.ask()
+    if await held_files.removal(turn, reply, draft_of(turn).files, save_files(turn)):
+        return
     if reply.choice in (ids.SKIP, ids.DONE, ids.KEEP) or (not reply.choice and words.is_done(reply.text)):
         return await answered(turn, "attachments")
     if reply.choice == ids.CLEAR_FILES:
@@ -241,6 +254,8 @@ async def ask_summary(turn: Turn) -> None:
 
 
 async def answer_summary(turn: Turn, reply: Reply) -> None:
+    if await held_files.removal(turn, reply, draft_of(turn).files, save_files(turn)):
+        return
     if reply.choice == ids.SEND:
         return await send(turn)
     if reply.choice == ids.CANCEL:
