@@ -180,6 +180,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "new.edit_desc": ("Editar descrição", "Edit description"),
     "new.edit_att": ("Editar anexos", "Edit attachments"),
     "new.discard": ("Descartar", "Discard"),
+    "new.draft_kept": ("Guardei o rascunho da nova demanda, com seus anexos: em “Nova demanda” você poderá "
+                       "continuá-lo.",
+                       "I kept the new demand's draft, with its attachments: in “New demand” you can continue it."),
+    "new.resume": ("Você tem um rascunho de demanda guardado: “{title}”. Quer continuar de onde parou ou começar "
+                   "de novo?",
+                   "You have a draft demand kept: “{title}”. Do you want to continue where you left off or start "
+                   "over?"),
+    "new.resume_files": ("Anexos: {names}.", "Attachments: {names}."),
+    "new.resume_untitled": ("sem título", "untitled"),
+    "new.resume_continue": ("Continuar rascunho", "Continue draft"),
+    "new.resume_restart": ("Começar de novo", "Start over"),
+    "new.resume_expected": ("Toque “Continuar rascunho” ou “Começar de novo”.",
+                            "Tap “Continue draft” or “Start over”."),
+    "new.resume_outdated": ("A lista de órgãos e classificações mudou desde então: escolha-os de novo.",
+                            "The list of agencies and classifications has changed since: choose them again."),
+    "new.restarted": ("Rascunho descartado; vamos começar de novo.", "Draft discarded; let us start over."),
     "new.cancelled": ("Nova demanda descartada. Nada foi enviado.", "New demand discarded. Nothing was sent."),
     "new.created": ("Demanda criada! Protocolo: {protocol}\n“{title}”\nVocê será avisado aqui a cada novidade.",
                     "Demand created! Protocol: {protocol}\n“{title}”\nYou will be told here of every update."),
@@ -353,6 +369,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "Para tirar um, escreva “remover” e o número ou o nome.",
                              "Send the files (documents or images) as messages; then tap “Done”. To take one "
                              "out, write “remove” and its number or name."),
+    "help.new.resume": ("“Continuar rascunho” retoma a demanda guardada de onde parou; “Começar de novo” a "
+                        "descarta, com seus anexos.",
+                        "“Continue draft” takes the kept demand up where you left off; “Start over” discards it, "
+                        "with its attachments."),
     "help.new.summary": ("Confira tudo: toque “Enviar” para registrar, ou “Editar …” para mudar um campo.",
                          "Check everything: tap “Send” to register it, or “Edit …” to change a field."),
     "help.new.propose": ("Sugeri uma classificação a partir do seu texto. Confirme, corrija ou descarte.",
