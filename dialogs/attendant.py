@@ -308,11 +308,8 @@ async def on_reply(turn: Turn, protocol: str, text: str, files: tuple[IncomingFi
 
 
 async def _hold(turn: Turn, files: tuple[IncomingFile, ...], held: tuple[HeldFile, ...] = ()) -> tuple[HeldFile, ...]:
-    """Hold files until the action waiting for its text or its kind is done; says which did not fit."""
-    held, refused = await held_files.keep(turn, files, held)
-    if refused:
-        turn.say("files.too_many_at_once", names=", ".join(refused), count=held_files.MAX_FILES)
-    return held
+    """Hold files until the action waiting for its text or its kind is done; says why any is refused."""
+    return (await held_files.keep(turn, files, held))[0]
 
 
 # --- steps: the text of an action, which action a reply is, taking over a demand ------------------------

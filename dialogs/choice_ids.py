@@ -29,11 +29,16 @@ SPLIT_DESCRIPTION, REWRITE_DESCRIPTION = "desc:split", "desc:rewrite"
 PROA_GO, PROA_STOP = "proa:go", "proa:stop"
 FIX_PROPOSAL = "prop:fix"
 CLEAR_FILES = "att:clear"
+# A draft kept when the person left it: continue it, or start over.
+RESUME_DRAFT, RESTART_DRAFT = "draft:resume", "draft:restart"
+# Held files (a draft's, a comment's): which one to remove, then that one ("rmf:<held id>").
+REMOVE_FILE = "rmf:ask"
 # --- following a demand -----------------------------------------------------------------------------------
 SEND_COMMENT_FILES = "com:send"
 
 _MENU, _DEMAND, _ATTENDANT = "menu:", "dm:", "atd:"
 _EDIT, _PROFILE, _RATING, _WHICH = "edit:", "pf:", "r:", "atw:"
+_REMOVE_FILE = "rmf:"
 
 
 def _after(choice: str | None, prefix: str) -> str | None:
@@ -131,3 +136,14 @@ def rating(value: int) -> str:
 
 def rating_of(choice: str | None) -> str | None:
     return _after(choice, _RATING)
+
+
+# --- a held file to remove: "rmf:12" -------------------------------------------------------------------
+
+def remove_file(held_id: int) -> str:
+    return f"{_REMOVE_FILE}{held_id}"
+
+
+def remove_file_of(choice: str | None) -> int | None:
+    rest = _after(choice, _REMOVE_FILE)
+    return int(rest) if rest is not None and rest.isdigit() else None

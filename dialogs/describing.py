@@ -9,7 +9,7 @@ from typing import Any
 
 from dialogs import choice_ids as ids
 from dialogs import render, words
-from dialogs.drafting import answered, change, current_line, draft_of, forget, keep_choice, mark
+from dialogs.drafting import answered, change, current_line, discard, draft_of, forget, keep_choice, mark
 from dialogs.flow import Reply, Turn
 from dialogs.states import Draft, NewDemandState
 from store import MAX_DESCRIPTION
@@ -77,7 +77,7 @@ async def answer_description(turn: Turn, reply: Reply) -> None:
     if state.proa and reply.choice == ids.PROA_GO:
         return await answered(turn, "description", proa_ok=True)
     if state.proa and reply.choice == ids.PROA_STOP:
-        return await turn.menu("new.proa_stopped")
+        return await discard(turn, "new.proa_stopped")
     if reply.choice == ids.KEEP and state.draft.description:
         return await answered(turn, "description")
     if reply.choice:
@@ -137,7 +137,7 @@ async def answer_propose(turn: Turn, reply: Reply) -> None:
         turn.say("new.propose_fixing")
         return await take_description(turn, draft.free_text)
     if reply.choice == ids.CANCEL:
-        return await turn.menu("new.cancelled")
+        return await discard(turn)
     if reply.choice:
         turn.say("stale")
     else:

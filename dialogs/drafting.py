@@ -3,6 +3,10 @@
 The draft (`Draft`, in the state `NewDemandState`) lists the steps answered in `done`; after any
 answer the flow goes to the first step of ORDER not done yet, or to the summary. That single rule
 serves the first pass, "voltar", editing from the summary, and the proposal made from free text.
+
+A draft is never thrown away unless the person says so ("cancelar", "Descartar", "Começar de
+novo") or sends it: leaving it for anything else keeps it (`leave`), files included, for the next
+"Nova demanda" to offer again.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs import choice_ids as ids
+from dialogs import held_files
 from dialogs.flow import Reply, Turn
 from dialogs.messages import Choice
 from dialogs.states import Draft, changed
@@ -98,3 +103,23 @@ async def typed_line(turn: Turn, reply: Reply, too_long_key: str) -> str | None:
         await turn.ask()
         return None
     return text
+
+
+async def leave(turn: Turn) -> None:
+    """The person goes elsewhere in the middle of the draft: it is kept, and they are told so."""
+    draft = draft_of(turn)
+    if draft == Draft():
+        return
+    older = turn.state.kept
+    if older is not None and older != draft:
+        # One kept draft at a time: the one just left replaces an older one, whose files go.
+        await held_files.drop(turn, tuple(file for file in older.files if file not in draft.files))
+    turn.update(kept=draft)
+    turn.say("new.draft_kept")
+
+
+async def discard(turn: Turn, key: str | None = "new.cancelled") -> None:
+    """The person gives the draft up: its files go, and it is not kept. At the menu, says `key`."""
+    await held_files.drop(turn, draft_of(turn).files)
+    turn.update(draft=Draft())
+    await turn.menu(key)

@@ -63,6 +63,9 @@ class Flow:
     takes: Callable[["Turn"], Awaitable[bool]] | None = None
     # Whether the flow answers this choice id from any step (typed as its number, or pressed).
     takes_choice: Callable[["Turn", str], Awaitable[bool]] | None = None
+    # Called when the person goes from this flow to another one (a menu word, a command, a
+    # protocol...): what is worth keeping goes to the state's `kept`, which every flow carries.
+    leave: AskFn | None = None
 
 
 @dataclass
@@ -130,9 +133,9 @@ class Turn:
         await self.step.ask(self)
 
     async def start(self, state: FlowState, *, ask: bool = True) -> None:
-        """Begin a flow with a fresh state (the previous flow's is dropped) and ask its question,
-        unless the caller says what to instead."""
-        self.state = state
+        """Begin a flow with a fresh state (the previous flow's is dropped, but for what it keeps)
+        and ask its question, unless the caller says what to instead."""
+        await self._enter(state)
         if ask:
             await self.ask()
 
@@ -140,9 +143,15 @@ class Turn:
         """Back to the menu, ending any flow; says `key` with the menu's choices unless it is None.
 
         `demand` is the demand just shown, which a sentence typed next may be about."""
-        self.state = MenuState(demand=demand)
+        await self._enter(MenuState(demand=demand))
         if key:
             self.say(key, choices=menu_choices(self.t), **fields)
+
+    async def _enter(self, state: FlowState) -> None:
+        if state.FLOW != self.state.FLOW and self.flow.leave is not None:
+            await self.flow.leave(self)
+        kept = self.state.kept
+        self.state = state if state.kept is not None or kept is None else changed(state, kept=kept)
 
     def remember_choices(self) -> None:
         """At the end of the turn: the last list of choices shown is what "2" or a label typed

@@ -15,7 +15,7 @@ from typing import Any
 from dialogs import choice_ids as ids
 from dialogs import follow_pending, held_files, pending, render, words
 from dialogs.flow import Flow, Reply, Step, Turn
-from dialogs.messages import Choice, IncomingFile
+from dialogs.messages import Choice
 from dialogs.states import MENU, FollowState
 from store import DemandNotFound, EventKind, ReopenWindowClosed, StoreError, SurveyNotAvailable
 from store.lifecycle import Situation, refusal
@@ -120,14 +120,18 @@ async def back_to_demand(turn: Turn) -> None:
 async def ask_comment(turn: Turn) -> None:
     files = turn.state.files
     if files:
-        turn.say("follow.comment_files", names=held_files.names(files),
-                 choices=[turn.choice(ids.SEND_COMMENT_FILES, "follow.comment_send_files")])
+        turn.say("follow.comment_files", listing=held_files.listing(files),
+                 choices=[turn.choice(ids.SEND_COMMENT_FILES, "follow.comment_send_files"),
+                          *held_files.remove_choice(turn)])
     else:
         turn.say("follow.comment", protocol=turn.state.demand)
 
 
 async def answer_comment(turn: Turn, reply: Reply) -> None:
-    await keep_files(turn, reply.files)
+    if await held_files.removal(turn, reply, turn.state.files, lambda held: turn.update(files=held)):
+        return
+    # Each refused file is said on its own; the text goes with the files kept.
+    turn.update(files=(await held_files.keep(turn, reply.files, turn.state.files))[0])
     text = reply.text.strip()
     if reply.choice and reply.choice != ids.SEND_COMMENT_FILES:
         turn.say("stale")
@@ -145,21 +149,11 @@ async def record_comment(turn: Turn, text: str) -> None:
     try:
         view = await turn.tx.comment(turn.actor, protocol, text, attachments=await held_files.take(turn, held))
     except StoreError as error:
-        turn.update(files=())
+        # The files stay held for the comment asked again (they passed their checks on arrival).
         turn.refuse(error)
         return await turn.ask()
-    finally:
-        # Sent, or refused (then they are asked again): not held any longer either way.
-        await held_files.drop(turn, held)
+    await held_files.drop(turn, held)
     await _about(turn, "follow.comment_ok", view)
-
-
-async def keep_files(turn: Turn, files: tuple[IncomingFile, ...]) -> None:
-    """Hold the comment's files until it is sent; says which did not fit."""
-    held, refused = await held_files.keep(turn, files, turn.state.files)
-    turn.update(files=held)
-    if refused:
-        turn.say("files.too_many_at_once", names=", ".join(refused), count=held_files.MAX_FILES)
 
 
 # --- cancel -----------------------------------------------------------------------------------------

@@ -223,9 +223,7 @@ async def _global_word(turn: Turn, word: str) -> None:
 
 
 async def _files_at_wrong_step(turn: Turn) -> None:
-    names = ", ".join(file.filename for file in turn.incoming.files)
     if isinstance(turn.state, NewDemandState) and turn.state.step != "propose":
-        turn.say("files.kept_for_demand", names=names)
         await new_demand.keep_files(turn, turn.incoming.files)
     else:
         turn.say("files.where")

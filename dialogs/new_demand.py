@@ -1,26 +1,72 @@
 """New demand: title → órgão → type → category → subject → description → attachments → summary → send.
 
+A draft left unsent is kept (dialogs/drafting.py `leave`); "Nova demanda" then asks first whether
+to continue it or start over (the "resume" step).
+
 How the flow moves through the draft is in dialogs/py, the description and the proposal
 from free text in dialogs/describing.py; this module has the other steps and the flow's table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dialogs import choice_ids as ids
 from dialogs import choosing, held_files, render, words
 from dialogs.describing import (answer_description, answer_propose, ask_description, ask_propose, back_from_propose,
                                 parts)
-from dialogs.drafting import answered, back, change, current_line, draft_of, forget, keep_choice, typed_line
+from dialogs.drafting import (advance, answered, back, change, current_line, discard, draft_of, forget, keep_choice,
+                              leave, typed_line)
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import IncomingFile
-from dialogs.states import MENU, NewDemandState
+from dialogs.states import MENU, Draft, InvalidState, NewDemandState
 from store import MAX_TITLE, DemandDraft, StoreError
+from store.pending import HeldFile
 
 OTHER_SUBJECT = "outro"  # the taxonomy's "Outro" service: its text is the subject
 
 
 async def start(turn: Turn) -> None:
-    await turn.start(NewDemandState(step="title"))
+    state = turn.state
+    in_hand = state.draft if isinstance(state, NewDemandState) and state.draft != Draft() else None
+    kept = in_hand or state.kept
+    if kept is None:
+        return await turn.start(NewDemandState(step="title"))
+    turn.update(kept=None)  # taken up: in hand again, no longer carried aside
+    await turn.start(NewDemandState(step="resume", draft=kept))
+
+
+# --- a kept draft: continue it or start over ----------------------------------------------------------
+
+async def ask_resume(turn: Turn) -> None:
+    draft = draft_of(turn)
+    text = turn.t("new.resume", title=draft.title or draft.suggested_title or turn.t("new.resume_untitled"))
+    if draft.files:
+        text += "\n" + turn.t("new.resume_files", names=held_files.names(draft.files))
+    turn.say_text(text, choices=[turn.choice(ids.RESUME_DRAFT, "new.resume_continue"),
+                                 turn.choice(ids.RESTART_DRAFT, "new.resume_restart")])
+
+
+async def answer_resume(turn: Turn, reply: Reply) -> None:
+    draft = draft_of(turn)
+    if reply.choice == ids.RESUME_DRAFT:
+        try:
+            Draft.from_json(draft.to_json(), turn.taxonomy)
+        except InvalidState:
+            # Anexo I changed since it was kept: its classification names entries gone.
+            turn.say("new.resume_outdated")
+            forget(turn, "organ", "type", "category", "subject", "module")
+            change(turn, organ_key=None, type_key=None)
+        if draft.free_text and draft.description is None and draft_of(turn).type_key:
+            return await turn.goto("propose")  # left while the proposal was asked
+        return await advance(turn)
+    if reply.choice == ids.RESTART_DRAFT:
+        await held_files.drop(turn, draft.files)
+        turn.update(draft=Draft())
+        turn.say("new.restarted")
+        return await turn.goto("title")
+    turn.say("stale" if reply.choice else "new.resume_expected")
+    await turn.ask()
 
 
 
@@ -192,26 +238,36 @@ async def answer_module(turn: Turn, reply: Reply) -> None:
 # --- attachments ------------------------------------------------------------------------------------
 
 async def keep_files(turn: Turn, files: tuple[IncomingFile, ...]) -> None:
-    """Hold files for the draft until the demand is sent; says which did not fit."""
-    held, refused = await held_files.keep(turn, files, draft_of(turn).files)
+    """Hold files for the draft until the demand is sent; each refused one is said on its own.
+    Sent at another step, the files kept are named (at this step its question lists them)."""
+    held, kept = await held_files.keep(turn, files, draft_of(turn).files)
     change(turn, files=held)
-    if refused:
-        turn.say("files.too_many", names=", ".join(refused), count=held_files.MAX_FILES)
+    if kept and turn.state.step != "attachments":
+        turn.say("files.kept_for_demand", names=held_files.names(kept))
+
+
+def save_files(turn: Turn) -> Callable[[tuple[HeldFile, ...]], None]:
+    return lambda held: change(turn, files=held)
 
 
 async def ask_attachments(turn: Turn) -> None:
-    if draft_of(turn).files:
-        turn.say("new.attachments_some", names=held_files.names(draft_of(turn).files),
-                 choices=[turn.choice(ids.DONE, "new.attachments_done"),
+    files = draft_of(turn).files
+    if files:
+        turn.say("new.attachments_some", listing=held_files.listing(files),
+                 choices=[turn.choice(ids.DONE, "new.attachments_done"), *held_files.remove_choice(turn),
                           turn.choice(ids.CLEAR_FILES, "new.attachments_clear")])
     else:
-        turn.say("new.attachments", choices=[turn.choice(ids.SKIP, "skip")])
+        turn.say("new.attachments", rule=held_files.rule(turn), choices=[turn.choice(ids.SKIP, "skip")])
 
 
 async def answer_attachments(turn: Turn, reply: Reply) -> None:
     if reply.files:
         await keep_files(turn, reply.files)
+        if words.is_done(reply.text):
+            return await answered(turn, "attachments")
         return await turn.ask()
+    if await held_files.removal(turn, reply, draft_of(turn).files, save_files(turn)):
+        return
     if reply.choice in (ids.SKIP, ids.DONE, ids.KEEP) or (not reply.choice and words.is_done(reply.text)):
         return await answered(turn, "attachments")
     if reply.choice == ids.CLEAR_FILES:
@@ -241,10 +297,12 @@ async def ask_summary(turn: Turn) -> None:
 
 
 async def answer_summary(turn: Turn, reply: Reply) -> None:
+    if await held_files.removal(turn, reply, draft_of(turn).files, save_files(turn)):
+        return
     if reply.choice == ids.SEND:
         return await send(turn)
     if reply.choice == ids.CANCEL:
-        return await cancel(turn)
+        return await discard(turn)
     short = ids.edit_field_of(reply.choice)
     if short in EDITS:
         step = EDITS[short]
@@ -276,6 +334,7 @@ async def send(turn: Turn) -> None:
             return await turn.goto(FIELD_STEPS[field], editing=True)
         return await turn.ask()
     await held_files.drop(turn, draft.files)
+    turn.update(draft=Draft())  # sent: nothing left to keep
     await turn.menu(None, demand=demand.protocol)
     turn.say("new.created", protocol=demand.protocol, title=demand.title)
     if draft.overflow:
@@ -285,11 +344,6 @@ async def send(turn: Turn) -> None:
     turn.say("new.created_next", choices=[turn.choice(ids.demand_action("show", demand.protocol), "new.follow"),
                                           turn.choice(ids.menu_item("new"), "menu.new"),
                                           turn.choice(ids.MENU, "menu.back")])
-
-
-async def cancel(turn: Turn) -> None:
-    await held_files.drop(turn, draft_of(turn).files)
-    await turn.menu("new.cancelled")
 
 
 STEPS = {
@@ -304,6 +358,9 @@ STEPS = {
                         takes_files=True),
     "summary": Step(ask=ask_summary, answer=answer_summary, back=back, help="help.new.summary"),
     "propose": Step(ask=ask_propose, answer=answer_propose, back=back_from_propose, help="help.new.propose"),
+    "resume": Step(ask=ask_resume, answer=answer_resume, help="help.new.resume"),
 }
-# Sending (or cancelling) ends at the menu; once sent, the new demand is "on screen".
-FLOW = Flow(name=NewDemandState.FLOW, state=NewDemandState, steps=STEPS, returns_to=MENU, cancel=cancel)
+# Sending (or cancelling) ends at the menu; once sent, the new demand is "on screen". Leaving for
+# another flow keeps the draft.
+FLOW = Flow(name=NewDemandState.FLOW, state=NewDemandState, steps=STEPS, returns_to=MENU, cancel=discard,
+            leave=leave)

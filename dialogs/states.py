@@ -149,6 +149,9 @@ class FlowState:
 
     step: str
     page: int = 0  # the page of the list the question shows
+    # A new demand's draft left unsent (dialogs/new_demand.py): carried from flow to flow, offered
+    # again by the next "Nova demanda". Its files stay held.
+    kept: Draft | None = None
 
     def at(self, step: str, **changes: Any) -> FlowState:
         """This state moved to `step`, its scratch space fresh, its list at the first page."""
@@ -159,7 +162,10 @@ class FlowState:
 
     @staticmethod
     def _common(data: dict) -> dict[str, Any]:
-        return {"step": _required(data, "step"), "page": _optional(data, "page", int, 0)}
+        kept = data.get("kept")
+        # Its Anexo I keys are checked when it is taken up again, not in every flow it crosses.
+        return {"step": _required(data, "step"), "page": _optional(data, "page", int, 0),
+                "kept": None if kept is None else Draft.from_json(kept)}
 
 
 @dataclass(frozen=True)

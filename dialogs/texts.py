@@ -162,10 +162,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "new.proa_stop": ("Cancelar", "Cancel"),
     "new.proa_stopped": ("Certo, a demanda não foi enviada. Procure o Sistema PROA.",
                          "OK, the demand was not sent. Please use the PROA system."),
-    "new.attachments": ("Quer anexar arquivos? Envie-os agora (um ou vários) ou toque “Pular”.",
-                        "Do you want to attach files? Send them now (one or several) or tap “Skip”."),
-    "new.attachments_some": ("Anexos: {names}. Envie mais arquivos ou toque “Concluir”.",
-                             "Attachments: {names}. Send more files or tap “Done”."),
+    "new.attachments": ("Quer anexar arquivos? {rule} Envie-os agora (um ou vários) ou toque “Pular”.",
+                        "Do you want to attach files? {rule} Send them now (one or several) or tap “Skip”."),
+    "new.attachments_some": ("Anexos:\n{listing}\nEnvie mais arquivos ou toque “Concluir”. Para tirar um, toque "
+                             "“Remover um anexo” ou escreva “remover” e o número ou o nome.",
+                             "Attachments:\n{listing}\nSend more files or tap “Done”. To take one out, tap "
+                             "“Remove an attachment” or write “remove” and its number or name."),
     "new.attachments_done": ("Concluir", "Done"),
     "new.attachments_clear": ("Remover anexos", "Remove attachments"),
     "new.attachments_expected": ("Neste passo eu espero arquivos. Envie-os, ou toque “Pular” para seguir sem anexos.",
@@ -184,6 +186,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "new.edit_desc": ("Editar descrição", "Edit description"),
     "new.edit_att": ("Editar anexos", "Edit attachments"),
     "new.discard": ("Descartar", "Discard"),
+    "new.draft_kept": ("Guardei o rascunho da nova demanda, com seus anexos: em “Nova demanda” você poderá "
+                       "continuá-lo.",
+                       "I kept the new demand's draft, with its attachments: in “New demand” you can continue it."),
+    "new.resume": ("Você tem um rascunho de demanda guardado: “{title}”. Quer continuar de onde parou ou começar "
+                   "de novo?",
+                   "You have a draft demand kept: “{title}”. Do you want to continue where you left off or start "
+                   "over?"),
+    "new.resume_files": ("Anexos: {names}.", "Attachments: {names}."),
+    "new.resume_untitled": ("sem título", "untitled"),
+    "new.resume_continue": ("Continuar rascunho", "Continue draft"),
+    "new.resume_restart": ("Começar de novo", "Start over"),
+    "new.resume_expected": ("Toque “Continuar rascunho” ou “Começar de novo”.",
+                            "Tap “Continue draft” or “Start over”."),
+    "new.resume_outdated": ("A lista de órgãos e classificações mudou desde então: escolha-os de novo.",
+                            "The list of agencies and classifications has changed since: choose them again."),
+    "new.restarted": ("Rascunho descartado; vamos começar de novo.", "Draft discarded; let us start over."),
     "new.cancelled": ("Nova demanda descartada. Nada foi enviado.", "New demand discarded. Nothing was sent."),
     "new.created": ("Demanda criada! Protocolo: {protocol}\n“{title}”\nVocê será avisado aqui a cada novidade.",
                     "Demand created! Protocol: {protocol}\n“{title}”\nYou will be told here of every update."),
@@ -208,14 +226,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                     "demand. This file was not kept."),
     "files.kept_for_demand": ("Guardei {names}: irá anexado à demanda.", "I kept {names}: it will be attached "
                               "to the demand."),
-    "files.too_many": ("Não guardei {names}: o limite é de {count} arquivos (20 MB no total) por demanda. "
-                       "Envie os demais como comentário depois.",
-                       "I did not keep {names}: the limit is {count} files (20 MB in all) per demand. Send the "
-                       "others as a comment afterwards."),
-    "files.too_many_at_once": ("Não guardei {names}: o limite é de {count} arquivos (20 MB no total) por "
-                               "mensagem. Envie os demais depois, em outra mensagem.",
-                               "I did not keep {names}: the limit is {count} files (20 MB in all) per message. "
-                               "Send the others afterwards, in another message."),
+    # The attachment rule (store/attachments.py has its numbers); the README says the same.
+    "files.rule": ("Até {count} arquivos por demanda ou comentário, de até {each} MB cada e {total} MB no total.",
+                   "Up to {count} files per demand or comment, up to {each} MB each and {total} MB in all."),
+    "files.remove": ("Remover um anexo", "Remove an attachment"),
+    "files.remove_which": ("Qual anexo devo remover?", "Which attachment should I remove?"),
+    "files.remove_one": ("Remover {name}", "Remove {name}"),
+    "files.remove_unknown": ("Não encontrei “{what}” entre os anexos.", "I did not find “{what}” among the attachments."),
+    "files.removed": ("Removi {name}.", "I removed {name}."),
     "files.refused": ("Não aceito arquivos do tipo “{name}” por segurança. Envie um PDF, uma imagem, "
                       "uma planilha ou um documento de texto.",
                       "For safety I don't accept files like “{name}”. Please send a PDF, an image, "
@@ -264,8 +282,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "informações pedidas pela CAGE.",
                        "Write the comment for {protocol} and/or send files. This is how you send information "
                        "CAGE asked for."),
-    "follow.comment_files": ("Arquivos prontos: {names}. Escreva o comentário ou toque “Enviar só os anexos”.",
-                             "Files ready: {names}. Write the comment or tap “Send the files only”."),
+    "follow.comment_files": ("Arquivos prontos:\n{listing}\nEscreva o comentário ou toque “Enviar só os anexos”. "
+                             "Para tirar um, escreva “remover” e o número ou o nome.",
+                             "Files ready:\n{listing}\nWrite the comment or tap “Send the files only”. To take one "
+                             "out, write “remove” and its number or name."),
     "follow.comment_send_files": ("Enviar só os anexos", "Send the files only"),
     "follow.comment_ok": ("Comentário registrado na demanda {protocol} (situação: {status}).",
                           "Comment recorded on demand {protocol} (status: {status})."),
@@ -361,8 +381,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "Textos longos podem seguir como comentário.",
                              "Tell what you need in detail, with document and process numbers. Long texts can "
                              "go on as a comment."),
-    "help.new.attachments": ("Envie os arquivos (documentos ou imagens) como mensagens; depois toque “Concluir”.",
-                             "Send the files (documents or images) as messages; then tap “Done”."),
+    "help.new.attachments": ("Envie os arquivos (documentos ou imagens) como mensagens; depois toque “Concluir”. "
+                             "Para tirar um, escreva “remover” e o número ou o nome.",
+                             "Send the files (documents or images) as messages; then tap “Done”. To take one "
+                             "out, write “remove” and its number or name."),
+    "help.new.resume": ("“Continuar rascunho” retoma a demanda guardada de onde parou; “Começar de novo” a "
+                        "descarta, com seus anexos.",
+                        "“Continue draft” takes the kept demand up where you left off; “Start over” discards it, "
+                        "with its attachments."),
     "help.new.summary": ("Confira tudo: toque “Enviar” para registrar, ou “Editar …” para mudar um campo.",
                          "Check everything: tap “Send” to register it, or “Edit …” to change a field."),
     "help.new.propose": ("Sugeri uma classificação a partir do seu texto. Confirme, corrija ou descarte.",
@@ -578,10 +604,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                    "arquivo menor.",
                                    "The file “{filename}” is over {limit} MB, the limit per file. Send a smaller "
                                    "file."),
-    "refusal.too_many_attachments": ("Cada envio aceita até {limit} arquivos. Envie os demais em um comentário em "
-                                     "seguida.",
-                                     "Each message takes up to {limit} files. Send the others in a comment right "
-                                     "after."),
+    "refusal.too_many_attachments": ("Não guardei “{filename}”: cada demanda ou comentário leva até {limit} "
+                                     "arquivos. Envie os demais em outro comentário depois.",
+                                     "I did not keep “{filename}”: each demand or comment takes up to {limit} "
+                                     "files. Send the others in another comment afterwards."),
+    "refusal.attachments_too_big_in_all": ("Não guardei “{filename}”: com ele os anexos passariam de {limit} MB no "
+                                           "total, o limite por demanda ou comentário. Envie-o em outro comentário "
+                                           "depois.",
+                                           "I did not keep “{filename}”: with it the attachments would be over "
+                                           "{limit} MB in all, the limit per demand or comment. Send it in "
+                                           "another comment afterwards."),
     "refusal.attachment_executable": ("O arquivo “{filename}” é um programa executável e não pode ser anexado. "
                                       "Envie documentos (PDF, Word, Excel, OpenDocument, texto, CSV) ou imagens.",
                                       "The file “{filename}” is an executable program and cannot be attached. "

@@ -57,6 +57,21 @@ DONE_WORDS = {"pular", "pula", "pule", "concluir", "concluido", "pronto", "envia
               "continue"}
 
 
+# "Remove that held file": the verb, then maybe a filler, then its number or name ("remover o 2",
+# "tirar anexo nota.pdf", "remove file 2").
+REMOVE_WORDS = ("remover", "remova", "remove", "tirar", "tire", "retirar", "retire", "excluir", "exclua",
+                "apagar", "apague", "delete")
+_REMOVE = re.compile(r"^\s*(?:%s)\b\s*(?:(?:o|a|os|as|anexo|arquivo|numero|no|n|the|file|attachment|number)"
+                     r"\s+)*(.*?)\s*$" % "|".join(REMOVE_WORDS))
+
+
+def removal(text: str) -> str | None:
+    """What a "remover …" message names, normalised (a number, a file name, "" for neither), or
+    None when the message is not one."""
+    match = _REMOVE.match(normalize(text))
+    return match.group(1) if match is not None else None
+
+
 def global_word(text: str) -> str | None:
     return GLOBAL_WORDS.get(bare(text))
 

@@ -2,7 +2,8 @@
 and conversation state, on SQLite or PostgreSQL. ``Store``/``Transaction`` are the only way to
 change a demand."""
 
-from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_EVENT, NewAttachment
+from .attachments import (MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_EVENT, MAX_ATTACHMENTS_TOTAL_BYTES,
+                          NewAttachment)
 from .db import is_transient, may_run_again
 from .errors import (
     AlreadyAssigned,
@@ -36,7 +37,8 @@ from .views import (
 )
 
 __all__ = [
-    "MAX_ATTACHMENT_BYTES", "MAX_ATTACHMENTS_PER_EVENT", "MAX_DESCRIPTION", "MAX_TEXT", "MAX_TITLE",
+    "MAX_ATTACHMENT_BYTES", "MAX_ATTACHMENTS_PER_EVENT", "MAX_ATTACHMENTS_TOTAL_BYTES", "MAX_DESCRIPTION",
+    "MAX_TEXT", "MAX_TITLE",
     "RULES", "Actor", "AlreadyAssigned", "AttachmentNotFound", "AttachmentRejected",
     "AttachmentView", "Chat", "DemandDraft", "DemandNotFound", "DemandView", "EventKind",
     "EventView", "InvalidField", "InvalidTransition", "NewAttachment", "NotAllowed", "Page",

@@ -13,13 +13,20 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import errors
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# The attachment rule, defined here only: what is attached to one demand, comment, answer or
+# request. The catalogue's "files.rule" sentence, each refusal and the README say these numbers.
+MB = 1024 * 1024
+MAX_ATTACHMENT_BYTES = 20 * MB  # each file; Telegram lets bots download no more anyway
 MAX_ATTACHMENTS_PER_EVENT = 10
+# All the files of one event together: sending reads them into memory at once.
+MAX_ATTACHMENTS_TOTAL_BYTES = 50 * MB
 MAX_FILENAME = 200
 
 
@@ -197,9 +204,25 @@ def clean_filename(filename: str) -> str:
 
 def check_attachments(attachments: tuple[NewAttachment, ...] | list[NewAttachment]) -> list[CheckedAttachment]:
     """Validate a batch for one event; raises AttachmentRejected with the reason."""
-    if len(attachments) > MAX_ATTACHMENTS_PER_EVENT:
-        raise errors.AttachmentRejected(errors.TOO_MANY_ATTACHMENTS, limit=MAX_ATTACHMENTS_PER_EVENT)
-    return [check_attachment(item) for item in attachments]
+    checked: list[CheckedAttachment] = []
+    for item in attachments:
+        file = check_attachment(item)
+        refusal = beyond_the_caps(file.filename, file.size, checked)
+        if refusal is not None:
+            raise refusal
+        checked.append(file)
+    return checked
+
+
+def beyond_the_caps(filename: str, size: int, beside: Sequence[Any]) -> errors.AttachmentRejected | None:
+    """Why a file of `size` bytes may not join the files `beside` it on one event (anything with a
+    ``size``: checked or held files), or None when it may."""
+    if len(beside) >= MAX_ATTACHMENTS_PER_EVENT:
+        return errors.AttachmentRejected(errors.TOO_MANY_ATTACHMENTS, filename, limit=MAX_ATTACHMENTS_PER_EVENT)
+    if sum(file.size for file in beside) + size > MAX_ATTACHMENTS_TOTAL_BYTES:
+        return errors.AttachmentRejected(errors.ATTACHMENTS_TOO_BIG_IN_ALL, filename,
+                                         limit=MAX_ATTACHMENTS_TOTAL_BYTES // MB)
+    return None
 
 
 def check_attachment(item: NewAttachment) -> CheckedAttachment:
@@ -209,7 +232,7 @@ def check_attachment(item: NewAttachment) -> CheckedAttachment:
         raise errors.AttachmentRejected(errors.ATTACHMENT_EMPTY, filename)
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise errors.AttachmentRejected(errors.ATTACHMENT_TOO_BIG, filename,
-                                        limit=MAX_ATTACHMENT_BYTES // (1024 * 1024))
+                                        limit=MAX_ATTACHMENT_BYTES // MB)
     kind = sniff(data)
     if kind == "executable":
         raise errors.AttachmentRejected(errors.ATTACHMENT_EXECUTABLE, filename)

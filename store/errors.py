@@ -56,6 +56,7 @@ UNKNOWN_CHOICE = {  # Anexo I key fields -> the code of a key it does not know
 ATTACHMENT_EMPTY = "attachment_empty"
 ATTACHMENT_TOO_BIG = "attachment_too_big"
 TOO_MANY_ATTACHMENTS = "too_many_attachments"
+ATTACHMENTS_TOO_BIG_IN_ALL = "attachments_too_big_in_all"
 ATTACHMENT_EXECUTABLE = "attachment_executable"
 ATTACHMENT_TYPE_NOT_ALLOWED = "attachment_type_not_allowed"
 ATTACHMENT_CONTENT_MISMATCH = "attachment_content_mismatch"

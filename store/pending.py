@@ -2,9 +2,9 @@
 answer), so that the conversation state carries ids, never contents.
 
 The content goes to the attachment store under its SHA-256, like the attachments of an event; a
-row here says whose it is and under which name. Nothing is checked when a file is held: the
-checks of ``check_attachments`` run when the files are attached to an event, so a refusal is
-said where it is said today, at sending.
+row here says whose it is and under which name. A file is checked when it is held, as it will be
+when attached (``check_attachment`` by content, and the caps of one event beside the files already
+held), so a refusal is said when the file arrives, for that file alone, and the others are kept.
 
 Functions over an open ``Transaction``: they join its unit of work.
 """
@@ -12,14 +12,14 @@ Functions over an open ``Transaction``: they join its unit of work.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from .attachments import CheckedAttachment, ContentStore, NewAttachment, clean_filename
+from .attachments import CheckedAttachment, NewAttachment, beyond_the_caps, check_attachment
+from .errors import AttachmentRejected
 from .models import PendingAttachmentRow
 
 # A draft left alone for a week is abandoned: its files go when the person next holds one.
@@ -35,37 +35,41 @@ class HeldFile:
     content_type: str | None = None
 
 
-async def hold_files(tx, person_id: int, files: Sequence[NewAttachment]) -> list[HeldFile]:
-    """Hold `files` for `person_id`, in the given order."""
+async def hold_files(tx, person_id: int, files: Sequence[NewAttachment],
+                     beside: Sequence[HeldFile] = ()) -> tuple[list[HeldFile], list[AttachmentRejected]]:
+    """Hold, in the given order, those of `files` that may join the files `beside` them (already
+    held for the same thing): the files held now, and a refusal for each of the others."""
     if not files:
-        return []
+        return [], []
     now = tx.now()
     await tx.session.execute(delete(PendingAttachmentRow).where(
         PendingAttachmentRow.person_id == person_id,
         PendingAttachmentRow.created_at < now - ABANDONED_AFTER))
-    rows = []
+    rows, refused, together = [], [], list(beside)
     for file in files:
-        data = bytes(file.data)
+        try:
+            # Sniffing and hashing 20 MB take tens of milliseconds: off the event loop.
+            checked = await asyncio.to_thread(check_attachment, file)
+        except AttachmentRejected as refusal:
+            refused.append(refusal)
+            continue
+        refusal = beyond_the_caps(checked.filename, checked.size, together)
+        if refusal is not None:
+            refused.append(refusal)
+            continue
         # Written before the row that points to it: a rollback leaves at most an unreferenced
         # file (harmless, content-addressed), never a row without its content.
-        sha256 = await asyncio.to_thread(_write_content, tx.store.files, data)
-        rows.append(PendingAttachmentRow(
-            # The demand will store the name cleaned so: the person sees now the name it gets.
-            person_id=person_id, filename=clean_filename(file.filename), size=len(data),
-            content_type=file.content_type[:_CONTENT_TYPE_WIDTH] if file.content_type else None,
-            sha256=sha256, created_at=now))
+        await asyncio.to_thread(tx.store.files.put, checked)
+        # The name and type the demand will store: the person sees now the name it gets.
+        row = PendingAttachmentRow(person_id=person_id, filename=checked.filename, size=checked.size,
+                                   content_type=checked.content_type[:_CONTENT_TYPE_WIDTH],
+                                   sha256=checked.sha256, created_at=now)
+        rows.append(row)
+        together.append(row)
     tx.session.add_all(rows)
     await tx.session.flush()
     return [HeldFile(id=row.id, filename=row.filename, size=row.size, content_type=row.content_type)
-            for row in rows]
-
-
-def _write_content(contents: ContentStore, data: bytes) -> str:
-    # Hashing 20 MB takes tens of milliseconds: off the event loop, with the write.
-    sha256 = hashlib.sha256(data).hexdigest()
-    # The content store needs only the hash and the bytes; the checks come when it is attached.
-    contents.put(CheckedAttachment(filename="", data=data, content_type="", sha256=sha256))
-    return sha256
+            for row in rows], refused
 
 
 async def held_attachments(tx, person_id: int, ids: Sequence[int]) -> list[NewAttachment]:

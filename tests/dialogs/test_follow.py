@@ -114,7 +114,7 @@ async def test_comment_with_attachment_answers_a_request_for_information(ready, 
     await ready.press(f"dm:com:{demand}")
     assert "Escreva o comentário" in ready.text
     await ready.attach("nota.pdf", b"%PDF-1.4\n%%EOF\n")
-    assert "Arquivos prontos: nota.pdf" in ready.text
+    assert "Arquivos prontos:\n1. nota.pdf" in ready.text
     await ready.say("Segue a nota de empenho.")
     assert "Comentário registrado" in ready.text and "situação: Em Andamento" in ready.text
     async with sqlite_store.transaction() as tx:
@@ -134,9 +134,9 @@ async def test_thirty_files_in_one_comment_keep_the_state_small_and_the_eleventh
     await ready.say(f"comentar na {demand}")
     files = [IncomingFile(f"foto-{n:02}.png", b"\x89PNG\r\n\x1a\n" + bytes([n]) * 300_000) for n in range(30)]
     await ready.send(files=files)
-    [refusal] = [reply.text for reply in ready.replies if reply.text.startswith("Não guardei")]
-    refused = ", ".join(f"foto-{n:02}.png" for n in range(10, 30))
-    assert refusal.startswith(f"Não guardei {refused}: o limite é de 10 arquivos (20 MB no total) por mensagem.")
+    refusals = [reply.text for reply in ready.replies if reply.text.startswith("Não guardei")]
+    assert refusals == [f"Não guardei “foto-{n:02}.png”: cada demanda ou comentário leva até 10 arquivos. Envie os "
+                        "demais em outro comentário depois." for n in range(10, 30)]
     state = await ready.state()
     assert len(json.dumps(state)) < 4096  # ids and names: the contents wait in the attachment store
     assert [file["filename"] for file in state["files"]] == [f"foto-{n:02}.png" for n in range(10)]

@@ -1,93 +1,158 @@
-"""Files held for a dialog: capped like a demand's attachments (count, size of each, total), kept
-in the store, taken back in order, dropped."""
+"""Files held for a draft or a comment: checked when they arrive, each refused one answered on its
+own with its real reason, the good ones kept with the text, any one removed by number or name; the
+rule said once, the same in the messages and the README."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
-import pytest
-from samples import PDF
+from dialog_support import person_id
+from samples import PDF, PNG
+from sqlalchemy import select
 
-from dialogs import held_files
 from dialogs.messages import IncomingFile
-from store import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_EVENT, NewAttachment
+from store import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_EVENT, MAX_ATTACHMENTS_TOTAL_BYTES, Actor, EventKind
+from store.models import PendingAttachmentRow
 
 MB = 1024 * 1024
+PROGRAM = b"MZ\x90\x00" + b"\x00" * 100  # a Windows executable, whatever its name says
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-@dataclass
-class TurnInStore:
-    """What held_files uses of a Turn: its transaction and who is talking."""
-
-    tx: Any
-    person: Any
+def sized(data: bytes, size: int) -> bytes:
+    return data + b"\x00" * (size - len(data))
 
 
-@pytest.fixture
-async def person(sqlite_store):
-    async with sqlite_store.transaction() as tx:
-        return await tx.ensure_person("test", "u1", "Maria Silva")
-
-
-async def keep(store, person, files, held=()):
+async def held_names(conv) -> list[str]:
+    """What the database holds for the person, waiting to be sent."""
+    store = conv.dialogs.store
+    owner = await person_id(store, conv)
     async with store.transaction() as tx:
-        return await held_files.keep(TurnInStore(tx, person), files, tuple(held))
+        rows = await tx.session.scalars(select(PendingAttachmentRow).where(PendingAttachmentRow.person_id == owner)
+                                        .order_by(PendingAttachmentRow.id))
+        return [row.filename for row in rows]
 
 
-async def take(store, person, held):
-    async with store.transaction() as tx:
-        return await held_files.take(TurnInStore(tx, person), held)
+async def to_attachments(conv) -> None:
+    await conv.press("menu:new")
+    await conv.say("Liberar liquidação do empenho 123")
+    await conv.say("sim")
+    await conv.press("type:servicos")
+    await conv.say("execução da despesa")
+    await conv.press("sub:liberar-liquidacao")
+    await conv.say("A liquidação está travada desde ontem.")
+    assert "Quer anexar arquivos?" in conv.text
 
 
-def pdf(name: str, size: int = len(PDF)) -> IncomingFile:
-    return IncomingFile(name, PDF + b"\x00" * (size - len(PDF)), "application/pdf")
+async def demand_files(conv) -> list[str]:
+    async with conv.dialogs.store.transaction() as tx:
+        page = await tx.list_demands(Actor(await person_id(conv.dialogs.store, conv)), False, page=1, page_size=5)
+        return [a.filename for item in page.items for a in item.attachments]
 
 
-def test_the_caps_are_those_of_a_demand():
-    assert held_files.MAX_FILES == MAX_ATTACHMENTS_PER_EVENT == 10
-    assert held_files.MAX_FILE_BYTES == MAX_ATTACHMENT_BYTES
-    assert held_files.MAX_TOTAL_BYTES == 20 * MB
+async def open_demand(conv) -> str:
+    await to_attachments(conv)
+    await conv.press("skip")
+    await conv.press("send")
+    [protocol] = [c.removeprefix("dm:show:") for c in conv.choice_ids if c.startswith("dm:show:")]
+    return protocol
 
 
-async def test_the_eleventh_file_is_refused(sqlite_store, person):
-    held, refused = await keep(sqlite_store, person, [pdf(f"{i}.pdf") for i in range(1, 11)])
-    assert len(held) == 10 and refused == []
-    again, refused = await keep(sqlite_store, person, [pdf("11.pdf")], held)
-    assert again == held and refused == ["11.pdf"]
+# --- 5: checked on arrival, each file on its own, any one removed ------------------------------------------
+
+async def test_an_executable_named_pdf_is_refused_on_arrival_and_the_good_files_kept(ready):
+    await to_attachments(ready)
+    await ready.send(files=[IncomingFile("nota.pdf", PDF), IncomingFile("relatorio.pdf", PROGRAM),
+                            IncomingFile("planilha.xlsx", PDF), IncomingFile("foto.png", PNG)])
+    said = [reply.text for reply in ready.replies]
+    assert said[0].startswith("O arquivo “relatorio.pdf” é um programa executável e não pode ser anexado.")
+    assert said[1].startswith("O conteúdo do arquivo “planilha.xlsx” não corresponde à extensão")
+    assert said[2].startswith("Anexos:\n1. nota.pdf\n2. foto.png\n")
+    assert await held_names(ready) == ["nota.pdf", "foto.png"]
+    await ready.press("done")
+    await ready.press("send")
+    assert "Demanda criada" in ready.text
+    assert await demand_files(ready) == ["nota.pdf", "foto.png"]
+    assert await held_names(ready) == []
 
 
-async def test_a_batch_beyond_the_count_keeps_the_first_ones(sqlite_store, person):
-    held, refused = await keep(sqlite_store, person, [pdf(f"{i}.pdf") for i in range(1, 13)])
-    assert held_files.names(held) == ", ".join(f"{i}.pdf" for i in range(1, 11))
-    assert refused == ["11.pdf", "12.pdf"]
+async def test_any_held_file_can_be_removed_by_number_name_or_button(ready):
+    await to_attachments(ready)
+    await ready.send(files=[IncomingFile(name, PDF) for name in ("a.pdf", "b.pdf", "c.pdf", "d.pdf")])
+    await ready.say("remover 2")
+    assert ready.replies[0].text == "Removi b.pdf."
+    assert "1. a.pdf\n2. c.pdf\n3. d.pdf" in ready.text
+    await ready.say("tirar o anexo D.pdf")
+    assert ready.replies[0].text == "Removi d.pdf."
+    await ready.press("rmf:ask")
+    assert "Qual anexo devo remover?" in ready.text and ready.labels == ["Remover a.pdf", "Remover c.pdf"]
+    await ready.say("2")  # the second one of the list shown
+    assert ready.replies[0].text == "Removi c.pdf." and "1. a.pdf\n" in ready.text
+    assert await held_names(ready) == ["a.pdf"]
+    await ready.say("remover z.pdf")
+    assert "Não encontrei “z.pdf” entre os anexos." in ready.text and ready.labels == ["Remover a.pdf"]
+    await ready.say("concluir")  # the list of files asked which; the step's own words still work
+    await ready.send(files=[IncomingFile("e.pdf", PDF)])  # at the summary: kept for the demand
+    assert "Guardei e.pdf" in ready.text
+    await ready.say("remover a.pdf")  # from the summary too
+    assert ready.replies[0].text == "Removi a.pdf." and "Anexos: e.pdf" in ready.text
+    await ready.press("send")
+    assert await demand_files(ready) == ["e.pdf"] and await held_names(ready) == []
 
 
-async def test_a_file_over_the_size_is_refused_and_the_others_kept(sqlite_store, person):
-    held, refused = await keep(sqlite_store, person,
-                               [pdf("grande.pdf", MAX_ATTACHMENT_BYTES + 1), pdf("nota.pdf")])
-    assert held_files.names(held) == "nota.pdf" and refused == ["grande.pdf"]
+async def test_a_comment_keeps_its_text_and_good_file_when_another_file_is_refused(ready):
+    protocol = await open_demand(ready)
+    await ready.say(f"comentar na {protocol}")
+    await ready.send(text="Segue a nota de empenho.",
+                     files=[IncomingFile("nota.pdf", PDF), IncomingFile("extrato.pdf", PROGRAM)])
+    assert ready.replies[0].text.startswith("O arquivo “extrato.pdf” é um programa executável")
+    assert "Comentário registrado" in ready.text
+    async with ready.dialogs.store.transaction() as tx:
+        [latest, *_] = await tx.timeline(Actor(await person_id(ready.dialogs.store, ready)), protocol)
+    assert latest.kind == EventKind.COMMENT and latest.text == "Segue a nota de empenho."
+    assert [a.filename for a in latest.attachments] == ["nota.pdf"]
+    assert await held_names(ready) == []
 
 
-async def test_the_total_of_bytes_is_capped(sqlite_store, person):
-    held, refused = await keep(sqlite_store, person, [pdf("a.pdf", 12 * MB), pdf("b.pdf", 9 * MB)])
-    assert held_files.names(held) == "a.pdf" and refused == ["b.pdf"]
-    held, refused = await keep(sqlite_store, person, [pdf("c.pdf", 8 * MB), pdf("d.pdf")], held)
-    assert held_files.names(held) == "a.pdf, c.pdf" and refused == ["d.pdf"]
-    assert sum(file.size for file in held) == 20 * MB
+async def test_a_comments_held_file_can_be_removed(ready):
+    protocol = await open_demand(ready)
+    await ready.say(f"comentar na {protocol}")
+    await ready.send(files=[IncomingFile("a.pdf", PDF), IncomingFile("b.png", PNG)])
+    assert "Arquivos prontos:\n1. a.pdf\n2. b.png\n" in ready.text and "rmf:ask" in ready.choice_ids
+    await ready.say("remover 1")
+    assert ready.replies[0].text == "Removi a.pdf." and "1. b.png" in ready.text
+    await ready.say("Só a foto.")
+    async with ready.dialogs.store.transaction() as tx:
+        [latest, *_] = await tx.timeline(Actor(await person_id(ready.dialogs.store, ready)), protocol)
+    assert latest.text == "Só a foto." and [a.filename for a in latest.attachments] == ["b.png"]
 
 
-async def test_held_files_are_taken_in_order_and_dropped(sqlite_store, person):
-    held, _ = await keep(sqlite_store, person, [pdf("a.pdf")])
-    held, _ = await keep(sqlite_store, person, [IncomingFile("b.png", b"\x89PNG\r\n\x1a\n")], held)
-    assert await take(sqlite_store, person, held) == [
-        NewAttachment("a.pdf", PDF, "application/pdf"), NewAttachment("b.png", b"\x89PNG\r\n\x1a\n", None)]
-    async with sqlite_store.transaction() as tx:
-        await held_files.drop(TurnInStore(tx, person), held)
-    assert await take(sqlite_store, person, held) == []
+# --- 6: one rule, each refusal with its real reason ---------------------------------------------------------
+
+async def test_a_file_too_big_is_refused_for_its_size_only_and_never_said_kept(ready):
+    await ready.press("menu:new")
+    await ready.send(files=[IncomingFile("b15.pdf", sized(PDF, 25 * MB))])  # at the title's question
+    said = ready.text
+    assert said.startswith("O arquivo “b15.pdf” passa de 20 MB, o limite por arquivo.")
+    assert "Guardei" not in said and "10 arquivos" not in said
+    assert await held_names(ready) == []
 
 
-async def test_nothing_that_fits_holds_nothing(sqlite_store, person):
-    held, _ = await keep(sqlite_store, person, [pdf(f"{i}.pdf") for i in range(10)])
-    again, refused = await keep(sqlite_store, person, [pdf("x.pdf"), pdf("y.pdf")], held)
-    assert again is held and refused == ["x.pdf", "y.pdf"]
+async def test_the_count_and_the_total_are_each_named_when_passed(ready):
+    await to_attachments(ready)
+    big = sized(PDF, MAX_ATTACHMENT_BYTES)
+    await ready.send(files=[IncomingFile(f"{n}.pdf", big) for n in range(1, 4)])
+    assert ready.replies[0].text.startswith("Não guardei “3.pdf”: com ele os anexos passariam de 50 MB no total")
+    await ready.send(files=[IncomingFile(f"p{n}.pdf", PDF) for n in range(1, 10)])
+    assert ready.replies[0].text.startswith("Não guardei “p9.pdf”: cada demanda ou comentário leva até 10 arquivos.")
+    assert len(await held_names(ready)) == MAX_ATTACHMENTS_PER_EVENT
+
+
+async def test_the_rule_reads_the_same_in_the_question_and_the_readme(ready):
+    await to_attachments(ready)
+    assert "Até 10 arquivos por demanda ou comentário, de até 20 MB cada e 50 MB no total." in ready.text
+    readme = " ".join(README.read_text(encoding="utf-8").split())
+    each, total = MAX_ATTACHMENT_BYTES // MB, MAX_ATTACHMENTS_TOTAL_BYTES // MB
+    rule = f"up to {MAX_ATTACHMENTS_PER_EVENT} files per demand or comment, up to {each} MB each and {total} MB in all"
+    assert readme.count(rule) == 2  # the new demand's steps and the limits
+    assert "per message" not in readme

@@ -60,7 +60,8 @@ SAMPLES: list[StoreError] = [
     InvalidField("chat_id", errors.UNKNOWN_CHAT, "3"),
     *(InvalidField(field, code, "inventado") for field, code in errors.UNKNOWN_CHOICE.items()),
     *(AttachmentRejected(code, "oficio.pdf", limit=20) for code in FILE_CODES),
-    AttachmentRejected(errors.TOO_MANY_ATTACHMENTS, limit=10),
+    AttachmentRejected(errors.TOO_MANY_ATTACHMENTS, "oficio.pdf", limit=10),
+    AttachmentRejected(errors.ATTACHMENTS_TOO_BIG_IN_ALL, "oficio.pdf", limit=50),
 ]
 
 # Words only one of the languages uses (the samples' names, files and keys use neither).
@@ -163,5 +164,4 @@ async def test_an_executable_attachment_in_english(english, sqlite_store):
     protocol = await open_demand(sqlite_store, english)
     await english.send(choice=f"dm:com:{protocol}")
     await english.attach("virus.exe", EXECUTABLE)
-    await english.press("com:send")
     assert "The file “virus.exe” is an executable program and cannot be attached." in english.text

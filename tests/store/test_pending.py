@@ -1,5 +1,5 @@
-"""Files held before they are sent: kept by content hash, given back to their owner only, released,
-forgotten when abandoned for a week."""
+"""Files held before they are sent: checked when held (content, caps of one event), kept by content
+hash, given back to their owner only, released, forgotten when abandoned for a week."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from store_support import PDF, draft
 
-from store import NewAttachment
+from store import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_TOTAL_BYTES, NewAttachment
+from store import errors
 from store.models import PendingAttachmentRow
 from store.pending import HeldFile, held_attachments, hold_files, release
 
@@ -17,8 +18,14 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 async def hold(world, member, *files: NewAttachment) -> list[HeldFile]:
+    held, refused = await hold_beside(world, member, (), *files)
+    assert refused == []
+    return held
+
+
+async def hold_beside(world, member, beside, *files: NewAttachment):
     async with world.store.transaction() as tx:
-        return await hold_files(tx, member.person_id, files)
+        return await hold_files(tx, member.person_id, files, beside)
 
 
 async def contents(world, member, ids) -> list[NewAttachment]:
@@ -39,9 +46,9 @@ async def test_held_files_come_back_in_the_order_asked(world):
     held = await hold(world, world.ana, NewAttachment("nota.pdf", PDF, "application/pdf"),
                       NewAttachment("foto.png", PNG))
     assert [(f.filename, f.size, f.content_type) for f in held] == [
-        ("nota.pdf", len(PDF), "application/pdf"), ("foto.png", len(PNG), None)]
+        ("nota.pdf", len(PDF), "application/pdf"), ("foto.png", len(PNG), "image/png")]
     back = await contents(world, world.ana, [held[1].id, held[0].id])
-    assert back == [NewAttachment("foto.png", PNG, None), NewAttachment("nota.pdf", PDF, "application/pdf")]
+    assert back == [NewAttachment("foto.png", PNG, "image/png"), NewAttachment("nota.pdf", PDF, "application/pdf")]
 
 
 async def test_someone_elses_ids_give_nothing_and_release_nothing(world):
@@ -88,13 +95,28 @@ async def test_names_are_cleaned_as_the_demand_will_store_them(world):
     assert held.filename == "nota.pdf"
     [long_name] = await hold(world, world.ana, NewAttachment("x" * 300 + ".pdf", PDF, "a/" + "b" * 200))
     assert len(long_name.filename) == 200 and long_name.filename.endswith(".pdf")
-    assert len(long_name.content_type) == 120
+    # The type the content shows, not the one the channel claimed.
+    assert long_name.content_type == "application/pdf"
 
 
-async def test_nothing_is_checked_until_the_files_are_attached(world):
-    # An executable is held like any file; sending it is what refuses it, as for any attachment.
-    [held] = await hold(world, world.ana, NewAttachment("virus.exe", b"MZ\x90\x00" + b"\x00" * 100))
-    assert held.filename == "virus.exe"
+async def test_each_file_is_checked_when_held_and_the_good_ones_kept(world):
+    program = NewAttachment("relatorio.pdf", b"MZ\x90\x00" + b"\x00" * 100)
+    held, [refusal] = await hold_beside(world, world.ana, (), NewAttachment("nota.pdf", PDF), program)
+    assert [f.filename for f in held] == ["nota.pdf"]
+    assert (refusal.code, refusal.filename) == (errors.ATTACHMENT_EXECUTABLE, "relatorio.pdf")
+    assert await pending_rows(world) == 1 and stored_files(world) == [hashlib.sha256(PDF).hexdigest()]
+
+
+async def test_the_caps_of_one_event_count_the_files_already_held(world):
+    big = PDF + b"\x00" * (MAX_ATTACHMENT_BYTES - len(PDF))
+    first = await hold(world, world.ana, *(NewAttachment(f"{n}.pdf", big) for n in range(2)))
+    held, [over] = await hold_beside(world, world.ana, first, NewAttachment("c.pdf", big), NewAttachment("d.pdf", PDF))
+    assert [f.filename for f in held] == ["d.pdf"]
+    assert (over.code, over.filename, over.facts["limit"]) == (
+        errors.ATTACHMENTS_TOO_BIG_IN_ALL, "c.pdf", MAX_ATTACHMENTS_TOTAL_BYTES // (1024 * 1024))
+    ten = await hold(world, world.ana, *(NewAttachment(f"{n}.pdf", PDF) for n in range(10)))
+    held, [eleventh] = await hold_beside(world, world.ana, ten, NewAttachment("11.pdf", PDF))
+    assert held == [] and (eleventh.code, eleventh.filename) == (errors.TOO_MANY_ATTACHMENTS, "11.pdf")
 
 
 async def test_held_contents_attach_to_a_demand(world):
@@ -110,7 +132,7 @@ async def test_held_contents_attach_to_a_demand(world):
 async def test_a_rolled_back_hold_leaves_no_row(world):
     with pytest.raises(RuntimeError):
         async with world.store.transaction() as tx:
-            await hold_files(tx, world.ana.person_id, [NewAttachment("nota.pdf", PDF)])
+            await hold_files(tx, world.ana.person_id, [NewAttachment("nota.pdf", PDF)], ())
             raise RuntimeError("the turn failed")
     assert await pending_rows(world) == 0
     # The content was written first: left over unreferenced, never a row without its content.

@@ -62,7 +62,7 @@ async def test_a_whole_new_demand_with_an_album_and_a_too_large_file(api, chat, 
     replies = await chat.sends_album(documents=[("nota.pdf", PDF), ("planilha.pdf", PDF + b"2")],
                                      photos=[JPEG], caption="Prints do erro")
     assert len(replies) == 1, "one answer for the whole album"
-    assert re.search(r"nota\.pdf, planilha\.pdf, foto-\w+\.jpg", replies[0]["text"])
+    assert re.search(r"1\. nota\.pdf\n2\. planilha\.pdf\n3\. foto-\w+\.jpg", replies[0]["text"])
     assert len(api.downloads) == 3
 
     replies = await chat.sends_document("gravacao.pdf", PDF, declared_size=25 * 1024 * 1024)
