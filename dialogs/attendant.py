@@ -41,7 +41,7 @@ def _now(turn: Turn) -> str:
 
 
 def _say_card(turn: Turn, view: Any, headline: str | None = None) -> None:
-    turn.replies.append(demand_card(view, turn.taxonomy, turn.tx.now(), turn.t, headline))
+    turn.replies.append(demand_card(view, turn.taxonomy, turn.t, headline))
 
 
 # --- entry from the handler ------------------------------------------------------------------------------

@@ -393,7 +393,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "att.timeline": ("Linha do tempo", "Timeline"),
     "att.files": ("Anexos", "Attachments"),
     "att.drop": ("Descartar", "Discard"),
-    "att.field_age": ("Idade", "Age"),
     "att.field_requester": ("Solicitante", "Requester"),
     "att.age_now": ("agora", "just now"),
     "att.age_minutes": ("há {n} min", "{n} min ago"),

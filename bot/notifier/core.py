@@ -48,11 +48,11 @@ REFRESHED_MEMORY = 1000
 REFRESH_GRACE = 5.0
 
 
-def render(delivery: Delivery, now=None) -> list[Outgoing]:
+def render(delivery: Delivery) -> list[Outgoing]:
     if delivery.chat.channel == outbox.EMAIL_CHANNEL:
         subject, body = render_email(delivery.event, delivery.demand, delivery.chat.locale)
         return [Outgoing(text=body, card={"kind": "email", "subject": subject})]
-    return render_push(delivery.event, delivery.demand, delivery.audience, delivery.chat.locale, now=now)
+    return render_push(delivery.event, delivery.demand, delivery.audience, delivery.chat.locale)
 
 
 # Events that change what a card shows (its status, its attendant; attachments change its count).
@@ -189,7 +189,7 @@ class Notifier:
         sender = self.senders[delivery.chat.channel]
         cards: list[str] = []
         try:
-            messages = render(delivery, self.store.clock())
+            messages = render(delivery)
             if self.pacer is not None:
                 await self.pacer.wait(delivery.chat.id, sender.min_interval(delivery.chat))
             for message in messages:
@@ -293,7 +293,7 @@ class Notifier:
                 continue
             await self.bucket.take()
             try:
-                await edit(card.chat, card.message_id, room_card(demand, card.chat.locale, now=self.store.clock()))
+                await edit(card.chat, card.message_id, room_card(demand, card.chat.locale))
                 edited += 1
             except Exception as error:
                 log.warning("could not update the card of %s in %s chat %s: %s", protocol,
