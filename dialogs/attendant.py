@@ -37,7 +37,7 @@ WRITTEN = {"ans": "answer", "req": "request_info", "sol": "solve"}
 
 
 def _say_card(turn: Turn, view: Any, headline: str | None = None) -> None:
-    turn.replies.append(demand_card(view, turn.taxonomy, turn.tx.now(), turn.t, headline))
+    turn.replies.append(demand_card(view, turn.taxonomy, turn.t, headline))
 
 
 # --- entry from the handler ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from dialogs import choice_ids as ids
 from dialogs import render
 from dialogs.messages import Choice, Outgoing
 from dialogs.texts import Texts
+from store import EventKind, lifecycle
 
 
 def age(t: Texts, created_at: datetime, now: datetime) -> str:
@@ -24,36 +25,36 @@ def age(t: Texts, created_at: datetime, now: datetime) -> str:
     return t("att.age_day") if days == 1 else t("att.age_days", n=days)
 
 
+# The card's actions that record an event, offered while the lifecycle allows that event (for
+# any attendant: a room's card is everyone's). Receiving also needs nobody to hold the demand:
+# taking it from its holder is /receber's question.
+WRITTEN_ACTIONS = (("ans", EventKind.ANSWERED, "att.answer"), ("req", EventKind.INFO_REQUESTED, "att.request"),
+                   ("sol", EventKind.SOLVED, "att.solve"))
+
+
 def card_choices(t: Texts, view: Any) -> tuple[Choice, ...]:
     protocol = view.protocol
-    items = []
-    if view.status.is_open:
-        items += [("recv", "att.receive"), ("ans", "att.answer"), ("req", "att.request"), ("sol", "att.solve")]
+    situation = lifecycle.Situation(protocol=protocol, status=view.status, by_attendant=True, by_requester=False)
+    items = [("recv", "att.receive")] if lifecycle.waits_for_attendant(view.status, view.assignee_id) else []
+    items += [(action, key) for action, kind, key in WRITTEN_ACTIONS if lifecycle.refusal(kind, situation) is None]
     items.append(("tl", "att.timeline"))
     if view.attachments:
         items.append(("files", "att.files"))
     return tuple(Choice(id=ids.attendant_action(action, protocol), label=t(key)) for action, key in items)
 
 
-def demand_card(demand: Any, taxonomy: Any, now: datetime, t: Texts | None = None,
-                headline: str | None = None) -> Outgoing:
+def demand_card(demand: Any, taxonomy: Any, t: Texts | None = None, headline: str | None = None) -> Outgoing:
     """A demand as attendants see it in their room, with its actions as choices.
 
     `Outgoing.demand` lets a channel remember which demand the sent message shows, so a reply
     to it acts on that demand. `headline` goes above the card ("Nova demanda", "Respondida")."""
     t = t or Texts("pt-BR")
-    fields = [
-        (t("field.status"), render.status_name(t, demand.status)),
-        (t("att.field_age"), age(t, demand.created_at, now)),
-        (t("att.field_requester"), demand.requester_name),
-        (t("field.organ"), render.organ_name(taxonomy, demand.organ_key) or "—"),
-        (t("field.type"), render.type_name(taxonomy, demand.type_key) or "—"),
-        (t("field.category"), render.category_name(taxonomy, demand.category_key) or "—"),
-        (t("field.subject"), render.subject_text(taxonomy, demand) or "—"),
-        (t("field.assignee"), demand.assignee_name or t("no_assignee")),
-        (t("field.attachments"), str(len(demand.attachments))),
-        (t("field.description"), render.shorten(demand.description, 600)),
-    ]
+    # Dates rather than an age: a room's card is edited only when the demand changes, and what
+    # it shows must stay true until then.
+    fields = [(t("field.status"), render.status_name(t, demand.status)),
+              (t("att.field_requester"), demand.requester_name)]
+    fields += render.demand_facts(t, taxonomy, demand)
+    fields.append((t("field.description"), render.shorten(demand.description, 600)))
     lines = ([headline] if headline else []) + [f"📄 {demand.protocol} — {demand.title}"]
     lines += [f"{label}: {value}" for label, value in fields]
     card = {"kind": "attendant_card", "protocol": demand.protocol, "title": demand.title,

@@ -11,7 +11,7 @@ from dialogs import choice_ids as ids
 from dialogs import render, words
 from dialogs.drafting import answered, change, current_line, discard, draft_of, forget, keep_choice, mark
 from dialogs.flow import Reply, Turn
-from dialogs.states import Draft, NewDemandState
+from dialogs.states import Draft, NewDemandState, changed
 from store import MAX_DESCRIPTION
 
 
@@ -108,15 +108,22 @@ def suggest_title(text: str) -> str:
     return first[:1].upper() + first[1:]
 
 
-async def propose(turn: Turn, text: str, proposal: Any) -> None:
-    draft = Draft(suggested_title=suggest_title(text), free_text=text, type_key=proposal.type.key,
-                  category_key=proposal.category.key if proposal.category is not None else None,
-                  subject_key=proposal.subject.key if proposal.subject is not None else None)
+async def propose(turn: Turn, text: str, proposal: Any | None) -> None:
+    """Offer a new demand whose description is `text`, classified as `proposal` (None: the
+    taxonomy recognised nothing; the requester chooses the classification after accepting)."""
+    draft = Draft(suggested_title=suggest_title(text), free_text=text)
+    if proposal is not None:
+        draft = changed(draft, type_key=proposal.type.key,
+                        category_key=proposal.category.key if proposal.category is not None else None,
+                        subject_key=proposal.subject.key if proposal.subject is not None else None)
     await turn.start(NewDemandState(step="propose", draft=draft))
 
 
 async def ask_propose(turn: Turn) -> None:
     tax, draft = turn.taxonomy, draft_of(turn)
+    if not draft.type_key:
+        turn.say("new.offer", choices=[turn.choice(ids.YES, "new.propose_yes"), turn.choice(ids.CANCEL, "new.discard")])
+        return
     turn.say("new.propose", type=render.type_name(tax, draft.type_key),
              category=render.category_name(tax, draft.category_key) or "—",
              subject=render.subject_text(tax, draft) or "—",
@@ -141,7 +148,7 @@ async def answer_propose(turn: Turn, reply: Reply) -> None:
     if reply.choice:
         turn.say("stale")
     else:
-        turn.say("new.propose_expected")
+        turn.say("new.propose_expected" if draft.type_key else "new.offer_expected")
     await turn.ask()
 
 

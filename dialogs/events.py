@@ -11,7 +11,6 @@ on it), which the notifier keeps current with `room_card`.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from dialogs import choice_ids as ids
@@ -56,25 +55,24 @@ def _body_lines(t: Texts, event: Any, demand: Any, variant: str, *, with_descrip
     return lines
 
 
-def room_card(demand: Any, locale: str | None = None, *, now: datetime, taxonomy: Any = None) -> Outgoing:
+def room_card(demand: Any, locale: str | None = None, *, taxonomy: Any = None) -> Outgoing:
     """A demand as the attendants' room shows it: the card the room gets when the demand is
     created, with the actions that still apply; the notifier edits it as the demand changes."""
     t = Texts(locale)
-    return demand_card(demand, taxonomy or default_taxonomy(), now, t,
-                       headline=t("att.new_demand", protocol=demand.protocol))
+    return demand_card(demand, taxonomy or default_taxonomy(), t, headline=t("att.new_demand", protocol=demand.protocol))
 
 
 def render_push(event: Any, demand: Any, audience: str, locale: str | None = None, *,
-                now: datetime | None = None, taxonomy: Any = None) -> list[Outgoing]:
+                taxonomy: Any = None) -> list[Outgoing]:
     """The messages for one chat, in order. One message today: a solution carries the survey
     invitation after it, in the same message, so a failed send can never repeat half of it.
 
     A new demand reaches the attendants (their rooms: nobody holds it yet) as its card, with the
-    buttons to act on it; `now` dates the card (by default the event's time)."""
+    buttons to act on it."""
     t = Texts(locale)
     kind = EventKind(event.kind)
     if kind == EventKind.CREATED and audience == ATTENDANTS:
-        return [room_card(demand, locale, now=now or event.created_at, taxonomy=taxonomy)]
+        return [room_card(demand, locale, taxonomy=taxonomy)]
     variant = _variant(event, demand, audience)
     protocol = demand.protocol
     open_demand = Choice(id=ids.demand_action("show", protocol), label=t("push.open"))

@@ -82,15 +82,20 @@ def looks_like_need(text: str) -> bool:
 
 
 async def understand(turn: Turn, text: str) -> None:
-    """Free text outside a question: a protocol, a known request, a need, or "não entendi"."""
+    """Free text outside a question: a protocol, a known request, a need, or "não entendi".
+
+    A short message may be a menu word ("consultar", "cadastro"); a whole sentence is read as
+    what it is (words.sentence_intents): a question about a demand, or a need."""
     text = text.strip()
     if not text:
         return await turn.menu()
-    intents = words.intents(text)
     protocol = await protocol_in(turn, text)
-    if protocol:
+    if protocol:  # the sentence is about that demand: what it asks is done to it
+        intents = words.intents(text)
         action = next((act for intent, act in INTENT_ACTIONS if intent in intents), "show")
         return await follow.act(turn, action, protocol)
+    sentence = looks_like_need(text)
+    intents = words.sentence_intents(text) if sentence else words.intents(text)
     numbers = words.bare_numbers(text)
     if numbers and ("status" in intents or words.bare(text) == numbers[0]):
         await turn.menu(None)
@@ -107,13 +112,11 @@ async def understand(turn: Turn, text: str) -> None:
         return await follow.act(turn, wanted, context)
     if wanted or "status" in intents:  # "quero cancelar uma demanda": which one?
         return await turn.start(FollowState(step="lookup", then=wanted or "show"))
-    if looks_like_need(text):
-        proposal = turn.taxonomy.propose(text[:5000])
-        if proposal is not None:
-            if not profile.complete(turn.person):
-                turn.say("profile.needed")
-                return await profile.start_first_access(turn, then_text=text)
-            return await describing.propose(turn, text, proposal)
+    if sentence:  # a need, classified or not: offered as a new demand with the text as its description
+        if not profile.complete(turn.person):
+            turn.say("profile.needed")
+            return await profile.start_first_access(turn, then_text=text)
+        return await describing.propose(turn, text, turn.taxonomy.propose(text[:5000]))
     turn.say("menu.not_understood")
     await turn.menu()
 

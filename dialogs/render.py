@@ -107,10 +107,10 @@ def status_name(t: Any, status: Any) -> str:
     return t(f"status.{status.name}")
 
 
-def demand(t: Any, tax: Any, view: Any, events: list | tuple = ()) -> tuple[str, dict]:
-    """Status, classification, dates, assignee and the latest events."""
+def demand_facts(t: Any, tax: Any, view: Any) -> list[tuple[str, str]]:
+    """What a demand is now, as (label, value) lines both sides' cards show: classification,
+    dates, attendant, files."""
     fields = [
-        (t("field.status"), status_name(t, view.status)),
         (t("field.organ"), organ_name(tax, view.organ_key) or "—"),
         (t("field.type"), type_name(tax, view.type_key) or "—"),
         (t("field.category"), category_name(tax, view.category_key) or "—"),
@@ -123,6 +123,12 @@ def demand(t: Any, tax: Any, view: Any, events: list | tuple = ()) -> tuple[str,
         fields.append((t("field.closed"), when(view.closed_at)))
     if view.attachments:
         fields.append((t("field.attachments"), ", ".join(a.filename for a in view.attachments)))
+    return fields
+
+
+def demand(t: Any, tax: Any, view: Any, events: list | tuple = ()) -> tuple[str, dict]:
+    """Status, classification, dates, assignee and the latest events."""
+    fields = [(t("field.status"), status_name(t, view.status))] + demand_facts(t, tax, view)
     fields.append((t("field.description"), shorten(view.description, 300)))
     lines = [f"📄 {view.protocol} — {view.title}"] + [f"{label}: {value}" for label, value in fields]
     if events:

@@ -238,7 +238,7 @@ class NewDemandState(FlowState):
     # What a step needs of the draft before it can ask its question.
     NEEDS: ClassVar[dict[str, tuple[str, ...]]] = {
         "category": ("type_key",), "subject": ("type_key", "category_key"), "module": ("type_key",),
-        "propose": ("type_key",),
+        "propose": ("free_text",),
         "summary": ("title", "organ_key", "type_key", "category_key", "description"),
     }
 

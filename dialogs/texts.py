@@ -213,6 +213,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                     "Seu texto será a descrição. Está certo?",
                     "I understood you need:\nType: {type}\nCategory: {category}\nSubject: {subject}\n"
                     "Your text will be the description. Is that right?"),
+    "new.offer": ("Não reconheci a classificação, mas posso abrir uma nova demanda com o seu texto como "
+                  "descrição; o tipo, a categoria e o assunto você escolhe em seguida. Deseja abrir?",
+                  "I could not tell the classification, but I can open a new demand with your text as its "
+                  "description; you choose the type, category and subject next. Open it?"),
+    "new.offer_expected": ("Abra a demanda com o seu texto ou descarte-a.",
+                           "Open the demand with your text or discard it."),
     "new.propose_yes": ("Sim, abrir a demanda", "Yes, open the demand"),
     "new.propose_fix": ("Corrigir a classificação", "Correct the classification"),
     "new.propose_expected": ("Confirme a classificação, corrija-a ou descarte.",
@@ -391,8 +397,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "with its attachments."),
     "help.new.summary": ("Confira tudo: toque “Enviar” para registrar, ou “Editar …” para mudar um campo.",
                          "Check everything: tap “Send” to register it, or “Edit …” to change a field."),
-    "help.new.propose": ("Sugeri uma classificação a partir do seu texto. Confirme, corrija ou descarte.",
-                         "I suggested a classification from your text. Confirm, correct or discard it."),
+    "help.new.propose": ("Sugeri abrir uma demanda com o seu texto como descrição (e uma classificação, quando "
+                         "a reconheci). Confirme, corrija ou descarte.",
+                         "I suggested opening a demand with your text as its description (and a classification, "
+                         "when I recognised one). Confirm, correct or discard it."),
     "help.follow.comment": ("O comentário (com arquivos, se quiser) entra na linha do tempo da demanda. Se a CAGE "
                             "pediu informações, é assim que você as envia.",
                             "The comment (with files if you like) goes into the demand's timeline. If CAGE asked "
@@ -431,7 +439,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "att.timeline": ("Linha do tempo", "Timeline"),
     "att.files": ("Anexos", "Attachments"),
     "att.drop": ("Descartar", "Discard"),
-    "att.field_age": ("Idade", "Age"),
     "att.field_requester": ("Solicitante", "Requester"),
     "att.age_now": ("agora", "just now"),
     "att.age_minutes": ("há {n} min", "{n} min ago"),

@@ -117,6 +117,48 @@ def intents(text: str) -> set[str]:
     return {intent for intent, phrases in INTENT_WORDS.items() if any(f" {p} " in words for p in phrases)}
 
 
+# A whole sentence is read as a whole: a menu word inside it ("consultar o saldo", "meu cadastro
+# no FPE") does not make it that menu item. These are the words that ask nothing by themselves:
+# a sentence of only these, demand nouns and an intent's words is that intent ("quero ver meus
+# dados", "qual a situação da minha demanda?"); any other word makes it a need.
+FILLER_WORDS = frozenset("""
+    eu quero queria gostaria desejo preciso precisava poderia pode podes consigo como fazer faco
+    de do da dos das o a os as ao aos um uma uns umas meu minha meus minhas me mim seu sua seus suas
+    por favor pf pfv ver vejo mostrar mostre mostra exibir listar lista saber qual quais e que em no
+    na nos nas para pra com ja agora aqui essa esse esta este isso isto ela ele sobre atualizar
+    alterar editar mudar corrigir ola oi bom dia tarde noite
+    i want would like to see show me my the an please can could you what is are of for on in with
+    check view list update change edit this that it about know let
+""".split())
+# Words that name one's demand: with a status or action word, a sentence asks about a demand
+# whatever else it says ("qual o andamento do meu pedido de acesso?", "cancelar minha demanda do FPE").
+DEMAND_NOUNS = frozenset("""
+    demanda demandas pedido pedidos solicitacao solicitacoes chamado chamados ocorrencia ocorrencias
+    demand demands request requests ticket tickets
+""".split())
+# The intents that are about demands already open (not "new" nor "profile").
+ABOUT_DEMANDS = frozenset({"timeline", "cancel", "reopen", "comment", "survey", "status", "open_list", "all_list"})
+
+
+def sentence_intents(text: str) -> set[str]:
+    """The intents of a whole sentence: those of `intents` when the sentence says nothing else,
+    the ones about demands when it names a demand, none when it is a need ("preciso consultar o
+    saldo de empenho no FPE"). Digits are left to the protocol search."""
+    tokens = plain(text).split()
+    covered = [token.isdigit() or token in FILLER_WORDS or token in DEMAND_NOUNS for token in tokens]
+    for phrases in INTENT_WORDS.values():
+        for phrase in phrases:
+            size = len(phrase.split())
+            for start in range(len(tokens) - size + 1):
+                if " ".join(tokens[start:start + size]) == phrase:
+                    covered[start:start + size] = [True] * size
+    found = intents(text)
+    names_a_demand = any(token in DEMAND_NOUNS for token in tokens)
+    if all(covered):
+        return found or ({"status"} if names_a_demand else set())  # "quero saber da minha demanda"
+    return found & ABOUT_DEMANDS if names_a_demand else set()
+
+
 _NOT_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"(?<![\w-])(\d{3,9})(?![\w-])")
 

@@ -78,18 +78,25 @@ class DemandChanges(UnitOfWork):
 
     async def answer(self, actor: Actor, protocol: str, text: str,
                      attachments: Sequence[NewAttachment] = ()) -> DemandView:
-        _, demand = await self._load(actor, protocol, EventKind.ANSWERED)
-        return await self._record(actor, demand, checked(EventKind.ANSWERED, text, attachments))
+        return await self._written(actor, protocol, checked(EventKind.ANSWERED, text, attachments))
 
     async def request_info(self, actor: Actor, protocol: str, text: str,
                            attachments: Sequence[NewAttachment] = ()) -> DemandView:
-        _, demand = await self._load(actor, protocol, EventKind.INFO_REQUESTED)
-        return await self._record(actor, demand, checked(EventKind.INFO_REQUESTED, text, attachments))
+        return await self._written(actor, protocol, checked(EventKind.INFO_REQUESTED, text, attachments))
 
     async def solve(self, actor: Actor, protocol: str, text: str,
                     attachments: Sequence[NewAttachment] = ()) -> DemandView:
-        _, demand = await self._load(actor, protocol, EventKind.SOLVED)
-        return await self._record(actor, demand, checked(EventKind.SOLVED, text, attachments))
+        return await self._written(actor, protocol, checked(EventKind.SOLVED, text, attachments))
+
+    async def _written(self, actor: Actor, protocol: str, change: Change) -> DemandView:
+        """An attendant's answer, request or solution. On a demand nobody holds, the attendant
+        receives it first, as the portal's timeline reads ("recebida por um atendente", then the
+        action): from then on the demand, its cards and the requester say who handles it."""
+        me, demand = await self._load(actor, protocol, change.kind)
+        if lifecycle.waits_for_attendant(Status[demand.status], demand.assignee_id):
+            demand.assignee = me
+            await self._record(actor, demand, Change(EventKind.RECEIVED, lifecycle.RECEIVED_TEXT))
+        return await self._record(actor, demand, change)
 
     async def comment(self, actor: Actor, protocol: str, text: str | None,
                       attachments: Sequence[NewAttachment] = ()) -> DemandView:

@@ -105,6 +105,12 @@ def refusal_to_receive(protocol: str, status: Status, actor_id: int, assignee_id
     return None
 
 
+def waits_for_attendant(status: Status, assignee_id: int | None) -> bool:
+    """Whether a demand is there to be received: nobody holds it and its status allows receiving.
+    An attendant who writes on it receives it first; its card offers to receive it."""
+    return assignee_id is None and status in RULES[EventKind.RECEIVED].allowed_from
+
+
 def refusal_of_survey(protocol: str, survey_pending: bool) -> errors.StoreError | None:
     """The survey is offered once after each solution."""
     if not survey_pending:

@@ -49,7 +49,7 @@ REFRESHED_MEMORY = 1000
 REFRESH_GRACE = 5.0
 
 
-def render(delivery: Delivery, now=None, content: Callable[[str], bytes] | None = None) -> list[Outgoing]:
+def render(delivery: Delivery, content: Callable[[str], bytes] | None = None) -> list[Outgoing]:
     """What to send for a row: a turn's reply as it was queued (`content` reads its stored files),
     or the event as this chat should hear it."""
     if delivery.message is not None:
@@ -57,7 +57,7 @@ def render(delivery: Delivery, now=None, content: Callable[[str], bytes] | None 
     if delivery.chat.channel == outbox.EMAIL_CHANNEL:
         subject, body = render_email(delivery.event, delivery.demand, delivery.chat.locale)
         return [Outgoing(text=body, card={"kind": "email", "subject": subject})]
-    return render_push(delivery.event, delivery.demand, delivery.audience, delivery.chat.locale, now=now)
+    return render_push(delivery.event, delivery.demand, delivery.audience, delivery.chat.locale)
 
 
 async def make_choices_current(store: Store, delivery: Delivery, messages: list[Outgoing]) -> None:
@@ -214,7 +214,7 @@ class Notifier:
         cards: list[str] = []
         shown: list[str] = []
         try:
-            messages = render(delivery, self.store.clock(), self.store.files.get)
+            messages = render(delivery, self.store.files.get)
             if self.pacer is not None:
                 await self.pacer.wait(delivery.chat.id, sender.min_interval(delivery.chat))
             for message in messages:
@@ -324,7 +324,7 @@ class Notifier:
                 continue
             await self.bucket.take()
             try:
-                await edit(card.chat, card.message_id, room_card(demand, card.chat.locale, now=self.store.clock()))
+                await edit(card.chat, card.message_id, room_card(demand, card.chat.locale))
                 edited += 1
             except Exception as error:
                 log.warning("could not update the card of %s in %s chat %s: %s", protocol,

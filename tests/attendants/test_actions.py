@@ -53,7 +53,7 @@ async def test_only_attendants_may_act_anywhere(people, store, config, attendant
 async def ana_looks_it_up_and_receives_it(ana, protocol: str) -> None:
     loose = protocol.lower().replace("-", "")
     replies = await ana.says(f"/demanda {loose}")
-    assert replies[-1]["text"].startswith(f"📄 {protocol}") and "Anexos: 1" in replies[-1]["text"]
+    assert replies[-1]["text"].startswith(f"📄 {protocol}") and "Anexos: print.png" in replies[-1]["text"]
     await ana.says(f"/receber {protocol}")
     assert "recebida por Ana Atendente" in ana.text
     await ana.says("/atribuidas")

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from bot.config import Config
 from attendant_support import admin
-from dialogs import attendant
+from dialogs import attendant, render
 from dialogs.texts import CATALOGUE, Texts
 from store import Actor, DemandDraft, Store
 from taxonomy import default_taxonomy
@@ -53,17 +53,18 @@ async def test_the_card_shows_what_an_attendant_needs_and_fits_telegram(tmp_path
             category_key="sis-acesso-cadastro", subject_key="cage-gerencial", subject_detail=None,
             description="Preciso de acesso ao painel."))
     await store.close()
-    later = demand.created_at + timedelta(days=3, hours=2)
-    card = attendant.demand_card(demand, default_taxonomy(), later, headline="🆕 Nova demanda")
+    card = attendant.demand_card(demand, default_taxonomy(), headline="🆕 Nova demanda")
     assert card.text.startswith(f"🆕 Nova demanda\n📄 {demand.protocol} — Acesso ao CAGE Gerencial")
-    for line in ("Solicitante: Maria Souza", "Idade: há 3 dias", "Situação: Em Andamento", "Anexos: 0",
-                 "Tipo: Suporte Sistemas", "Atendente: ainda não atribuída"):
+    opened = render.when(demand.created_at)
+    for line in ("Solicitante: Maria Souza", f"Aberta em: {opened}", f"Atualizada em: {opened}",
+                 "Situação: Em Andamento", "Tipo: Suporte Sistemas", "Atendente: ainda não atribuída"):
         assert line in card.text
+    assert "Anexos" not in card.text  # no files: neither a line nor a button
     assert card.card["protocol"] == demand.protocol
     assert [c.label for c in card.choices] == ["Receber", "Responder", "Solicitar informações", "Solucionar",
                                                "Linha do tempo"]
     assert all(len(c.id.encode()) <= 40 for c in card.choices)
-    english = attendant.demand_card(demand, default_taxonomy(), later, Texts("en"))
+    english = attendant.demand_card(demand, default_taxonomy(), Texts("en"))
     assert "Requester: Maria Souza" in english.text and "Answer" in [c.label for c in english.choices]
 
 

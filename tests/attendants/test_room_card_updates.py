@@ -38,8 +38,8 @@ async def test_the_rooms_card_shows_the_demands_new_status(api, bot, store, conf
     await pushed(maria, "recebida por um atendente")
     shown = await api.wait_for(lambda: _if(api.message(ROOM, card["message_id"]), "Atendente: Ana Atendente"))
     assert "Situação: Em Andamento" in shown["text"]
-    assert buttons(shown) == ["Receber", "Responder", "Solicitar informações", "Solucionar", "Linha do tempo",
-                              "Anexos"]
+    # Held now: receiving is no longer offered (taking it over is /receber's question).
+    assert buttons(shown) == ["Responder", "Solicitar informações", "Solucionar", "Linha do tempo", "Anexos"]
 
     # Solved by replying to the pushed card: the bot knows which demand the message shows.
     await ana_room.says("Solucionado: retenção corrigida, liquidação liberada.", reply_to=card["message_id"])

@@ -60,7 +60,7 @@ async def ana_opens_its_card_from_the_queue(ana_room, protocol: str) -> dict:
     replies = await ana_room.presses(f"{protocol} · Liberar liquidação travada")
     card = replies[-1]
     for expected in ("Solicitante: Maria Souza", "Órgão: Secretaria da Fazenda (SEFAZ)", "Tipo: Serviços",
-                     "Categoria: Execução da Despesa", "Assunto: Liberar liquidação", "Anexos: 1", "Idade: "):
+                     "Categoria: Execução da Despesa", "Assunto: Liberar liquidação", "Anexos: nota.pdf", "Aberta em: "):
         assert expected in card["text"]
     assert buttons(card) == ["Receber", "Responder", "Solicitar informações", "Solucionar", "Linha do tempo",
                              "Anexos"]

@@ -60,7 +60,8 @@ async def test_timeline_shows_every_event_newest_first(ready, demand, sqlite_sto
     assert f"Linha do tempo de {demand}" in ready.text
     order = [ready.text.index(f"Resposta {n}") for n in reversed(range(5))]
     assert order == sorted(order) and ready.text.index("Resposta 0") < ready.text.index("Demanda criada")
-    assert ready.replies[0].card["kind"] == "timeline" and len(ready.replies[0].card["events"]) == 6
+    # Created, received by the first answer's author (nobody held it), then the five answers.
+    assert ready.replies[0].card["kind"] == "timeline" and len(ready.replies[0].card["events"]) == 7
     # "linha do tempo" alone refers to the demand on screen
     await ready.say("menu")
     await ready.say(demand)

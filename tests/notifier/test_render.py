@@ -10,6 +10,7 @@ from samples import DRAFT
 
 from dialogs import Dialogs, Incoming
 from dialogs.events import render_email, render_push
+from dialogs.render import when
 from store import Actor, DemandView, EventKind, EventView, Status
 from taxonomy import default_taxonomy
 
@@ -51,7 +52,7 @@ def test_a_new_demand_reaches_the_room_as_its_card():
     [card] = render_push(event(EventKind.CREATED, 1, text=None), opened, "attendants")
     lines = card.text.split("\n")
     assert lines[:2] == ["🆕 Nova Demanda | Protocolo: CAGE-08336-T2D3", "📄 CAGE-08336-T2D3 — Dúvidas documento credor"]
-    for expected in ("Situação: Em Andamento", "Idade: agora", "Solicitante: Ana Souza",
+    for expected in ("Situação: Em Andamento", f"Aberta em: {when(opened.created_at)}", "Solicitante: Ana Souza",
                      "Atendente: ainda não atribuída", "Descrição: Dúvidas documento credor"):
         assert expected in lines
     assert [c.label for c in card.choices] == ["Receber", "Responder", "Solicitar informações", "Solucionar",

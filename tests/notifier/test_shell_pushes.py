@@ -48,7 +48,8 @@ async def test_pushes_are_shown_after_each_turn_and_answerable(live_store, capsy
         timeline = await tx.timeline(Actor(ana.id), protocol)
     assert timeline[0].kind.value == "info_sent" and timeline[0].text == "Segue a nota 4512."
     # The shell took only its own rows: the Telegram ones wait for the notifier.
-    assert await unsent(store) == 2  # info requested and info sent, to her Telegram chat
+    # Received (the request was the first action on it), info requested and info sent, to her Telegram chat.
+    assert await unsent(store) == 3
 
 
 async def test_nothing_waiting_shows_nothing(live_store):

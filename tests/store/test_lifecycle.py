@@ -55,12 +55,17 @@ async def test_receiving_a_held_demand_needs_reassign(world):
         await world.run("receive", world.dora, protocol)
 
 
-async def test_answer_keeps_the_status(world):
+async def test_answer_keeps_the_status_and_its_author_receives_a_demand_nobody_held(world):
     protocol = await world.open()
     demand = await world.run("answer", world.caio, protocol, "Verifique o cadastro do credor.")
-    assert demand.status is Status.EM_ANDAMENTO
-    [answered, _] = await world.run("timeline", world.ana, protocol)
+    assert demand.status is Status.EM_ANDAMENTO and demand.assignee_name == "Caio Prado"
+    [answered, received, _] = await world.run("timeline", world.ana, protocol)
     assert (answered.kind, answered.text) == (EventKind.ANSWERED, "Verifique o cadastro do credor.")
+    assert (received.kind, received.text, received.author_name) == (EventKind.RECEIVED, RECEIVED_TEXT, "Caio Prado")
+    # Held now: another attendant's answer leaves the demand with Caio, and is only an answer.
+    demand = await world.run("answer", world.dora, protocol, "Complementando.")
+    assert demand.assignee_name == "Caio Prado"
+    assert [e.kind for e in await world.run("timeline", world.ana, protocol)][:2] == [EventKind.ANSWERED] * 2
 
 
 async def test_request_info_then_requester_comment_is_information_sent(world):
@@ -73,7 +78,7 @@ async def test_request_info_then_requester_comment_is_information_sent(world):
     demand = await world.run("comment", world.ana, protocol, "Segue o número: 2025NE000123.")
     assert demand.status is Status.EM_ANDAMENTO
     kinds = [e.kind for e in await world.run("timeline", world.ana, protocol)]
-    assert kinds == [EventKind.INFO_SENT, EventKind.COMMENT, EventKind.INFO_REQUESTED,
+    assert kinds == [EventKind.INFO_SENT, EventKind.COMMENT, EventKind.INFO_REQUESTED, EventKind.RECEIVED,
                      EventKind.CREATED]
 
 
@@ -185,6 +190,7 @@ CHANGES = {
     EventKind.REOPENED: ("ana", "reopen", ("Não resolveu.",)),
     EventKind.SURVEY_ANSWERED: ("ana", "answer_survey", (4, "Bom")),
 }
+WRITTEN = {EventKind.ANSWERED, EventKind.INFO_REQUESTED, EventKind.SOLVED}
 
 
 def test_the_rules_are_the_design_table():
@@ -213,7 +219,9 @@ async def test_transition_table(world, kind, status):
         demand = await world.run(method, getattr(world, who), protocol, *args)
         assert demand.status is expected_status
         events = await world.run("timeline", world.ana, protocol)
-        assert events[0].kind is kind and len(events) == len(before) + 1
+        # An attendant who writes on a demand nobody holds receives it first (one event more).
+        received_first = who == "caio" and kind in WRITTEN and status is Status.EM_ANDAMENTO
+        assert events[0].kind is kind and len(events) == len(before) + 1 + received_first
     else:
         expected = SurveyNotAvailable if kind is EventKind.SURVEY_ANSWERED else InvalidTransition
         with pytest.raises(expected) as refused:
