@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.notifier.core import record_patiently
 from bot.notifier.pacing import backoff
 from bot.notifier.senders import PermanentSendError, Sender, TransientSendError
 from bot.contract import Conversation
@@ -62,14 +63,15 @@ class Replies:
             except PermanentSendError as error:
                 log.warning("%s chat %s: reply refused for good: %s", chat.channel, chat.chat_id, error)
                 if reply.outbox_id is not None:
-                    await outbox.mark_failed(self.store, reply.outbox_id, self.owner, str(error))
+                    await record_patiently(outbox.mark_failed, self.store, reply.outbox_id, self.owner, str(error))
                 continue
             if reply.outbox_id is not None:
-                await outbox.mark_reply_sent(self.store, reply.outbox_id, self.owner, chat, sent, reply.demand)
+                await record_patiently(outbox.mark_reply_sent, self.store, reply.outbox_id, self.owner, chat, sent,
+                                       reply.demand)
 
     async def _leave_to_notifier(self, replies: list[Outgoing], error: TransientSendError) -> None:
         delay = backoff(1, error.retry_after)
         log.info("reply not sent now (%s); the notifier tries again in %.1fs", error, delay)
         for reply in replies:
             if reply.outbox_id is not None:
-                await outbox.mark_retry(self.store, reply.outbox_id, self.owner, delay, str(error))
+                await record_patiently(outbox.mark_retry, self.store, reply.outbox_id, self.owner, delay, str(error))

@@ -16,6 +16,7 @@ Editing is a courtesy: a failed edit is logged, never retried, and never holds a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -215,14 +216,15 @@ class Notifier:
         shown: list[str] = []
         try:
             messages = render(delivery, self.store.files.get)
-            if self.pacer is not None:
-                await self.pacer.wait(delivery.chat.id, sender.min_interval(delivery.chat))
-            for message in messages:
-                await self.bucket.take()
-                sent = await sender.send(delivery.chat, message)
-                shown += sent or []
-                if sent and is_room_card(delivery, message):
-                    cards += sent
+            paced = (self.pacer.paced(delivery.chat.id, sender.min_interval(delivery.chat))
+                     if self.pacer is not None else contextlib.nullcontext())
+            async with paced:
+                for message in messages:
+                    await self.bucket.take()
+                    sent = await sender.send(delivery.chat, message)
+                    shown += sent or []
+                    if sent and is_room_card(delivery, message):
+                        cards += sent
         except PermanentSendError as error:
             log.warning("outbox %s: failed for good: %s", delivery.id, error)
             await self._record(outbox.mark_failed, delivery.id, self.name, str(error))
@@ -345,17 +347,7 @@ class Notifier:
         asyncio.get_running_loop().call_later(delay, self.wake.set)
 
     async def _record(self, mark, *args) -> None:
-        """Record an outcome, waiting for the database as long as it takes: a send that went out
-        and was not recorded would be sent again once the lease ran out."""
-        pause = 0.2
-        while True:
-            try:
-                await mark(self.store, *args)
-                return
-            except Exception as error:
-                _log_database_failure(f"recording {mark.__name__}", error)
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, DB_RETRY_CAP)
+        await record_patiently(mark, self.store, *args)
 
     # --- PostgreSQL LISTEN ----------------------------------------------------------------------
 
@@ -392,6 +384,20 @@ def _log_database_failure(step: str, error: Exception) -> None:
         log.warning("outbox: %s: database unavailable (%s), trying again", step, error.__class__.__name__)
     else:
         log.error("outbox: %s failed, trying again", step, exc_info=error)
+
+
+async def record_patiently(mark: Callable[..., Awaitable], store: Store, *args) -> None:
+    """Record a send's outcome, waiting for the database as long as it takes: a send that went out
+    and was not recorded would be sent again once its lease ran out."""
+    pause = 0.2
+    while True:
+        try:
+            await mark(store, *args)
+            return
+        except Exception as error:
+            _log_database_failure(f"recording {mark.__name__}", error)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, DB_RETRY_CAP)
 
 
 async def run_notifier(config: Config, *, stop: asyncio.Event | None = None, store: Store | None = None,

@@ -4,8 +4,10 @@ interval per chat; and the retry schedule (exponential backoff with full jitter)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
+from collections.abc import AsyncIterator
 
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 300.0
@@ -44,15 +46,21 @@ class TokenBucket:
 
 
 class ChatPacer:
-    """Keeps messages to one chat at least the chat's interval apart."""
+    """Keeps messages to one chat at least the chat's interval apart, counted from the moment the
+    channel confirmed the last one: by then the service has it, so however long the next request
+    takes to arrive, the service sees the two at least the interval apart."""
 
     def __init__(self) -> None:
         self._last: dict[int, float] = {}
 
-    async def wait(self, chat_db_id: int, interval: float) -> None:
+    @contextlib.asynccontextmanager
+    async def paced(self, chat_db_id: int, interval: float) -> AsyncIterator[None]:
         last = self._last.get(chat_db_id)
         if last is not None and interval > 0:
             delay = last + interval - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-        self._last[chat_db_id] = time.monotonic()
+        try:
+            yield
+        finally:
+            self._last[chat_db_id] = time.monotonic()
