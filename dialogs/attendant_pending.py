@@ -42,7 +42,7 @@ def leaves(turn: Turn, text: str, command: str | None, rest: str, choice: str | 
     if replied is not None and replied != state.protocol and (stripped or turn.incoming.files):
         return True
     protocol, after = split_protocol(stripped)
-    return protocol is not None and not after.strip()
+    return (protocol is not None and not after.strip()) or pending.protocol_alone(stripped)
 
 
 def _own(state: AttendantState, choice: str) -> bool:

@@ -103,6 +103,9 @@ async def understand(turn: Turn, text: str) -> None:
             turn.choice(ids.menu_item("open"), "menu.open"), turn.choice(ids.menu_item("all"), "menu.all"),
             turn.choice(ids.MENU, "menu.back")])
         return
+    if intents == {"thanks"}:
+        turn.say("menu.thanks")
+        return await turn.menu(None)
     for intent, item in (("new", "new"), ("open_list", "open"), ("all_list", "all"), ("profile", "profile")):
         if intent in intents:
             return await open_item(turn, item)

@@ -29,6 +29,7 @@ PENDING_MINUTES = 30
 LEAVING_WORDS = frozenset({"start", "menu", "back"})
 # A protocol's sequence number typed alone: five digits or more, or with leading zeros ("00002").
 _PROTOCOL_NUMBER = re.compile(r"\d{5,9}|0\d{1,8}")
+_SMALL_NUMBER = re.compile(r"[1-9]\d{0,3}")
 
 
 def started_now(turn: Turn) -> str:
@@ -71,9 +72,12 @@ def protocol_alone(text: str) -> bool:
 
 def looks_like_a_request(text: str, protocol: str) -> bool:
     """Text that reads as a request to the bot rather than content for `protocol`: a menu phrase
-    alone ("minhas demandas"), a sentence naming another demand, or a demand named with a request
-    word ("linha do tempo CAGE-…", "status da 00002")."""
-    if words.looks_like_command(text):
+    alone ("minhas demandas"), a greeting, a yes or a no, a "pular" or "enviar", or a number alone
+    (an option picked from a list no longer on screen), a sentence naming another demand, or a demand named with a
+    request word ("linha do tempo CAGE-…", "status da 00002")."""
+    if (words.looks_like_command(text) or _SMALL_NUMBER.fullmatch(words.bare(text))
+            or words.global_word(text) is not None or words.yes_or_no(text) is not None
+            or words.is_done(text)):
         return True
     named = find_protocols(text)
     if any(other != protocol for other in named):

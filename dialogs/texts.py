@@ -65,6 +65,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "menu.profile": ("Meus dados", "My data"),
     "menu.help": ("Ajuda", "Help"),
     "menu.back": ("Menu", "Menu"),
+    "menu.thanks": ("Por nada! Se precisar de algo mais, é só escrever.",
+                    "You're welcome! If you need anything else, just write."),
     "menu.not_understood": ("Não entendi. Escolha uma opção do menu ou escreva “ajuda”.",
                             "I did not understand. Pick a menu option or write “help”."),
     # --- choosing from a list ---

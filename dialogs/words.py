@@ -104,6 +104,10 @@ INTENT_WORDS = {
     "new": ("nova demanda", "abrir demanda", "abrir uma demanda", "criar demanda", "new demand",
             "open a demand", "new request"),
     "profile": ("meus dados", "meu perfil", "perfil", "cadastro", "my data", "my profile", "profile"),
+    # Thanks and goodbyes ("Obrigada, era isso."): a courtesy to return, never a request.
+    "thanks": ("obrigado", "obrigada", "obrigadao", "muito obrigado", "muito obrigada", "valeu", "grato",
+               "grata", "agradeco", "era isso", "so isso", "e isso", "tchau", "ate logo", "ate mais",
+               "thanks", "thank you", "that s all", "bye", "goodbye"),
 }
 
 
