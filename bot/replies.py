@@ -18,6 +18,7 @@ from bot.notifier.senders import PermanentSendError, Sender, TransientSendError
 from bot.contract import Conversation
 from dialogs import Incoming, Outgoing
 from store import Chat, Store, outbox
+from store.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ class Replies:
         self.store = store
         self.sender = sender
         self.owner = owner
+        # Replies of many chats confirmed at about the same time are marked in one transaction.
+        self._mark_sent = GroupCommit(lambda sent: outbox.mark_replies_sent(store, owner, sent))
 
     async def answer(self, dialogs: Conversation, incoming: Incoming) -> bool:
         """The turn of a message taken from the inbox, and its replies sent. True when the turn
@@ -66,8 +69,8 @@ class Replies:
                     await record_patiently(outbox.mark_failed, self.store, reply.outbox_id, self.owner, str(error))
                 continue
             if reply.outbox_id is not None:
-                await record_patiently(outbox.mark_reply_sent, self.store, reply.outbox_id, self.owner, chat, sent,
-                                       reply.demand)
+                confirmed = outbox.SentReply(reply.outbox_id, chat, tuple(sent), reply.demand)
+                await record_patiently(lambda _: self._mark_sent([confirmed]), self.store)
 
     async def _leave_to_notifier(self, replies: list[Outgoing], error: TransientSendError) -> None:
         delay = backoff(1, error.retry_after)

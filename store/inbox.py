@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, exists, func, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import delete, func, select, update
 
-from . import db, recording, statements
+from . import recording, statements
+from .group_commit import GroupCommit
 from .models import InboxRow, OutboxRow
 from .unit import UnitOfWork
 
@@ -68,54 +68,35 @@ class InboxItem:
 async def receive(store: Store, updates: Sequence[Received]) -> list[int | None]:
     """Write the updates in one transaction; for each, its row's id, or None for a duplicate."""
     now = store.clock()
+    statement = statements.inbox_insert(store.dialect)
     ids = []
     async with store.transaction() as tx:
         for update_ in updates:
-            ids.append(await tx.session.scalar(
-                db.insert_for(store.dialect, InboxRow)
-                .values(channel=update_.channel, chat_key=update_.chat_key, update_key=update_.update_key,
-                        group_key=update_.group_key, payload=update_.payload, status=PENDING, attempts=0,
-                        received_at=now)
-                .on_conflict_do_nothing()
-                .returning(InboxRow.id)))
+            ids.append(await tx.session.scalar(statement, {
+                "channel": update_.channel, "chat_key": update_.chat_key, "update_key": update_.update_key,
+                "group_key": update_.group_key, "payload": update_.payload, "status": PENDING, "attempts": 0,
+                "received_at": now}))
     return ids
 
 
-def _due(now: datetime, owner: str):
-    # The owner's own claims are due too: rows it could not give back while the database was away.
-    return or_(InboxRow.claimed_until.is_(None), InboxRow.claimed_until < now, InboxRow.claimed_by == owner)
-
-
-def _is_head():
-    older = aliased(InboxRow)
-    return ~exists(select(older.id).where(older.channel == InboxRow.channel, older.chat_key == InboxRow.chat_key,
-                                          older.status == PENDING, older.id < InboxRow.id))
+def receiver(store: Store) -> GroupCommit[Received, int | None]:
+    """`receive` for a process's channels: updates arriving while a write is under way go together
+    in the next one (store/group_commit.py)."""
+    return GroupCommit(lambda updates: receive(store, updates))
 
 
 async def claim(store: Store, owner: str, *, channels: Iterable[str], limit: int, lease: float,
                 busy: Iterable[int] = ()) -> list[InboxItem]:
     """Lease up to `limit` rows of `channels` that are due, at most one per chat: its oldest.
     `busy`: the rows the owner is working on (not to be handed to it again)."""
-    channels = tuple(channels)
+    channels, busy = list(channels), list(busy)
     if not channels or limit <= 0:
         return []
     now = store.clock()
-    candidates = (select(InboxRow.id)
-                  .where(InboxRow.status == PENDING, InboxRow.channel.in_(channels), _due(now, owner), _is_head())
-                  .order_by(InboxRow.id).limit(limit))
-    busy = tuple(busy)
-    if busy:
-        candidates = candidates.where(InboxRow.id.not_in(busy))
-    if store.dialect == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    statement = (update(InboxRow).where(InboxRow.id.in_(candidates))
-                 .values(claimed_by=owner, claimed_until=now + timedelta(seconds=lease),
-                         attempts=InboxRow.attempts + 1)
-                 .returning(InboxRow.id, InboxRow.channel, InboxRow.chat_key, InboxRow.group_key,
-                            InboxRow.payload, InboxRow.attempts, InboxRow.received_at)
-                 .execution_options(synchronize_session=False))
+    parameters = {"now": now, "owner": owner, "channels": channels, "limit": limit,
+                  "until": now + timedelta(seconds=lease), **({"busy": busy} if busy else {})}
     async with store.transaction() as tx:
-        rows = (await tx.session.execute(statement)).all()
+        rows = (await tx.session.execute(statements.inbox_claim(store.dialect, bool(busy)), parameters)).all()
     return sorted((InboxItem(*row) for row in rows), key=lambda item: item.id)
 
 
@@ -163,12 +144,7 @@ async def release(store: Store, owner: str, ids: Iterable[int], delay: float) ->
 async def finish(store: Store, ids: Iterable[int]) -> None:
     """Mark done rows that needed no turn (an update the bot ignores, a refused file alone)."""
     async with store.transaction() as tx:
-        await tx.session.execute(_finish_statement(list(ids), store.clock()))
-
-
-def _finish_statement(ids: list[int], now: datetime):
-    return (update(InboxRow).where(InboxRow.id.in_(ids), InboxRow.status == PENDING)
-            .values(status=DONE, done_at=now, claimed_until=None))
+        await tx.session.execute(statements.INBOX_FINISH, {"ids": list(ids), "now": store.clock()})
 
 
 async def waiting(store: Store, channels: Iterable[str]) -> int:
@@ -193,7 +169,7 @@ class TurnReceipts(UnitOfWork):
     async def finish_inbox(self, ids: Sequence[int]) -> None:
         """Mark the turn's rows done, first thing in the turn: on PostgreSQL this also locks them,
         so a second process taking the same rows waits here and then finds them done."""
-        result = await self.session.execute(_finish_statement(list(ids), self.now()))
+        result = await self.session.execute(statements.INBOX_FINISH, {"ids": list(ids), "now": self.now()})
         if result.rowcount != len(ids):
             raise AlreadyHandled(ids)
 

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from . import attendance, db
+from . import attendance, db, statements
 from .attendance import LiveCard
 from .models import ChatRow, CounterRow, DemandRow, EventRow, OutboxRow, PersonRow
 from .protocol import parse_protocol
@@ -40,7 +40,8 @@ EMAIL_LOOKBACK = 1000
 
 __all__ = [
     "EMAIL_CHANNEL", "FAILED", "NOTIFY_CHANNEL", "PENDING", "SENDING", "SENT", "Delivery",
-    "OutboxEntry", "card_snapshot", "claim", "list_outbox", "mark_failed", "mark_reply_sent", "mark_retry",
+    "OutboxEntry", "SentReply", "card_snapshot", "claim", "list_outbox", "mark_failed", "mark_replies_sent",
+    "mark_reply_sent", "mark_retry",
     "mark_sent", "mark_sent_many",
     "queue_emails", "remember_live_cards", "retry", "waiting_channels",
 ]
@@ -159,16 +160,34 @@ async def mark_sent(store: Store, outbox_id: int, owner: str) -> bool:
     return await mark_sent_many(store, [outbox_id], owner) == 1
 
 
+@dataclass(frozen=True)
+class SentReply:
+    """A turn's reply the channel confirmed: its row, the messages it became, the demand it shows."""
+
+    outbox_id: int
+    chat: Chat
+    message_ids: tuple[str, ...]
+    protocol: str | None
+
+
 async def mark_reply_sent(store: Store, outbox_id: int, owner: str, chat: Chat, message_ids: Iterable[str],
                           protocol: str | None) -> bool:
-    """Record a reply confirmed sent and, when it shows a demand, which messages show it (a reply to
-    one of them then acts on that demand), together."""
+    return (await mark_replies_sent(store, owner, [SentReply(outbox_id, chat, tuple(message_ids), protocol)]))[0]
+
+
+async def mark_replies_sent(store: Store, owner: str, replies: list[SentReply]) -> list[bool]:
+    """Record replies confirmed sent and, for those that show a demand, which messages show it (a
+    reply to one of them then acts on that demand), in one transaction. For each, whether it was
+    still this owner's to mark."""
     async with store.transaction() as tx:
-        if protocol:
-            for message_id in message_ids:
-                await attendance.remember_message(tx, chat.channel, chat.chat_id, message_id, protocol)
-        result = await tx.session.execute(_mark_sent_statement([outbox_id], owner, _now(store)))
-        return result.rowcount == 1
+        for reply in replies:
+            for message_id in reply.message_ids if reply.protocol else ():
+                await attendance.remember_message(tx, reply.chat.channel, reply.chat.chat_id, message_id,
+                                                  reply.protocol)
+        ids = [reply.outbox_id for reply in replies]
+        marked = set((await tx.session.execute(statements.REPLIES_SENT, {
+            "ids": ids, "owner": owner, "now": _now(store)})).scalars().all())
+    return [reply.outbox_id in marked for reply in replies]
 
 
 def _mark_sent_statement(outbox_ids: list[int], owner: str, now: datetime):

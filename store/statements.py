@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, exists, insert, or_, select, text, update
 
 from . import db
 from .models import (
     AttachmentRow,
+    InboxRow,
     ChannelAccountRow,
     ChatRow,
     ConversationRow,
@@ -27,6 +28,7 @@ from .models import (
 _PEOPLE, _ACCOUNTS, _CHATS = PersonRow.__table__, ChannelAccountRow.__table__, ChatRow.__table__
 _DEMANDS, _EVENTS, _ATTACHMENTS = DemandRow.__table__, EventRow.__table__, AttachmentRow.__table__
 _OUTBOX, _CONVERSATIONS = OutboxRow.__table__, ConversationRow.__table__
+_INBOX = InboxRow.__table__
 
 # --- conversations, by (channel, chat id, user id) -------------------------------------------------
 
@@ -118,3 +120,49 @@ def event_recipients(*, to_requester: bool, to_rooms: bool, to_assignee: bool, e
         return None
     query = select(chats.id, chats.person_id, chats.is_attendant_room).where(or_(*wanted))
     return query.where(chats.id != bindparam("except_chat")) if except_chat else query
+
+
+# --- the inbox (store/inbox.py) ---------------------------------------------------------------------
+
+_INBOX_ITEM = (_INBOX.c.id, _INBOX.c.channel, _INBOX.c.chat_key, _INBOX.c.group_key, _INBOX.c.payload,
+               _INBOX.c.attempts, _INBOX.c.received_at)
+
+
+@functools.lru_cache(maxsize=None)
+def inbox_insert(dialect: str):
+    """One update; its new id, or nothing for an update already there."""
+    return db.insert_for(dialect, _INBOX).on_conflict_do_nothing().returning(_INBOX.c.id)
+
+
+INBOX_FINISH = (update(_INBOX).where(_INBOX.c.id.in_(bindparam("ids", expanding=True)), _INBOX.c.status == "pending")
+                .values(status="done", done_at=bindparam("now"), claimed_until=None))
+
+
+@functools.lru_cache(maxsize=None)
+def inbox_claim(dialect: str, busy: bool):
+    """Lease the due head rows of their chats (see store/inbox.py)."""
+    older = _INBOX.alias("older")
+    is_head = ~exists(select(older.c.id).where(older.c.channel == _INBOX.c.channel,
+                                               older.c.chat_key == _INBOX.c.chat_key,
+                                               older.c.status == "pending", older.c.id < _INBOX.c.id))
+    # The owner's own claims are due too: rows it could not give back while the database was away.
+    due = or_(_INBOX.c.claimed_until.is_(None), _INBOX.c.claimed_until < bindparam("now"),
+              _INBOX.c.claimed_by == bindparam("owner"))
+    candidates = (select(_INBOX.c.id)
+                  .where(_INBOX.c.status == "pending", _INBOX.c.channel.in_(bindparam("channels", expanding=True)),
+                         due, is_head)
+                  .order_by(_INBOX.c.id).limit(bindparam("limit")))
+    if busy:
+        candidates = candidates.where(_INBOX.c.id.not_in(bindparam("busy", expanding=True)))
+    if dialect == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    return (update(_INBOX).where(_INBOX.c.id.in_(candidates))
+            .values(claimed_by=bindparam("owner"), claimed_until=bindparam("until"), attempts=_INBOX.c.attempts + 1)
+            .returning(*_INBOX_ITEM))
+
+
+REPLIES_SENT = (update(_OUTBOX)
+                .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)), _OUTBOX.c.claimed_by == bindparam("owner"),
+                       _OUTBOX.c.status == "sending")
+                .values(status="sent", sent_at=bindparam("now"), claimed_until=None, last_error=None)
+                .returning(_OUTBOX.c.id))

@@ -32,6 +32,7 @@ from dialogs.messages import outgoing_from_json
 from dialogs.events import EMAIL_KINDS, offer_choices, render_email, render_push, room_card
 from store import EventKind, Store, is_transient
 from store import outbox
+from store.group_commit import GroupCommit
 from store.outbox import Delivery
 
 from .pacing import ChatPacer, TokenBucket, backoff
@@ -118,8 +119,7 @@ class Notifier:
         self._tasks: set[asyncio.Task] = set()
         self._warned_channels: set[str] = set()
         self._db_failures = 0
-        self._confirmed: list[tuple[int, asyncio.Future]] = []
-        self._marking = asyncio.Lock()
+        self._mark_sent_together = GroupCommit(self._mark_rows_sent)
         self._refreshed: OrderedDict[int, None] = OrderedDict()
         # Demands whose cards are being refreshed -> whether they changed again meanwhile. One
         # refresh per demand at a time: an older view never overwrites a newer one, and a burst
@@ -245,17 +245,13 @@ class Notifier:
 
     async def _mark_sent(self, outbox_id: int) -> None:
         """Record a confirmed send at once. Confirmations that arrive while a commit is under way
-        go together in the next one (group commit): as prompt as one row at a time, with far
-        fewer transactions when many chats are busy."""
-        done = asyncio.get_running_loop().create_future()
-        self._confirmed.append((outbox_id, done))
-        async with self._marking:
-            if done.done():  # written by the commit we waited for
-                return
-            batch, self._confirmed = self._confirmed, []
-            await self._record(outbox.mark_sent_many, [row for row, _ in batch], self.name)
-            for _, future in batch:
-                future.set_result(None)
+        go together in the next one (store/group_commit.py): as prompt as one row at a time, with
+        far fewer transactions when many chats are busy."""
+        await self._mark_sent_together([outbox_id])
+
+    async def _mark_rows_sent(self, outbox_ids: list[int]) -> list[None]:
+        await self._record(outbox.mark_sent_many, outbox_ids, self.name)
+        return [None] * len(outbox_ids)
 
     # --- the rooms' cards ------------------------------------------------------------------------
 
