@@ -24,6 +24,7 @@ from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError
 
+from bot.channels import ChatLocks
 from bot.notifier.pacing import backoff
 from dialogs.messages import Receipt
 from store import Store, StoreUnavailable, inbox
@@ -75,6 +76,9 @@ class InboxRunner:
         self._waiters: dict[int, list[asyncio.Future]] = {}
         self._loop_task: asyncio.Task | None = None
         self._db_failures = 0
+        # A chat's next message waits until the one before is through, replies sent: its row is
+        # done (so its chat's next one can be claimed) as soon as its turn commits.
+        self._chats = ChatLocks()
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -182,6 +186,10 @@ class InboxRunner:
     # --- one message --------------------------------------------------------------------------
 
     async def _take(self, head: InboxItem) -> None:
+        async with self._chats.hold((head.channel, head.chat_key)):
+            await self._take_in_turn(head)
+
+    async def _take_in_turn(self, head: InboxItem) -> None:
         processor = self.processors[head.channel]
         ids: tuple[int, ...] = (head.id,)
         try:

@@ -101,3 +101,22 @@ async def test_a_message_that_keeps_failing_is_given_up_and_its_chat_goes_on(fil
     assert recorder.started("1") == [(1,)] * MAX_ATTEMPTS + [(2,)]
     assert recorder.started("2") == [(3,)]
     assert await pending(file_store) == 0
+
+
+class DoneFirst(Recorder):
+    """As a real turn: the rows are done when the turn commits, before its replies are sent."""
+
+    def __init__(self, store, **options) -> None:
+        super().__init__(**options)
+        self.store = store
+
+    async def process(self, items, receipt) -> bool:
+        await inbox.finish(self.store, receipt.inbox_ids)
+        await super().process(items, receipt)
+        return True
+
+
+async def test_a_chats_next_message_waits_until_the_replies_before_it_are_sent(file_store):
+    recorder = DoneFirst(file_store, delays={1: 0.3})
+    await run(file_store, recorder, [received("1", 1), received("1", 2)])
+    assert recorder.log == [("start", "1", (1,)), ("end", "1", (1,)), ("start", "1", (2,)), ("end", "1", (2,))]
