@@ -54,6 +54,7 @@ BENCHMARKS: dict[str, Benchmark] = {
                           lambda quick: {"events": 200, "chats": 20} if quick else {}, _notifier_rows),
     "overhead": Benchmark("benchmarks.bench_overhead", lambda quick: {"quick": quick}),
     "dialogs": Benchmark("benchmarks.bench_dialogs", lambda quick: {"quick": quick}),
+    "replies": Benchmark("benchmarks.bench_replies", lambda quick: {"quick": quick}),
     "scaleout": Benchmark("benchmarks.bench_scaleout", lambda quick: {"quick": quick}),
     "memory": Benchmark("benchmarks.bench_memory", lambda quick: {"quick": quick}),
 }

@@ -20,9 +20,8 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import SCRIPT, latency_figures, print_results, replies_per_turn, seed_profiles  # noqa: E402
+from benchmarks.common import SCRIPT, latency_figures, print_results, replies_per_turn, seeded_sqlite  # noqa: E402
 from benchmarks.telegram_rig import BotAPI, bot_processes, drive  # noqa: E402
-from store import Store  # noqa: E402
 
 TARGET_RATIO = 1.0  # durable (inbox, outbox replies) against an echo that keeps nothing
 
@@ -47,12 +46,7 @@ async def run(quick: bool = False, profile: str | None = None) -> dict:
     concurrent = 20 if quick else 50
     chats = list(range(1000, 1000 + concurrent))
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{folder}/overhead.db"
-        store = await Store.open(url, attachments_dir=Path(folder))
-        try:
-            await seed_profiles(store, "telegram", [str(c) for c in chats + [10**9]])
-        finally:
-            await store.close()
+        url = await seeded_sqlite(folder, "overhead", chats + [10**9])
         ours = await _measure("full", chats, await replies_per_turn(), url, folder, profile)
         echo = await _measure("echo", chats, [1] * len(SCRIPT), "", folder)
     return {"benchmark": "overhead", "concurrent": concurrent, "database": "sqlite", "echo": echo, "ours": ours,

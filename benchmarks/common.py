@@ -48,6 +48,19 @@ async def seed_profiles(store, channel: str, user_ids: list[str], batch: int = 2
                 await tx.update_profile(person.id, **PROFILE)
 
 
+async def seeded_sqlite(folder: str, name: str, chats: list[int]) -> str:
+    """The URL of a new SQLite database in `folder` where the Telegram chats' people have a profile."""
+    from store import Store
+
+    url = f"sqlite+aiosqlite:///{folder}/{name}.db"
+    store = await Store.open(url, attachments_dir=Path(folder))
+    try:
+        await seed_profiles(store, "telegram", [str(chat) for chat in chats])
+    finally:
+        await store.close()
+    return url
+
+
 async def replies_per_turn() -> list[int]:
     """How many chat messages each turn of SCRIPT answers with (Telegram sends one message per
     reply with text or buttons), found by running the script once on a scratch database."""

@@ -1,0 +1,118 @@
+"""Replies through the inbox and the outbox: the bot process as the overhead benchmark runs it
+(Telegram webhook, SQLite, bot.app.open_app), with people who pause between messages as people do.
+
+    python -m benchmarks.bench_replies [--quick]
+
+At 1, 50 and 500 requesters at once, each through the demand script (benchmarks.common.SCRIPT)
+with a pause of 0.3 to 1 s before each message: turns per second, the reply latency (from the
+POST to the last answer of the turn arriving at the Bot API server) and the webhook's
+acknowledgement (the POST's own time: the update written to the inbox). Then the acknowledgement
+p99 with 200 updates posted at the same instant. Target: reply p99 <= 20 ms at 50 people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import aiohttp  # noqa: E402
+
+from benchmarks.common import SCRIPT, latency_figures, print_results, replies_per_turn, seeded_sqlite  # noqa: E402
+from benchmarks.telegram_rig import SECRET, BotAPI, bot_processes  # noqa: E402
+from bot.http import TELEGRAM_SECRET_HEADER  # noqa: E402
+
+TARGET_P99_MS = 20
+PAUSE_S = (0.3, 1.0)
+BURST = 200
+
+
+async def _person(api: BotAPI, http: aiohttp.ClientSession, url: str, chat: int, counts: list[int],
+                  replies: list[float], acks: list[float]) -> None:
+    rng = random.Random(chat)
+    expected = api.sent[chat]
+    for (text, choice), count in zip(SCRIPT, counts):
+        await asyncio.sleep(rng.uniform(*PAUSE_S))
+        update = api.update_for(chat, text, choice)
+        started = time.perf_counter()
+        async with http.post(url, json=update, headers={TELEGRAM_SECRET_HEADER: SECRET}) as response:
+            assert response.status == 200, response.status
+        acks.append(time.perf_counter() - started)
+        expected += count
+        await api.until_sent(chat, expected)
+        replies.append(time.perf_counter() - started)
+
+
+async def _crowd(api: BotAPI, url: str, chats: list[int], counts: list[int]) -> dict:
+    replies: list[float] = []
+    acks: list[float] = []
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(_person(api, http, url, chat, counts, replies, acks) for chat in chats))
+        elapsed = time.perf_counter() - started
+    return {"people": len(chats), "turns_per_s": round(len(replies) / elapsed, 1),
+            "reply": latency_figures(replies), "ack": latency_figures(acks)}
+
+
+async def _burst(api: BotAPI, url: str, chats: list[int]) -> dict:
+    """Every chat's next update posted at the same instant: how long the webhook takes to say yes."""
+    acks: list[float] = []
+
+    async def post(http: aiohttp.ClientSession, chat: int) -> None:
+        update = api.update_for(chat, "menu", None)
+        started = time.perf_counter()
+        async with http.post(url, json=update, headers={TELEGRAM_SECRET_HEADER: SECRET}) as response:
+            assert response.status == 200, response.status
+        acks.append(time.perf_counter() - started)
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        await asyncio.gather(*(post(http, chat) for chat in chats))
+    return latency_figures(acks)
+
+
+async def run(quick: bool = False) -> dict:
+    crowds = (1, 20) if quick else (1, 50, 500)
+    everyone = list(range(2000, 2000 + max(crowds) + BURST))
+    counts = await replies_per_turn()
+    results: dict = {"benchmark": "replies", "database": "sqlite", "target_p99_ms": TARGET_P99_MS}
+    with tempfile.TemporaryDirectory() as folder:
+        url = await seeded_sqlite(folder, "replies", everyone + [10**9])
+        async with BotAPI() as api, bot_processes(api, "full", url, attachments=folder) as bots:
+            await _crowd(api, bots[0].url, [10**9], counts)  # warm up
+            start = 0
+            for people in crowds:
+                results[f"x{people}"] = await _crowd(api, bots[0].url, everyone[start:start + people], counts)
+                start += people
+            results[f"ack_burst_{BURST}"] = await _burst(api, bots[0].url, everyone[start:start + BURST])
+    return results
+
+
+def rows(results: dict) -> list[tuple[str, str, str]]:
+    table = []
+    for key, figures in results.items():
+        if key.startswith("x"):
+            target = f"p99 <= {TARGET_P99_MS} ms" if key == "x50" else ""
+            table.append((f"replies {key} (pausing)", f"{figures['turns_per_s']} turns/s, reply p50 "
+                          f"{figures['reply']['p50_ms']} ms p99 {figures['reply']['p99_ms']} ms, ack p99 "
+                          f"{figures['ack']['p99_ms']} ms", target))
+    burst = results[f"ack_burst_{BURST}"]
+    table.append((f"webhook ack, {BURST} at once", f"p50 {burst['p50_ms']} ms, p99 {burst['p99_ms']} ms", ""))
+    return table
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    print_results(asyncio.run(run(parser.parse_args().quick)), rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
