@@ -100,6 +100,11 @@ class InboxRunner:
     def wake(self) -> None:
         self._wake.set()
 
+    def take(self, items: list[InboxItem]) -> None:
+        """Start on rows written already claimed by this runner (store/inbox.py `receive`)."""
+        for item in items:
+            self._start(item)
+
     async def idle(self) -> None:
         """Until nothing of this runner's channels is pending or under way (for tests and shutdown)."""
         while True:
@@ -145,10 +150,7 @@ class InboxRunner:
                     self.store, self.owner, channels=self.processors, limit=free, lease=self.lease,
                     busy=self._held)) if free else None
                 for item in claimed or ():
-                    self._held.add(item.id)
-                    task = asyncio.create_task(self._take(item))
-                    self._tasks.add(task)
-                    task.add_done_callback(self._tasks.discard)
+                    self._start(item)
                 await self._pause()
         finally:
             renewing.cancel()
@@ -184,6 +186,12 @@ class InboxRunner:
                 log.warning("inbox: could not renew leases (%s)", error.__class__.__name__)
 
     # --- one message --------------------------------------------------------------------------
+
+    def _start(self, item: InboxItem) -> None:
+        self._held.add(item.id)
+        task = asyncio.create_task(self._take(item))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _take(self, head: InboxItem) -> None:
         async with self._chats.hold((head.channel, head.chat_key)):

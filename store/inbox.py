@@ -63,26 +63,38 @@ class InboxItem:
     payload: dict
     attempts: int  # including this one
     received_at: datetime
+    taken: bool = False  # written already claimed by the process that received it
 
 
-async def receive(store: Store, updates: Sequence[Received]) -> list[int | None]:
-    """Write the updates in one transaction; for each, its row's id, or None for a duplicate."""
+async def receive(store: Store, updates: Sequence[Received], *, taker: str | None = None,
+                  lease: float = 30.0) -> list[InboxItem | None]:
+    """Write the updates in one transaction; for each, its row, or None for a duplicate.
+
+    With `taker`, a row whose chat has nothing else pending (and is no album's part) is written
+    claimed by `taker`, who takes it at once: a turn started straight from its webhook call, with
+    no claim to wait for (benchmarks/bench_replies.py)."""
     now = store.clock()
     statement = statements.inbox_insert(store.dialect)
-    ids = []
+    rows: list[InboxItem | None] = []
     async with store.transaction() as tx:
         for update_ in updates:
-            ids.append(await tx.session.scalar(statement, {
+            taken = taker is not None and update_.group_key is None and await tx.session.scalar(
+                statements.INBOX_CHAT_PENDING, {"channel": update_.channel, "chat_key": update_.chat_key}) is None
+            row_id = await tx.session.scalar(statement, {
                 "channel": update_.channel, "chat_key": update_.chat_key, "update_key": update_.update_key,
-                "group_key": update_.group_key, "payload": update_.payload, "status": PENDING, "attempts": 0,
-                "received_at": now}))
-    return ids
+                "group_key": update_.group_key, "payload": update_.payload, "status": PENDING,
+                "attempts": 1 if taken else 0, "claimed_by": taker if taken else None,
+                "claimed_until": now + timedelta(seconds=lease) if taken else None, "received_at": now})
+            rows.append(None if row_id is None else InboxItem(
+                row_id, update_.channel, update_.chat_key, update_.group_key, update_.payload,
+                1 if taken else 0, now, taken=bool(taken)))
+    return rows
 
 
-def receiver(store: Store) -> GroupCommit[Received, int | None]:
+def receiver(store: Store, taker: str | None = None, lease: float = 30.0) -> GroupCommit[Received, InboxItem | None]:
     """`receive` for a process's channels: updates arriving while a write is under way go together
     in the next one (store/group_commit.py)."""
-    return GroupCommit(lambda updates: receive(store, updates))
+    return GroupCommit(lambda updates: receive(store, updates, taker=taker, lease=lease))
 
 
 async def claim(store: Store, owner: str, *, channels: Iterable[str], limit: int, lease: float,

@@ -134,6 +134,10 @@ def inbox_insert(dialect: str):
     return db.insert_for(dialect, _INBOX).on_conflict_do_nothing().returning(_INBOX.c.id)
 
 
+INBOX_CHAT_PENDING = (select(_INBOX.c.id)
+                      .where(_INBOX.c.status == "pending", _INBOX.c.channel == bindparam("channel"),
+                             _INBOX.c.chat_key == bindparam("chat_key"))
+                      .limit(1))
 INBOX_FINISH = (update(_INBOX).where(_INBOX.c.id.in_(bindparam("ids", expanding=True)), _INBOX.c.status == "pending")
                 .values(status="done", done_at=bindparam("now"), claimed_until=None))
 

@@ -73,7 +73,7 @@ class TeamsChannel:
         self.app_id = config.microsoft_app_id or None
         self.authenticated = bool(config.microsoft_app_id)
         self.runner = InboxRunner(store, [self])
-        self._receive = inbox.receiver(store)
+        self._receive = inbox.receiver(store, self.runner.owner, self.runner.lease)
         self.sender = TeamsSender(self.adapter, self.app_id, retry=retry)
         self.replies = Replies(store, self.sender, self.runner.owner)
         self._session: aiohttp.ClientSession | None = None
@@ -123,13 +123,14 @@ class TeamsChannel:
         received = Received(channel=CHANNEL, chat_key=activity.conversation.id,
                             update_key=activity.id or uuid.uuid4().hex, payload=payload)
         try:
-            (inbox_id,) = await self._receive([received])
+            (row,) = await self._receive([received])
         except Exception as error:  # the database away: not acknowledged, Teams tries again
             log.warning("Could not store a Teams activity (%s)", error.__class__.__name__)
             return web.Response(status=503, text="try again later")
-        if inbox_id is not None:  # else a duplicate: answered already, or being answered
+        if row is not None:  # else a duplicate: answered already, or being answered
+            self.runner.take([row] if row.taken else [])
             self.runner.wake()
-            await self.runner.handled(inbox_id, ANSWER_WAIT)
+            await self.runner.handled(row.id, ANSWER_WAIT)
         if activity.type == ActivityTypes.invoke:  # card actions of type invoke want a body back
             return web.json_response(None, status=200)
         return web.Response(status=200)

@@ -133,7 +133,7 @@ class TelegramChannel:
             builder = builder.rate_limiter(rate_limiter())
         self.application = builder.build()
         self.runner = InboxRunner(store, [self], concurrency=max_concurrent_updates)
-        self._receive = inbox.receiver(store)
+        self._receive = inbox.receiver(store, self.runner.owner, self.runner.lease)
         self.sender = TelegramSender(self.bot)
         self.replies = Replies(store, self.sender, self.runner.owner)
         self._polling: asyncio.Task | None = None
@@ -211,7 +211,8 @@ class TelegramChannel:
                 # chat or a person "None" would be written to the store. Its text is nobody's business.
                 log.warning("Ignored Telegram update %s: %s", update.update_id, flaw)
         if usable:
-            await self._receive(usable)
+            rows = await self._receive(usable)
+            self.runner.take([row for row in rows if row is not None and row.taken])
             self.runner.wake()
 
     async def _poll(self) -> None:

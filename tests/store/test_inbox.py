@@ -57,7 +57,8 @@ async def test_a_lease_that_runs_out_makes_the_row_claimable_again(store, clock)
 
 
 async def test_a_turn_commits_only_if_it_is_the_one_that_marks_its_rows_done(store):
-    (row_id,) = await inbox.receive(store, [update("1", 1)])
+    (row,) = await inbox.receive(store, [update("1", 1)])
+    row_id = row.id
     async with store.transaction() as tx:
         await tx.finish_inbox([row_id])
     with pytest.raises(AlreadyHandled):
@@ -112,7 +113,8 @@ async def test_the_claims_of_a_dead_process_of_this_host_are_taken_over_at_once(
 
 
 async def test_two_processes_racing_for_one_update_commit_one_turn(store):
-    (row_id,) = await inbox.receive(store, [update("1", 1)])
+    (row,) = await inbox.receive(store, [update("1", 1)])
+    row_id = row.id
     results = await asyncio.gather(*(turn(store, row_id, name) for name in ("one", "two")),
                                    return_exceptions=True)
     assert sorted(type(result).__name__ for result in results) == ["AlreadyHandled", "str"]
@@ -129,10 +131,20 @@ async def turn(store, row_id: int, name: str) -> str:
 
 
 async def test_done_rows_are_kept_two_days_to_catch_late_duplicates(store, clock):
-    (row_id,) = await inbox.receive(store, [update("1", 1)])
+    (row,) = await inbox.receive(store, [update("1", 1)])
+    row_id = row.id
     await inbox.finish(store, [row_id])
     clock.advance(days=1)
     assert await inbox.purge(store) == 0
     assert await inbox.receive(store, [update("1", 1)]) == [None]
     clock.advance(days=1, seconds=1)
     assert await inbox.purge(store) == 1
+
+
+async def test_an_update_whose_chat_has_nothing_pending_is_written_claimed_by_its_receiver(store):
+    first, second, part = await inbox.receive(store, [update("1", 1), update("1", 2), update("2", 3, "album")],
+                                              taker=OWNER)
+    assert (first.taken, second.taken, part.taken) == (True, False, False)
+    # Taken at once by its receiver, it is nobody else's to claim; the chat's next one waits behind it.
+    assert [item.payload["update_id"] for item in
+            await inbox.claim(store, "other:2:x", channels=["telegram"], limit=5, lease=30)] == [3]
