@@ -26,7 +26,7 @@ from sqlalchemy import delete, func, select, update
 
 from . import recording, statements
 from .group_commit import GroupCommit
-from .models import InboxRow, OutboxRow
+from .models import InboxRow
 from .unit import UnitOfWork
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from .attachments import CheckedAttachment, NewAttachment, beyond_the_caps, check_attachment
+from .attachments import NewAttachment, beyond_the_caps, check_attachment
 from .errors import AttachmentRejected
 from .models import PendingAttachmentRow
 
