@@ -13,6 +13,7 @@ SMTP server (EHLO, and login when ECAGE_SMTP_URL has a user). Exit code 0 only w
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from typing import Awaitable, Callable, TextIO
 from urllib.parse import urlsplit
@@ -75,6 +76,8 @@ async def _teams(config: Config) -> str:
     credentials = MicrosoftAppCredentials(config.microsoft_app_id, config.microsoft_app_password,
                                           channel_auth_tenant=config.microsoft_app_tenant_id)
     where = credentials.oauth_endpoint
+    # Its retries' warnings would come before the one line that says what happened.
+    logging.getLogger("urllib3").setLevel(logging.ERROR)
     try:
         # msal fetches over the network, synchronously.
         await asyncio.wait_for(asyncio.to_thread(credentials.get_access_token), NETWORK_TIMEOUT_S)
