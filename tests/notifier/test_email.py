@@ -64,3 +64,33 @@ async def test_a_refused_address_is_recorded_as_failed(live_store, api, telegram
 
 async def _count(smtp: LocalSMTP, wanted: int) -> bool:
     return len(smtp.messages) >= wanted
+
+
+async def test_each_email_says_when_who_and_that_a_program_wrote_it(world, api, telegram):
+    with LocalSMTP() as smtp:
+        senders = {**telegram, "email": EmailSender(parse_smtp_url(smtp.url))}
+        async with Running(Notifier(world.store, senders, **fast_options())) as running:
+            await asyncio.sleep(0.2)
+            protocol = await world.open()
+            await world.run("solve", "caio", protocol, "Feito.")
+            await wait_until(lambda: _count(smtp, 1))
+            await running.drained()
+        [mail] = smtp.messages
+    assert mail["Auto-Submitted"] == "auto-generated"
+    assert mail["Date"] is not None and mail["Date"].datetime is not None
+    assert mail["Message-ID"].startswith("<") and mail["Message-ID"].endswith("@cage.rs.gov.br>")
+
+
+async def test_events_from_before_email_was_enabled_are_never_mailed(world, api, telegram):
+    before = await world.open()
+    await world.run("solve", "caio", before, "Resolvido antes do e-mail.")
+    with LocalSMTP() as smtp:
+        senders = {**telegram, "email": EmailSender(parse_smtp_url(smtp.url))}
+        async with Running(Notifier(world.store, senders, **fast_options())) as running:
+            await asyncio.sleep(0.2)  # many passes: the lookback below the cursor included
+            after = await world.open()
+            await world.run("solve", "caio", after, "Resolvido depois.")
+            await wait_until(lambda: _count(smtp, 1))
+            await asyncio.sleep(0.2)
+            await running.drained()
+        assert [after in mail["Subject"] for mail in smtp.messages] == [True]
