@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 from operations_support import refused_to_start, run_bot
 
-from conftest import POSTGRES_URL
+from sqlalchemy.engine import make_url
 
 pytestmark = pytest.mark.slow
-
-PG = POSTGRES_URL.rsplit("/", 1)[0]  # postgresql+asyncpg://user@host:port
 
 
 @pytest.mark.parametrize("url, said, fix", [
@@ -27,13 +25,14 @@ def test_a_database_url_that_cannot_work(tmp_path, url, said, fix):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("url, said, fix", [
-    (f"{PG}/no_such_database_18", 'does not exist (database "no_such_database_18" does not exist)',
+@pytest.mark.parametrize("change, said, fix", [
+    ({"database": "no_such_database_18"}, 'does not exist (database "no_such_database_18" does not exist)',
      "create it (createdb)"),
-    (f"{PG.replace('://postgres@', '://nobody_18@')}/test", 'refused the user: role "nobody_18" does not exist',
+    ({"username": "nobody_18"}, 'refused the user: role "nobody_18" does not exist',
      "correct the user and password"),
 ])
-def test_a_postgresql_that_will_not_let_us_in(tmp_path, url, said, fix):
+def test_a_postgresql_that_will_not_let_us_in(tmp_path, postgres_url, change, said, fix):
+    url = make_url(postgres_url).set(**change).render_as_string(hide_password=False)
     line = refused_to_start(run_bot(tmp_path, "shell", stdin="oi\n", ECAGE_DATABASE_URL=url))
     assert said in line and fix in line
 
