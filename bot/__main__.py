@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import getpass
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from typing import Awaitable, Callable
@@ -23,8 +24,10 @@ class Subcommand:
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace, Config], Awaitable[int]]
-    # Serves turns: the start-up checks (bot.preflight) run first.
+    # Serves turns: the attachments directory is checked at start too (bot.preflight).
     serves: bool = True
+    # The start-up checks run first (all but `check`, which runs them itself and reports).
+    preflight: bool = True
 
 
 def _shell_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,11 +40,14 @@ async def _run_shell(args: argparse.Namespace, config: Config) -> int:
     from bot import shell
     from bot.app import open_app
     from bot.notifier import deliver_shell_pushes
+    from bot.notifier.beside import notifier_beside
 
     user = args.user or _login()
-    async with open_app(config) as app:
+    async with open_app(config) as app, notifier_beside(config, app.store) as wake_notifier:
         async def show_pushes(current: shell.Shell) -> None:
+            # This user's pushes here; e-mails and other chats' pushes by the notifier beside.
             await deliver_shell_pushes(app.store, current.user, current.show)
+            wake_notifier()
 
         return await shell.run(app.dialogs, user=user, name=args.name or user, locale=args.locale,
                                after_turn=show_pushes)
@@ -74,6 +80,12 @@ async def _run_admin(args: argparse.Namespace, config: Config) -> int:
     return await admin.run(args, config)
 
 
+async def _run_check(args: argparse.Namespace, config: Config) -> int:
+    from bot.checks import run_checks
+
+    return await run_checks(config, sys.stdout)
+
+
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
     pass
 
@@ -96,6 +108,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
                            add_arguments=_no_arguments, run=_service([], notifier=True)),
     "admin": Subcommand(help="operator tasks: attendant role, outbox", add_arguments=_admin_arguments,
                         run=_run_admin, serves=False),
+    "check": Subcommand(help="connect to everything configured and say what to fix; exit 0 when all pass",
+                        add_arguments=_no_arguments, run=_run_check, serves=False, preflight=False),
 }
 
 
@@ -117,22 +131,48 @@ async def _run_default(parser: argparse.ArgumentParser, config: Config) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Every start-up failure ends as one line on stderr and EXIT_NOT_READY, never a traceback."""
+    from bot import preflight
+    from bot.config import ConfigError
+
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
-    config = Config.from_env()
-    if args.command is None or SUBCOMMANDS[args.command].serves:
-        from bot import preflight
+    command = SUBCOMMANDS.get(args.command)
+    config = None
+    try:
+        config = Config.from_env()
+        if command is None or command.preflight:
+            asyncio.run(preflight.check(config, serves=command is None or command.serves))
+        if command is None:
+            return asyncio.run(_run_default(parser, config))
+        return asyncio.run(command.run(args, config))
+    except (ConfigError, preflight.NotReady) as problem:
+        return _cannot_start(problem)
+    except Exception as error:
+        problem = preflight.explain(error, config) if config is not None else None
+        if problem is None:
+            raise
+        return _cannot_start(problem)
 
-        try:
-            asyncio.run(preflight.check(config))
-        except preflight.NotReady as problem:
-            print(f"e-CAGE Chat cannot start: {problem}", file=sys.stderr)
-            return preflight.EXIT_NOT_READY
-    if args.command is None:
-        return asyncio.run(_run_default(parser, config))
-    return asyncio.run(SUBCOMMANDS[args.command].run(args, config))
+
+def _cannot_start(problem: Exception) -> int:
+    from bot.preflight import EXIT_NOT_READY
+
+    print(f"e-CAGE Chat cannot start: {problem}", file=sys.stderr)
+    return EXIT_NOT_READY
+
+
+def run_with_closed_pipe(entry: Callable[[], int]) -> int:
+    """`python -m bot shell ... | head -1`: the reader leaving is not an error of ours."""
+    try:
+        return entry()
+    except BrokenPipeError:
+        # Nothing more can be written; stdout is pointed elsewhere so that its flush at exit
+        # does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_with_closed_pipe(main))

@@ -55,11 +55,25 @@ class Config:
             telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
             telegram_rate_limited=(get("TELEGRAM_RATE_LIMIT") or "on").lower() not in ("off", "0", "false", "no"),
-            http_port=int(get("ECAGE_HTTP_PORT") or 3978),
+            http_port=_number(get, "ECAGE_HTTP_PORT", int, 3978),
             microsoft_app_id=get("MICROSOFT_APP_ID"),
             microsoft_app_password=get("MICROSOFT_APP_PASSWORD"),
             microsoft_app_tenant_id=get("MICROSOFT_APP_TENANT_ID"),
             microsoft_app_type=get("MICROSOFT_APP_TYPE"),
             smtp_url=get("ECAGE_SMTP_URL"),
-            db_retry_s=float(get("ECAGE_DB_RETRY_S") or DEFAULT_DB_RETRY_S),
+            db_retry_s=_number(get, "ECAGE_DB_RETRY_S", float, DEFAULT_DB_RETRY_S),
         )
+
+
+class ConfigError(ValueError):
+    """A variable that cannot be read; the message names it (the start-up prints it as one line)."""
+
+
+def _number(get, name: str, kind: type, default):
+    value = get(name)
+    if value is None:
+        return default
+    try:
+        return kind(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a {'whole ' if kind is int else ''}number, not {value!r}") from None

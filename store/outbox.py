@@ -37,6 +37,8 @@ EMAIL_CHANNEL = "email"
 # because on PostgreSQL a transaction can commit after one that took a later id.
 EMAIL_CURSOR = "email_cursor"
 EMAIL_LOOKBACK = 1000
+# The newest event when e-mail was first enabled: the lookback never reaches below it.
+EMAIL_FLOOR = "email_floor"
 
 __all__ = [
     "EMAIL_CHANNEL", "FAILED", "NOTIFY_CHANNEL", "PENDING", "SENDING", "SENT", "Delivery",
@@ -262,8 +264,9 @@ async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:
     ``kinds``. E-mail "chats" are chats of channel ``email`` keyed by the address and tied to no
     person, so the store never queues other events to them. Returns the rows written.
 
-    The first call only places the cursor at the newest event: enabling e-mail does not mail
-    the past."""
+    The first call only places the cursor, and the floor, at the newest event: enabling e-mail
+    does not mail the past, and the lookback never reaches below the floor. (A database whose
+    cursor was placed before there was a floor gets its floor at the cursor, once.)"""
     kinds = tuple(kind.value for kind in kinds)
     async with store.transaction() as tx:
         session = tx.session
@@ -271,6 +274,11 @@ async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:
         cursor = await session.scalar(
             select(CounterRow.value).where(CounterRow.name == EMAIL_CURSOR).with_for_update())
         newest = await session.scalar(select(func.max(EventRow.id))) or 0
+        floor = await session.scalar(select(CounterRow.value).where(CounterRow.name == EMAIL_FLOOR))
+        if floor is None:
+            floor = newest if cursor is None else cursor
+            await session.execute(db.insert_for(store.dialect, CounterRow)
+                                  .values(name=EMAIL_FLOOR, value=floor).on_conflict_do_nothing())
         if cursor is None:
             await session.execute(db.insert_for(store.dialect, CounterRow)
                                   .values(name=EMAIL_CURSOR, value=newest)
@@ -284,7 +292,7 @@ async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:
             select(EventRow.id, PersonRow.email)
             .join(DemandRow, DemandRow.id == EventRow.demand_id)
             .join(PersonRow, PersonRow.id == DemandRow.requester_id)
-            .where(EventRow.id > max(cursor - EMAIL_LOOKBACK, 0), EventRow.kind.in_(kinds),
+            .where(EventRow.id > max(cursor - EMAIL_LOOKBACK, floor), EventRow.kind.in_(kinds),
                    EventRow.visibility == "public", PersonRow.email.is_not(None),
                    PersonRow.email != "", ~exists(already))
             .order_by(EventRow.id))).all()

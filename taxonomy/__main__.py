@@ -21,10 +21,10 @@ _LEVEL_NAMES = {
 _LIST_ORDER = ("type", "category", "subject", "organ")
 
 _DESCRIPTION = """\
-Consulta o Anexo I do Guia Rápido do Portal e-CAGE: tipos de demanda, categorias,
-assuntos (serviços do Quadro 1 e sistemas) e órgãos.
+Look up Anexo I of the e-CAGE Portal quick guide: demand types, categories, subjects
+(the services of Quadro 1, and the systems) and organs.
 
-Exemplos:
+Examples:
   python -m taxonomy list --level category --type orientacao
   python -m taxonomy match --level organ "secretaria da educaçao"
   python -m taxonomy match --level subject --type sistemas "erro ao salvar nota de empenho no fpe"
@@ -37,7 +37,7 @@ def _level(value: str) -> str:
     level = _LEVEL_NAMES.get(value.lower())
     if level is None:
         raise argparse.ArgumentTypeError(
-            f"nível desconhecido {value!r}; use type, category, subject ou organ"
+            f"unknown level {value!r}: use type, category, subject or organ"
         )
     return level
 
@@ -49,56 +49,56 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--file", metavar="CAMINHO", help="arquivo TOML do Anexo I (padrão: taxonomy/anexo_i.toml)"
+        "--file", metavar="PATH", help="the Anexo I TOML file (default: taxonomy/anexo_i.toml)"
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
 
     listing = commands.add_parser(
         "list",
-        help="lista as entradas (chave, nome, tipo e categoria quando se aplicam)",
-        description="Lista as entradas do Anexo I, uma por linha: nível, chave, nome e, quando se "
-        "aplicam, o tipo e a categoria.",
+        help="list the entries (key, name, and type and category where they apply)",
+        description="List the entries of Anexo I, one a line: level, key, name and, where they "
+        "apply, the type and the category.",
     )
     listing.add_argument(
-        "level_name", nargs="?", type=_level, metavar="NÍVEL",
-        help="o mesmo que --level (aceita também types, categories, subjects, organs)",
+        "level_name", nargs="?", type=_level, metavar="LEVEL",
+        help="the same as --level (types, categories, subjects, organs also work)",
     )
-    listing.add_argument("--level", type=_level, help="só este nível: type, category, subject ou organ")
-    listing.add_argument("--type", metavar="CHAVE", help="só categorias e assuntos deste tipo (ex.: servicos)")
+    listing.add_argument("--level", type=_level, help="only this level: type, category, subject or organ")
+    listing.add_argument("--type", metavar="KEY", help="only the categories and subjects of this type (e.g. servicos)")
 
     matching = commands.add_parser(
         "match",
-        help="busca aproximada de um texto (erros de digitação, sem acentos, frases, siglas)",
-        description="Busca aproximada de QUERY no Anexo I. Mostra os candidatos confiáveis, do melhor "
-        "para o pior, com nota de 0 a 100; \"ambíguo\" quando os dois primeiros estão próximos demais.",
+        help="fuzzy search for a text (typos, missing accents, phrases, acronyms)",
+        description="Fuzzy search for QUERY in Anexo I. Shows the trustworthy candidates, best "
+        "first, scored 0 to 100; \"ambiguous\" when the first two are too close to tell apart.",
     )
     matching.add_argument(
         "--level", choices=LEVELS, default="any",
-        help="onde buscar (padrão: any = em tudo). Com subject, use --type sistemas para os "
-        "sistemas ou --type servicos para os serviços do Quadro 1",
+        help="where to search (default: any = everywhere). With subject, --type sistemas for the "
+        "systems or --type servicos for the services of Quadro 1",
     )
-    matching.add_argument("--type", metavar="CHAVE", help="restringe categorias e assuntos a este tipo")
+    matching.add_argument("--type", metavar="KEY", help="only the categories and subjects of this type")
     matching.add_argument(
-        "--category", metavar="CHAVE", help="com --level subject: assuntos desta categoria"
+        "--category", metavar="KEY", help="with --level subject: only the subjects of this category"
     )
-    matching.add_argument("--limit", type=int, default=3, metavar="N", help="no máximo N candidatos (padrão: 3)")
+    matching.add_argument("--limit", type=int, default=3, metavar="N", help="at most N candidates (default: 3)")
     matching.add_argument(
         "--json", action="store_true",
-        help="uma linha JSON por consulta: lista de objetos com level, key, name, score, type, category",
+        help="one JSON line per query: a list of objects with level, key, name, score, type, category",
     )
     matching.add_argument(
         "query", nargs="+", metavar="QUERY",
-        help='o texto a buscar; "-" lê uma consulta por linha da entrada padrão e escreve uma linha '
-        "de resultado por consulta, na mesma ordem",
+        help='the text to search for; "-" reads one query a line from standard input and writes one '
+        "result line per query, in the same order",
     )
 
     proposing = commands.add_parser(
         "propose",
-        help="sugere tipo, categoria e assunto a partir de uma frase livre",
-        description="Sugere tipo, categoria e assunto a partir da descrição livre de uma demanda.",
+        help="suggest type, category and subject for a free sentence",
+        description="Suggest type, category and subject from the free description of a demand.",
     )
-    proposing.add_argument("--json", action="store_true", help="uma linha JSON por frase")
-    proposing.add_argument("text", nargs="+", metavar="TEXTO", help='a frase; "-" lê uma por linha da entrada padrão')
+    proposing.add_argument("--json", action="store_true", help="one JSON line per sentence")
+    proposing.add_argument("text", nargs="+", metavar="TEXT", help='the sentence; "-" reads one a line from standard input')
     return parser
 
 
@@ -127,17 +127,17 @@ def result_json(result: MatchResult) -> str:
 def _where(entry: Entry) -> str:
     parts = [entry.level, entry.key]
     if entry.type:
-        parts.append(f"tipo {entry.type}")
+        parts.append(f"type {entry.type}")
     if entry.category:
-        parts.append(f"categoria {entry.category}")
+        parts.append(f"category {entry.category}")
     return ", ".join(parts)
 
 
 def result_text(result: MatchResult) -> str:
     if not result.candidates:
-        return "(nenhum candidato confiável)"
+        return "(no trustworthy candidate)"
     line = " | ".join(f"{m.entry.name} [{_where(m.entry)}] {m.score:.1f}" for m in result.candidates)
-    return ("(ambíguo) " if result.ambiguous else "") + line
+    return ("(ambiguous) " if result.ambiguous else "") + line
 
 
 def proposal_json(proposal: Proposal | None) -> str:
@@ -157,9 +157,9 @@ def proposal_json(proposal: Proposal | None) -> str:
 
 def proposal_text(proposal: Proposal | None) -> str:
     if proposal is None:
-        return "(nenhuma sugestão confiável)"
+        return "(no trustworthy suggestion)"
     path = " > ".join(e.name for e in (proposal.type, proposal.category, proposal.subject) if e)
-    return ("(ambíguo) " if proposal.ambiguous else "") + f"{path} {proposal.score:.1f}"
+    return ("(ambiguous) " if proposal.ambiguous else "") + f"{path} {proposal.score:.1f}"
 
 
 def list_lines(taxonomy: Taxonomy, level: str | None, type_key: str | None) -> Iterable[str]:
@@ -169,11 +169,11 @@ def list_lines(taxonomy: Taxonomy, level: str | None, type_key: str | None) -> I
                 continue  # organs have no type, so --type leaves them out
             extra = []
             if entry.type and entry.level != "type":
-                extra.append(f"tipo={entry.type}")
+                extra.append(f"type={entry.type}")
             if entry.category:
-                extra.append(f"categoria={entry.category}")
+                extra.append(f"category={entry.category}")
             if entry.acronym:
-                extra.append(f"sigla={entry.acronym}")
+                extra.append(f"acronym={entry.acronym}")
             yield f"{entry.level:<8}  {entry.key:<40}  {entry.name}" + (f"  ({', '.join(extra)})" if extra else "")
 
 
@@ -197,11 +197,11 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
     try:
         taxonomy = load(args.file)
     except ValueError as error:
-        parser.exit(1, f"erro: {error}\n")
+        parser.exit(1, f"{parser.prog}: error: {error}\n")
 
     if args.command == "list":
         if args.level and args.level_name and args.level != args.level_name:
-            parser.error("informe o nível uma vez só")
+            parser.error("give the level once")
         level = args.level or args.level_name
         if args.type is not None:
             _check_type(parser, taxonomy, args.type)
@@ -211,14 +211,14 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
 
     if args.command == "match":
         if args.limit < 1:
-            parser.error("--limit deve ser pelo menos 1")
+            parser.error("--limit must be at least 1")
         if args.type is not None:
             _check_type(parser, taxonomy, args.type)
         if args.category is not None:
             if args.level != "subject" or args.type is None:
-                parser.error("--category só vale com --level subject e --type")
+                parser.error("--category needs --level subject and --type")
             if args.category not in {c.key for c in taxonomy.categories(args.type)}:
-                parser.error(f"a categoria {args.category!r} não existe no tipo {args.type!r}")
+                parser.error(f"there is no category {args.category!r} in type {args.type!r}")
         for query in _queries(args.query, stdin):
             if not query.strip():
                 stdout.write(("[]" if args.json else "") + "\n")
@@ -242,7 +242,7 @@ def _check_type(parser: argparse.ArgumentParser, taxonomy: Taxonomy, key: str) -
         taxonomy.type_entry(key)
     except KeyError:
         keys = ", ".join(t.key for t in taxonomy.types)
-        parser.error(f"tipo desconhecido: {key!r} (use {keys})")
+        parser.error(f"unknown type {key!r} (use {keys})")
 
 
 if __name__ == "__main__":

@@ -126,6 +126,10 @@ class Notifier:
         # of events costs one more edit, not one each.
         self._refreshing: dict[str, bool] = {}
         self._refresh_tasks: set[asyncio.Task] = set()
+        # Passes of the loop begun, and the last one that found nothing to send (see `settle`).
+        self._passes = 0
+        self._settled_pass = 0
+        self._settled = asyncio.Event()
 
     @property
     def busy(self) -> bool:
@@ -144,6 +148,8 @@ class Notifier:
         try:
             while not stop.is_set():
                 self.wake.clear()
+                self._passes += 1
+                this_pass = self._passes
                 if outbox.EMAIL_CHANNEL in self.senders:
                     await self._guarded(lambda: outbox.queue_emails(self.store, EMAIL_KINDS))
                 free = self.max_inflight - len(self._tasks)
@@ -155,6 +161,9 @@ class Notifier:
                     task = asyncio.create_task(self._deliver(delivery))
                     self._tasks.add(task)
                     task.add_done_callback(self._tasks.discard)
+                if not claimed and not self._tasks:
+                    self._settled_pass = this_pass
+                    self._settled.set()
                 if time.monotonic() - last_warning > 60:
                     await self._guarded(self._warn_unsent_channels)
                     last_warning = time.monotonic()
@@ -185,6 +194,21 @@ class Notifier:
         finally:
             for waiter in waiters:
                 waiter.cancel()
+
+    async def settle(self, timeout: float) -> bool:
+        """Wait (at most `timeout` seconds) until a pass begun after this call finds nothing left
+        to send now: what was queued before is sent, or waits for a retry. For a process about to
+        end (the shell) that should not leave its e-mails for the next one."""
+        asked = self._passes
+        try:
+            async with asyncio.timeout(timeout):
+                while self._settled_pass <= asked:
+                    self._settled.clear()
+                    self.wake.set()
+                    await self._settled.wait()
+        except TimeoutError:
+            return False
+        return True
 
     def _has_room(self) -> bool:
         free = self.max_inflight - len(self._tasks)

@@ -5,12 +5,17 @@ sent and solutions at their profile address. ``ECAGE_SMTP_URL`` says where to se
     smtps://user:pass@host:465?from=...          (TLS from the first byte)
 
 ``starttls``: 1 requires STARTTLS, 0 never uses it; absent: used when the server offers it.
+
+Every message says it was written by a program (``Auto-Submitted: auto-generated``, RFC 3834), so
+vacation auto-replies and ticket systems do not answer it, and carries its own ``Date`` and
+``Message-ID`` rather than leaving them to whichever relay would add them (many do not).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
@@ -33,6 +38,16 @@ class SmtpSettings:
     sender: str
     use_tls: bool
     start_tls: bool | None
+
+    @property
+    def connection(self) -> dict:
+        """How to reach the server, as aiosmtplib takes it (sending, and `python -m bot check`)."""
+        return {"hostname": self.hostname, "port": self.port, "use_tls": self.use_tls,
+                "start_tls": self.start_tls, "timeout": SEND_TIMEOUT}
+
+    @property
+    def domain(self) -> str:
+        return self.sender.rpartition("@")[2] or self.hostname
 
 
 def parse_smtp_url(url: str) -> SmtpSettings:
@@ -68,12 +83,13 @@ class EmailSender:
         message["From"] = settings.sender
         message["To"] = chat.chat_id
         message["Subject"] = (outgoing.card or {}).get("subject", "e-CAGE")
+        message["Date"] = formatdate(localtime=False, usegmt=True)
+        message["Message-ID"] = make_msgid(domain=settings.domain)
+        message["Auto-Submitted"] = "auto-generated"
         message.set_content(outgoing.text)
         try:
-            await aiosmtplib.send(
-                message, hostname=settings.hostname, port=settings.port,
-                username=settings.username, password=settings.password,
-                use_tls=settings.use_tls, start_tls=settings.start_tls, timeout=SEND_TIMEOUT)
+            await aiosmtplib.send(message, username=settings.username, password=settings.password,
+                                  **settings.connection)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             raise PermanentSendError(f"smtp: recipient refused: {exc}") from exc
         except aiosmtplib.SMTPResponseException as exc:

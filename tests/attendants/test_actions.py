@@ -15,7 +15,7 @@ from store import Actor, EventKind, NewAttachment, Status
 @pytest.fixture
 async def attendants(config):
     for user, name in ((ANA, ATTENDANT_NAME), (BRUNO, "Bruno Atendente")):
-        assert await admin(config, "grant-attendant", "--user-id", str(user), "--name", name) == 0
+        assert await admin(config, "grant-attendant", "--channel", "telegram", "--user-id", str(user), "--name", name) == 0
 
 
 async def maria_opens(store, **changes) -> str:
@@ -45,7 +45,7 @@ async def test_only_attendants_may_act_anywhere(people, store, config, attendant
     assert "Somente atendentes da CAGE" in joao_room.text and protocol not in joao_room.text
     assert await timeline(store, protocol) == [(EventKind.CREATED, "Maria Souza", None)]
     # Revoked: refused from then on.
-    assert await admin(config, "revoke-attendant", "--user-id", str(BRUNO)) == 0
+    assert await admin(config, "revoke-attendant", "--channel", "telegram", "--user-id", str(BRUNO)) == 0
     await bruno_room.says("/fila")
     assert "Somente atendentes" in bruno_room.text
 

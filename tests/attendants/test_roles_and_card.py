@@ -30,17 +30,20 @@ async def test_granting_revoking_and_listing_from_the_command_line(tmp_path):
     await store.close()
 
     done = roles(url, "grant-attendant", "--email", "Carla.Lima@cage.rs.gov.br")
-    assert done.returncode == 0 and "Carla Lima agora é atendente." in done.stdout
+    assert done.returncode == 0 and "Carla Lima is now an attendant." in done.stdout
     done = roles(url, "grant-attendant", "--channel", "telegram", "--user-id", "501", "--name", "Ana Atendente")
-    assert done.returncode == 0 and "Ana Atendente agora é atendente." in done.stdout
+    assert done.returncode == 0 and "Ana Atendente is now an attendant." in done.stdout
     done = roles(url, "list")
     assert done.stdout.splitlines() == ["Ana Atendente — telegram:501",
                                         "Carla Lima <carla.lima@cage.rs.gov.br> — teams:29:abc"]
     done = roles(url, "revoke-attendant", "--email", "carla.lima@cage.rs.gov.br")
-    assert done.returncode == 0 and "Carla Lima não é mais atendente." in done.stdout
+    assert done.returncode == 0 and "Carla Lima is no longer an attendant." in done.stdout
     done = roles(url, "revoke-attendant", "--email", "ninguem@cage.rs.gov.br")
-    assert done.returncode == 1 and "Nenhuma pessoa com o e-mail" in done.stderr
+    assert done.returncode == 1 and "No person with the e-mail" in done.stderr
     assert roles(url, "grant-attendant").returncode == 2  # who? argparse says
+    # A user id is an account of one channel: which one is never guessed.
+    unsaid = roles(url, "grant-attendant", "--user-id", "502")
+    assert unsaid.returncode == 2 and "--user-id needs --channel (telegram, teams, shell)" in unsaid.stderr
     assert await admin(Config(database_url=url, attachments_dir=tmp_path), "list") == 0
 
 

@@ -22,7 +22,7 @@ async def maria_opens_a_demand(store) -> str:
 
 async def test_the_rooms_card_shows_the_demands_new_status(api, bot, store, config, people, notifier):
     ana_room, _, _, _, maria, _ = people
-    assert await admin(config, "grant-attendant", "--user-id", str(ANA), "--name", ATTENDANT_NAME) == 0
+    assert await admin(config, "grant-attendant", "--channel", "telegram", "--user-id", str(ANA), "--name", ATTENDANT_NAME) == 0
     await ana_room.says("/vincular")
     protocol = await maria_opens_a_demand(store)
 

@@ -13,8 +13,8 @@ from store import Actor, EventKind, Status
 
 
 async def the_operator_grants_the_attendant_role_to_ana_and_bruno(config) -> None:
-    assert await admin(config, "grant-attendant", "--user-id", str(ANA), "--name", ATTENDANT_NAME) == 0
-    assert await admin(config, "grant-attendant", "--user-id", str(BRUNO), "--name", "Bruno Atendente") == 0
+    assert await admin(config, "grant-attendant", "--channel", "telegram", "--user-id", str(ANA), "--name", ATTENDANT_NAME) == 0
+    assert await admin(config, "grant-attendant", "--channel", "telegram", "--user-id", str(BRUNO), "--name", "Bruno Atendente") == 0
 
 
 async def ana_binds_the_room_where_a_requester_is_refused(ana, ana_room, joao_room) -> None:

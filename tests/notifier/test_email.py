@@ -64,3 +64,60 @@ async def test_a_refused_address_is_recorded_as_failed(live_store, api, telegram
 
 async def _count(smtp: LocalSMTP, wanted: int) -> bool:
     return len(smtp.messages) >= wanted
+
+
+async def test_each_email_says_when_who_and_that_a_program_wrote_it(world, api, telegram):
+    with LocalSMTP() as smtp:
+        senders = {**telegram, "email": EmailSender(parse_smtp_url(smtp.url))}
+        async with Running(Notifier(world.store, senders, **fast_options())) as running:
+            await asyncio.sleep(0.2)
+            protocol = await world.open()
+            await world.run("solve", "caio", protocol, "Feito.")
+            await wait_until(lambda: _count(smtp, 1))
+            await running.drained()
+        [mail] = smtp.messages
+    assert mail["Auto-Submitted"] == "auto-generated"
+    assert mail["Date"] is not None and mail["Date"].datetime is not None
+    assert mail["Message-ID"].startswith("<") and mail["Message-ID"].endswith("@cage.rs.gov.br>")
+
+
+async def test_events_from_before_email_was_enabled_are_never_mailed(world, api, telegram):
+    before = await world.open()
+    await world.run("solve", "caio", before, "Resolvido antes do e-mail.")
+    with LocalSMTP() as smtp:
+        senders = {**telegram, "email": EmailSender(parse_smtp_url(smtp.url))}
+        async with Running(Notifier(world.store, senders, **fast_options())) as running:
+            await asyncio.sleep(0.2)  # many passes: the lookback below the cursor included
+            after = await world.open()
+            await world.run("solve", "caio", after, "Resolvido depois.")
+            await wait_until(lambda: _count(smtp, 1))
+            await asyncio.sleep(0.2)
+            await running.drained()
+        assert [after in mail["Subject"] for mail in smtp.messages] == [True]
+
+
+async def test_the_shell_sends_the_emails_too(live_store, database_url, tmp_path):
+    """`python -m bot shell` with ECAGE_SMTP_URL: what is to be mailed goes out before it exits."""
+    import os
+    import subprocess
+    import sys
+
+    world = await build_world(live_store)
+
+    def shell(smtp: LocalSMTP) -> subprocess.CompletedProcess:
+        env = {key: value for key, value in os.environ.items()
+               if key not in ("TELEGRAM_BOT_TOKEN", "MICROSOFT_APP_ID")}
+        env.update(ECAGE_DATABASE_URL=database_url, ECAGE_SMTP_URL=smtp.url,
+                   ECAGE_ATTACHMENTS_DIR=str(tmp_path / "attachments"))
+        return subprocess.run([sys.executable, "-m", "bot", "shell", "--user", "u1"], input="oi\n", text=True,
+                              capture_output=True, cwd=tmp_path, env=env, timeout=60)
+
+    with LocalSMTP() as smtp:
+        assert shell(smtp).returncode == 0  # e-mail enabled from here on
+        protocol = await world.open()
+        await world.run("solve", "caio", protocol, "Retenção liberada no FPE.")
+        second = shell(smtp)
+        assert second.returncode == 0, second.stderr
+        mails = smtp.messages
+    assert [mail["To"] for mail in mails] == ["ana@sefaz.rs.gov.br"]
+    assert mails[0]["Subject"].startswith("Solução de Demandas") and protocol in mails[0]["Subject"]

@@ -47,10 +47,10 @@ def test_list_types_and_filtered_categories():
 
     categories = run("list", "--level", "category", "--type", "orientacao").stdout.splitlines()
     assert len(categories) == 19
-    assert all(line.split()[1].startswith("ori-") and "tipo=orientacao" in line for line in categories)
+    assert all(line.split()[1].startswith("ori-") and "type=orientacao" in line for line in categories)
 
     services = run("list", "--level", "subject", "--type", "servicos").stdout
-    assert "Liberar liquidação" in services and "categoria=srv-execucao-despesa" in services
+    assert "Liberar liquidação" in services and "category=srv-execucao-despesa" in services
 
 
 def test_list_everything_includes_organs():
@@ -96,7 +96,7 @@ def test_match_reads_stdin_readable_lines():
     assert out[-1] == "" and len(out) == len(lines) + 1  # one line per query, newline-terminated
     assert out[0].startswith("Conciliação patrimonial")
     assert out[1] == ""
-    assert out[2] == "(nenhum candidato confiável)"
+    assert out[2] == "(no trustworthy candidate)"
     assert out[3].startswith("Controle do Estorno de Pagamento")
 
 
@@ -108,7 +108,7 @@ def test_output_does_not_depend_on_the_process_hash_seed():
 
 def test_match_any_level_marks_ambiguity():
     out = run("match", "--level", "category", "contratos").stdout
-    assert out.startswith("(ambíguo) Contratos")
+    assert out.startswith("(ambiguous) Contratos")
 
 
 def test_propose_json():
@@ -122,8 +122,8 @@ def test_propose_json():
 
 def test_bad_arguments_are_refused_in_portuguese():
     unknown_type = run("match", "--type", "nope", "fpe")
-    assert unknown_type.returncode == 2 and "tipo desconhecido" in unknown_type.stderr
+    assert unknown_type.returncode == 2 and "unknown type" in unknown_type.stderr
     bad_level = run("match", "--level", "sistema", "fpe")
     assert bad_level.returncode == 2
     wrong_category = run("match", "--level", "subject", "--type", "servicos", "--category", "sis-acesso-cadastro", "fpe")
-    assert wrong_category.returncode == 2 and "não existe no tipo" in wrong_category.stderr
+    assert wrong_category.returncode == 2 and "there is no category" in wrong_category.stderr
