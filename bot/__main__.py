@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import logging
 import sys
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from bot.config import Config
+from bot.logs import configure_logging
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ async def _run_default(parser: argparse.ArgumentParser, config: Config) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     config = Config.from_env()

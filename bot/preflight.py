@@ -51,12 +51,7 @@ async def check_schema(url: str, *, db_retry_s: float) -> None:
     migrates it at start). A database starting at the same time is waited for, as a turn would."""
     engine = create_engine(url)
     try:
-        async def current_revisions() -> tuple[str, ...]:
-            async with engine.connect() as connection:
-                return await connection.run_sync(
-                    lambda sync: MigrationContext.configure(sync).get_current_heads())
-
-        revisions = await run_with_retries(current_revisions, budget_s=db_retry_s)
+        revisions = await run_with_retries(lambda: database_revisions(engine), budget_s=db_retry_s)
     except StoreUnavailable as error:
         raise NotReady(f"database {safe_url(url)} unavailable: {error.__cause__ or error}") from error
     finally:
@@ -68,5 +63,16 @@ async def check_schema(url: str, *, db_retry_s: float) -> None:
                        f"code knows (its newest is {_head(url)}): upgrade the code, or use another database")
 
 
+async def database_revisions(engine) -> tuple[str, ...]:
+    """The Alembic revisions the database is at (none before its first migration)."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
+
+
+def code_heads(url: str) -> tuple[str, ...]:
+    """The newest revisions this code knows: a database at them has the current schema."""
+    return tuple(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+
+
 def _head(url: str) -> str:
-    return ", ".join(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    return ", ".join(code_heads(url))
