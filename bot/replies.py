@@ -83,7 +83,8 @@ class Replies:
 
     async def _leave_to_notifier(self, chat: Chat, replies: list[Outgoing], error: TransientSendError) -> None:
         delay = backoff(1, error.retry_after)
-        log.info("reply not sent now (%s); the notifier tries again in %.1fs", error, delay)
+        log.info("reply not sent now (%s); the notifier tries again in %.1fs", error, delay,
+                 extra={"channel": chat.channel, "chat": chat.chat_id})
         for reply in replies:
             self.metrics.delivery(chat.channel, metrics.RETRY)
             if reply.outbox_id is not None:
