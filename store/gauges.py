@@ -1,7 +1,8 @@
 """What the operator's gauges read (bot/metrics.py, at each scrape of ``GET /metrics``): how much
 waits in the inbox and the outbox and for how long, how many conversations are active, how many
-demands are in each status. One transaction of a few COUNT/MIN queries, on indexed status
-columns, so a scrape every few seconds costs the database next to nothing.
+demands are in each status. One transaction of a few COUNT/MIN queries: the inbox's and the
+outbox's on their status indexes (few rows wait), the demands' on theirs; the conversations
+table, one row per person and chat, is counted whole.
 """
 
 from __future__ import annotations
