@@ -51,9 +51,12 @@ async def scrape(port: int) -> Samples:
         async with http.get(f"http://127.0.0.1:{port}/metrics") as response:
             assert response.status == 200
             assert response.headers["Content-Type"].startswith("text/plain")
-            body = await response.text()
+            return parse(await response.text())
+
+
+def parse(exposition: str) -> Samples:
     return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
-            for family in text_string_to_metric_families(body) for sample in family.samples}
+            for family in text_string_to_metric_families(exposition) for sample in family.samples}
 
 
 def value(samples: Samples, name: str, **labels: str) -> float:

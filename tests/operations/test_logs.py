@@ -82,5 +82,6 @@ def test_a_traceback_stays_inside_its_one_json_line() -> None:
     assert "\n" not in line
     parsed = json.loads(line)
     assert parsed["message"] == "turn of CAGE-00001-AB12 failed"
-    assert (parsed["channel"], parsed["chat"], parsed["demand"], parsed["turn"]) == ("teams", "19:abc", "CAGE-00001-AB12", 7)
+    assert [parsed[field] for field in ("channel", "chat", "demand", "turn")] == [
+        "teams", "19:abc", "CAGE-00001-AB12", 7]
     assert "RuntimeError: a bug" in parsed["exception"]

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import asyncio
 
-from fakes.telegram_api import FakeTelegramAPI
-from operations_support import Samples, running_service, scrape, value
+from fakes.telegram_api import TOKEN, FakeTelegramAPI
+from operations_support import Samples, parse, running_service, scrape, value
 from samples import ATTENDANT_NAME, DRAFT
 
-from bot.flood import DEFAULT_BURST
+from bot.config import Config
+from bot.flood import FloodGuard
+from bot.metrics import Metrics
+from bot.telegram import TelegramChannel
+from dialogs import Dialogs
 from store import Actor, Status, Store
+from taxonomy import default_taxonomy
 
 MARIA = 4242
 EVENTUALLY_S = 30
@@ -91,10 +96,22 @@ async def test_metrics_move_as_maria_talks_and_the_bot_delivers(api: FakeTelegra
         pushed = await eventually(http_port, lambda s: sent(s) > sent(before) and waiting(s, "outbox") == 0)
         assert value(pushed, "ecage_demands", status=status.name) == 1
         assert sum(value(pushed, "ecage_demands", status=other.name) for other in Status) == 1
+        assert turns(pushed, "error") == turns(pushed, "store-unavailable") == 0
 
-        # A burst past the flood limit: refused, never a turn of the dialogs.
-        for _ in range(DEFAULT_BURST + 2):
-            await api.user_says(MARIA, "oi")
-        flooded = await eventually(http_port, lambda s: turns(s, "refused-by-flood") >= 1
-                                   and waiting(s, "inbox") == 0)
-        assert turns(flooded, "error") == turns(flooded, "store-unavailable") == 0
+
+async def test_messages_past_the_flood_limit_are_counted_as_refused(api: FakeTelegramAPI, file_store: Store) -> None:
+    # The flood guard's clock stands still: after one message the bucket stays empty.
+    dialogs = FloodGuard(Dialogs(file_store, default_taxonomy()), burst=1, clock=lambda: 0.0)
+    channel = TelegramChannel(Config(telegram_bot_token=TOKEN, telegram_api_url=api.base_url,
+                                     telegram_rate_limited=False), dialogs, file_store, poll_timeout=1)
+    metrics = channel.replies.metrics = channel.runner.metrics = Metrics(file_store)
+    await channel.start()
+    try:
+        for text in ("/start", "oi", "oi"):
+            await api.user_says(MARIA, text)
+        await api.taken()
+        await channel.drain()
+    finally:
+        await channel.stop()
+    samples = parse((await metrics.exposition()).decode())
+    assert (turns(samples, "ok"), turns(samples, "refused-by-flood")) == (1, 2)
