@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import logging
 import os
 import sys
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from bot.config import Config
+from bot.logs import configure_logging
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot import preflight
     from bot.config import ConfigError
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     command = SUBCOMMANDS.get(args.command)

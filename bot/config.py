@@ -13,6 +13,32 @@ from store.retrying import DEFAULT_RETRY_S as DEFAULT_DB_RETRY_S
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///ecage.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
+LOG_FORMATS = ("text", "json")
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    """ECAGE_LOG_FORMAT and ECAGE_LOG_LEVEL, read apart from the rest and never refused: logging
+    is set up first, so that what is wrong with the rest of the configuration is logged in it."""
+
+    format: str = "text"
+    level: str = "WARNING"
+    # What was set but not understood, for bot/logs.py to say once logging works.
+    unknown: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> LogSettings:
+        env = os.environ if env is None else env
+        log_format = env.get("ECAGE_LOG_FORMAT", "").strip().lower() or cls.format
+        level = env.get("ECAGE_LOG_LEVEL", "").strip().upper() or cls.level
+        unknown = []
+        if log_format not in LOG_FORMATS:
+            unknown.append(f"ECAGE_LOG_FORMAT={log_format!r} (text or json)")
+            log_format = cls.format
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            unknown.append(f"ECAGE_LOG_LEVEL={level!r} (DEBUG, INFO, WARNING or ERROR)")
+            level = cls.level
+        return cls(format=log_format, level=level, unknown=tuple(unknown))
 
 
 @dataclass(frozen=True)

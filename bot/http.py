@@ -1,6 +1,8 @@
-"""Our HTTP server (aiohttp): health check and the channels' webhooks (Telegram, Teams).
+"""Our HTTP server (aiohttp): liveness, readiness and metrics, and the channels' webhooks
+(Telegram, Teams).
 
-    app = create_app(telegram=channel.webhook, teams=teams_channel.handle_request)
+    app = create_app(telegram=channel.webhook, teams=teams_channel.handle_request,
+                     metrics=metrics, readiness=readiness)
     runner = await serve(app, port=config.http_port)
     ...
     await runner.cleanup()
@@ -17,6 +19,9 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Bot, Update
+
+from bot.metrics import CONTENT_TYPE_LATEST, Metrics
+from bot.readiness import OK, Readiness
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +52,16 @@ def webhook_path(webhook_url: str | None) -> str:
     return path if path and path != "/" else DEFAULT_TELEGRAM_PATH
 
 
-def create_app(*, telegram: TelegramWebhook | None = None, teams: TeamsHandler | None = None) -> web.Application:
+def create_app(*, telegram: TelegramWebhook | None = None, teams: TeamsHandler | None = None,
+               metrics: Metrics | None = None, readiness: Readiness | None = None) -> web.Application:
     # aiohttp stops reading any body past client_max_size (413); _limit_bodies refuses earlier and
     # per endpoint. The webhook also reads its body with its own, smaller bound (chunked bodies).
     app = web.Application(client_max_size=MAX_TEAMS_BODY_BYTES, middlewares=[_limit_bodies])
     app.router.add_get("/healthz", _healthz)
+    if metrics is not None:
+        app.router.add_get("/metrics", _metrics_handler(metrics))
+    if readiness is not None:
+        app.router.add_get("/readyz", _readyz_handler(readiness))
     if telegram is not None:
         app.router.add_post(telegram.path, _telegram_handler(telegram))
     if teams is not None:
@@ -117,6 +127,23 @@ async def serve(app: web.Application, port: int, host: str = "0.0.0.0") -> web.A
 
 async def _healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
+
+
+def _metrics_handler(metrics: Metrics):
+    async def handle(request: web.Request) -> web.Response:
+        return web.Response(body=await metrics.exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    return handle
+
+
+def _readyz_handler(readiness: Readiness):
+    async def handle(request: web.Request) -> web.Response:
+        checks = await readiness.checks()
+        ready = all(result == OK for result in checks.values())
+        return web.json_response({"status": "ready" if ready else "unready", "checks": checks},
+                                 status=200 if ready else 503)
+
+    return handle
 
 
 # The SDKs build objects from whatever JSON they get; a field of the wrong type would only fail

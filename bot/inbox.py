@@ -24,6 +24,7 @@ from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError
 
+from bot import metrics
 from bot.channels import ChatLocks
 from bot.notifier.pacing import backoff
 from dialogs.messages import Receipt
@@ -64,6 +65,7 @@ class InboxRunner:
         self.retry_cap = retry_cap
         # Called after each message: a notifier of this process wakes for the pushes it made.
         self.on_done: Callable[[], None] | None = None
+        self.metrics = metrics.UNCOUNTED  # the service's, set by bot/service.py
         self.processors = {processor.channel: processor for processor in processors}
         self.owner = owner or new_owner()
         self.lease = lease
@@ -213,7 +215,11 @@ class InboxRunner:
             given_up = head.attempts >= MAX_ATTEMPTS and not infrastructure(error)
             log.log(logging.ERROR if given_up else logging.WARNING,
                     "inbox %s: attempt %s failed (%s)%s", ids, head.attempts, error.__class__.__name__,
-                    ", given up" if given_up else "", exc_info=given_up)
+                    ", given up" if given_up else "", exc_info=given_up,
+                    extra={"channel": head.channel, "chat": head.chat_key, "turn": head.id})
+            self.metrics.turn(head.channel, metrics.STORE_UNAVAILABLE if infrastructure(error) else metrics.ERROR)
+            if not given_up:
+                self.metrics.inbox_retry(head.channel)
             delay = self._retry_delay(head.attempts)
             await self._guarded(lambda: inbox.finish(self.store, ids) if given_up
                                 else inbox.release(self.store, self.owner, ids, delay))

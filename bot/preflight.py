@@ -154,16 +154,22 @@ async def check_database(url: str, *, db_retry_s: float) -> str:
     return f"{where} answers; schema {', '.join(revisions)}, migrated to {heads} at start"
 
 
+async def database_revisions(engine) -> tuple[str, ...]:
+    """The Alembic revisions the database is at (none before its first migration)."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
+
+
+def code_heads(url: str) -> tuple[str, ...]:
+    """The newest revisions this code knows: a database at them has the current schema."""
+    return tuple(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+
+
 async def _current_revisions(url: str, db_retry_s: float) -> tuple[str, ...]:
     engine = create_engine(url)
     try:
-        async def current_revisions() -> tuple[str, ...]:
-            async with engine.connect() as connection:
-                return await connection.run_sync(
-                    lambda sync: MigrationContext.configure(sync).get_current_heads())
-
         with _quiet_retries():
-            return await run_with_retries(current_revisions, budget_s=db_retry_s)
+            return await run_with_retries(lambda: database_revisions(engine), budget_s=db_retry_s)
     except (StoreUnavailable, DBAPIError, OSError, TimeoutError) as error:
         raise database_problem(url, error) from error
     finally:

@@ -11,7 +11,9 @@ the others still go out.
 from __future__ import annotations
 
 import logging
+import time
 
+from bot import metrics
 from bot.notifier.core import record_patiently
 from bot.notifier.pacing import backoff
 from bot.notifier.senders import PermanentSendError, Sender, TransientSendError
@@ -35,6 +37,7 @@ class Replies:
         self.store = store
         self.sender = sender
         self.owner = owner
+        self.metrics = metrics.UNCOUNTED  # the service's, set by bot/service.py
         # Replies of many chats confirmed at about the same time are marked in one transaction.
         self._mark_sent = GroupCommit(lambda sent: outbox.mark_replies_sent(store, owner, sent))
 
@@ -42,9 +45,12 @@ class Replies:
         """The turn of a message taken from the inbox, and its replies sent. True when the turn
         took the message (its rows are done). The database away past the dialogs' patience
         raises StoreUnavailable: the message stays in the inbox."""
+        started = time.monotonic()
         replies = await dialogs.handle(incoming, waiting=self._waiting_note(incoming))
         await self.send(chat_of(incoming), replies)
-        return any(reply.outbox_id is not None for reply in replies)
+        took = any(reply.outbox_id is not None for reply in replies)
+        self.metrics.turn(incoming.channel, metrics.turn_outcome(dialogs, incoming, took), time.monotonic() - started)
+        return took
 
     def _waiting_note(self, incoming: Incoming):
         """How the dialogs say "wait" while the database blinks: straight to the chat (the
@@ -61,20 +67,25 @@ class Replies:
             try:
                 sent = await self.sender.send(chat, reply) or []
             except TransientSendError as error:
-                await self._leave_to_notifier(replies[index:], error)
+                await self._leave_to_notifier(chat, replies[index:], error)
                 return
             except PermanentSendError as error:
-                log.warning("%s chat %s: reply refused for good: %s", chat.channel, chat.chat_id, error)
+                log.warning("%s chat %s: reply refused for good: %s", chat.channel, chat.chat_id, error,
+                            extra={"channel": chat.channel, "chat": chat.chat_id})
+                self.metrics.delivery(chat.channel, metrics.FAILED)
                 if reply.outbox_id is not None:
                     await record_patiently(outbox.mark_failed, self.store, reply.outbox_id, self.owner, str(error))
                 continue
+            self.metrics.delivery(chat.channel, metrics.SENT)
             if reply.outbox_id is not None:
                 confirmed = outbox.SentReply(reply.outbox_id, chat, tuple(sent), reply.demand)
                 await record_patiently(lambda _: self._mark_sent([confirmed]), self.store)
 
-    async def _leave_to_notifier(self, replies: list[Outgoing], error: TransientSendError) -> None:
+    async def _leave_to_notifier(self, chat: Chat, replies: list[Outgoing], error: TransientSendError) -> None:
         delay = backoff(1, error.retry_after)
-        log.info("reply not sent now (%s); the notifier tries again in %.1fs", error, delay)
+        log.info("reply not sent now (%s); the notifier tries again in %.1fs", error, delay,
+                 extra={"channel": chat.channel, "chat": chat.chat_id})
         for reply in replies:
+            self.metrics.delivery(chat.channel, metrics.RETRY)
             if reply.outbox_id is not None:
                 await record_patiently(outbox.mark_retry, self.store, reply.outbox_id, self.owner, delay, str(error))

@@ -17,6 +17,8 @@ from bot.config import Config
 from bot.contract import Conversation
 from bot.flood import FloodGuard
 from bot.http import create_app, serve
+from bot.metrics import Metrics
+from bot.readiness import Readiness
 from store import Store
 
 log = logging.getLogger(__name__)
@@ -42,12 +44,14 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
     if dialogs is not None:
         # Chats on the network get the per-person flood limit; the local shell does not.
         dialogs = FloodGuard(dialogs)
+    # The service's own registry: two services in one process (tests) count apart.
+    metrics = Metrics(store)
     async with AsyncExitStack() as stack:
         telegram = teams = None
         if "teams" in channels:
             from bot.teams import TeamsChannel
 
-            teams = TeamsChannel(config, dialogs, store)
+            teams = _counted(TeamsChannel(config, dialogs, store), metrics)
             await teams.start()
             stack.push_async_callback(teams.close)
         if "telegram" in channels:
@@ -56,18 +60,23 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
             # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
             logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
 
-            telegram = TelegramChannel(config, dialogs, store, rate_limited=config.telegram_rate_limited)
+            telegram = _counted(TelegramChannel(config, dialogs, store, rate_limited=config.telegram_rate_limited),
+                                metrics)
             # Pushed before the HTTP server's cleanup, so the server stops first and Telegram
             # then finishes the updates already received.
             stack.push_async_callback(telegram.stop)
         webhook = telegram.webhook if telegram is not None and telegram.webhook_mode else None
+        readiness = None
         if webhook is not None or teams is not None:
-            runner = await serve(create_app(telegram=webhook, teams=teams.handle_request if teams else None),
-                                 config.http_port)
+            readiness = Readiness(store)
+            runner = await serve(create_app(telegram=webhook, teams=teams.handle_request if teams else None,
+                                            metrics=metrics, readiness=readiness), config.http_port)
             stack.push_async_callback(runner.cleanup)
         if telegram is not None:
             await telegram.start()  # after serve(): Telegram's first webhook call must find us listening
         served = [channel for channel in (telegram, teams) if channel is not None]
+        if readiness is not None:
+            readiness.channels_started = True
         if served or notifier:
             # A channel's process delivers its own outbox too: the replies a crash or a refusal
             # left behind, and the pushes of its turns at once (woken after each turn).
@@ -80,9 +89,15 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
                     senders.setdefault(name, sender)
                 if not senders:
                     log.warning("notifier: no channel to deliver to is configured (Telegram, Teams, e-mail)")
-            delivery = Notifier(store, senders)
+            delivery = Notifier(store, senders, metrics=metrics)
             for channel in served:
                 channel.runner.on_done = delivery.wake.set
             delivering = asyncio.create_task(delivery.run(stop))
             stack.push_async_callback(lambda: delivering)
         await stop.wait()
+
+
+def _counted(channel, metrics: Metrics):
+    """The channel's turns and replies counted into the service's metrics, from its first turn."""
+    channel.runner.metrics = channel.replies.metrics = metrics
+    return channel

@@ -25,6 +25,7 @@ from collections import OrderedDict
 from contextlib import AsyncExitStack
 from typing import Awaitable, Callable
 
+from bot import metrics as counting
 from bot.channels import stop_on_signals
 from bot.config import Config
 from dialogs import Outgoing
@@ -104,7 +105,7 @@ class Notifier:
     def __init__(self, store: Store, senders: dict[str, Sender], *, name: str | None = None,
                  lease: float = 60.0, poll_interval: float = 1.0, max_inflight: int = 100,
                  max_attempts: int = MAX_ATTEMPTS, global_rate: float = 30.0, pace_chats: bool = True,
-                 on_sent: Callable[[Delivery], None] | None = None):
+                 on_sent: Callable[[Delivery], None] | None = None, metrics: counting.Metrics = counting.UNCOUNTED):
         self.store = store
         self.senders = senders
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
@@ -115,6 +116,7 @@ class Notifier:
         self.bucket = TokenBucket(global_rate)
         self.pacer = ChatPacer() if pace_chats else None
         self.on_sent = on_sent
+        self.metrics = metrics
         self.wake = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
         self._warned_channels: set[str] = set()
@@ -250,13 +252,15 @@ class Notifier:
                     if sent and is_room_card(delivery, message):
                         cards += sent
         except PermanentSendError as error:
-            log.warning("outbox %s: failed for good: %s", delivery.id, error)
+            log.warning("outbox %s: failed for good: %s", delivery.id, error, extra=_fields(delivery))
+            self.metrics.delivery(delivery.chat.channel, counting.FAILED)
             await self._record(outbox.mark_failed, delivery.id, self.name, str(error))
         except Exception as error:  # TransientSendError, or anything unexpected: retry later
             if not isinstance(error, TransientSendError):
                 log.exception("outbox %s: unexpected error", delivery.id)
             await self._retry_or_fail(delivery, error)
         else:
+            self.metrics.delivery(delivery.chat.channel, counting.SENT)
             if delivery.message is not None:  # a reply whose turn's process could not send it
                 await self._record(outbox.mark_reply_sent, delivery.id, self.name, delivery.chat, shown,
                                    messages[0].demand)
@@ -356,12 +360,15 @@ class Notifier:
     async def _retry_or_fail(self, delivery: Delivery, error: Exception) -> None:
         reason = str(error) or error.__class__.__name__
         if delivery.attempts >= self.max_attempts:
-            log.warning("outbox %s: giving up after %s attempts: %s", delivery.id, delivery.attempts, reason)
+            log.warning("outbox %s: giving up after %s attempts: %s", delivery.id, delivery.attempts, reason,
+                        extra=_fields(delivery))
+            self.metrics.delivery(delivery.chat.channel, counting.FAILED)
             await self._record(outbox.mark_failed, delivery.id, self.name, reason)
             return
         delay = backoff(delivery.attempts, getattr(error, "retry_after", None))
         log.info("outbox %s: attempt %s failed (%s), next in %.1fs", delivery.id, delivery.attempts,
-                 reason, delay)
+                 reason, delay, extra=_fields(delivery))
+        self.metrics.delivery(delivery.chat.channel, counting.RETRY)
         await self._record(outbox.mark_retry, delivery.id, self.name, delay, reason)
         # Woken at the retry time even when nothing else happens.
         asyncio.get_running_loop().call_later(delay, self.wake.set)
@@ -395,6 +402,12 @@ class Notifier:
             finally:
                 if connection is not None:
                     connection.terminate()
+
+
+def _fields(delivery: Delivery) -> dict:
+    """A delivery's fields in a log line (bot/logs.py puts them in JSON lines)."""
+    return {"channel": delivery.chat.channel, "chat": delivery.chat.chat_id,
+            "demand": delivery.demand.protocol if delivery.demand is not None else None}
 
 
 def _log_database_failure(step: str, error: Exception) -> None:
