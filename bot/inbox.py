@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Protocol
 
@@ -81,6 +81,9 @@ class InboxRunner:
         # A chat's next message waits until the one before is through, replies sent: its row is
         # done (so its chat's next one can be claimed) as soon as its turn commits.
         self._chats = ChatLocks()
+        # Chats with rows this process wrote unclaimed: only their messages' end calls for a claim
+        # (a claim is a write, and on SQLite every write waits for the one writer).
+        self._waiting_chats: Counter[tuple[str, str]] = Counter()
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -102,10 +105,21 @@ class InboxRunner:
     def wake(self) -> None:
         self._wake.set()
 
-    def take(self, items: list[InboxItem]) -> None:
-        """Start on rows written already claimed by this runner (store/inbox.py `receive`)."""
-        for item in items:
-            self._start(item)
+    def received(self, rows: list[InboxItem | None]) -> None:
+        """What a channel of this process just wrote (store/inbox.py `receive`): rows written
+        claimed by this runner are started at once; the others wait behind their chat's current
+        message, which wakes the runner to claim them when it is through."""
+        waiting = False
+        for row in rows:
+            if row is None:
+                continue
+            if row.taken:
+                self._start(row)
+            else:
+                self._waiting_chats[(row.channel, row.chat_key)] += 1
+                waiting = True
+        if waiting:
+            self.wake()
 
     async def idle(self) -> None:
         """Until nothing of this runner's channels is pending or under way (for tests and shutdown)."""
@@ -175,6 +189,8 @@ class InboxRunner:
         return result
 
     async def _housekeeping(self) -> None:
+        # Rows another process claimed are never ours to count down: the poll finds what is left.
+        self._waiting_chats.clear()
         if await release_dead_claims(self.store):
             log.info("inbox: took over the claims of a process of this host that is gone")
         await inbox.purge(self.store)
@@ -206,6 +222,7 @@ class InboxRunner:
             items = await self._whole_group(head, processor.group_quiet)
             ids = tuple(item.id for item in items)
             self._held.update(ids)
+            self._taken_from_waiting(head.channel, head.chat_key, len(items) - (1 if head.taken else 0))
             if not await processor.process(items, Receipt(ids, self.owner, self.lease, head.attempts)):
                 await inbox.finish(self.store, ids)
             self._finished(ids)
@@ -226,7 +243,8 @@ class InboxRunner:
             asyncio.get_running_loop().call_later(delay, self._wake.set)
         finally:
             self._held.difference_update(ids)
-            self._wake.set()
+            if self._waiting_chats.get((head.channel, head.chat_key)):
+                self._wake.set()
 
     async def _whole_group(self, head: InboxItem, quiet: float) -> list[InboxItem]:
         while True:
@@ -238,6 +256,14 @@ class InboxRunner:
             if wait <= 0:
                 return items
             await asyncio.sleep(wait)
+
+    def _taken_from_waiting(self, channel: str, chat_key: str, count: int) -> None:
+        key = (channel, chat_key)
+        left = self._waiting_chats.get(key, 0) - count
+        if left > 0:
+            self._waiting_chats[key] = left
+        else:
+            self._waiting_chats.pop(key, None)
 
     def _retry_delay(self, attempts: int) -> float:
         return min(self.retry_cap, backoff(attempts))

@@ -76,7 +76,7 @@ async def receive(store: Store, updates: Sequence[Received], *, taker: str | Non
     now = store.clock()
     statement = statements.inbox_insert(store.dialect)
     rows: list[InboxItem | None] = []
-    async with store.transaction() as tx:
+    async with store.transaction(urgent=True) as tx:  # the channel waits for it to acknowledge
         for update_ in updates:
             taken = taker is not None and update_.group_key is None and await tx.session.scalar(
                 statements.INBOX_CHAT_PENDING, {"channel": update_.channel, "chat_key": update_.chat_key}) is None

@@ -21,6 +21,7 @@ from . import db
 from .attachments import ContentStore
 from .changes import DemandChanges
 from .conversations import Conversations
+from .gate import Gate
 from .inbox import TurnReceipts
 from .queries import DemandQueries
 
@@ -48,7 +49,8 @@ class Store:
         # connections would poll its busy handler, which leaves the lock idle between polls), on
         # PostgreSQL as many as the pool holds.
         # (Other processes on the same SQLite file still meet the busy handler.)
-        self._turns = asyncio.Semaphore(1 if engine.dialect.name == "sqlite" else engine.pool.size())
+        # Urgent ones (an update written before it is acknowledged) go before the others (store/gate.py).
+        self._turns = Gate(1 if engine.dialect.name == "sqlite" else engine.pool.size())
         self._tasks_in_turn: set[asyncio.Task] = set()
 
     @classmethod
@@ -72,18 +74,18 @@ class Store:
         return self.engine.dialect.name
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
-        async with self._turn():
+    async def transaction(self, *, urgent: bool = False) -> AsyncIterator[Transaction]:
+        async with self._turn(urgent):
             async with self._sessions() as session, session.begin():
                 yield Transaction(self, session)
 
     @asynccontextmanager
-    async def _turn(self) -> AsyncIterator[None]:
+    async def _turn(self, urgent: bool) -> AsyncIterator[None]:
         task = asyncio.current_task()
         if task in self._tasks_in_turn:
             yield  # a transaction opened inside another of the same task must not wait for it
             return
-        async with self._turns:
+        async with self._turns.held(urgent):
             self._tasks_in_turn.add(task)
             try:
                 yield

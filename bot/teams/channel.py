@@ -128,8 +128,7 @@ class TeamsChannel:
             log.warning("Could not store a Teams activity (%s)", error.__class__.__name__)
             return web.Response(status=503, text="try again later")
         if row is not None:  # else a duplicate: answered already, or being answered
-            self.runner.take([row] if row.taken else [])
-            self.runner.wake()
+            self.runner.received([row])
             await self.runner.handled(row.id, ANSWER_WAIT)
         if activity.type == ActivityTypes.invoke:  # card actions of type invoke want a body back
             return web.json_response(None, status=200)

@@ -211,9 +211,7 @@ class TelegramChannel:
                 # chat or a person "None" would be written to the store. Its text is nobody's business.
                 log.warning("Ignored Telegram update %s: %s", update.update_id, flaw)
         if usable:
-            rows = await self._receive(usable)
-            self.runner.take([row for row in rows if row is not None and row.taken])
-            self.runner.wake()
+            self.runner.received(await self._receive(usable))
 
     async def _poll(self) -> None:
         """Long polling: a batch is written to the inbox before the next getUpdates, whose offset
