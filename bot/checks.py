@@ -70,17 +70,14 @@ async def _telegram(config: Config) -> str:
 
 
 async def _teams(config: Config) -> str:
-    from botframework.connector.auth import MicrosoftAppCredentials
+    from bot.teams.send import bot_framework_token  # botbuilder stays in bot/teams
 
     preflight.check_teams_credentials(config)
-    credentials = MicrosoftAppCredentials(config.microsoft_app_id, config.microsoft_app_password,
-                                          channel_auth_tenant=config.microsoft_app_tenant_id)
-    where = credentials.oauth_endpoint
+    where, fetch = bot_framework_token(config)
     # Its retries' warnings would come before the one line that says what happened.
     logging.getLogger("urllib3").setLevel(logging.ERROR)
     try:
-        # msal fetches over the network, synchronously.
-        await asyncio.wait_for(asyncio.to_thread(credentials.get_access_token), NETWORK_TIMEOUT_S)
+        await asyncio.wait_for(fetch(), NETWORK_TIMEOUT_S)
     except PermissionError as error:  # the identity platform said no
         raise NotReady(f"{where} refused MICROSOFT_APP_ID {config.microsoft_app_id}: {first_line(error)}",
                        "copy the app id and a current client secret from the bot's Azure registration "

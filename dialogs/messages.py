@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -76,13 +75,15 @@ class Outgoing:
 
 
 def outgoing_to_json(message: Outgoing) -> dict:
-    """A reply as the outbox keeps it. Stored files are kept by their hash, not their content."""
+    """A reply as the outbox keeps it. Its files are stored attachments, kept by their hash: the
+    content stays in the attachments store."""
+    if any(file.sha256 is None for file in message.files):
+        raise ValueError("a reply's files must be stored attachments (OutgoingFile.sha256)")
     return {
         "text": message.text,
         "choices": [[choice.id, choice.label, choice.turns_page] for choice in message.choices],
         "card": message.card,
-        "files": [{"filename": file.filename, "content_type": file.content_type, "sha256": file.sha256,
-                   **({} if file.sha256 else {"data": base64.b64encode(file.data).decode()})}
+        "files": [{"filename": file.filename, "content_type": file.content_type, "sha256": file.sha256}
                   for file in message.files],
         "demand": message.demand,
     }
@@ -91,8 +92,7 @@ def outgoing_to_json(message: Outgoing) -> dict:
 def outgoing_from_json(stored: dict, content: Callable[[str], bytes], outbox_id: int | None = None) -> Outgoing:
     """The reply again; `content(sha256)` reads a stored file."""
     files = tuple(OutgoingFile(filename=file["filename"], content_type=file.get("content_type"),
-                               sha256=file.get("sha256"),
-                               data=content(file["sha256"]) if file.get("sha256") else base64.b64decode(file["data"]))
+                               sha256=file["sha256"], data=content(file["sha256"]))
                   for file in stored.get("files", ()))
     return Outgoing(text=stored["text"], choices=tuple(Choice(id_, label, bool(page)) for id_, label, page in stored["choices"]),
                     card=stored.get("card"), files=files, demand=stored.get("demand"), outbox_id=outbox_id)

@@ -3,7 +3,8 @@
     python -m bot notifier        (also started by plain ``python -m bot``)
 """
 
-from .core import Notifier, deliver_shell_pushes, render, run_notifier
+from .core import Notifier, deliver_shell_pushes, run_notifier
+from .rendering import render
 from .senders import SENDERS, PermanentSendError, Sender, TransientSendError
 
 __all__ = ["SENDERS", "Notifier", "PermanentSendError", "Sender", "TransientSendError",

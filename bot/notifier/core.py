@@ -29,13 +29,13 @@ from bot import metrics as counting
 from bot.channels import stop_on_signals
 from bot.config import Config
 from dialogs import Outgoing
-from dialogs.messages import outgoing_from_json
-from dialogs.events import EMAIL_KINDS, offer_choices, render_email, render_push, room_card
-from store import EventKind, Store, is_transient
+from dialogs.events import EMAIL_KINDS, room_card
+from store import Store, is_transient
 from store import outbox
 from store.group_commit import GroupCommit
 from store.outbox import Delivery
 
+from .rendering import card_state, changes_card, is_room_card, make_choices_current, render
 from .pacing import ChatPacer, TokenBucket, backoff
 from .senders import PermanentSendError, Sender, TransientSendError, open_senders
 
@@ -50,55 +50,6 @@ CLAIM_BATCH_SHARE = 4
 REFRESHED_MEMORY = 1000
 # On stop, card edits still waiting (groups allow few messages a minute) get this long to finish.
 REFRESH_GRACE = 5.0
-
-
-def render(delivery: Delivery, content: Callable[[str], bytes] | None = None) -> list[Outgoing]:
-    """What to send for a row: a turn's reply as it was queued (`content` reads its stored files),
-    or the event as this chat should hear it."""
-    if delivery.message is not None:
-        return [outgoing_from_json(delivery.message, content or _no_content)]
-    if delivery.chat.channel == outbox.EMAIL_CHANNEL:
-        subject, body = render_email(delivery.event, delivery.demand, delivery.chat.locale)
-        return [Outgoing(text=body, card={"kind": "email", "subject": subject})]
-    return render_push(delivery.event, delivery.demand, delivery.audience, delivery.chat.locale)
-
-
-async def make_choices_current(store: Store, delivery: Delivery, messages: list[Outgoing]) -> None:
-    """A push's options become what a number or a label typed next picks in the private chat it
-    reached (its buttons answer anyway; typing them needs this). A courtesy, like a card's edit:
-    a failure is logged, never retried, and never holds a delivery back."""
-    chat = delivery.chat
-    if chat.kind != "private":  # rooms and e-mail: their options are buttons, or none
-        return
-    try:
-        async with store.transaction() as tx:
-            await offer_choices(tx, chat.channel, chat.chat_id, messages)
-    except Exception:
-        log.exception("outbox %s: could not make the push's options current in %s chat %s",
-                      delivery.id, chat.channel, chat.chat_id)
-
-
-# Events that change what a card shows (its status, its attendant; attachments change its count).
-# Rooms allow a bot few messages a minute, edits included: the others leave the card alone.
-CARD_EVENTS = frozenset({EventKind.RECEIVED, EventKind.INFO_REQUESTED, EventKind.INFO_SENT,
-                         EventKind.SOLVED, EventKind.CANCELLED, EventKind.REOPENED})
-
-
-def _no_content(sha256: str) -> bytes:
-    raise LookupError(f"no content store to read {sha256} from")
-
-
-def is_room_card(delivery: Delivery, message: Outgoing) -> bool:
-    return delivery.event is not None and delivery.chat.is_attendant_room and (message.card or {}).get("kind") == "attendant_card"
-
-
-def changes_card(event) -> bool:
-    return event.kind in CARD_EVENTS or bool(event.attachments)
-
-
-def card_state(demand) -> tuple:
-    """What a card shows that events change."""
-    return demand.status, demand.assignee_id, len(demand.attachments)
 
 
 class Notifier:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -38,6 +39,17 @@ def build_adapter(config: Config) -> CloudAdapter:
         APP_TENANTID=config.microsoft_app_tenant_id or "",
     )
     return CloudAdapter(ConfigurationBotFrameworkAuthentication(settings))
+
+
+def bot_framework_token(config: Config) -> tuple[str, Callable[[], Awaitable[object]]]:
+    """Where the configured app's token comes from, and how to fetch one (what `python -m bot
+    check` tries). The identity platform's refusal is a PermissionError."""
+    from botframework.connector.auth import MicrosoftAppCredentials
+
+    credentials = MicrosoftAppCredentials(config.microsoft_app_id, config.microsoft_app_password,
+                                          channel_auth_tenant=config.microsoft_app_tenant_id)
+    # msal fetches over the network, synchronously.
+    return credentials.oauth_endpoint, lambda: asyncio.to_thread(credentials.get_access_token)
 
 
 @dataclass(frozen=True)
