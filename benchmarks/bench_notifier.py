@@ -63,10 +63,15 @@ async def _setup(store: Store, chats: int) -> tuple[Actor, list[str]]:
             await tx.ensure_chat("bench", f"chat-{n}", "private", person_id=person.id)
             requesters.append(person.id)
     protocols = []
+    holder = Actor(attendant.id, True)
     for person_id in requesters:
         async with store.transaction() as tx:
-            protocols.append((await tx.open_demand(Actor(person_id), DRAFT)).protocol)
-    return Actor(attendant.id, True), protocols
+            protocol = (await tx.open_demand(Actor(person_id), DRAFT)).protocol
+            # Received now, so that each answer below is one event (an answer to a demand nobody
+            # holds records its "received" first).
+            await tx.receive(holder, protocol)
+            protocols.append(protocol)
+    return holder, protocols
 
 
 async def _produce(store: Store, attendant: Actor, protocols: list[str], events: int,
