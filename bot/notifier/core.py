@@ -73,6 +73,8 @@ class Notifier:
         self._warned_channels: set[str] = set()
         self._db_failures = 0
         self._mark_sent_together = GroupCommit(self._mark_rows_sent)
+        # Pushes delivered at about the same time make their options current in one transaction.
+        self._make_choices_current = GroupCommit(lambda offers: make_choices_current(store, offers))
         self._refreshed: OrderedDict[int, None] = OrderedDict()
         # Demands whose cards are being refreshed -> whether they changed again meanwhile. One
         # refresh per demand at a time: an older view never overwrites a newer one, and a burst
@@ -217,7 +219,7 @@ class Notifier:
                                    messages[0].demand)
                 return
             await self._mark_sent(delivery.id)
-            await make_choices_current(self.store, delivery, messages)
+            await self._make_choices_current([(delivery, messages)])
             if self.on_sent is not None:
                 self.on_sent(delivery)
             await self._after_delivery(delivery, cards)
@@ -413,5 +415,5 @@ async def deliver_shell_pushes(store: Store, chat_id: str, show: Callable[[list[
         messages = render(delivery)
         show(messages)
         await outbox.mark_sent(store, delivery.id, owner)
-        await make_choices_current(store, delivery, messages)
+        await make_choices_current(store, [(delivery, messages)])
         shown += 1

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 
 from dialogs import Outgoing
-from dialogs.events import offer_choices, render_email, render_push
+from dialogs.events import offer_choices, render_email, render_push, shown_entries
 from dialogs.messages import outgoing_from_json
 from store import EventKind, Store, outbox
 from store.outbox import Delivery
@@ -27,19 +27,22 @@ def render(delivery: Delivery, content: Callable[[str], bytes] | None = None) ->
     return render_push(delivery.event, delivery.demand, delivery.audience, delivery.chat.locale)
 
 
-async def make_choices_current(store: Store, delivery: Delivery, messages: list[Outgoing]) -> None:
-    """A push's options become what a number or a label typed next picks in the private chat it
-    reached (its buttons answer anyway; typing them needs this). A courtesy, like a card's edit:
-    a failure is logged, never retried, and never holds a delivery back."""
-    chat = delivery.chat
-    if chat.kind != "private":  # rooms and e-mail: their options are buttons, or none
-        return
-    try:
-        async with store.transaction() as tx:
-            await offer_choices(tx, chat.channel, chat.chat_id, messages)
-    except Exception:
-        log.exception("outbox %s: could not make the push's options current in %s chat %s",
-                      delivery.id, chat.channel, chat.chat_id)
+async def make_choices_current(store: Store, offers: list[tuple[Delivery, list[Outgoing]]]) -> list[None]:
+    """Pushes' options become what a number or a label typed next picks in the private chats they
+    reached (their buttons answer anyway; typing them needs this), all in one transaction. A
+    courtesy, like a card's edit: a failure is logged, never retried, and never holds a delivery
+    back."""
+    wanted = [(delivery, messages) for delivery, messages in offers
+              if delivery.chat.kind == "private" and shown_entries(messages)]  # rooms, e-mail: buttons or none
+    if wanted:
+        try:
+            async with store.transaction() as tx:
+                for delivery, messages in wanted:
+                    await offer_choices(tx, delivery.chat.channel, delivery.chat.chat_id, messages)
+        except Exception:
+            log.exception("outbox %s: could not make the pushes' options current",
+                          ", ".join(str(delivery.id) for delivery, _ in wanted))
+    return [None] * len(offers)
 
 
 # Events that change what a card shows (its status, its attendant; attachments change its count).
