@@ -120,8 +120,7 @@ async def group_of(store: Store, head: InboxItem) -> list[InboxItem]:
         return [head]
     async with store.transaction() as tx:
         rows = (await tx.session.execute(
-            select(InboxRow.id, InboxRow.channel, InboxRow.chat_key, InboxRow.group_key, InboxRow.payload,
-                   InboxRow.attempts, InboxRow.received_at)
+            select(*statements.INBOX_ITEM)
             .where(InboxRow.status == PENDING, InboxRow.channel == head.channel,
                    InboxRow.chat_key == head.chat_key, InboxRow.id >= head.id)
             .order_by(InboxRow.id))).all()

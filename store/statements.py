@@ -124,7 +124,8 @@ def event_recipients(*, to_requester: bool, to_rooms: bool, to_assignee: bool, e
 
 # --- the inbox (store/inbox.py) ---------------------------------------------------------------------
 
-_INBOX_ITEM = (_INBOX.c.id, _INBOX.c.channel, _INBOX.c.chat_key, _INBOX.c.group_key, _INBOX.c.payload,
+# The columns of store.inbox.InboxItem, in its order.
+INBOX_ITEM = (_INBOX.c.id, _INBOX.c.channel, _INBOX.c.chat_key, _INBOX.c.group_key, _INBOX.c.payload,
                _INBOX.c.attempts, _INBOX.c.received_at)
 
 
@@ -162,7 +163,7 @@ def inbox_claim(dialect: str, busy: bool):
         candidates = candidates.with_for_update(skip_locked=True)
     return (update(_INBOX).where(_INBOX.c.id.in_(candidates))
             .values(claimed_by=bindparam("owner"), claimed_until=bindparam("until"), attempts=_INBOX.c.attempts + 1)
-            .returning(*_INBOX_ITEM))
+            .returning(*INBOX_ITEM))
 
 
 REPLIES_SENT = (update(_OUTBOX)
