@@ -363,6 +363,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "profile.edit_phone": ("Editar telefone", "Edit phone"),
     "profile.edit_cargo": ("Editar cargo", "Edit job title"),
     "profile.edit_organ": ("Editar órgão", "Edit agency"),
+    # Quiet hours: pushes from 20:00 to 8:00 go out without a sound (dialogs/profile.py).
+    "profile.night": ("Avisos à noite (20h–8h)", "Notices at night (8 pm–8 am)"),
+    "profile.night_silent": ("silenciosos", "silent"),
+    "profile.night_sound": ("com som", "with sound"),
+    "profile.edit_night_sound": ("Avisos à noite com som", "Notices at night with sound"),
+    "profile.edit_night_silent": ("Avisos à noite silenciosos", "Silent notices at night"),
     # --- help, per step ---
     "help.general": ("Ajuda do Portal e-CAGE no chat.\n" + _HELP_COMMANDS_PT,
                      "e-CAGE Portal chat help.\n" + _HELP_COMMANDS_EN),
@@ -538,6 +544,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "att.bound": ("Este grupo agora é a sala dos atendentes: novas demandas aparecerão aqui.",
                   "This group is now the attendants' room: new demands will show up here."),
     "att.unbound": ("Este grupo não é mais a sala dos atendentes.", "This group is no longer the attendants' room."),
+    # Aging (dialogs/attendant_card.py, the queue): working hours are Mon–Fri 8–18, holidays apart.
+    "att.field_age": ("Aberta", "Opened"),
+    "att.field_last_action": ("Última ação da CAGE", "Last CAGE action"),
+    "att.no_action_yet": ("nenhuma ainda", "none yet"),
+    "att.field_waiting": ("Aguardando a CAGE", "Waiting for CAGE"),
+    "att.working_hours": ("{hours} h úteis", "{hours} working hours"),
+    "att.overdue": ("⚠️ {hours} h úteis sem ação", "⚠️ {hours} working hours with no action"),
+    # What the notifier writes in the rooms by itself (dialogs/digest.py).
+    "att.attention": ("⚠️ {protocol} aguarda a CAGE há {hours} horas úteis: {title} ({requester}).",
+                      "⚠️ {protocol} has waited for CAGE for {hours} working hours: {title} ({requester})."),
+    "digest.title": ("📋 Resumo do dia {day} (desde {since})", "📋 Summary of {day} (since {since})"),
+    "digest.opened": ("Abertas: {n}", "Opened: {n}"),
+    "digest.solved": ("Solucionadas: {n}", "Solved: {n}"),
+    "digest.survey": ("Pesquisa de satisfação: média {average} em {n} resposta(s)",
+                      "Satisfaction survey: average {average} over {n} answer(s)"),
+    "digest.no_survey": ("Pesquisa de satisfação: nenhuma resposta", "Satisfaction survey: no answers"),
+    "digest.waiting_cage": ("Aguardando a CAGE: {n}", "Waiting for CAGE: {n}"),
+    "digest.waiting_info": ("Aguardando informações do solicitante: {n}", "Waiting for the requester's information: {n}"),
+    "digest.more": ("… e mais {n}", "… and {n} more"),
     # --- Teams channel (bot/teams): what the Teams adapter says on its own ---
     "teams.pick": ("Escolha uma opção", "Choose an option"),
     "teams.pick_submit": ("Escolher", "Choose"),
