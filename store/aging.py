@@ -72,6 +72,15 @@ async def waiting_for_cage(tx) -> list[tuple[DemandView, Aging]]:
     return sorted(((view, aging[view.id]) for view in views), key=lambda pair: pair[1].waiting_since)
 
 
+async def announced(tx, waits: list[tuple[DemandView, Aging]]) -> set[tuple[int, datetime]]:
+    """Which of these waits (demand id, waiting since) were announced already."""
+    if not waits:
+        return set()
+    rows = await tx.session.execute(select(AttentionMarkRow.demand_id, AttentionMarkRow.waiting_since)
+                                    .where(AttentionMarkRow.demand_id.in_([demand.id for demand, _ in waits])))
+    return {(demand_id, since) for demand_id, since in rows.all()}
+
+
 async def claim_attention(tx, demand_id: int, waiting_since: datetime, owner: str) -> bool:
     """Mark the demand's long wait as announced; False when another process did it first."""
     result = await tx.session.execute(

@@ -1,0 +1,50 @@
+"""What the notifier writes in the attendants' rooms by itself: the daily digest, and the
+announcement of a demand that has waited for CAGE too long (the facts come from store/digest.py
+and store/aging.py; bot/notifier/scheduled.py decides when)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from dialogs import choice_ids as ids
+from dialogs import render
+from dialogs.attendant_card import age
+from dialogs.messages import Choice, Outgoing
+from dialogs.texts import Texts
+from store.workdays import local
+
+# Demands listed by name in each part of the digest; the rest are counted.
+LISTED = 10
+
+
+def _line(demand: Any, extra: str) -> str:
+    return f"• {demand.protocol} · {render.shorten(demand.title, 50)} · {demand.requester_name} · {extra}"
+
+
+def _listed(t: Texts, lines: list[str]) -> list[str]:
+    more = len(lines) - LISTED
+    return lines[:LISTED] + ([t("digest.more", n=more)] if more > 0 else [])
+
+
+def digest(facts: Any, now: datetime, locale: str | None) -> Outgoing:
+    t = Texts(locale)
+    lines = [t("digest.title", day=facts.day.strftime("%d/%m"), since=local(facts.since).strftime("%d/%m")),
+             t("digest.opened", n=facts.opened), t("digest.solved", n=facts.solved),
+             t("digest.survey", average=f"{facts.survey_average:.1f}", n=facts.survey_count)
+             if facts.survey_count else t("digest.no_survey"),
+             "", t("digest.waiting_cage", n=len(facts.waiting_for_cage))]
+    lines += _listed(t, [_line(demand, t("att.working_hours", hours=int(aging.working_hours_waited(now))))
+                         for demand, aging in facts.waiting_for_cage])
+    lines += ["", t("digest.waiting_info", n=len(facts.waiting_for_information))]
+    lines += _listed(t, [_line(demand, age(t, demand.updated_at, now)) for demand in facts.waiting_for_information])
+    return Outgoing(text="\n".join(lines), card={"kind": "digest", "day": facts.day.isoformat()})
+
+
+def attention(demand: Any, hours: float, locale: str | None) -> Outgoing:
+    """A demand that has waited for CAGE longer than it should: said once in each room."""
+    t = Texts(locale)
+    text = t("att.attention", protocol=demand.protocol, hours=int(hours), title=demand.title,
+             requester=demand.requester_name)
+    return Outgoing(text=text, choices=(Choice(id=ids.attendant_action("card", demand.protocol), label=t("push.open")),),
+                    card={"kind": "attention", "protocol": demand.protocol}, demand=demand.protocol)
