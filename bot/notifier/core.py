@@ -200,7 +200,7 @@ class Notifier:
         cards: list[str] = []
         shown: list[str] = []
         try:
-            messages = render(delivery, self.store.files.get)
+            messages = render(delivery, self.store.files.get, now=self.store.clock())
             paced = (self.pacer.paced(delivery.chat.id, sender.min_interval(delivery.chat))
                      if self.pacer is not None else contextlib.nullcontext())
             async with paced:
