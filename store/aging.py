@@ -10,7 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select, type_coerce
 
-from . import db, workdays
+from . import workdays
+from .announcements import claim_once
 from .mappers import demand_view
 from .models import AttentionMarkRow, DemandRow, EventRow, UTCDateTime
 from .unit import demand_loads
@@ -83,8 +84,4 @@ async def announced(tx, waits: list[tuple[DemandView, Aging]]) -> set[tuple[int,
 
 async def claim_attention(tx, demand_id: int, waiting_since: datetime, owner: str) -> bool:
     """Mark the demand's long wait as announced; False when another process did it first."""
-    result = await tx.session.execute(
-        db.insert_for(tx.store.dialect, AttentionMarkRow)
-        .values(demand_id=demand_id, waiting_since=waiting_since, claimed_by=owner, created_at=tx.now())
-        .on_conflict_do_nothing())
-    return bool(result.rowcount)
+    return await claim_once(tx, AttentionMarkRow, owner, demand_id=demand_id, waiting_since=waiting_since)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from . import recording
+from . import db, recording
 from .mappers import chat_view
 from .models import ChatRow, OutboxRow
 from .views import Chat
@@ -24,3 +24,12 @@ async def queue_message(tx, chat: Chat, audience: str, message: dict) -> None:
                              status="pending", attempts=0, next_attempt_at=now, created_at=now))
     await tx.session.flush()
     await recording.notify(tx.session, audience)
+
+
+async def claim_once(tx, row, owner: str, **key) -> bool:
+    """Insert the claim `row` of `key` unless another process's is there (its unique key waits for
+    that transaction on PostgreSQL, then yields to it); whether this one was inserted."""
+    result = await tx.session.execute(db.insert_for(tx.store.dialect, row)
+                                      .values(**key, claimed_by=owner, created_at=tx.now())
+                                      .on_conflict_do_nothing())
+    return bool(result.rowcount)

@@ -9,7 +9,8 @@ from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 
-from . import db, workdays
+from . import workdays
+from .announcements import claim_once
 from .aging import Aging, waiting_for_cage
 from .mappers import demand_view
 from .models import DemandRow, DigestClaimRow, EventRow, SurveyAnswerRow
@@ -59,8 +60,4 @@ async def digest_facts(tx, day: date) -> DigestFacts:
 
 async def claim_digest(tx, chat_id: int, day: date, owner: str) -> bool:
     """Claim a room's digest of a day; False when another process queued it already."""
-    result = await tx.session.execute(
-        db.insert_for(tx.store.dialect, DigestClaimRow)
-        .values(chat_id=chat_id, day=day, claimed_by=owner, created_at=tx.now())
-        .on_conflict_do_nothing())
-    return bool(result.rowcount)
+    return await claim_once(tx, DigestClaimRow, owner, chat_id=chat_id, day=day)

@@ -5,7 +5,6 @@ the outbox and the fake Bot API, with two notifiers looking at once."""
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import AsyncExitStack
 from datetime import datetime, time, timezone
 
