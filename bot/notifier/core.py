@@ -129,9 +129,11 @@ class Notifier:
                     last_warning = time.monotonic()
                 await self._idle(stop)
         finally:
-            for task in (listener, jobs):
-                if task is not None:
-                    task.cancel()
+            if listener is not None:
+                listener.cancel()
+            if jobs is not None:  # a look under way is rolled back; the next notifier looks again
+                jobs.cancel()
+                await asyncio.gather(jobs, return_exceptions=True)
             # Sends already started finish and are recorded: stopping never loses a confirmation.
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)

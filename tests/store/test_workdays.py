@@ -59,3 +59,4 @@ def test_between_is_the_inverse_of_after():
     for hours in (0.5, 5, 10, 24, 47.25):
         assert working_hours_between(start, after_working_hours(start, hours)) == pytest.approx(hours)
     assert working_hours_between(start, start - timedelta(hours=3)) == 0
+
