@@ -11,7 +11,7 @@ from dialogs import choice_ids as ids
 from dialogs import render
 from dialogs.attendant_card import age
 from dialogs.messages import Choice, Outgoing
-from dialogs.texts import Texts
+from dialogs.texts import EN, Texts
 from store.workdays import local
 
 # Demands listed by name in each part of the digest; the rest are counted.
@@ -27,11 +27,16 @@ def _listed(t: Texts, lines: list[str]) -> list[str]:
     return lines[:LISTED] + ([t("digest.more", n=more)] if more > 0 else [])
 
 
+def _decimal(t: Texts, value: float) -> str:
+    text = f"{value:.1f}"
+    return text if t.index == EN else text.replace(".", ",")
+
+
 def digest(facts: Any, now: datetime, locale: str | None) -> Outgoing:
     t = Texts(locale)
     lines = [t("digest.title", day=facts.day.strftime("%d/%m"), since=local(facts.since).strftime("%d/%m")),
              t("digest.opened", n=facts.opened), t("digest.solved", n=facts.solved),
-             t("digest.survey", average=f"{facts.survey_average:.1f}", n=facts.survey_count)
+             t("digest.survey", average=_decimal(t, facts.survey_average), n=facts.survey_count)
              if facts.survey_count else t("digest.no_survey"),
              "", t("digest.waiting_cage", n=len(facts.waiting_for_cage))]
     lines += _listed(t, [_line(demand, t("att.working_hours", hours=int(aging.working_hours_waited(now))))

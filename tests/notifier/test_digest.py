@@ -16,7 +16,7 @@ from bot.notifier import Notifier
 from bot.notifier.attention import queue_attention
 from bot.notifier.digest import queue_digests
 from bot.notifier.scheduled import Schedule
-from store.models import AttentionMarkRow, DigestClaimRow
+from store.models import AttentionMarkRow, DigestClaimRow, OutboxRow
 from store.workdays import LOCAL
 
 SCHEDULE = Schedule(digest_at=time(8, 30), attention_after_h=24, interval=0.05)
@@ -67,7 +67,7 @@ async def test_the_digest_goes_to_the_room_once_at_digest_time_with_what_happene
     for running in two_notifiers:
         await running.drained()
     assert digest.splitlines()[:4] == ["📋 Resumo do dia 04/02 (desde 03/02)", "Abertas: 4", "Solucionadas: 1",
-                                       "Pesquisa de satisfação: média 4.0 em 1 resposta(s)"]
+                                       "Pesquisa de satisfação: média 4,0 em 1 resposta(s)"]
     waiting = digest.split("Aguardando a CAGE: 2\n")[1].split("\n\n")[0].splitlines()
     # The longest wait first: "velha" waits since it was opened, "nova" since its answer.
     assert [line.split(" · ")[0][2:] for line in waiting] == [demands["velha"], demands["nova"]]
@@ -108,3 +108,26 @@ async def test_a_long_wait_is_announced_once_across_a_weekend(store, clock, api,
 
 async def _async(value):
     return value
+
+
+async def test_a_digest_that_fails_to_send_is_retried_and_still_sent_once(store, clock, api, two_notifiers):
+    await a_day_of_work(store, clock)
+    for running in two_notifiers:
+        await running.drained()  # Monday's pushes, and Monday's digest, sent
+    api.fail_next("sendMessage", status=502, description="Bad Gateway")
+    clock.set(local_time("2025-02-04", 9))
+    await wait_until(lambda: _retry_waits(store))
+    assert not room_texts(api, "Resumo do dia 04/02")
+    clock.advance(minutes=10)  # past the backoff: the outbox row is due again
+    await wait_until(lambda: _async(room_texts(api, "Resumo do dia 04/02")))
+    for running in two_notifiers:
+        await running.drained()
+    assert len(room_texts(api, "Resumo do dia 04/02")) == 1
+
+
+async def _retry_waits(store) -> bool:
+    async with store.transaction() as tx:
+        return bool(await tx.session.scalar(
+            select(func.count()).select_from(OutboxRow).where(OutboxRow.audience == "digest",
+                                                              OutboxRow.status == "pending",
+                                                              OutboxRow.last_error.is_not(None))))
