@@ -18,6 +18,7 @@ reads as a request ("linha do tempo CAGE-…"): then the attendant is asked whet
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from dialogs import choice_ids as ids
@@ -29,7 +30,7 @@ from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile, Outgoing, OutgoingFile
 from dialogs.states import MENU, AttendantState, HeldFile
 from store import AlreadyAssigned, NewAttachment, StoreError
-from store.aging import aging_of
+from store.aging import Aging, aging_of
 from store.attendance import protocol_for_message, remember_message
 
 QUEUE_PAGE_SIZE = 8
@@ -254,7 +255,7 @@ async def show_list(turn: Turn, which: str, page: int) -> None:
     turn.say_text("\n".join(lines), choices=choices)
 
 
-def _overdue(turn: Turn, aging: Any, now: Any) -> str:
+def _overdue(turn: Turn, aging: Aging, now: datetime) -> str:
     """The flag of a demand that has waited for CAGE longer than ECAGE_ATTENTION_AFTER_H."""
     if not aging.needs_attention(now, turn.attention_after_h):
         return ""

@@ -3,6 +3,7 @@ actions that still apply as its buttons ("atd:<action>:<protocol>")."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -56,15 +57,15 @@ def card_choices(t: Texts, view: Any) -> tuple[Choice, ...]:
 
 
 def demand_card(demand: Any, taxonomy: Any, t: Texts | None = None, headline: str | None = None,
-                aging: list[tuple[str, str]] = ()) -> Outgoing:
+                aging: Sequence[tuple[str, str]] = ()) -> Outgoing:
     """A demand as attendants see it in their room, with its actions as choices.
 
     `Outgoing.demand` lets a channel remember which demand the sent message shows, so a reply
     to it acts on that demand. `headline` goes above the card ("Nova demanda", "Respondida");
     `aging` (aging_fields) only on a card shown once, never on a room's that is kept and edited."""
     t = t or Texts("pt-BR")
-    # Dates rather than an age: a room's card is edited only when the demand changes, and what
-    # it shows must stay true until then.
+    # A room's card shows dates, no ages: it is edited only when the demand changes, and what it
+    # shows must stay true until then.
     fields = [(t("field.status"), render.status_name(t, demand.status)),
               (t("att.field_requester"), demand.requester_name), *aging]
     fields += render.demand_facts(t, taxonomy, demand)

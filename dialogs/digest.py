@@ -51,5 +51,6 @@ def attention(demand: Any, hours: float, locale: str | None) -> Outgoing:
     t = Texts(locale)
     text = t("att.attention", protocol=demand.protocol, hours=int(hours), title=demand.title,
              requester=demand.requester_name)
-    return Outgoing(text=text, choices=(Choice(id=ids.attendant_action("card", demand.protocol), label=t("push.open")),),
+    button = Choice(id=ids.attendant_action("card", demand.protocol), label=t("push.open"))
+    return Outgoing(text=text, choices=(button,),
                     card={"kind": "attention", "protocol": demand.protocol}, demand=demand.protocol)

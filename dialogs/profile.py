@@ -49,7 +49,7 @@ async def view(turn: Turn) -> None:
 
 def _night(turn: Turn) -> tuple[str, str]:
     """Whether pushes at night make a sound (store/workdays.py: quiet hours), as the view shows it."""
-    silent = getattr(turn.person, "silent_at_night", True)
+    silent = turn.person.silent_at_night
     return turn.t("profile.night"), turn.t("profile.night_silent" if silent else "profile.night_sound")
 
 
@@ -57,8 +57,8 @@ async def ask_view(turn: Turn) -> None:
     fields = [(turn.t("field." + field), _value(turn, field)) for field in FIELDS] + [_night(turn)]
     lines = [turn.t("profile.view")] + [f"{label}: {value or '—'}" for label, value in fields]
     choices = [turn.choice(ids.profile_field(field), f"profile.edit_{field}") for field in FIELDS]
-    silent = getattr(turn.person, "silent_at_night", True)
-    choices.append(turn.choice(ids.profile_field(NIGHT), "profile.edit_night_sound" if silent else "profile.edit_night_silent"))
+    choices.append(turn.choice(ids.profile_field(NIGHT), "profile.edit_night_sound" if turn.person.silent_at_night
+                               else "profile.edit_night_silent"))
     choices.append(turn.choice(ids.MENU, "menu.back"))
     turn.say_text("\n".join(lines), choices=choices,
                   card={"kind": "profile", "fields": [[label, value or ""] for label, value in fields]})

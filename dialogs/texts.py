@@ -561,7 +561,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "Satisfaction survey: average {average} over {n} answer(s)"),
     "digest.no_survey": ("Pesquisa de satisfação: nenhuma resposta", "Satisfaction survey: no answers"),
     "digest.waiting_cage": ("Aguardando a CAGE: {n}", "Waiting for CAGE: {n}"),
-    "digest.waiting_info": ("Aguardando informações do solicitante: {n}", "Waiting for the requester's information: {n}"),
+    "digest.waiting_info": ("Aguardando informações do solicitante: {n}",
+                            "Waiting for the requester's information: {n}"),
     "digest.more": ("… e mais {n}", "… and {n} more"),
     # --- Teams channel (bot/teams): what the Teams adapter says on its own ---
     "teams.pick": ("Escolha uma opção", "Choose an option"),
