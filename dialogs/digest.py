@@ -4,6 +4,7 @@ and store/aging.py; bot/notifier/scheduled.py decides when)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -46,11 +47,19 @@ def digest(facts: Any, now: datetime, locale: str | None) -> Outgoing:
     return Outgoing(text="\n".join(lines), card={"kind": "digest", "day": facts.day.isoformat()})
 
 
-def attention(demand: Any, hours: float, locale: str | None) -> Outgoing:
-    """A demand that has waited for CAGE longer than it should: said once in each room."""
+def attention(waits: list[tuple[Any, float]], after_hours: float, locale: str | None) -> Outgoing:
+    """Demands (each with the working hours it waited) that have waited for CAGE longer than they
+    should: said once in each room, all that a look found in one message, each with its button."""
     t = Texts(locale)
-    text = t("att.attention", protocol=demand.protocol, hours=int(hours), title=demand.title,
-             requester=demand.requester_name)
-    button = Choice(id=ids.attendant_action("card", demand.protocol), label=t("push.open"))
-    return Outgoing(text=text, choices=(button,),
-                    card={"kind": "attention", "protocol": demand.protocol}, demand=demand.protocol)
+    buttons = tuple(Choice(id=ids.attendant_action("card", demand.protocol), label=demand.protocol)
+                    for demand, _ in waits[:LISTED])
+    if len(waits) == 1:
+        (demand, hours), = waits
+        text = t("att.attention", protocol=demand.protocol, hours=int(hours), title=demand.title,
+                 requester=demand.requester_name)
+        return Outgoing(text=text, choices=(replace(buttons[0], label=t("push.open")),),
+                        card={"kind": "attention", "protocols": [demand.protocol]}, demand=demand.protocol)
+    lines = [t("att.attention_many", n=len(waits), hours=int(after_hours))]
+    lines += _listed(t, [_line(demand, t("att.working_hours", hours=int(hours))) for demand, hours in waits])
+    return Outgoing(text="\n".join(lines), choices=buttons,
+                    card={"kind": "attention", "protocols": [demand.protocol for demand, _ in waits]})

@@ -554,6 +554,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # What the notifier writes in the rooms by itself (dialogs/digest.py).
     "att.attention": ("⚠️ {protocol} aguarda a CAGE há {hours} horas úteis: {title} ({requester}).",
                       "⚠️ {protocol} has waited for CAGE for {hours} working hours: {title} ({requester})."),
+    "att.attention_many": ("⚠️ {n} demandas aguardam a CAGE há mais de {hours} horas úteis:",
+                           "⚠️ {n} demands have waited for CAGE for more than {hours} working hours:"),
     "digest.title": ("📋 Resumo do dia {day} (desde {since})", "📋 Summary of {day} (since {since})"),
     "digest.opened": ("Abertas: {n}", "Opened: {n}"),
     "digest.solved": ("Solucionadas: {n}", "Solved: {n}"),

@@ -14,7 +14,8 @@ ATTENTION = "attention"  # the outbox rows' audience
 
 
 async def queue_attention(store: Store, after_hours: float, owner: str) -> int:
-    """Announce the long waits not announced yet; returns how many demands were announced."""
+    """Announce the long waits not announced yet, all of one look in one message per room;
+    returns how many demands were announced."""
     now = store.clock()
     async with store.transaction() as tx:
         rooms = await attendant_rooms(tx)
@@ -23,13 +24,10 @@ async def queue_attention(store: Store, after_hours: float, owner: str) -> int:
         overdue = [(demand, aging) for demand, aging in await waiting_for_cage(tx)
                    if aging.needs_attention(now, after_hours)]
         seen = await announced(tx, overdue)
-        count = 0
-        for demand, aging in overdue:
-            if (demand.id, aging.waiting_since) in seen or not await claim_attention(
-                    tx, demand.id, aging.waiting_since, owner):
-                continue
+        claimed = [(demand, aging.working_hours_waited(now)) for demand, aging in overdue
+                   if (demand.id, aging.waiting_since) not in seen
+                   and await claim_attention(tx, demand.id, aging.waiting_since, owner)]
+        if claimed:
             for room in rooms:
-                message = attention(demand, aging.working_hours_waited(now), room.locale)
-                await queue_message(tx, room, ATTENTION, outgoing_to_json(message))
-            count += 1
-    return count
+                await queue_message(tx, room, ATTENTION, outgoing_to_json(attention(claimed, after_hours, room.locale)))
+    return len(claimed)

@@ -36,7 +36,18 @@ def test_the_digest_in_english_and_a_long_list_cut_with_its_count():
 
 
 def test_a_long_wait_is_announced_with_a_button_to_its_card():
-    message = attention(DEMAND, 24.6, "pt-BR")
+    message = attention([(DEMAND, 24.6)], 24, "pt-BR")
     assert message.text == "⚠️ CAGE-00001-AAAA aguarda a CAGE há 24 horas úteis: Liquidação travada (Maria Souza)."
     assert [choice.id for choice in message.choices] == ["atd:card:CAGE-00001-AAAA"]
     assert message.demand == DEMAND.protocol  # a reply to it acts on the demand
+
+
+def test_long_waits_found_together_are_announced_in_one_message():
+    other = replace(DEMAND, id=2, protocol="CAGE-00002-BBBB", title="Outra")
+    message = attention([(DEMAND, 30), (other, 25)], 24, "en")
+    assert message.text.splitlines() == [
+        "⚠️ 2 demands have waited for CAGE for more than 24 working hours:",
+        "• CAGE-00001-AAAA · Liquidação travada · Maria Souza · 30 working hours",
+        "• CAGE-00002-BBBB · Outra · Maria Souza · 25 working hours"]
+    assert [choice.id for choice in message.choices] == ["atd:card:CAGE-00001-AAAA", "atd:card:CAGE-00002-BBBB"]
+    assert message.demand is None  # a reply to it names no single demand

@@ -35,6 +35,11 @@ async def count(store, row) -> int:
         return await tx.session.scalar(select(func.count()).select_from(row))
 
 
+async def drained(notifiers) -> None:
+    for running in notifiers:
+        await running.drained()
+
+
 @pytest.fixture
 async def two_notifiers(store, clock, telegram):
     """Two notifiers on the same database, both running the schedule, from a Sunday."""
@@ -64,8 +69,7 @@ async def test_the_digest_goes_to_the_room_once_at_digest_time_with_what_happene
     assert await queue_digests(store, SCHEDULE.digest_at, "test") == 0
     clock.set(local_time("2025-02-04", 8, 30))
     digest, = await wait_until(lambda: _async(room_texts(api, "Resumo do dia 04/02")))
-    for running in two_notifiers:
-        await running.drained()
+    await drained(two_notifiers)
     assert digest.splitlines()[:4] == ["📋 Resumo do dia 04/02 (desde 03/02)", "Abertas: 4", "Solucionadas: 1",
                                        "Pesquisa de satisfação: média 4,0 em 1 resposta(s)"]
     waiting = digest.split("Aguardando a CAGE: 2\n")[1].split("\n\n")[0].splitlines()
@@ -95,15 +99,18 @@ async def test_a_long_wait_is_announced_once_across_a_weekend(store, clock, api,
     clock.set(local_time("2025-02-10", 18))  # Thursday 4 h, Friday 10, Monday 10: the weekend not counted
     announcement, = await wait_until(lambda: _async(room_texts(api, "aguarda a CAGE")))
     assert announcement.startswith(f"⚠️ {protocol} aguarda a CAGE há 24 horas úteis: Espera longa")
+    await drained(two_notifiers)  # before the clock jumps: a send in flight would see its lease run out
     clock.set(local_time("2025-02-11", 12))
     assert await queue_attention(store, 24, "test") == 0
-    for running in two_notifiers:
-        await running.drained()
+    await drained(two_notifiers)
     assert await count(store, AttentionMarkRow) == 1 and len(room_texts(api, "aguarda a CAGE")) == 1
     # A CAGE action starts another wait, which is announced again when it too is long.
     await world.run("answer", "caio", protocol, "Em análise.")
+    await drained(two_notifiers)
     clock.set(local_time("2025-02-14", 12))
-    assert await queue_attention(store, 24, "test") == 1
+    await wait_until(lambda: _async(len(room_texts(api, "aguarda a CAGE")) == 2))
+    await drained(two_notifiers)
+    assert await count(store, AttentionMarkRow) == 2 and len(room_texts(api, "aguarda a CAGE")) == 2
 
 
 async def _async(value):
@@ -112,16 +119,14 @@ async def _async(value):
 
 async def test_a_digest_that_fails_to_send_is_retried_and_still_sent_once(store, clock, api, two_notifiers):
     await a_day_of_work(store, clock)
-    for running in two_notifiers:
-        await running.drained()  # Monday's pushes, and Monday's digest, sent
+    await drained(two_notifiers)  # Monday's pushes, and Monday's digest, sent
     api.fail_next("sendMessage", status=502, description="Bad Gateway")
     clock.set(local_time("2025-02-04", 9))
     await wait_until(lambda: _retry_waits(store))
     assert not room_texts(api, "Resumo do dia 04/02")
     clock.advance(minutes=10)  # past the backoff: the outbox row is due again
     await wait_until(lambda: _async(room_texts(api, "Resumo do dia 04/02")))
-    for running in two_notifiers:
-        await running.drained()
+    await drained(two_notifiers)
     assert len(room_texts(api, "Resumo do dia 04/02")) == 1
 
 
@@ -131,3 +136,17 @@ async def _retry_waits(store) -> bool:
             select(func.count()).select_from(OutboxRow).where(OutboxRow.audience == "digest",
                                                               OutboxRow.status == "pending",
                                                               OutboxRow.last_error.is_not(None))))
+
+
+async def test_long_waits_found_in_one_look_are_one_message_in_the_room(store, clock, api, two_notifiers):
+    clock.set(local_time("2025-02-03", 9))
+    world = await build_world(store)
+    protocols = [await world.open(title=f"Espera {n}") for n in range(3)]
+    clock.set(local_time("2025-02-04", 9))
+    await world.run("answer", "caio", protocols[2], "Já vimos.")  # its wait starts again: 18 h by then
+    clock.set(local_time("2025-02-05", 17))  # Monday 9, Tuesday 10, Wednesday 9: 28 h
+    announcement, = await wait_until(lambda: _async(room_texts(api, "aguardam a CAGE")))
+    assert announcement.splitlines()[0] == "⚠️ 2 demandas aguardam a CAGE há mais de 24 horas úteis:"
+    assert [line.split(" · ")[0][2:] for line in announcement.splitlines()[1:]] == protocols[:2]
+    await drained(two_notifiers)
+    assert await count(store, AttentionMarkRow) == 2 and not room_texts(api, "aguarda a CAGE há")
