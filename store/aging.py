@@ -70,7 +70,8 @@ async def waiting_for_cage(tx) -> list[tuple[DemandView, Aging]]:
         .options(*demand_loads()))).unique().all()
     views = [demand_view(row) for row in rows]
     aging = await aging_of(tx, views)
-    return sorted(((view, aging[view.id]) for view in views), key=lambda pair: pair[1].waiting_since)
+    # Ties by id: notifiers claiming these in the same order never wait for each other in a circle.
+    return sorted(((view, aging[view.id]) for view in views), key=lambda pair: (pair[1].waiting_since, pair[0].id))
 
 
 async def announced(tx, waits: list[tuple[DemandView, Aging]]) -> set[tuple[int, datetime]]:

@@ -5,16 +5,10 @@ neither the weekend nor a holiday."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from dialog_support import Conversation, as_attendant, attendant, open_demand
+from samples import local_time
 
 from dialogs import Dialogs
-from store.workdays import LOCAL
-
-
-def local_time(day: str, hour: int, minute: int = 0) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=LOCAL).astimezone(timezone.utc)
 
 
 def line_of(text: str, protocol: str) -> str:

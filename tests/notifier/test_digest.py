@@ -6,10 +6,11 @@ the outbox and the fake Bot API, with two notifiers looking at once."""
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
-from datetime import datetime, time, timezone
+from datetime import time
 
 import pytest
 from notifier_support import ROOM_TG, Running, build_world, fast_options, wait_until
+from samples import local_time
 from sqlalchemy import func, select
 
 from bot.notifier import Notifier
@@ -17,13 +18,8 @@ from bot.notifier.attention import queue_attention
 from bot.notifier.digest import queue_digests
 from bot.notifier.scheduled import Schedule
 from store.models import AttentionMarkRow, DigestClaimRow, OutboxRow
-from store.workdays import LOCAL
 
 SCHEDULE = Schedule(digest_at=time(8, 30), attention_after_h=24, interval=0.05)
-
-
-def local_time(day: str, hour: int, minute: int = 0) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=LOCAL).astimezone(timezone.utc)
 
 
 def room_texts(api, marker: str) -> list[str]:

@@ -3,17 +3,13 @@ arithmetic over aware datetimes, as the store's clock gives them."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 
 import pytest
+from samples import local_time as at
 
 from store import workdays
-from store.workdays import LOCAL, after_working_hours, is_quiet_hour, is_working_day, working_hours_between
-
-
-def at(day: str, hour: int, minute: int = 0) -> datetime:
-    """A local Porto Alegre time, as the UTC moment the store's clock would give."""
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=LOCAL).astimezone(timezone.utc)
+from store.workdays import after_working_hours, is_quiet_hour, is_working_day, working_hours_between
 
 
 def test_a_day_counts_only_from_8_to_18():
