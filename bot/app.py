@@ -28,6 +28,7 @@ async def open_app(config: Config | None = None) -> AsyncIterator[App]:
     config = config or Config.from_env()
     store = await Store.open(config.database_url, attachments_dir=config.attachments_dir, migrate=True)
     try:
-        yield App(config=config, store=store, dialogs=Dialogs(store, default_taxonomy(), db_retry_s=config.db_retry_s))
+        yield App(config=config, store=store, dialogs=Dialogs(store, default_taxonomy(), db_retry_s=config.db_retry_s,
+                                                                 attention_after_h=config.attention_after_h))
     finally:
         await store.close()

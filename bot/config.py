@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 
+from store.aging import DEFAULT_ATTENTION_AFTER_H
 from store.retrying import DEFAULT_RETRY_S as DEFAULT_DB_RETRY_S
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///ecage.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
 LOG_FORMATS = ("text", "json")
+DEFAULT_DIGEST_AT = time(8, 30)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,10 @@ class Config:
     smtp_url: str | None = None
     # How long a turn waits for a database that blinks before it is left for later.
     db_retry_s: float = DEFAULT_DB_RETRY_S
+    # Working hours a demand may wait for CAGE before /fila flags it and the rooms hear of it.
+    attention_after_h: float = DEFAULT_ATTENTION_AFTER_H
+    # When the attendants' rooms get the daily digest, Porto Alegre's time, on working days.
+    digest_at: time = DEFAULT_DIGEST_AT
 
     @property
     def telegram_enabled(self) -> bool:
@@ -88,6 +95,8 @@ class Config:
             microsoft_app_type=get("MICROSOFT_APP_TYPE"),
             smtp_url=get("ECAGE_SMTP_URL"),
             db_retry_s=_number(get, "ECAGE_DB_RETRY_S", float, DEFAULT_DB_RETRY_S),
+            attention_after_h=_number(get, "ECAGE_ATTENTION_AFTER_H", float, DEFAULT_ATTENTION_AFTER_H),
+            digest_at=_time_of_day(get, "ECAGE_DIGEST_AT", DEFAULT_DIGEST_AT),
         )
 
 
@@ -103,3 +112,13 @@ def _number(get, name: str, kind: type, default):
         return kind(value)
     except ValueError:
         raise ConfigError(f"{name} must be a {'whole ' if kind is int else ''}number, not {value!r}") from None
+
+
+def _time_of_day(get, name: str, default: time) -> time:
+    value = get(name)
+    if value is None:
+        return default
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a time of day such as 08:30, not {value!r}") from None

@@ -81,6 +81,7 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
             # A channel's process delivers its own outbox too: the replies a crash or a refusal
             # left behind, and the pushes of its turns at once (woken after each turn).
             from bot.notifier import Notifier
+            from bot.notifier.scheduled import Schedule
             from bot.notifier.senders import open_senders
 
             senders = {channel.channel: channel.sender for channel in served}
@@ -89,7 +90,7 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
                     senders.setdefault(name, sender)
                 if not senders:
                     log.warning("notifier: no channel to deliver to is configured (Telegram, Teams, e-mail)")
-            delivery = Notifier(store, senders, metrics=metrics)
+            delivery = Notifier(store, senders, metrics=metrics, schedule=Schedule.from_config(config))
             for channel in served:
                 channel.runner.on_done = delivery.wake.set
             delivering = asyncio.create_task(delivery.run(stop))

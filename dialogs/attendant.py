@@ -18,17 +18,19 @@ reads as a request ("linha do tempo CAGE-…"): then the attendant is asked whet
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from dialogs import choice_ids as ids
 from dialogs import attendant_pending, held_files, pending, render, words
-from dialogs.attendant_card import age, card_choices, demand_card
+from dialogs.attendant_card import age, aging_fields, card_choices, demand_card
 from dialogs.attendant_commands import (COMMANDS, HELP_WORDS, REPLY_WORDS, command_name, parse_command,
                                         split_protocol)
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile, Outgoing, OutgoingFile
 from dialogs.states import MENU, AttendantState, HeldFile
 from store import AlreadyAssigned, NewAttachment, StoreError
+from store.aging import Aging, aging_of
 from store.attendance import protocol_for_message, remember_message
 
 QUEUE_PAGE_SIZE = 8
@@ -36,8 +38,10 @@ QUEUE_PAGE_SIZE = 8
 WRITTEN = {"ans": "answer", "req": "request_info", "sol": "solve"}
 
 
-def _say_card(turn: Turn, view: Any, headline: str | None = None) -> None:
-    turn.replies.append(demand_card(view, turn.taxonomy, turn.t, headline))
+async def _say_card(turn: Turn, view: Any, headline: str | None = None) -> None:
+    aging = (await aging_of(turn.tx, [view]))[view.id]
+    turn.replies.append(demand_card(view, turn.taxonomy, turn.t, headline,
+                                    aging=aging_fields(turn.t, view, aging, turn.tx.now())))
 
 
 # --- entry from the handler ------------------------------------------------------------------------------
@@ -176,7 +180,7 @@ async def act(turn: Turn, action: str, protocol: str, text: str, files: tuple[In
     if action == "card":
         view = await _fetch(turn, protocol)
         if view is not None:
-            _say_card(turn, view)
+            await _say_card(turn, view)
         return
     if action == "tl":
         return await show_timeline(turn, protocol)
@@ -202,7 +206,7 @@ async def perform(turn: Turn, action: str, protocol: str, text: str, attachments
         turn.refuse(error)
         return
     await _end(turn)
-    _say_card(turn, view, turn.t(f"att.done_{action}", protocol=view.protocol, name=turn.person.name))
+    await _say_card(turn, view, turn.t(f"att.done_{action}", protocol=view.protocol, name=turn.person.name))
 
 
 async def receive(turn: Turn, protocol: str, reassign: bool) -> None:
@@ -217,7 +221,7 @@ async def receive(turn: Turn, protocol: str, reassign: bool) -> None:
         turn.refuse(error)
         return
     await _end(turn)
-    _say_card(turn, view, turn.t("att.done_recv", protocol=view.protocol, name=turn.person.name))
+    await _say_card(turn, view, turn.t("att.done_recv", protocol=view.protocol, name=turn.person.name))
 
 
 async def show_list(turn: Turn, which: str, page: int) -> None:
@@ -233,13 +237,15 @@ async def show_list(turn: Turn, which: str, page: int) -> None:
         turn.say("att.queue_empty" if which == "queue" else "att.mine_empty")
         return
     now = turn.tx.now()
+    aging = await aging_of(turn.tx, result.items)
     title = turn.t("att.queue_title" if which == "queue" else "att.mine_title")
     lines = [turn.t("att.list_header", title=title, total=result.total, page=result.page, pages=result.pages)]
     # Numbered from 1 on every page: the numbers typed pick these lines (page turns take none).
     for index, item in enumerate(result.items, start=1):
         holder = item.assignee_name or turn.t("att.unassigned")
         lines.append(f"{index}. {item.protocol} · {render.shorten(item.title, 50)} · {item.requester_name} · "
-                     f"{render.status_name(turn.t, item.status)} · {age(turn.t, item.created_at, now)} · {holder}")
+                     f"{render.status_name(turn.t, item.status)} · {age(turn.t, item.created_at, now)} · {holder}"
+                     + _overdue(turn, aging[item.id], now))
     choices = [Choice(id=ids.attendant_action("card", item.protocol), label=render.list_label(item))
                for item in result.items]
     if result.page > 1:
@@ -247,6 +253,13 @@ async def show_list(turn: Turn, which: str, page: int) -> None:
     if result.page < result.pages:
         choices.append(turn.choice(ids.attendant_action(which, result.page + 1), "choose.next", turns_page=True))
     turn.say_text("\n".join(lines), choices=choices)
+
+
+def _overdue(turn: Turn, aging: Aging, now: datetime) -> str:
+    """The flag of a demand that has waited for CAGE longer than ECAGE_ATTENTION_AFTER_H."""
+    if not aging.needs_attention(now, turn.attention_after_h):
+        return ""
+    return " · " + turn.t("att.overdue", hours=int(aging.working_hours_waited(now)))
 
 
 async def show_timeline(turn: Turn, protocol: str) -> None:

@@ -3,6 +3,7 @@ actions that still apply as its buttons ("atd:<action>:<protocol>")."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from dialogs import render
 from dialogs.messages import Choice, Outgoing
 from dialogs.texts import Texts
 from store import EventKind, lifecycle
+from store.aging import Aging
 
 
 def age(t: Texts, created_at: datetime, now: datetime) -> str:
@@ -23,6 +25,17 @@ def age(t: Texts, created_at: datetime, now: datetime) -> str:
         return t("att.age_hours", n=minutes // 60)
     days = minutes // (24 * 60)
     return t("att.age_day") if days == 1 else t("att.age_days", n=days)
+
+
+def aging_fields(t: Texts, demand: Any, aging: Aging, now: datetime) -> list[tuple[str, str]]:
+    """How long the demand has been open, since CAGE last acted, and the working hours it has
+    waited for CAGE (when it does)."""
+    last = aging.last_cage_action_at
+    fields = [(t("att.field_age"), age(t, demand.created_at, now)),
+              (t("att.field_last_action"), age(t, last, now) if last else t("att.no_action_yet"))]
+    if aging.waiting_since is not None:
+        fields.append((t("att.field_waiting"), t("att.working_hours", hours=int(aging.working_hours_waited(now)))))
+    return fields
 
 
 # The card's actions that record an event, offered while the lifecycle allows that event (for
@@ -43,16 +56,18 @@ def card_choices(t: Texts, view: Any) -> tuple[Choice, ...]:
     return tuple(Choice(id=ids.attendant_action(action, protocol), label=t(key)) for action, key in items)
 
 
-def demand_card(demand: Any, taxonomy: Any, t: Texts | None = None, headline: str | None = None) -> Outgoing:
+def demand_card(demand: Any, taxonomy: Any, t: Texts | None = None, headline: str | None = None,
+                aging: Sequence[tuple[str, str]] = ()) -> Outgoing:
     """A demand as attendants see it in their room, with its actions as choices.
 
     `Outgoing.demand` lets a channel remember which demand the sent message shows, so a reply
-    to it acts on that demand. `headline` goes above the card ("Nova demanda", "Respondida")."""
+    to it acts on that demand. `headline` goes above the card ("Nova demanda", "Respondida");
+    `aging` (aging_fields) only on a card shown once, never on a room's that is kept and edited."""
     t = t or Texts("pt-BR")
-    # Dates rather than an age: a room's card is edited only when the demand changes, and what
-    # it shows must stay true until then.
+    # A room's card shows dates, no ages: it is edited only when the demand changes, and what it
+    # shows must stay true until then.
     fields = [(t("field.status"), render.status_name(t, demand.status)),
-              (t("att.field_requester"), demand.requester_name)]
+              (t("att.field_requester"), demand.requester_name), *aging]
     fields += render.demand_facts(t, taxonomy, demand)
     fields.append((t("field.description"), render.shorten(demand.description, 600)))
     lines = ([headline] if headline else []) + [f"📄 {demand.protocol} — {demand.title}"]

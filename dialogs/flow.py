@@ -17,6 +17,7 @@ from dialogs import choice_ids, refusals, words
 from dialogs.messages import Choice, Incoming, IncomingFile, Outgoing
 from dialogs.states import FlowState, MenuState, changed
 from dialogs.texts import Texts
+from store.aging import DEFAULT_ATTENTION_AFTER_H
 
 if TYPE_CHECKING:
     from store import StoreError
@@ -85,6 +86,8 @@ class Turn:
     t: Texts = field(default_factory=Texts)
     first_contact: bool = False  # nothing was stored for this conversation
     lost_state: bool = False  # what was stored cannot be continued (dialogs/states.py)
+    # Working hours a demand may wait for CAGE before /fila flags it (ECAGE_ATTENTION_AFTER_H).
+    attention_after_h: float = DEFAULT_ATTENTION_AFTER_H
     replies: list[Outgoing] = field(default_factory=list)
 
     # --- replying -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from dialogs.messages import Incoming, Outgoing, outgoing_to_json, with_outbox_i
 from dialogs.states import FlowState, InvalidState, MenuState, NewDemandState
 from dialogs.texts import Texts
 from store import Actor, StoreUnavailable, run_with_retries
+from store.aging import DEFAULT_ATTENTION_AFTER_H
 from store.inbox import AlreadyHandled
 from store.retrying import DEFAULT_RETRY_S
 from taxonomy import default_taxonomy
@@ -33,10 +34,12 @@ FLOWS: dict[str, Flow] = {flow.name: flow for flow in ROUTE}
 
 
 class Dialogs:
-    def __init__(self, store: Any, taxonomy: Any = None, *, db_retry_s: float = DEFAULT_RETRY_S):
+    def __init__(self, store: Any, taxonomy: Any = None, *, db_retry_s: float = DEFAULT_RETRY_S,
+                 attention_after_h: float = DEFAULT_ATTENTION_AFTER_H):
         self.store = store
         self.taxonomy = taxonomy if taxonomy is not None else default_taxonomy()
         self.db_retry_s = db_retry_s
+        self.attention_after_h = attention_after_h
 
     async def handle(self, incoming: Incoming, *,
                      waiting: Callable[[Outgoing], Awaitable[None]] | None = None) -> list[Outgoing]:
@@ -110,7 +113,8 @@ class Dialogs:
                     lost = True
             turn = Turn(tx=tx, incoming=incoming, taxonomy=self.taxonomy, person=person,
                         actor=Actor(person_id=person.id, chat_id=chat.id), flows=FLOWS, state=state,
-                        shown=shown, t=t, first_contact=stored is None, lost_state=lost)
+                        shown=shown, t=t, first_contact=stored is None, lost_state=lost,
+                        attention_after_h=self.attention_after_h)
             await route(turn)
             turn.remember_choices()
             await tx.save_conversation(channel, chat_id, user_id, save_state(turn.state, turn.shown))

@@ -72,6 +72,8 @@ class Outgoing:
     demand: str | None = None
     # Set on a reply queued in the outbox (a turn taken from the inbox): the row to mark sent.
     outbox_id: int | None = None
+    # Delivered without a sound where the channel can (a push to a requester at night).
+    silent: bool = False
 
 
 def outgoing_to_json(message: Outgoing) -> dict:

@@ -15,6 +15,7 @@ from dialogs.states import MENU, ProfileState
 from store import StoreError
 
 FIELDS = ("name", "email", "phone", "cargo", "organ")
+NIGHT = "night"  # the quiet-hours switch: not a field asked, one press turns it over
 ATTRIBUTES = {"name": "name", "email": "email", "phone": "phone", "cargo": "cargo", "organ": "organ_key"}
 
 
@@ -46,19 +47,31 @@ async def view(turn: Turn) -> None:
     await turn.start(ProfileState(step="view"))
 
 
+def _night(turn: Turn) -> tuple[str, str]:
+    """Whether pushes at night make a sound (store/workdays.py: quiet hours), as the view shows it."""
+    silent = turn.person.silent_at_night
+    return turn.t("profile.night"), turn.t("profile.night_silent" if silent else "profile.night_sound")
+
+
 async def ask_view(turn: Turn) -> None:
-    lines = [turn.t("profile.view")]
-    lines += [f"{turn.t('field.' + field)}: {_value(turn, field) or '—'}" for field in FIELDS]
+    fields = [(turn.t("field." + field), _value(turn, field)) for field in FIELDS] + [_night(turn)]
+    lines = [turn.t("profile.view")] + [f"{label}: {value or '—'}" for label, value in fields]
     choices = [turn.choice(ids.profile_field(field), f"profile.edit_{field}") for field in FIELDS]
+    choices.append(turn.choice(ids.profile_field(NIGHT), "profile.edit_night_sound" if turn.person.silent_at_night
+                               else "profile.edit_night_silent"))
     choices.append(turn.choice(ids.MENU, "menu.back"))
     turn.say_text("\n".join(lines), choices=choices,
-                  card={"kind": "profile", "fields": [[turn.t("field." + f), _value(turn, f) or ""] for f in FIELDS]})
+                  card={"kind": "profile", "fields": [[label, value or ""] for label, value in fields]})
 
 
 async def answer_view(turn: Turn, reply: Reply) -> None:
     field = ids.profile_field_of(reply.choice)
     if field in FIELDS:
         return await turn.goto(field)
+    if field == NIGHT:
+        turn.person = await turn.tx.set_silent_at_night(turn.person.id, not turn.person.silent_at_night)
+        turn.say("profile.saved")
+        return await turn.ask()
     if reply.choice:
         turn.say("stale")
         return await turn.ask()

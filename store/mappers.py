@@ -9,7 +9,8 @@ from .views import AttachmentView, Chat, DemandView, EventKind, EventView, Perso
 
 def person_view(row: PersonRow) -> Person:
     return Person(id=row.id, name=row.name, email=row.email, phone=row.phone, cargo=row.cargo,
-                  organ_key=row.organ_key, is_attendant=row.is_attendant)
+                  organ_key=row.organ_key, is_attendant=row.is_attendant,
+                  silent_at_night=row.silent_at_night)
 
 
 def chat_view(row: ChatRow) -> Chat:

@@ -7,12 +7,13 @@ must fail loudly in tests instead of doing hidden queries.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -73,6 +75,8 @@ class PersonRow(Base):
     organ_key: Mapped[str | None] = mapped_column(String(40))
     # Everyone may open demands (requester); attendants are granted by an operator.
     is_attendant: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Pushes between 20:00 and 8:00 go out without a sound unless the person turned that off.
+    silent_at_night: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -293,4 +297,32 @@ class PendingAttachmentRow(Base):
     content_type: Mapped[str | None] = mapped_column(String(120))  # what the channel claims
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DigestClaimRow(Base):
+    """A room's daily digest of one day, claimed by the process that queued it: (room, day) is
+    unique, so several notifiers send it once."""
+
+    __tablename__ = "digest_claims"
+    __table_args__ = (UniqueConstraint("chat_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)  # the local working day it is the digest of
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AttentionMarkRow(Base):
+    """A demand announced to the rooms as waiting too long: once per wait (a CAGE action starts
+    another), whichever process saw it first."""
+
+    __tablename__ = "attention_marks"
+    __table_args__ = (UniqueConstraint("demand_id", "waiting_since"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demands.id", ondelete="CASCADE"))
+    waiting_since: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

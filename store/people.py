@@ -85,9 +85,16 @@ class PeopleAndChats(UnitOfWork):
         await self.session.flush()
         return person_view(row)
 
+    async def set_silent_at_night(self, person_id: int, silent: bool) -> Person:
+        """Whether pushes in quiet hours (store/workdays.py) go out without a sound."""
+        return await self._set_flag(person_id, "silent_at_night", silent)
+
     async def set_attendant(self, person_id: int, is_attendant: bool) -> Person:
+        return await self._set_flag(person_id, "is_attendant", is_attendant)
+
+    async def _set_flag(self, person_id: int, flag: str, value: bool) -> Person:
         row = await self._person_row(person_id)
-        row.is_attendant = bool(is_attendant)
+        setattr(row, flag, bool(value))
         row.updated_at = self.now()
         await self.session.flush()
         return person_view(row)

@@ -61,7 +61,7 @@ def conversation_upsert(dialect: str):
 # --- people and the turn's context ------------------------------------------------------------------
 
 _PERSON_COLUMNS = (_PEOPLE.c.id, _PEOPLE.c.name, _PEOPLE.c.email, _PEOPLE.c.phone, _PEOPLE.c.cargo,
-                   _PEOPLE.c.organ_key, _PEOPLE.c.is_attendant)
+                   _PEOPLE.c.organ_key, _PEOPLE.c.is_attendant, _PEOPLE.c.silent_at_night)
 PERSON_BY_ID = select(*_PERSON_COLUMNS).where(_PEOPLE.c.id == bindparam("person_id"))
 
 # The person behind the account, their chat and their conversation (the chat and the

@@ -63,6 +63,7 @@ class Person:
     cargo: str | None
     organ_key: str | None
     is_attendant: bool
+    silent_at_night: bool = True  # pushes in quiet hours without a sound (store/workdays.py)
 
     @property
     def profile_complete(self) -> bool:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import datetime, timezone
 
 from store import DemandDraft
+from store.workdays import LOCAL
 
 # The profile's answers, in the order the bot asks them (name, e-mail, phone, cargo, órgão).
 NAME = "Maria Silva"
@@ -43,3 +45,8 @@ PROTOCOL = re.compile(r"CAGE-\d{5,}-[A-Z]\d[A-Z]\d")
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 # The same for an image: a PNG signature and some bytes.
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+
+
+def local_time(day: str, hour: int, minute: int = 0) -> datetime:
+    """A moment in Porto Alegre (where CAGE's working hours are), as the store's clock gives it: UTC."""
+    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=LOCAL).astimezone(timezone.utc)

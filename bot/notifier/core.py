@@ -37,6 +37,7 @@ from store.outbox import Delivery
 
 from .rendering import card_state, changes_card, is_room_card, make_choices_current, render
 from .pacing import ChatPacer, TokenBucket, backoff
+from .scheduled import Schedule, run_scheduled
 from .senders import PermanentSendError, Sender, TransientSendError, open_senders
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,8 @@ class Notifier:
     def __init__(self, store: Store, senders: dict[str, Sender], *, name: str | None = None,
                  lease: float = 60.0, poll_interval: float = 1.0, max_inflight: int = 100,
                  max_attempts: int = MAX_ATTEMPTS, global_rate: float = 30.0, pace_chats: bool = True,
-                 on_sent: Callable[[Delivery], None] | None = None, metrics: counting.Metrics = counting.UNCOUNTED):
+                 on_sent: Callable[[Delivery], None] | None = None, metrics: counting.Metrics = counting.UNCOUNTED,
+                 schedule: Schedule | None = None):
         self.store = store
         self.senders = senders
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
@@ -68,6 +70,7 @@ class Notifier:
         self.pacer = ChatPacer() if pace_chats else None
         self.on_sent = on_sent
         self.metrics = metrics
+        self.schedule = schedule  # the digest and long-wait announcements; None: not here
         self.wake = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
         self._warned_channels: set[str] = set()
@@ -98,6 +101,8 @@ class Notifier:
         listener = None
         if self.store.dialect == "postgresql":
             listener = asyncio.create_task(self._listen(stop))
+        jobs = (asyncio.create_task(run_scheduled(self.store, self.schedule, self.name, stop, self.wake.set))
+                if self.schedule is not None else None)
         await self._guarded(self._warn_unsent_channels)
         last_warning = time.monotonic()
         try:
@@ -126,6 +131,9 @@ class Notifier:
         finally:
             if listener is not None:
                 listener.cancel()
+            if jobs is not None:  # a look under way is rolled back; the next notifier looks again
+                jobs.cancel()
+                await asyncio.gather(jobs, return_exceptions=True)
             # Sends already started finish and are recorded: stopping never loses a confirmation.
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -194,7 +202,7 @@ class Notifier:
         cards: list[str] = []
         shown: list[str] = []
         try:
-            messages = render(delivery, self.store.files.get)
+            messages = render(delivery, self.store.files.get, now=self.store.clock())
             paced = (self.pacer.paced(delivery.chat.id, sender.min_interval(delivery.chat))
                      if self.pacer is not None else contextlib.nullcontext())
             async with paced:
@@ -389,7 +397,9 @@ async def record_patiently(mark: Callable[..., Awaitable], store: Store, *args) 
 async def run_notifier(config: Config, *, stop: asyncio.Event | None = None, store: Store | None = None,
                        **options) -> None:
     """Deliver until ``stop`` is set (by default: until SIGINT or SIGTERM), from ``store`` or, when
-    none is given, from the configured database. ``options`` go to ``Notifier``."""
+    none is given, from the configured database. ``options`` go to ``Notifier`` (by default it
+    runs the configured schedule)."""
+    options.setdefault("schedule", Schedule.from_config(config))
     if stop is None:
         stop = stop_on_signals()
     async with AsyncExitStack() as stack:

@@ -6,25 +6,39 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 
 from dialogs import Outgoing
-from dialogs.events import offer_choices, render_email, render_push, shown_entries
+from dialogs.events import REQUESTER, offer_choices, render_email, render_push, shown_entries
 from dialogs.messages import outgoing_from_json
 from store import EventKind, Store, outbox
 from store.outbox import Delivery
+from store.workdays import is_quiet_hour
 
 log = logging.getLogger(__name__)
 
 
-def render(delivery: Delivery, content: Callable[[str], bytes] | None = None) -> list[Outgoing]:
+def render(delivery: Delivery, content: Callable[[str], bytes] | None = None,
+           now: datetime | None = None) -> list[Outgoing]:
     """What to send for a row: a turn's reply as it was queued (`content` reads its stored files),
-    or the event as this chat should hear it."""
+    or the event as this chat should hear it (silent, when sent `now`, in the requester's quiet
+    hours)."""
     if delivery.message is not None:
         return [outgoing_from_json(delivery.message, content or _no_content)]
     if delivery.chat.channel == outbox.EMAIL_CHANNEL:
         subject, body = render_email(delivery.event, delivery.demand, delivery.chat.locale)
         return [Outgoing(text=body, card={"kind": "email", "subject": subject})]
-    return render_push(delivery.event, delivery.demand, delivery.audience, delivery.chat.locale)
+    messages = render_push(delivery.event, delivery.demand, delivery.audience, delivery.chat.locale)
+    if now is not None and is_quiet_for(delivery, now):
+        messages = [replace(message, silent=True) for message in messages]
+    return messages
+
+
+def is_quiet_for(delivery: Delivery, now: datetime) -> bool:
+    """A push to a requester at night, unless they asked for sound in "Meus dados"."""
+    return (delivery.audience == REQUESTER and delivery.requester is not None
+            and delivery.requester.silent_at_night and is_quiet_hour(now))
 
 
 async def make_choices_current(store: Store, offers: list[tuple[Delivery, list[Outgoing]]]) -> list[None]:

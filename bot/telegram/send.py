@@ -68,10 +68,12 @@ async def send_outgoing(
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup if last else None,
                     link_preview_options=_NO_PREVIEW,
+                    disable_notification=outgoing.silent,
                 )
             )
     for file in outgoing.files:
-        sent.append(await bot.send_document(chat_id, InputFile(file.data, filename=file.filename)))
+        sent.append(await bot.send_document(chat_id, InputFile(file.data, filename=file.filename),
+                                            disable_notification=outgoing.silent))
     return sent
 
 

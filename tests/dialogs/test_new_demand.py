@@ -524,3 +524,12 @@ async def test_global_words_at_every_profile_step(conv, step, word):
         assert "Atual:" in conv.text  # what was typed is shown again
     else:
         assert state["flow"] == "menu" and "menu:new" in conv.choice_ids
+
+
+async def test_notices_at_night_are_silent_until_the_person_asks_for_sound(ready):
+    await ready.press("menu:profile")
+    assert "Avisos à noite (20h–8h): silenciosos" in ready.text
+    await ready.say("avisos à noite com som")  # the option's label, typed
+    assert "Dados atualizados" in ready.text and "Avisos à noite (20h–8h): com som" in ready.text
+    await ready.press("pf:night")
+    assert "Avisos à noite (20h–8h): silenciosos" in ready.text

@@ -1,20 +1,45 @@
 """A notifier process for the fault tests: `python notifier_process.py '{"lease": 1.5}'`.
 
 Configuration comes from the environment as in `python -m bot notifier`; the JSON argument
-holds Notifier options (short leases, no pacing) so the tests run in seconds."""
+holds Notifier options (short leases, no pacing) so the tests run in seconds. The schedule (the
+digest, long waits) runs only when asked: "schedule_interval" (seconds between looks), with
+"pretend_now" (ISO) to start the process's clock at that moment."""
 
 import asyncio
 import json
 import logging
 import sys
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bot.config import Config  # noqa: E402
 from bot.notifier import run_notifier  # noqa: E402
+from bot.notifier.scheduled import Schedule  # noqa: E402
+from store import Store, utc_now  # noqa: E402
+
+
+def pretended_clock(start: str | None):
+    if start is None:
+        return utc_now
+    began, moment = time.monotonic(), datetime.fromisoformat(start)
+    return lambda: moment + timedelta(seconds=time.monotonic() - began)
+
+
+async def main(options: dict) -> None:
+    config = Config.from_env()
+    interval = options.pop("schedule_interval", None)
+    options["schedule"] = Schedule.from_config(config, interval=interval) if interval else None
+    store = await Store.open(config.database_url, clock=pretended_clock(options.pop("pretend_now", None)),
+                             attachments_dir=config.attachments_dir)
+    try:
+        await run_notifier(config, store=store, **options)
+    finally:
+        await store.close()
+
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
-    options = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
-    asyncio.run(run_notifier(Config.from_env(), **options))
+    asyncio.run(main(json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}))

@@ -1,6 +1,6 @@
 """Real notifier processes: killed with SIGKILL in the middle of a batch and restarted, nothing is
 lost and only what was in flight may repeat; two processes on PostgreSQL share 500 events with no
-double and no loss."""
+double and no loss, and send each room's daily digest once."""
 
 from __future__ import annotations
 
@@ -11,14 +11,16 @@ import signal
 import sys
 import time
 from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fakes.telegram_api import TOKEN
-from notifier_support import ANA_TG, ANA_TG2, build_world, unsent, wait_until
+from notifier_support import ANA_TG, ANA_TG2, ROOM_TG, build_world, unsent, wait_until
 from samples import DRAFT
 
 from store import Actor, Store
+from store.workdays import LOCAL, is_working_day, local
 
 SCRIPT = Path(__file__).with_name("notifier_process.py")
 OPTIONS = {"lease": 1.5, "poll_interval": 0.1, "global_rate": 0, "pace_chats": False}
@@ -114,6 +116,41 @@ async def test_two_notifiers_on_postgres_deliver_500_events_without_double_or_lo
     # + each requester's "registered" confirmation, the room's "new demand" and "received" (the
     # first answer received each demand), once each
     assert sum(sends.values()) == 500 + 25 + 25 + 25 and max(sends.values()) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+async def test_two_notifiers_on_postgres_send_each_rooms_digest_once(api, postgres_live_store):
+    store = postgres_live_store
+    world = await build_world(store)
+    async with store.transaction() as tx:
+        second_room = await tx.ensure_chat("telegram", "-2002", "group")
+        await tx.bind_room(world.caio_actor(), second_room.id)
+    for n in range(3):
+        await world.open(title=f"Demanda {n}")
+    # The processes' clocks start at 08:29:59 of the next working day: the demands opened now
+    # are that day's "yesterday" (the previous working day, or the weekend before it).
+    day = local(store.clock()).date() + timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    start = datetime(day.year, day.month, day.day, 8, 29, 59, tzinfo=LOCAL).isoformat()
+    url = store.engine.url.render_as_string(hide_password=False)
+    processes = [await start_notifier(api, url, schedule_interval=0.05, pretend_now=start) for _ in range(2)]
+    try:
+        rooms = (ROOM_TG, -2002)
+        await wait_until(lambda: _digests_in(api, rooms), timeout=60)
+        await wait_until(lambda: _empty(store), timeout=60)
+        await asyncio.sleep(0.5)  # both processes look again, many times, before they stop
+    finally:
+        for process in processes:
+            await stop(process)
+    for room in rooms:
+        digests = [m["text"] for m in api.sent_to(room) if m["text"].startswith("📋 Resumo do dia")]
+        assert len(digests) == 1 and "Abertas: 3" in digests[0], room
+
+
+async def _digests_in(api, rooms) -> bool:
+    return all(any(m["text"].startswith("📋 Resumo do dia") for m in api.sent_to(room)) for room in rooms)
 
 
 async def _empty(store) -> bool:

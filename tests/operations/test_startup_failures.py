@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 from operations_support import refused_to_start, run_bot
-
 from sqlalchemy.engine import make_url
+
+from bot.config import Config
 
 pytestmark = pytest.mark.slow
 
@@ -56,3 +59,19 @@ def test_a_number_that_is_not_one(tmp_path):
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "e-CAGE Chat cannot start: ECAGE_HTTP_PORT must be a whole number, not 'eighty'"]
+
+
+@pytest.mark.parametrize("variable, value, said", [
+    ("ECAGE_DIGEST_AT", "half past eight", "ECAGE_DIGEST_AT must be a time of day such as 08:30, not 'half past eight'"),
+    ("ECAGE_ATTENTION_AFTER_H", "a day", "ECAGE_ATTENTION_AFTER_H must be a number, not 'a day'"),
+])
+def test_a_schedule_that_cannot_be_read(tmp_path, variable, value, said):
+    result = run_bot(tmp_path, "shell", **{variable: value})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"e-CAGE Chat cannot start: {said}"]
+
+
+def test_the_schedule_is_read_from_the_environment():
+    config = Config.from_env({"ECAGE_DIGEST_AT": "07:45", "ECAGE_ATTENTION_AFTER_H": "16"})
+    assert (config.digest_at, config.attention_after_h) == (time(7, 45), 16.0)
+    assert (Config.from_env({}).digest_at, Config.from_env({}).attention_after_h) == (time(8, 30), 24.0)
