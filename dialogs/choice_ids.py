@@ -128,6 +128,11 @@ def profile_field_of(choice: str | None) -> str | None:
     return _after(choice, _PROFILE)
 
 
+# --- proving who one is (dialogs/identity.py) ------------------------------------------------------------
+SIGN_IN = "idn:link"
+NEW_CODE = "idn:code"
+
+
 # --- the satisfaction survey: "r:5" -----------------------------------------------------------------------
 
 def rating(value: int) -> str:

@@ -86,6 +86,8 @@ class Turn:
     first_contact: bool = False  # nothing was stored for this conversation
     lost_state: bool = False  # what was stored cannot be continued (dialogs/states.py)
     replies: list[Outgoing] = field(default_factory=list)
+    # How people prove who they are (dialogs.identity.Verification).
+    verification: Any = None
 
     # --- replying -------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dialogs import attendant, follow, menu, new_demand, profile, words
+from dialogs import attendant, follow, identity, menu, new_demand, profile, words
 from dialogs import choice_ids as ids
 from dialogs.flow import Flow, Reply, Turn, menu_choices, typed_choice
 from dialogs.messages import Incoming, Outgoing, outgoing_to_json, with_outbox_ids
@@ -27,14 +27,16 @@ log = logging.getLogger(__name__)
 # The flows, in the order the router asks them whether they take a message (a requester's pending
 # comment or reason left for something else is said to be dropped, before anything else happens;
 # attendants' commands, cards and rooms; then the first contact and a lost state; then choices
-# valid anywhere).
-ROUTE: tuple[Flow, ...] = (follow.FLOW, attendant.FLOW, menu.FLOW, new_demand.FLOW, profile.FLOW)
+# valid anywhere). Before all of them, Teams' directory identity is recorded (dialogs/identity.py).
+ROUTE: tuple[Flow, ...] = (identity.FLOW, follow.FLOW, attendant.FLOW, menu.FLOW, new_demand.FLOW, profile.FLOW)
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in ROUTE}
 
 
 class Dialogs:
-    def __init__(self, store: Any, taxonomy: Any = None, *, db_retry_s: float = DEFAULT_RETRY_S):
+    def __init__(self, store: Any, taxonomy: Any = None, *, db_retry_s: float = DEFAULT_RETRY_S,
+                 verification: identity.Verification | None = None):
         self.store = store
+        self.verification = verification or identity.Verification()
         self.taxonomy = taxonomy if taxonomy is not None else default_taxonomy()
         self.db_retry_s = db_retry_s
 
@@ -110,7 +112,8 @@ class Dialogs:
                     lost = True
             turn = Turn(tx=tx, incoming=incoming, taxonomy=self.taxonomy, person=person,
                         actor=Actor(person_id=person.id, chat_id=chat.id), flows=FLOWS, state=state,
-                        shown=shown, t=t, first_contact=stored is None, lost_state=lost)
+                        shown=shown, t=t, first_contact=stored is None, lost_state=lost,
+                        verification=self.verification)
             await route(turn)
             turn.remember_choices()
             await tx.save_conversation(channel, chat_id, user_id, save_state(turn.state, turn.shown))

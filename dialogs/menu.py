@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogs import choice_ids as ids
-from dialogs import describing, follow, new_demand, profile, words
+from dialogs import describing, follow, identity, new_demand, profile, words
 from dialogs.flow import Flow, Reply, Step, Turn, menu_choices
 from dialogs.states import MENU, FollowState, MenuState
 from store import find_protocols, parse_protocol
@@ -35,6 +35,8 @@ async def open_item(turn: Turn, item: str) -> None:
     if item in ("open", "all"):
         return await follow.start_list(turn, open_only=item == "open")
     if item == "lookup":
+        if await identity.stops(turn):
+            return
         return await turn.start(FollowState(step="lookup"))
     if item == "profile":
         return await profile.view(turn)

@@ -1,7 +1,8 @@
 """The requester's profile ("Meus dados"): asked on first access, editable later.
 
 Each answer is saved at once through the store, which validates e-mail and phone; a refusal is
-shown and the same question asked again.
+shown and the same question asked again. Where e-mail codes prove identities (dialogs/identity.py),
+an e-mail counts only once the code sent to it is typed back (step "code").
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs import choice_ids as ids
-from dialogs import choosing, render
+from dialogs import choosing, identity, render
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.states import MENU, ProfileState
 from store import StoreError
+from store.validation import normalize_email
 
 FIELDS = ("name", "email", "phone", "cargo", "organ")
 ATTRIBUTES = {"name": "name", "email": "email", "phone": "phone", "cargo": "cargo", "organ": "organ_key"}
@@ -101,6 +103,8 @@ def _answerer(field: str):
             value = " ".join(reply.text.split())
             if not value:
                 return await turn.ask()
+        if field == "email" and identity.proves_emails(turn):
+            return await _prove_email(turn, value)
         try:
             turn.person = await turn.tx.update_profile(turn.person.id, **{ATTRIBUTES[field]: value})
         except StoreError as error:
@@ -108,6 +112,42 @@ def _answerer(field: str):
             return await turn.ask()
         await _next(turn)
     return answer
+
+
+async def _prove_email(turn: Turn, typed: str) -> None:
+    """An e-mail that must be proved: in an allowed domain, then its code typed back."""
+    try:
+        address = normalize_email(typed)
+    except StoreError as error:
+        turn.refuse(error)
+        return await turn.ask()
+    if not turn.verification.domain_allowed(address):
+        turn.say("identity.domain_refused", domains=", ".join(turn.verification.email_domains))
+        return await turn.ask()
+    sent = await identity.send_code(turn, address)
+    if sent or await turn.tx.waiting_code_address(turn.person.id) == address:
+        return await turn.goto("code", address=address)
+    await turn.ask()
+
+
+async def ask_code(turn: Turn) -> None:
+    turn.say("identity.ask_code", choices=[turn.choice(ids.NEW_CODE, "identity.new_code")])
+
+
+async def answer_code(turn: Turn, reply: Reply) -> None:
+    if reply.choice == ids.NEW_CODE:
+        await identity.send_code(turn, turn.state.address)
+        return await turn.ask()
+    if reply.choice:
+        turn.say("stale")
+        return await turn.ask()
+    typed = "".join(reply.text.split())
+    if not (typed.isdigit() and len(typed) == 6):
+        turn.say("identity.code_format")
+        return await turn.ask()
+    if await identity.check_code(turn, typed) == "verified":
+        return await _next(turn)
+    await turn.ask()
 
 
 async def _next(turn: Turn) -> None:
@@ -145,6 +185,7 @@ STEPS = {
     "phone": Step(ask=_asker("phone"), answer=_answerer("phone"), back=back, help="help.profile.phone"),
     "cargo": Step(ask=_asker("cargo"), answer=_answerer("cargo"), back=back, help="help.profile.cargo"),
     "organ": Step(ask=_asker("organ"), answer=_answerer("organ"), back=back, help="help.profile.organ"),
+    "code": Step(ask=ask_code, answer=answer_code, back=lambda turn: turn.goto("email"), help="help.profile.code"),
 }
 # A first access goes on to what the person wanted (a new demand, or reading what they wrote).
 FLOW = Flow(name=ProfileState.FLOW, state=ProfileState, steps=STEPS, returns_to=MENU, cancel=cancel)
