@@ -397,6 +397,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "That code expired or no longer counts. Ask for a new code."),
     "identity.code_wait_minute": ("Acabei de enviar um código: aguarde um minuto para pedir outro.",
                                   "I have just sent a code: wait a minute before asking for another."),
+    "signin.page_done": ("Pronto: sua identidade foi confirmada. Pode fechar esta página e voltar ao chat.",
+                         "Done: your identity is confirmed. You may close this page and go back to the chat."),
+    "signin.page_refused": ("Não foi possível confirmar sua identidade. Peça um novo link no chat.",
+                            "Your identity could not be confirmed. Ask the chat for a new link."),
+    "signin.page_link_gone": ("Este link expirou ou já foi usado. Peça um novo link no chat.",
+                              "This link expired or was already used. Ask the chat for a new link."),
     "identity.code_wait_hour": ("Já enviei 5 códigos na última hora: tente mais tarde.",
                                 "I have sent 5 codes in the last hour: please try later."),
     # --- help, per step ---
