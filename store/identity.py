@@ -146,19 +146,20 @@ class Identities(PeopleAndChats):
 
     # --- the operator's grants ------------------------------------------------------------------
 
-    async def grant_by_identity(self, kind: str, value: str, grant: bool) -> list[Person]:
-        """Grant (or revoke) the role to whoever proves `value`; the people it applies to now."""
+    async def grant_by_identity(self, kind: str, value: str, grant: bool) -> tuple[bool, list[Person]]:
+        """Grant (or revoke) the role to whoever proves `value`: whether a grant was there
+        before, and the people it applies to now."""
         value = value.strip().lower() if kind == EMAIL else value.strip()
-        if grant:
-            if await self.session.scalar(select(AttendantGrantRow.id).where(
-                    AttendantGrantRow.kind == kind, AttendantGrantRow.value == value)) is None:
-                self.session.add(AttendantGrantRow(kind=kind, value=value, granted_at=self.now()))
-        else:
+        existed = await self.session.scalar(select(AttendantGrantRow.id).where(
+            AttendantGrantRow.kind == kind, AttendantGrantRow.value == value)) is not None
+        if grant and not existed:
+            self.session.add(AttendantGrantRow(kind=kind, value=value, granted_at=self.now()))
+        elif not grant:
             await self.session.execute(delete(AttendantGrantRow).where(
                 AttendantGrantRow.kind == kind, AttendantGrantRow.value == value))
         await self.session.flush()
         people = await self.people_by_identity(kind, value)
-        return [await self.set_attendant(person.id, grant) for person in people]
+        return existed, [await self.set_attendant(person.id, grant) for person in people]
 
     async def waiting_grants(self) -> list[tuple[str, str]]:
         """Grants nobody has proved yet."""
