@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 # The flows, in the order the router asks them whether they take a message (a requester's pending
 # comment or reason left for something else is said to be dropped, before anything else happens;
 # attendants' commands, cards and rooms; then the first contact and a lost state; then choices
-# valid anywhere). Before all of them, Teams' directory identity is recorded (dialogs/identity.py).
-ROUTE: tuple[Flow, ...] = (identity.FLOW, follow.FLOW, attendant.FLOW, menu.FLOW, new_demand.FLOW, profile.FLOW)
+# valid anywhere).
+ROUTE: tuple[Flow, ...] = (follow.FLOW, attendant.FLOW, menu.FLOW, new_demand.FLOW, profile.FLOW)
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in ROUTE}
 
 
@@ -114,6 +114,7 @@ class Dialogs:
                         actor=Actor(person_id=person.id, chat_id=chat.id), flows=FLOWS, state=state,
                         shown=shown, t=t, first_contact=stored is None, lost_state=lost,
                         verification=self.verification)
+            await identity.vouched_for(turn)
             await route(turn)
             turn.remember_choices()
             await tx.save_conversation(channel, chat_id, user_id, save_state(turn.state, turn.shown))

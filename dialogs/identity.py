@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dialogs import choice_ids as ids
-from dialogs.flow import Flow, Turn
+from dialogs.flow import Turn, menu_choices
 from dialogs.messages import Outgoing, outgoing_to_json
-from dialogs.states import MENU, MenuState, ProfileState
+from dialogs.states import ProfileState
+from dialogs.texts import Texts
 from store import Actor
 from store.identity import AAD, CodeRefused
 
@@ -123,33 +124,18 @@ async def _as_account_owner(turn: Turn) -> None:
         turn.actor = Actor(person_id=person.id, chat_id=turn.actor.chat_id)
 
 
-# --- what the router asks -------------------------------------------------------------------------------
+# --- what a directory vouches for ------------------------------------------------------------------------
 
-async def takes(turn: Turn) -> bool:
-    """Teams' directory object id is Microsoft's word on who writes: recorded, never asked. Takes
-    no message."""
+async def vouched_for(turn: Turn) -> None:
+    """Teams' directory object id is Microsoft's word on who writes: recorded, never asked."""
     directory_id = turn.incoming.directory_id
     if directory_id and turn.person.id not in {p.id for p in await turn.tx.people_by_identity(AAD, directory_id)}:
         await turn.tx.verify_identity(turn.person.id, AAD, directory_id, "teams directory")
         await _as_account_owner(turn)
-    return False
-
-
-async def takes_choice(turn: Turn, choice: str) -> bool:
-    if choice != ids.SIGN_IN:
-        return False
-    await explain(turn)
-    return True
 
 
 def signed_in_message(locale: str | None, name: str) -> dict:
     """What the chat is told once the browser came back from the provider (bot/signin.py)."""
-    from dialogs.flow import menu_choices
-    from dialogs.texts import Texts
-
     t = Texts(locale or "pt-BR")
     return outgoing_to_json(Outgoing(text=t("identity.signed_in", name=name), choices=tuple(menu_choices(t))))
 
-
-# No step of its own: it answers from any step, before the other flows.
-FLOW = Flow(name="identity", state=MenuState, steps={}, returns_to=MENU, takes=takes, takes_choice=takes_choice)

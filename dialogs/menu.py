@@ -160,7 +160,7 @@ async def takes(turn: Turn) -> bool:
 
 
 async def takes_choice(turn: Turn, choice: str) -> bool:
-    """The menu's items, "menu" and "help" answer from any step."""
+    """The menu's items, "menu", "help" and a new sign-in link answer from any step."""
     if choice == ids.MENU:
         await turn.menu()
     elif choice == ids.HELP:
@@ -168,6 +168,8 @@ async def takes_choice(turn: Turn, choice: str) -> bool:
         await turn.ask()
     elif (item := ids.menu_item_of(choice)) is not None:
         await open_item(turn, item)
+    elif choice == ids.SIGN_IN:
+        await identity.explain(turn)
     else:
         return False
     return True
