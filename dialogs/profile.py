@@ -13,7 +13,9 @@ from dialogs import choice_ids as ids
 from dialogs import choosing, identity, render
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.states import MENU, ProfileState
+from dialogs.texts import CATALOGUE
 from store import StoreError
+from store.outbox import EMAIL_CHANNEL
 from store.validation import normalize_email
 
 FIELDS = ("name", "email", "phone", "cargo", "organ")
@@ -52,6 +54,7 @@ async def ask_view(turn: Turn) -> None:
     lines = [turn.t("profile.view")]
     lines += [f"{turn.t('field.' + field)}: {_value(turn, field) or '—'}" for field in FIELDS]
     choices = [turn.choice(ids.profile_field(field), f"profile.edit_{field}") for field in FIELDS]
+    choices.append(turn.choice(ids.PUSHES, "profile.pushes"))
     choices.append(turn.choice(ids.MENU, "menu.back"))
     turn.say_text("\n".join(lines), choices=choices,
                   card={"kind": "profile", "fields": [[turn.t("field." + f), _value(turn, f) or ""] for f in FIELDS]})
@@ -61,6 +64,8 @@ async def answer_view(turn: Turn, reply: Reply) -> None:
     field = ids.profile_field_of(reply.choice)
     if field in FIELDS:
         return await turn.goto(field)
+    if reply.choice == ids.PUSHES:
+        return await turn.goto("pushes")
     if reply.choice:
         turn.say("stale")
         return await turn.ask()
@@ -150,6 +155,35 @@ async def answer_code(turn: Turn, reply: Reply) -> None:
     await turn.ask()
 
 
+async def _push_channels(turn: Turn) -> list[tuple[str, bool]]:
+    """Each channel the person could hear from, and whether pushes go there (they do unless
+    turned off)."""
+    channels = await turn.tx.account_channels(turn.person.id)
+    if turn.person.email:
+        channels.append(EMAIL_CHANNEL)
+    chosen = await turn.tx.push_preferences(turn.person.id)
+    return [(channel, chosen.get(channel, True)) for channel in channels]
+
+
+async def ask_pushes(turn: Turn) -> None:
+    choices = [turn.choice(ids.push_toggle(channel), "profile.push_on" if on else "profile.push_off",
+                           channel=turn.t(f"channel.{channel}") if f"channel.{channel}" in CATALOGUE else channel)
+               for channel, on in await _push_channels(turn)]
+    turn.say("profile.ask_pushes", choices=[*choices, turn.choice(ids.KEEP, "profile.pushes_done")])
+
+
+async def answer_pushes(turn: Turn, reply: Reply) -> None:
+    channel = ids.push_toggle_of(reply.choice)
+    current = dict(await _push_channels(turn))
+    if channel in current:
+        await turn.tx.set_push_preference(turn.person.id, channel, not current[channel])
+        return await turn.ask()
+    if reply.choice == ids.KEEP:
+        return await turn.goto("view")
+    turn.say("stale" if reply.choice else "profile.pushes_how")
+    await turn.ask()
+
+
 async def _next(turn: Turn) -> None:
     state = turn.state
     if not state.first:
@@ -185,6 +219,8 @@ STEPS = {
     "phone": Step(ask=_asker("phone"), answer=_answerer("phone"), back=back, help="help.profile.phone"),
     "cargo": Step(ask=_asker("cargo"), answer=_answerer("cargo"), back=back, help="help.profile.cargo"),
     "organ": Step(ask=_asker("organ"), answer=_answerer("organ"), back=back, help="help.profile.organ"),
+    "pushes": Step(ask=ask_pushes, answer=answer_pushes, back=lambda turn: turn.goto("view"),
+                   help="help.profile.pushes"),
     "code": Step(ask=ask_code, answer=answer_code, back=lambda turn: turn.goto("email"), help="help.profile.code"),
 }
 # A first access goes on to what the person wanted (a new demand, or reading what they wrote).

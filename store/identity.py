@@ -127,7 +127,15 @@ class Identities(PeopleAndChats):
         return person_view(person)
 
     async def _join(self, joining: int, into: int) -> None:
-        """Everything of `joining` becomes `into`'s: both proved the same identity."""
+        """Everything of `joining` becomes `into`'s: both proved the same identity. Pushes keep
+        going where they went (the channel of origin); a channel the join brings stays quiet
+        until the person turns it on in "Meus dados"."""
+        known = set(await self.session.scalars(select(ChannelAccountRow.channel).where(
+            ChannelAccountRow.person_id == into)))
+        chosen = set(await self.session.scalars(select(PushPreferenceRow.channel).where(
+            PushPreferenceRow.person_id == into)))
+        brought = set(await self.session.scalars(select(ChannelAccountRow.channel).where(
+            ChannelAccountRow.person_id == joining))) - known - chosen
         for model, column in ((ChannelAccountRow, ChannelAccountRow.person_id), (ChatRow, ChatRow.person_id),
                               (DemandRow, DemandRow.requester_id),
                               (PendingAttachmentRow, PendingAttachmentRow.person_id),
@@ -136,6 +144,8 @@ class Identities(PeopleAndChats):
             await self.session.execute(update(model).where(column == joining).values({column.key: into})
                                        .execution_options(synchronize_session=False))
         await self.session.execute(delete(PushPreferenceRow).where(PushPreferenceRow.person_id == joining))
+        for channel in sorted(brought):
+            await self.set_push_preference(into, channel, False)
 
     async def people_by_identity(self, kind: str, value: str) -> list[Person]:
         value = value.strip().lower() if kind == EMAIL else value.strip()
@@ -274,6 +284,10 @@ class Identities(PeopleAndChats):
         await self.queue_message(chat.id, message)
 
     # --- where pushes go ------------------------------------------------------------------------
+
+    async def account_channels(self, person_id: int) -> list[str]:
+        return sorted(set(await self.session.scalars(select(ChannelAccountRow.channel).where(
+            ChannelAccountRow.person_id == person_id))))
 
     async def push_preferences(self, person_id: int) -> dict[str, bool]:
         rows = await self.session.execute(select(PushPreferenceRow.channel, PushPreferenceRow.enabled)

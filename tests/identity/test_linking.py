@@ -110,3 +110,43 @@ async def test_a_role_granted_to_an_email_goes_only_to_who_proves_it(email_dialo
     assert await admin(config, "list") == 0
     assert f"Ana Atendente <{ANA_EMAIL}> — telegram:7001 — verified: email {ANA_EMAIL} by e-mail code" \
         in capsys.readouterr().out
+
+
+async def test_pushes_go_to_the_channel_of_origin_until_another_is_turned_on(email_dialogs, sqlite_store, smtp,
+                                                                             clock):
+    from dialog_support import as_attendant
+    from sqlalchemy import select
+
+    from store.models import ChatRow, OutboxRow
+    from store.outbox import queue_emails
+    from store.views import EventKind
+
+    async def pushed_to() -> list[str]:
+        async with sqlite_store.transaction() as tx:
+            return list(await tx.session.scalars(select(ChatRow.channel).join(OutboxRow, OutboxRow.chat_id == ChatRow.id)
+                                                  .where(OutboxRow.event_id.is_not(None)).order_by(OutboxRow.id)))
+
+    telegram = Conversation(email_dialogs, user="5001", channel="telegram")
+    teams = Conversation(email_dialogs, user="aad-maria", channel="teams", directory_id="aad-maria")
+    async with mail_notifier(sqlite_store, smtp) as notifier:
+        await prove(telegram, notifier, smtp)
+        await teams.say("oi")
+        await teams.say("cancelar")
+        clock.advance(minutes=2)
+        await prove(teams, notifier, smtp, first=False)
+    protocol = await open_demand(sqlite_store, telegram)
+    await queue_emails(sqlite_store, [EventKind.SOLVED])  # places the e-mail cursor
+    await as_attendant(sqlite_store, "answer", protocol, "Primeira resposta.")
+    before = await pushed_to()
+    assert set(before) == {"telegram"}
+    await teams.press("menu:profile") if "menu:profile" in teams.choice_ids else await teams.say("meus dados")
+    await teams.press("pf:pushes")
+    assert "Microsoft Teams: desligado" in teams.labels and "Telegram: ligado" in teams.labels
+    await teams.press("push:teams")
+    assert "Microsoft Teams: ligado" in teams.labels
+    await teams.press("push:email")
+    assert "E-mail: desligado" in teams.labels
+    await teams.press("keep")
+    await as_attendant(sqlite_store, "solve", protocol, "Resolvido.")
+    assert sorted((await pushed_to())[len(before):]) == ["teams", "telegram"]
+    assert await queue_emails(sqlite_store, [EventKind.SOLVED]) == 0  # e-mail turned off
