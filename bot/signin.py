@@ -78,11 +78,16 @@ class SignIn:
         router.add_get(PATH + "{token}", self.open_link)
 
     async def open_link(self, request: web.Request) -> web.Response:
+        try:
+            # Before the link is spent: a provider away leaves it for another try.
+            metadata, _ = await self._provider_metadata()
+        except (aiohttp.ClientError, TimeoutError, ValueError, KeyError) as error:
+            log.warning("the OpenID provider's metadata could not be read: %s", error)
+            return _page(503, "signin.page_unavailable")
         async with self.store.transaction() as tx:
             link = await tx.open_signin_link(request.match_info["token"])
         if link is None:
             return _page(410, "signin.page_link_gone")
-        metadata, _ = await self._provider_metadata()
         url = prepare_grant_uri(
             metadata["authorization_endpoint"], self.provider.client_id, "code",
             redirect_uri=self.provider.redirect_uri, scope=SCOPE, state=link.state, nonce=link.nonce,
@@ -128,7 +133,9 @@ class SignIn:
     async def _bind(self, link: SignInLink, claims: dict) -> str | None:
         details = {key: claims[key] for key in ("cpf", "name", "email") if claims.get(key)}
         async with self.store.transaction() as tx:
-            await tx.verify_identity(link.person_id, OIDC, oidc_value(claims["iss"], claims["sub"]),
+            # The account's person now: a proof elsewhere may have joined it since the link was made.
+            person = await tx.person_for_account(link.channel, link.channel_user_id)
+            await tx.verify_identity(person.id, OIDC, oidc_value(claims["iss"], claims["sub"]),
                                      f"oidc {claims['iss']}", details)
             person = await tx.person_for_account(link.channel, link.channel_user_id)
             if claims.get("email") and claims.get("email_verified") is True:

@@ -413,6 +413,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "Done: your identity is confirmed. You may close this page and go back to the chat."),
     "signin.page_refused": ("Não foi possível confirmar sua identidade. Peça um novo link no chat.",
                             "Your identity could not be confirmed. Ask the chat for a new link."),
+    "signin.page_unavailable": ("O gov.br não respondeu agora. Tente o mesmo link de novo em instantes.",
+                                "gov.br did not answer just now. Try the same link again in a moment."),
     "signin.page_link_gone": ("Este link expirou ou já foi usado. Peça um novo link no chat.",
                               "This link expired or was already used. Ask the chat for a new link."),
     "identity.code_wait_hour": ("Já enviei 5 códigos na última hora: tente mais tarde.",

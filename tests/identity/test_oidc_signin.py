@@ -179,3 +179,22 @@ async def test_an_id_token_for_someone_else_or_badly_signed_binds_nothing(bot, m
     assert status == 400 and "Não foi possível confirmar" in page
     assert await bot.identities(conv) == []
     assert await chat_messages(bot.store, "telegram", "chat-u1") == []
+
+
+async def test_a_provider_away_leaves_the_link_for_another_try(sqlite_store):
+    port = free_port()
+    away = SignIn(Provider(f"http://127.0.0.1:{free_port()}", CLIENT_ID, SECRET, f"http://127.0.0.1:{port}"),
+                  sqlite_store)
+    runner = await serve(create_app(signin=away), port, host="127.0.0.1")
+    try:
+        async with sqlite_store.transaction() as tx:
+            person = await tx.ensure_person("telegram", "1", "Maria")
+            chat = await tx.ensure_chat("telegram", "1", person_id=person.id)
+            token = await tx.create_signin_link(person.id, chat.id, "telegram", "1")
+        async with browser() as http:
+            status, page = await get(http, f"http://127.0.0.1:{port}{PATH}{token}")
+        assert status == 503 and "não respondeu" in page
+        async with sqlite_store.transaction() as tx:
+            assert await tx.open_signin_link(token) is not None
+    finally:
+        await runner.cleanup()
