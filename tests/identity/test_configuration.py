@@ -33,3 +33,12 @@ def test_nothing_to_verify_with_means_nothing_required_and_off_means_off():
     assert not verification_of(Config.from_env({"ECAGE_REQUIRE_VERIFIED": "on"})).configured
     with pytest.raises(ConfigError, match="ECAGE_REQUIRE_VERIFIED must be on or off"):
         Config.from_env({"ECAGE_REQUIRE_VERIFIED": "maybe"})
+
+
+def test_a_service_with_no_way_to_verify_says_so_in_one_line(caplog):
+    from bot.service import _signin
+
+    assert _signin(Config(), store=None) is None
+    assert _signin(Config.from_env(MAIL), store=None) is None  # e-mail codes: no sign-in, no warning
+    said = [record.getMessage() for record in caplog.records if "unverified" in record.getMessage()]
+    assert len(said) == 1 and said[0].startswith("identities are unverified")
