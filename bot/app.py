@@ -11,6 +11,7 @@ from typing import AsyncIterator
 
 from bot.config import Config
 from dialogs import Dialogs
+from dialogs.identity import Verification
 from store import Store
 from taxonomy import default_taxonomy
 
@@ -29,6 +30,18 @@ async def open_app(config: Config | None = None) -> AsyncIterator[App]:
     store = await Store.open(config.database_url, attachments_dir=config.attachments_dir, migrate=True)
     try:
         yield App(config=config, store=store, dialogs=Dialogs(store, default_taxonomy(), db_retry_s=config.db_retry_s,
-                                                                 attention_after_h=config.attention_after_h))
+                                                                 attention_after_h=config.attention_after_h,
+                                                                 verification=verification_of(config)))
     finally:
         await store.close()
+
+
+def verification_of(config: Config) -> Verification:
+    """How people prove who they are, as configured: sign-in with the provider, else e-mail codes."""
+    from bot.signin import PATH
+
+    configured = config.oidc_enabled or config.email_codes_enabled
+    return Verification(
+        sign_in_base=config.public_url.rstrip("/") + PATH if config.oidc_enabled else None,
+        email_domains=config.email_domains if config.email_codes_enabled else (),
+        required=configured if config.require_verified is None else config.require_verified and configured)

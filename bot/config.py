@@ -61,6 +61,15 @@ class Config:
     microsoft_app_tenant_id: str | None = None
     microsoft_app_type: str | None = None
     smtp_url: str | None = None
+    # Sign-in with an OpenID provider (gov.br): all four, or none.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    public_url: str | None = None
+    # Institutional e-mail domains (subdomains included) for e-mail codes, when there is no provider.
+    email_domains: tuple[str, ...] = ()
+    # None: required whenever a way to verify is configured.
+    require_verified: bool | None = None
     # How long a turn waits for a database that blinks before it is left for later.
     db_retry_s: float = DEFAULT_DB_RETRY_S
     # Working hours a demand may wait for CAGE before /fila flags it and the rooms hear of it.
@@ -71,6 +80,14 @@ class Config:
     @property
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_bot_token)
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret and self.public_url)
+
+    @property
+    def email_codes_enabled(self) -> bool:
+        return bool(self.smtp_url and self.email_domains) and not self.oidc_enabled
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
@@ -94,6 +111,13 @@ class Config:
             microsoft_app_tenant_id=get("MICROSOFT_APP_TENANT_ID"),
             microsoft_app_type=get("MICROSOFT_APP_TYPE"),
             smtp_url=get("ECAGE_SMTP_URL"),
+            oidc_issuer=get("ECAGE_OIDC_ISSUER"),
+            oidc_client_id=get("ECAGE_OIDC_CLIENT_ID"),
+            oidc_client_secret=get("ECAGE_OIDC_CLIENT_SECRET"),
+            public_url=get("ECAGE_PUBLIC_URL"),
+            email_domains=tuple(domain.strip().lower().lstrip("@.") for domain in
+                                (get("ECAGE_EMAIL_DOMAINS") or "").split(",") if domain.strip()),
+            require_verified=_switch(get, "ECAGE_REQUIRE_VERIFIED"),
             db_retry_s=_number(get, "ECAGE_DB_RETRY_S", float, DEFAULT_DB_RETRY_S),
             attention_after_h=_number(get, "ECAGE_ATTENTION_AFTER_H", float, DEFAULT_ATTENTION_AFTER_H),
             digest_at=_time_of_day(get, "ECAGE_DIGEST_AT", DEFAULT_DIGEST_AT),
@@ -102,6 +126,17 @@ class Config:
 
 class ConfigError(ValueError):
     """A variable that cannot be read; the message names it (the start-up prints it as one line)."""
+
+
+def _switch(get, name: str) -> bool | None:
+    value = (get(name) or "").lower()
+    if not value:
+        return None
+    if value in ("on", "1", "true", "yes"):
+        return True
+    if value in ("off", "0", "false", "no"):
+        return False
+    raise ConfigError(f"{name} must be on or off, not {value!r}")
 
 
 def _number(get, name: str, kind: type, default):

@@ -1,5 +1,5 @@
-"""Our HTTP server (aiohttp): liveness, readiness and metrics, and the channels' webhooks
-(Telegram, Teams).
+"""Our HTTP server (aiohttp): liveness, readiness and metrics, the channels' webhooks
+(Telegram, Teams), and the browser's sign-in with the OpenID provider (bot/signin.py).
 
     app = create_app(telegram=channel.webhook, teams=teams_channel.handle_request,
                      metrics=metrics, readiness=readiness)
@@ -15,6 +15,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -53,7 +54,8 @@ def webhook_path(webhook_url: str | None) -> str:
 
 
 def create_app(*, telegram: TelegramWebhook | None = None, teams: TeamsHandler | None = None,
-               metrics: Metrics | None = None, readiness: Readiness | None = None) -> web.Application:
+               metrics: Metrics | None = None, readiness: Readiness | None = None,
+               signin: Any = None) -> web.Application:
     # aiohttp stops reading any body past client_max_size (413); _limit_bodies refuses earlier and
     # per endpoint. The webhook also reads its body with its own, smaller bound (chunked bodies).
     app = web.Application(client_max_size=MAX_TEAMS_BODY_BYTES, middlewares=[_limit_bodies])
@@ -66,6 +68,8 @@ def create_app(*, telegram: TelegramWebhook | None = None, teams: TeamsHandler |
         app.router.add_post(telegram.path, _telegram_handler(telegram))
     if teams is not None:
         app.router.add_post(TEAMS_PATH, teams)
+    if signin is not None:
+        signin.add_routes(app.router)
     return app
 
 

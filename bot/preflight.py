@@ -68,6 +68,7 @@ def check_configuration(config: Config) -> None:
         check_teams_credentials(config)
     if config.smtp_url:
         check_smtp_url(config.smtp_url)
+    check_sign_in(config)
 
 
 def check_telegram_token(token: str) -> None:
@@ -85,6 +86,21 @@ def check_teams_credentials(config: Config) -> None:
     if not config.microsoft_app_password:
         raise NotReady("MICROSOFT_APP_ID is set without MICROSOFT_APP_PASSWORD",
                        "set MICROSOFT_APP_PASSWORD to the bot's client secret, or unset MICROSOFT_APP_ID")
+
+
+SIGN_IN_VARIABLES = ("ECAGE_OIDC_ISSUER", "ECAGE_OIDC_CLIENT_ID", "ECAGE_OIDC_CLIENT_SECRET", "ECAGE_PUBLIC_URL")
+
+
+def check_sign_in(config: Config) -> None:
+    """Sign-in needs all four variables: half of them would leave people unable to prove anything."""
+    values = (config.oidc_issuer, config.oidc_client_id, config.oidc_client_secret, config.public_url)
+    missing = [name for name, value in zip(SIGN_IN_VARIABLES, values) if not value]
+    if missing and len(missing) < len(values):
+        raise NotReady(f"sign-in is configured without {', '.join(missing)}",
+                       f"set {', '.join(missing)} too, or unset the other ECAGE_OIDC_* variables")
+    for name, value in (("ECAGE_OIDC_ISSUER", config.oidc_issuer), ("ECAGE_PUBLIC_URL", config.public_url)):
+        if value and not value.startswith(("https://", "http://")):
+            raise NotReady(f"{name} is not a URL", "write it as https://host[/path]")
 
 
 def check_smtp_url(url: str):

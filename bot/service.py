@@ -66,11 +66,12 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
             # then finishes the updates already received.
             stack.push_async_callback(telegram.stop)
         webhook = telegram.webhook if telegram is not None and telegram.webhook_mode else None
+        signin = _signin(config, store) if channels else None
         readiness = None
-        if webhook is not None or teams is not None:
+        if webhook is not None or teams is not None or signin is not None:
             readiness = Readiness(store)
             runner = await serve(create_app(telegram=webhook, teams=teams.handle_request if teams else None,
-                                            metrics=metrics, readiness=readiness), config.http_port)
+                                            metrics=metrics, readiness=readiness, signin=signin), config.http_port)
             stack.push_async_callback(runner.cleanup)
         if telegram is not None:
             await telegram.start()  # after serve(): Telegram's first webhook call must find us listening
@@ -96,6 +97,20 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
             delivering = asyncio.create_task(delivery.run(stop))
             stack.push_async_callback(lambda: delivering)
         await stop.wait()
+
+
+def _signin(config: Config, store: Store):
+    """The browser's way back from the OpenID provider, when one is configured; else the one line
+    saying how far the chats' identities can be trusted."""
+    if not config.oidc_enabled:
+        if not config.email_codes_enabled:
+            log.warning("identities are unverified: configure ECAGE_OIDC_* with ECAGE_PUBLIC_URL, or "
+                        "ECAGE_SMTP_URL with ECAGE_EMAIL_DOMAINS, so that people prove who they are")
+        return None
+    from bot.signin import Provider, SignIn
+
+    return SignIn(Provider(config.oidc_issuer, config.oidc_client_id, config.oidc_client_secret,
+                           config.public_url), store)
 
 
 def _counted(channel, metrics: Metrics):

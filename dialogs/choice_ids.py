@@ -128,6 +128,22 @@ def profile_field_of(choice: str | None) -> str | None:
     return _after(choice, _PROFILE)
 
 
+# --- proving who one is (dialogs/identity.py) ------------------------------------------------------------
+SIGN_IN = "idn:link"
+NEW_CODE = "idn:code"
+# "Meus dados": where pushes go, one channel turned on or off ("push:telegram").
+PUSHES = "pf:pushes"
+_PUSH = "push:"
+
+
+def push_toggle(channel: str) -> str:
+    return f"{_PUSH}{channel}"
+
+
+def push_toggle_of(choice: str | None) -> str | None:
+    return _after(choice, _PUSH)
+
+
 # --- the satisfaction survey: "r:5" -----------------------------------------------------------------------
 
 def rating(value: int) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs import choice_ids as ids
-from dialogs import render, words
+from dialogs import identity, render, words
 from dialogs.drafting import answered, change, current_line, discard, draft_of, forget, keep_choice, mark
 from dialogs.flow import Reply, Turn
 from dialogs.states import Draft, NewDemandState, changed
@@ -111,6 +111,8 @@ def suggest_title(text: str) -> str:
 async def propose(turn: Turn, text: str, proposal: Any | None) -> None:
     """Offer a new demand whose description is `text`, classified as `proposal` (None: the
     taxonomy recognised nothing; the requester chooses the classification after accepting)."""
+    if await identity.stops(turn):
+        return
     draft = Draft(suggested_title=suggest_title(text), free_text=text)
     if proposal is not None:
         draft = changed(draft, type_key=proposal.type.key,

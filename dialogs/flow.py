@@ -89,6 +89,8 @@ class Turn:
     # Working hours a demand may wait for CAGE before /fila flags it (ECAGE_ATTENTION_AFTER_H).
     attention_after_h: float = DEFAULT_ATTENTION_AFTER_H
     replies: list[Outgoing] = field(default_factory=list)
+    # How people prove who they are (dialogs.identity.Verification).
+    verification: Any = None
 
     # --- replying -------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs import choice_ids as ids
-from dialogs import follow_pending, held_files, pending, render, words
+from dialogs import follow_pending, held_files, identity, pending, render, words
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice
 from dialogs.states import MENU, FollowState
@@ -74,6 +74,8 @@ async def show_timeline(turn: Turn, protocol: str) -> None:
 
 async def act(turn: Turn, action: str, protocol: str) -> None:
     """Start what a "dm:" choice (or a sentence naming a protocol) asks for."""
+    if await identity.stops(turn):
+        return
     if action == "show":
         return await show(turn, protocol)
     if action == "tl":
@@ -313,6 +315,8 @@ async def back_from_confirm(turn: Turn) -> None:
 # --- lists --------------------------------------------------------------------------------------------
 
 async def start_list(turn: Turn, open_only: bool) -> None:
+    if await identity.stops(turn):
+        return
     await turn.start(FollowState(step="list", open_only=open_only))
 
 

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dialogs import attendant, follow, menu, new_demand, profile, words
+from dialogs import attendant, follow, identity, menu, new_demand, profile, words
 from dialogs import choice_ids as ids
 from dialogs.flow import Flow, Reply, Turn, menu_choices, typed_choice
 from dialogs.messages import Incoming, Outgoing, outgoing_to_json, with_outbox_ids
@@ -35,8 +35,10 @@ FLOWS: dict[str, Flow] = {flow.name: flow for flow in ROUTE}
 
 class Dialogs:
     def __init__(self, store: Any, taxonomy: Any = None, *, db_retry_s: float = DEFAULT_RETRY_S,
-                 attention_after_h: float = DEFAULT_ATTENTION_AFTER_H):
+                 attention_after_h: float = DEFAULT_ATTENTION_AFTER_H,
+                 verification: identity.Verification | None = None):
         self.store = store
+        self.verification = verification or identity.Verification()
         self.taxonomy = taxonomy if taxonomy is not None else default_taxonomy()
         self.db_retry_s = db_retry_s
         self.attention_after_h = attention_after_h
@@ -114,7 +116,9 @@ class Dialogs:
             turn = Turn(tx=tx, incoming=incoming, taxonomy=self.taxonomy, person=person,
                         actor=Actor(person_id=person.id, chat_id=chat.id), flows=FLOWS, state=state,
                         shown=shown, t=t, first_contact=stored is None, lost_state=lost,
-                        attention_after_h=self.attention_after_h)
+                        attention_after_h=self.attention_after_h,
+                        verification=self.verification)
+            await identity.vouched_for(turn)
             await route(turn)
             turn.remember_choices()
             await tx.save_conversation(channel, chat_id, user_id, save_state(turn.state, turn.shown))

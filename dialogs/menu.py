@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogs import choice_ids as ids
-from dialogs import describing, follow, new_demand, profile, words
+from dialogs import describing, follow, identity, new_demand, profile, words
 from dialogs.flow import Flow, Reply, Step, Turn, menu_choices
 from dialogs.states import MENU, FollowState, MenuState
 from store import find_protocols, parse_protocol
@@ -35,6 +35,8 @@ async def open_item(turn: Turn, item: str) -> None:
     if item in ("open", "all"):
         return await follow.start_list(turn, open_only=item == "open")
     if item == "lookup":
+        if await identity.stops(turn):
+            return
         return await turn.start(FollowState(step="lookup"))
     if item == "profile":
         return await profile.view(turn)
@@ -158,7 +160,7 @@ async def takes(turn: Turn) -> bool:
 
 
 async def takes_choice(turn: Turn, choice: str) -> bool:
-    """The menu's items, "menu" and "help" answer from any step."""
+    """The menu's items, "menu", "help" and a new sign-in link answer from any step."""
     if choice == ids.MENU:
         await turn.menu()
     elif choice == ids.HELP:
@@ -166,6 +168,8 @@ async def takes_choice(turn: Turn, choice: str) -> bool:
         await turn.ask()
     elif (item := ids.menu_item_of(choice)) is not None:
         await open_item(turn, item)
+    elif choice == ids.SIGN_IN:
+        await identity.explain(turn)
     else:
         return False
     return True

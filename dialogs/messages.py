@@ -40,6 +40,8 @@ class Incoming:
     chat_reference: dict | None = None
     reply_to: str | None = None
     receipt: Receipt | None = None
+    # The account's id in a directory that vouches for it (Teams: the AAD object id).
+    directory_id: str | None = None
 
 
 @dataclass(frozen=True)

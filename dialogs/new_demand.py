@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dialogs import choice_ids as ids
-from dialogs import choosing, held_files, render, words
+from dialogs import choosing, held_files, identity, render, words
 from dialogs.describing import (answer_description, answer_propose, ask_description, ask_propose, back_from_propose,
                                 parts)
 from dialogs.drafting import (advance, answered, back, change, current_line, discard, draft_of, forget, keep_choice,
@@ -27,6 +27,8 @@ OTHER_SUBJECT = "outro"  # the taxonomy's "Outro" service: its text is the subje
 
 
 async def start(turn: Turn) -> None:
+    if await identity.stops(turn):
+        return
     state = turn.state
     in_hand = state.draft if isinstance(state, NewDemandState) and state.draft != Draft() else None
     kept = in_hand or state.kept

@@ -1,7 +1,8 @@
 """The requester's profile ("Meus dados"): asked on first access, editable later.
 
 Each answer is saved at once through the store, which validates e-mail and phone; a refusal is
-shown and the same question asked again.
+shown and the same question asked again. Where e-mail codes prove identities (dialogs/identity.py),
+an e-mail counts only once the code sent to it is typed back (step "code").
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs import choice_ids as ids
-from dialogs import choosing, render
+from dialogs import choosing, identity, render
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.states import MENU, ProfileState
+from dialogs.texts import CATALOGUE
 from store import StoreError
+from store.outbox import EMAIL_CHANNEL
+from store.validation import normalize_email
 
 FIELDS = ("name", "email", "phone", "cargo", "organ")
 NIGHT = "night"  # the quiet-hours switch: not a field asked, one press turns it over
@@ -59,6 +63,7 @@ async def ask_view(turn: Turn) -> None:
     choices = [turn.choice(ids.profile_field(field), f"profile.edit_{field}") for field in FIELDS]
     choices.append(turn.choice(ids.profile_field(NIGHT), "profile.edit_night_sound" if turn.person.silent_at_night
                                else "profile.edit_night_silent"))
+    choices.append(turn.choice(ids.PUSHES, "profile.pushes"))
     choices.append(turn.choice(ids.MENU, "menu.back"))
     turn.say_text("\n".join(lines), choices=choices,
                   card={"kind": "profile", "fields": [[label, value or ""] for label, value in fields]})
@@ -72,6 +77,8 @@ async def answer_view(turn: Turn, reply: Reply) -> None:
         turn.person = await turn.tx.set_silent_at_night(turn.person.id, not turn.person.silent_at_night)
         turn.say("profile.saved")
         return await turn.ask()
+    if reply.choice == ids.PUSHES:
+        return await turn.goto("pushes")
     if reply.choice:
         turn.say("stale")
         return await turn.ask()
@@ -114,6 +121,8 @@ def _answerer(field: str):
             value = " ".join(reply.text.split())
             if not value:
                 return await turn.ask()
+        if field == "email" and identity.proves_emails(turn):
+            return await _prove_email(turn, value)
         try:
             turn.person = await turn.tx.update_profile(turn.person.id, **{ATTRIBUTES[field]: value})
         except StoreError as error:
@@ -121,6 +130,71 @@ def _answerer(field: str):
             return await turn.ask()
         await _next(turn)
     return answer
+
+
+async def _prove_email(turn: Turn, typed: str) -> None:
+    """An e-mail that must be proved: in an allowed domain, then its code typed back."""
+    try:
+        address = normalize_email(typed)
+    except StoreError as error:
+        turn.refuse(error)
+        return await turn.ask()
+    if not turn.verification.domain_allowed(address):
+        turn.say("identity.domain_refused", domains=", ".join(turn.verification.email_domains))
+        return await turn.ask()
+    sent = await identity.send_code(turn, address)
+    if sent or await turn.tx.waiting_code_address(turn.person.id) == address:
+        return await turn.goto("code", address=address)
+    await turn.ask()
+
+
+async def ask_code(turn: Turn) -> None:
+    turn.say("identity.ask_code", choices=[turn.choice(ids.NEW_CODE, "identity.new_code")])
+
+
+async def answer_code(turn: Turn, reply: Reply) -> None:
+    if reply.choice == ids.NEW_CODE:
+        await identity.send_code(turn, turn.state.address)
+        return await turn.ask()
+    if reply.choice:
+        turn.say("stale")
+        return await turn.ask()
+    typed = "".join(reply.text.split())
+    if not (typed.isdigit() and len(typed) == 6):
+        turn.say("identity.code_format")
+        return await turn.ask()
+    if await identity.check_code(turn, typed) == "verified":
+        return await _next(turn)
+    await turn.ask()
+
+
+async def _push_channels(turn: Turn) -> list[tuple[str, bool]]:
+    """Each channel the person could hear from, and whether pushes go there (they do unless
+    turned off)."""
+    channels = await turn.tx.account_channels(turn.person.id)
+    if turn.person.email:
+        channels.append(EMAIL_CHANNEL)
+    chosen = await turn.tx.push_preferences(turn.person.id)
+    return [(channel, chosen.get(channel, True)) for channel in channels]
+
+
+async def ask_pushes(turn: Turn) -> None:
+    choices = [turn.choice(ids.push_toggle(channel), "profile.push_on" if on else "profile.push_off",
+                           channel=turn.t(f"channel.{channel}") if f"channel.{channel}" in CATALOGUE else channel)
+               for channel, on in await _push_channels(turn)]
+    turn.say("profile.ask_pushes", choices=[*choices, turn.choice(ids.KEEP, "profile.pushes_done")])
+
+
+async def answer_pushes(turn: Turn, reply: Reply) -> None:
+    channel = ids.push_toggle_of(reply.choice)
+    current = dict(await _push_channels(turn))
+    if channel in current:
+        await turn.tx.set_push_preference(turn.person.id, channel, not current[channel])
+        return await turn.ask()
+    if reply.choice == ids.KEEP:
+        return await turn.goto("view")
+    turn.say("stale" if reply.choice else "profile.pushes_how")
+    await turn.ask()
 
 
 async def _next(turn: Turn) -> None:
@@ -158,6 +232,9 @@ STEPS = {
     "phone": Step(ask=_asker("phone"), answer=_answerer("phone"), back=back, help="help.profile.phone"),
     "cargo": Step(ask=_asker("cargo"), answer=_answerer("cargo"), back=back, help="help.profile.cargo"),
     "organ": Step(ask=_asker("organ"), answer=_answerer("organ"), back=back, help="help.profile.organ"),
+    "pushes": Step(ask=ask_pushes, answer=answer_pushes, back=lambda turn: turn.goto("view"),
+                   help="help.profile.pushes"),
+    "code": Step(ask=ask_code, answer=answer_code, back=lambda turn: turn.goto("email"), help="help.profile.code"),
 }
 # A first access goes on to what the person wanted (a new demand, or reading what they wrote).
 FLOW = Flow(name=ProfileState.FLOW, state=ProfileState, steps=STEPS, returns_to=MENU, cancel=cancel)

@@ -309,12 +309,16 @@ class ProfileState(FlowState):
     first: bool = False  # asked on first access: only what is missing, then on to what was wanted
     then_new_demand: bool = False  # the person had asked for a new demand
     then_text: str | None = None  # the person had written this: read it once the profile is done
+    address: str | None = None  # the e-mail a code was sent to, at the step "code"
 
     @classmethod
     def from_json(cls, data: dict, taxonomy: Any = None) -> ProfileState:
-        return cls(**cls._common(data), first=_optional(data, "first", bool, False),
-                   then_new_demand=_optional(data, "then_new_demand", bool, False),
-                   then_text=_optional(data, "then_text", str))
+        state = cls(**cls._common(data), first=_optional(data, "first", bool, False),
+                    then_new_demand=_optional(data, "then_new_demand", bool, False),
+                    then_text=_optional(data, "then_text", str), address=_optional(data, "address", str))
+        if state.step == "code" and not state.address:
+            raise InvalidState("the code step needs its address")
+        return state
 
 
 # --- an attendant's action waiting for its text or its kind --------------------------------------------

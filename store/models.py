@@ -326,3 +326,85 @@ class AttentionMarkRow(Base):
     waiting_since: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+class VerifiedIdentityRow(Base):
+    """Something a person proved to be theirs: an OpenID subject, an e-mail address (a code typed
+    back), a Teams directory object id (vouched for by Microsoft). One value belongs to one
+    person: proving it from another channel joins that channel's account to them (store/identity.py)."""
+
+    __tablename__ = "verified_identities"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "oidc" | "email" | "aad"
+    value: Mapped[str] = mapped_column(String(300))  # "issuer subject" for oidc, lower-case e-mail
+    how: Mapped[str] = mapped_column(String(120))  # "oidc <issuer>", "e-mail code", "teams"
+    # What the provider said besides the subject (cpf, name, email claims).
+    details: Mapped[dict | None] = mapped_column(JSON)
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SignInLinkRow(Base):
+    """A one-time sign-in link given to a chat: the token is kept hashed; `state`, `nonce` and the
+    PKCE verifier of the provider round trip it starts; `opened_at` and `done_at` make it single use."""
+
+    __tablename__ = "signin_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
+    channel_user_id: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EmailCodeRow(Base):
+    """A 6-digit code e-mailed to prove an address: kept hashed (with its own salt), tried at most
+    MAX_TRIES times, then locked; the rows also count the resends per person and per address."""
+
+    __tablename__ = "email_codes"
+    __table_args__ = (Index("ix_email_codes_address_created", "address", "created_at"),
+                      Index("ix_email_codes_person_created", "person_id", "created_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(String(254))
+    salt: Mapped[str] = mapped_column(String(32))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # typed right, or locked
+
+
+class PushPreferenceRow(Base):
+    """Where a person wants pushes: per channel on or off (absent: the channel of origin is on,
+    the others off; e-mail follows ECAGE_SMTP_URL)."""
+
+    __tablename__ = "push_preferences"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AttendantGrantRow(Base):
+    """An operator's grant of the attendant role to an identity (`admin grant-attendant --email`
+    or `--subject`), given before anyone proved it: it makes an attendant only of the person who
+    verifies that identity."""
+
+    __tablename__ = "attendant_grants"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(String(300))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)

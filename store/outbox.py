@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from . import attendance, db, statements
 from .attendance import LiveCard
-from .models import ChatRow, CounterRow, DemandRow, EventRow, OutboxRow, PersonRow
+from .models import ChatRow, CounterRow, DemandRow, EventRow, OutboxRow, PersonRow, PushPreferenceRow
 from .protocol import parse_protocol
 from .mappers import chat_view, demand_view, event_view, person_view
 from .recording import NOTIFY_CHANNEL
@@ -284,6 +284,9 @@ async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:
                                   .values(name=EMAIL_CURSOR, value=newest)
                                   .on_conflict_do_nothing())
             return 0
+        muted = select(PushPreferenceRow.person_id).where(
+            PushPreferenceRow.person_id == PersonRow.id, PushPreferenceRow.channel == EMAIL_CHANNEL,
+            PushPreferenceRow.enabled.is_(False))
         emailed = aliased(OutboxRow)
         email_chat = aliased(ChatRow)
         already = (select(emailed.id).join(email_chat, email_chat.id == emailed.chat_id)
@@ -294,7 +297,7 @@ async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:
             .join(PersonRow, PersonRow.id == DemandRow.requester_id)
             .where(EventRow.id > max(cursor - EMAIL_LOOKBACK, floor), EventRow.kind.in_(kinds),
                    EventRow.visibility == "public", PersonRow.email.is_not(None),
-                   PersonRow.email != "", ~exists(already))
+                   PersonRow.email != "", ~exists(already), ~exists(muted))
             .order_by(EventRow.id))).all()
         now = _now(store)
         written = 0

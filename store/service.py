@@ -22,6 +22,7 @@ from .attachments import ContentStore
 from .changes import DemandChanges
 from .conversations import Conversations
 from .gate import Gate
+from .identity import Identities
 from .inbox import TurnReceipts
 from .queries import DemandQueries
 
@@ -32,9 +33,9 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Transaction(Conversations, DemandChanges, DemandQueries, TurnReceipts):
-    """One unit of work: people and chats, conversations, demand changes and queries, and what
-    a turn taken from the inbox records of itself."""
+class Transaction(Conversations, DemandChanges, DemandQueries, TurnReceipts, Identities):
+    """One unit of work: people and chats, conversations, demand changes and queries, what
+    a turn taken from the inbox records of itself, and verified identities."""
 
 
 class Store:

@@ -23,12 +23,17 @@ from .models import (
     EventRow,
     OutboxRow,
     PersonRow,
+    PushPreferenceRow,
 )
 
 _PEOPLE, _ACCOUNTS, _CHATS = PersonRow.__table__, ChannelAccountRow.__table__, ChatRow.__table__
 _DEMANDS, _EVENTS, _ATTACHMENTS = DemandRow.__table__, EventRow.__table__, AttachmentRow.__table__
 _OUTBOX, _CONVERSATIONS = OutboxRow.__table__, ConversationRow.__table__
 _INBOX = InboxRow.__table__
+_PUSH = PushPreferenceRow.__table__
+# A person's chat on a channel they turned pushes off for ("Meus dados"; store/identity.py).
+_MUTED = exists().where(_PUSH.c.person_id == _CHATS.c.person_id, _PUSH.c.channel == _CHATS.c.channel,
+                        _PUSH.c.enabled.is_(False))
 
 # --- conversations, by (channel, chat id, user id) -------------------------------------------------
 
@@ -106,7 +111,8 @@ NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 @functools.lru_cache(maxsize=None)
 def event_recipients(*, to_requester: bool, to_rooms: bool, to_assignee: bool, except_chat: bool):
     """The chats an event goes to (built once for each combination): the requester's own chats,
-    the attendants' rooms, the assignee's private chats; never the chat it came from."""
+    the attendants' rooms, the assignee's private chats; never the chat it came from, nor a
+    channel its person muted."""
     chats = _CHATS.c
     wanted = []
     if to_requester:
@@ -118,7 +124,7 @@ def event_recipients(*, to_requester: bool, to_rooms: bool, to_assignee: bool, e
                            chats.is_attendant_room.is_(False)))
     if not wanted:
         return None
-    query = select(chats.id, chats.person_id, chats.is_attendant_room).where(or_(*wanted))
+    query = select(chats.id, chats.person_id, chats.is_attendant_room).where(or_(*wanted), ~_MUTED)
     return query.where(chats.id != bindparam("except_chat")) if except_chat else query
 
 

@@ -215,6 +215,8 @@ class TeamsChannel:
             chat_reference=_reference(activity),
             reply_to=activity.reply_to_id,
             receipt=receipt,
+            # The directory's id of the sender: Microsoft vouches for it (dialogs/identity.py).
+            directory_id=sender.aad_object_id or None,
             **fields,
         )
 

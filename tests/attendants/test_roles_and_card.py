@@ -26,24 +26,31 @@ async def test_granting_revoking_and_listing_from_the_command_line(tmp_path):
     store = await Store.open(url, attachments_dir=tmp_path)
     async with store.transaction() as tx:
         known = await tx.ensure_person("teams", "29:abc", "Carla Lima")
-        await tx.update_profile(known.id, email="carla.lima@cage.rs.gov.br")
+        await tx.verify_identity(known.id, "email", "carla.lima@cage.rs.gov.br", "e-mail code")
+        typed = await tx.ensure_person("telegram", "777", "Someone Else")
+        await tx.update_profile(typed.id, email="ana.a@cage.rs.gov.br")  # typed, never proved
     await store.close()
 
     done = roles(url, "grant-attendant", "--email", "Carla.Lima@cage.rs.gov.br")
     assert done.returncode == 0 and "Carla Lima is now an attendant." in done.stdout
     done = roles(url, "grant-attendant", "--channel", "telegram", "--user-id", "501", "--name", "Ana Atendente")
     assert done.returncode == 0 and "Ana Atendente is now an attendant." in done.stdout
+    done = roles(url, "grant-attendant", "--email", "ana.a@cage.rs.gov.br")
+    assert done.returncode == 0 and "Whoever verifies the e-mail ana.a@cage.rs.gov.br will be" in done.stdout
     done = roles(url, "list")
-    assert done.stdout.splitlines() == ["Ana Atendente — telegram:501",
-                                        "Carla Lima <carla.lima@cage.rs.gov.br> — teams:29:abc"]
+    assert done.stdout.splitlines() == [
+        "Ana Atendente — telegram:501 — not verified",
+        "Carla Lima — teams:29:abc — verified: email carla.lima@cage.rs.gov.br by e-mail code",
+        "(waiting for whoever verifies the e-mail ana.a@cage.rs.gov.br)"]
     done = roles(url, "revoke-attendant", "--email", "carla.lima@cage.rs.gov.br")
     assert done.returncode == 0 and "Carla Lima is no longer an attendant." in done.stdout
     done = roles(url, "revoke-attendant", "--email", "ninguem@cage.rs.gov.br")
-    assert done.returncode == 1 and "No person with the e-mail" in done.stderr
+    assert done.returncode == 1 and "No grant and no verified person with the e-mail" in done.stderr
     assert roles(url, "grant-attendant").returncode == 2  # who? argparse says
     # A user id is an account of one channel: which one is never guessed.
     unsaid = roles(url, "grant-attendant", "--user-id", "502")
     assert unsaid.returncode == 2 and "--user-id needs --channel (telegram, teams, shell)" in unsaid.stderr
+    assert roles(url, "grant-attendant", "--subject", "123").returncode == 2  # of which issuer?
     assert await admin(Config(database_url=url, attachments_dir=tmp_path), "list") == 0
 
 

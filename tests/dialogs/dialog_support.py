@@ -28,8 +28,9 @@ class Conversation(ChatDriver):
     replies: list[Outgoing]
 
     def __init__(self, dialogs: Dialogs, user: str = "u1", name: str = NAME, channel: str = "test",
-                 locale: str = "pt-BR"):
+                 locale: str = "pt-BR", directory_id: str | None = None):
         self.dialogs, self.user, self.name, self.channel, self.locale = dialogs, user, name, channel, locale
+        self.directory_id = directory_id  # what Teams' directory says the account is
         self.replies = []
         # What the dialogs sent at once while the database was away ("instabilidade..."), in order.
         self.notes: list[Outgoing] = []
@@ -42,7 +43,8 @@ class Conversation(ChatDriver):
 
     async def send(self, text: str = "", choice: str | None = None, files=()) -> list[Outgoing]:
         incoming = Incoming(channel=self.channel, chat_id=f"chat-{self.user}", user_id=self.user,
-                            user_name=self.name, text=text, choice=choice, files=tuple(files), locale=self.locale)
+                            user_name=self.name, text=text, choice=choice, files=tuple(files), locale=self.locale,
+                            directory_id=self.directory_id)
         replies = self._heard(await self.dialogs.handle(incoming, waiting=self._note))
         assert replies, f"no answer to {text or choice!r}"
         assert not any(UNEXPECTED in reply.text for reply in replies), "the handler failed; see the log"

@@ -49,6 +49,10 @@ def test_operator_tasks_say_it_in_one_line_too(tmp_path):
     ({"TELEGRAM_BOT_TOKEN": "the token"}, "TELEGRAM_BOT_TOKEN is not a bot token"),
     ({"MICROSOFT_APP_ID": "00000000-app"}, "MICROSOFT_APP_ID is set without MICROSOFT_APP_PASSWORD"),
     ({"ECAGE_SMTP_URL": "mail.rs.gov.br"}, "ECAGE_SMTP_URL is not an SMTP URL"),
+    ({"ECAGE_OIDC_ISSUER": "https://sso.acesso.gov.br"}, "sign-in is configured without ECAGE_OIDC_CLIENT_ID, "
+     "ECAGE_OIDC_CLIENT_SECRET, ECAGE_PUBLIC_URL"),
+    ({"ECAGE_OIDC_ISSUER": "sso.acesso.gov.br", "ECAGE_OIDC_CLIENT_ID": "c", "ECAGE_OIDC_CLIENT_SECRET": "s",
+      "ECAGE_PUBLIC_URL": "https://bot.example"}, "ECAGE_OIDC_ISSUER is not a URL"),
 ])
 def test_a_channel_configured_wrong(tmp_path, variables, said):
     assert said in refused_to_start(run_bot(tmp_path, **variables))
