@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from taxonomy.model import OTHER_SUBJECT_KEY, SUBJECT_MODES, Entry, Taxonomy, fold
+from taxonomy.vocabulary import SECTIONS as VOCABULARY_SECTIONS
+from taxonomy.vocabulary import build_vocabulary
 
 DEFAULT_PATH = Path(__file__).with_name("anexo_i.toml")
 
@@ -21,8 +23,8 @@ _KEY_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 # What each table of the file may hold; anything else is most likely a typo an operator should see.
 _FIELDS = {
-    "types": ({"key", "name", "subject_mode"}, {"aliases", "description"}),
-    "categories": ({"key", "name", "type"}, {"aliases", "description", "systems"}),
+    "types": ({"key", "name", "subject_mode"}, {"aliases", "description", "name_en"}),
+    "categories": ({"key", "name", "type"}, {"aliases", "description", "systems", "name_en"}),
     "services": ({"key", "name"}, {"aliases", "description", "category"}),
     "systems": ({"key", "name"}, {"aliases", "description"}),
     "organs": ({"key", "name"}, {"aliases", "description", "acronym"}),
@@ -72,11 +74,12 @@ class _Builder:
         raise ValueError(f"{self.source}: {where}: {problem}")
 
     def build(self) -> Taxonomy:
-        unknown = set(self.raw) - set(_FIELDS) - {"proa"}
+        sections = [*_FIELDS, "proa", *VOCABULARY_SECTIONS]
+        unknown = set(self.raw) - set(sections)
         if unknown:
             self.fail(
                 "seção desconhecida " + ", ".join(sorted(unknown)),
-                "as seções válidas são " + ", ".join([*_FIELDS, "proa"]),
+                "as seções válidas são " + ", ".join(sections),
             )
         tables = {name: self.rows(name) for name in _FIELDS}
 
@@ -106,6 +109,7 @@ class _Builder:
                 if key not in system_keys:
                     self.fail(f"categoria {category_key!r}", f"systems cita o sistema desconhecido {key!r}")
 
+        entries_all = [*types, *categories, *subjects, *organs]
         return Taxonomy(
             types=tuple(types),
             categories=tuple(categories),
@@ -114,6 +118,9 @@ class _Builder:
             subject_modes=modes,
             category_systems=category_systems,
             proa_phrases=self.build_proa(),
+            vocabulary=build_vocabulary(
+                self.raw, (text for e in entries_all for text in (e.name, *e.aliases)), self.fail
+            ),
         )
 
     # -- tables --
@@ -237,9 +244,11 @@ class _Builder:
             # The acronym is how servants most often name an organ, so it is searched like an alias.
             if fold(acronym) not in {fold(a) for a in aliases}:
                 aliases = (acronym, *aliases)
-        description = None
+        description = name_en = None
         if "description" in row:
             description = self.clean_text(row["description"], where, "description")
+        if "name_en" in row:
+            name_en = self.clean_text(row["name_en"], where, "name_en")
         return Entry(
             level=level,
             key=key,
@@ -249,6 +258,7 @@ class _Builder:
             category=category,
             acronym=acronym,
             description=description,
+            name_en=name_en,
         )
 
     def strings(self, value: Any, where: str, field: str) -> tuple[str, ...]:

@@ -224,7 +224,7 @@ class Matcher:
         mood: list[bool] = []
         first: list[int] = []  # position in resolved of the first / last part of each query term
         last: list[int] = []
-        parsed = query_terms(text, self._keep)
+        parsed = query_terms(text, self._keep, self.taxonomy.vocabulary)
         for word in parsed:
             parts = (word.term,) if self._resolve(word.term) else self._split(word.term)
             first.append(len(resolved))

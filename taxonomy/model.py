@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from taxonomy.text import NO_VOCABULARY, Vocabulary
+
 if TYPE_CHECKING:  # the matcher imports this module; importing it here at runtime would be a cycle
     from .matching import Matcher, MatchResult, Proposal
 
@@ -27,6 +29,11 @@ class Entry:
     category: str | None = None
     acronym: str | None = None
     description: str | None = None
+    name_en: str | None = None  # the label shown to English users (types and categories)
+
+    def label(self, english: bool = False) -> str:
+        """The name in the reader's language: the English label when there is one."""
+        return self.name_en if english and self.name_en else self.name
 
 
 def fold(text: str) -> str:
@@ -48,7 +55,9 @@ class Taxonomy:
         subject_modes: dict[str, str],
         category_systems: dict[str, tuple[str, ...]],
         proa_phrases: tuple[str, ...],
+        vocabulary: Vocabulary = NO_VOCABULARY,
     ) -> None:
+        self.vocabulary = vocabulary
         self.types = types
         self.organs = organs
         self.proa_phrases = proa_phrases

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from taxonomy.scoring import AMBIGUITY_MARGIN, Evaluation, Query
-from taxonomy.text import MOOD_WORDS, words
+from taxonomy.text import MOOD_WORDS, Vocabulary, chat_words
 
 if TYPE_CHECKING:
     from taxonomy.data import Entry, Taxonomy
@@ -59,7 +59,7 @@ def propose(matcher: Matcher, text: str) -> Proposal | None:
     evaluation = matcher._scopes[("propose", None)].evaluate(query, mood_counts=True)
     if not evaluation.entries:
         return None
-    asks = _is_question(text)
+    asks = _is_question(text, matcher.taxonomy.vocabulary)
     # "dúvida", "requisitos", "como devo": what an Orientação is, so that reading explains them
     mood = [1.0 if is_mood else 0.0 for is_mood in query.mood]
     readings: dict[tuple[int, int, int], float] = {}
@@ -113,8 +113,8 @@ def build_plans(taxonomy: Taxonomy, slot: dict[tuple[str, str], int]) -> list[Pl
     return plans
 
 
-def _is_question(text: str) -> bool:
-    return "?" in text or any(word in MOOD_WORDS for word in words(text))
+def _is_question(text: str, vocabulary: Vocabulary) -> bool:
+    return "?" in text or any(word in MOOD_WORDS for word in chat_words(text, vocabulary))
 
 
 @dataclass(frozen=True)
