@@ -5,6 +5,7 @@ Each error names the entry to fix (a `ValueError` in pt-BR, the operator's langu
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -24,12 +25,13 @@ _KEY_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # What each table of the file may hold; anything else is most likely a typo an operator should see.
 _FIELDS = {
     "types": ({"key", "name", "subject_mode"}, {"aliases", "description", "name_en"}),
-    "categories": ({"key", "name", "type"}, {"aliases", "description", "systems", "name_en"}),
+    "categories": ({"key", "name", "type"}, {"aliases", "description", "systems", "name_en", "fallback"}),
     "services": ({"key", "name"}, {"aliases", "description", "category"}),
     "systems": ({"key", "name"}, {"aliases", "description"}),
     "organs": ({"key", "name"}, {"aliases", "description", "acronym"}),
 }
 _LIST_FIELDS = {"aliases", "systems"}
+_BOOL_FIELDS = {"fallback"}
 _TABLE_LABELS = {
     "types": "tipo",
     "categories": "categoria",
@@ -143,7 +145,9 @@ class _Builder:
             for field, value in row.items():
                 if field in _LIST_FIELDS and not isinstance(value, list):
                     self.fail(where, f"{field} deve ser uma lista de textos entre colchetes")
-                if field not in _LIST_FIELDS and not isinstance(value, str):
+                if field in _BOOL_FIELDS and not isinstance(value, bool):
+                    self.fail(where, f"{field} deve ser true ou false (sem aspas)")
+                if field not in _LIST_FIELDS | _BOOL_FIELDS and not isinstance(value, str):
                     self.fail(where, f"{field} deve ser um texto entre aspas")
         return rows
 
@@ -181,6 +185,12 @@ class _Builder:
                 if modes[entry.type] != "system":
                     self.fail(where, "systems só vale em categorias do tipo de sistemas")
                 category_systems[entry.key] = self.strings(row["systems"], where, "systems")
+            if row.get("fallback"):
+                if modes[entry.type] != "system":
+                    self.fail(where, "fallback só vale em categorias do tipo de sistemas")
+                if any(c.fallback and c.type == entry.type for c in categories):
+                    self.fail(where, "já há outra categoria com fallback = true neste tipo")
+                entry = dataclasses.replace(entry, fallback=True)
             categories.append(entry)
         return categories, category_systems
 

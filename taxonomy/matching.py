@@ -158,6 +158,11 @@ class Matcher:
                     own = [s for s, homes in plan.homes.items() if homes == (category,)]
                     if len(own) == 1:
                         self._sole_service[category] = own[0]
+        # The category a reading takes when the sentence names the subject alone (data: fallback).
+        self._fallback_category = {
+            self._slot[("type", c.type)]: self._slot[("category", c.key)] for c in categories if c.fallback
+        }
+        self._homes = {subject: homes for plan in self._plans for subject, homes in plan.homes.items()}
         # A sentence may name an entry together with words of the entries above it in the tree
         # ("erro" of the category with "fpe" of the system): those words do not count against it.
         self._terms_of = {

@@ -30,6 +30,7 @@ class Entry:
     acronym: str | None = None
     description: str | None = None
     name_en: str | None = None  # the label shown to English users (types and categories)
+    fallback: bool = False  # the category of its type for a sentence that names only a system
 
     def label(self, english: bool = False) -> str:
         """The name in the reader's language: the English label when there is one."""

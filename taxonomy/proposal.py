@@ -23,6 +23,12 @@ PROPOSAL_CUTOFF = 50.0
 """A proposal scoring below this is not made: the sentence does not say enough."""
 
 _TYPE_CUE_FACTOR = 0.9  # a reading whose type does not fit the sentence's mood (question or request)
+WHOLE_NAME_CUTOFF = 35.0
+"""... unless the sentence holds the whole name of its main entry: then the rest is context
+("cadastro de recursos para o novo programa federal")."""
+_WHOLE_COVER = 0.95
+_PATH_SHARE = 0.95  # a word explained by another entry of the reading's path, not by its main entry
+MAX_READINGS = 3  # a close call shows the top three
 _NO_SYSTEM_FACTOR = 0.85  # a Suporte Sistemas reading that names no system: "problema", "erro" alone are weak
 
 
@@ -32,7 +38,8 @@ class Proposal:
     category: Entry | None
     subject: Entry | None
     score: float
-    ambiguous: bool
+    ambiguous: bool  # a close call: `alternatives` holds the other readings worth showing
+    alternatives: tuple[Proposal, ...] = ()  # the next best readings that disagree, best first (at most two)
 
 
 def propose(matcher: Matcher, text: str) -> Proposal | None:
@@ -43,8 +50,8 @@ def propose(matcher: Matcher, text: str) -> Proposal | None:
     entries of the path explain together ("erro" -> the category, "fpe" -> the system). A
     question ("como...", "quais os requisitos...", "?") favours Orientação over Serviços, a
     request the other way round, since the same category names exist under both; the mood
-    words themselves count as explained by an Orientação reading only. A Serviços category
-    with a single service proposes that service too.
+    words themselves count as explained by an Orientação reading only. A level left open is
+    filled where only one entry can be meant (`_filled`).
     """
     query = matcher._query(text)
     # "contrato de serviço", "nota fiscal de serviço": a type's word that describes another
@@ -70,24 +77,48 @@ def propose(matcher: Matcher, text: str) -> Proposal | None:
             value = factor * _joint_score(evaluation, main, path, mood if plan.mode == "free" else None)
             if plan.mode == "system" and path[2] < 0:
                 value *= _NO_SYSTEM_FACTOR
-            if value > readings.get(path, 0.0):
+            whole = evaluation.entries[main][1] >= _WHOLE_COVER
+            if value >= (WHOLE_NAME_CUTOFF if whole else PROPOSAL_CUTOFF) and value > readings.get(path, 0.0):
                 readings[path] = value
     # Equal scores: the reading that fills more levels, then guide order.
     ranked = sorted(
-        ((value, path) for path, value in readings.items() if value >= PROPOSAL_CUTOFF),
+        ((value, path) for path, value in readings.items()),
         key=lambda item: (-item[0], item[1].count(-1), item[1]),
     )
     if not ranked:
         return None
-    value, path = ranked[0]
-    ambiguous = any(
-        value - other_value < AMBIGUITY_MARGIN and _conflict(path, other)
-        for other_value, other in ranked[1:]
-    )
-    if path[1] >= 0 and path[2] < 0 and path[1] in matcher._sole_service:
-        path = (path[0], path[1], matcher._sole_service[path[1]])
+    offered: list[tuple[float, tuple[int, int, int]]] = []
+    for value, path in ranked:
+        path = _filled(matcher, path)
+        if all(_conflict(path, other) for _, other in offered):
+            offered.append((value, path))
+        if len(offered) == MAX_READINGS:
+            break
+    (value, path), others = offered[0], offered[1:]
+    ambiguous = any(value - other_value < AMBIGUITY_MARGIN for other_value, _ in others)
+    alternatives = tuple(_proposal(matcher, other, other_value, True) for other_value, other in others)
+    return _proposal(matcher, path, value, ambiguous, alternatives)
+
+
+def _proposal(
+    matcher: Matcher, path: tuple[int, int, int], value: float, ambiguous: bool, alternatives: tuple = ()
+) -> Proposal:
     type_entry, category, subject = (matcher.entries[slot] if slot >= 0 else None for slot in path)
-    return Proposal(type_entry, category, subject, round(value, 1), ambiguous)
+    return Proposal(type_entry, category, subject, round(value, 1), ambiguous, alternatives)
+
+
+def _filled(matcher: Matcher, path: tuple[int, int, int]) -> tuple[int, int, int]:
+    """A level the sentence leaves open, filled where only one entry can be meant: the single
+    service of a Serviços category, the type's fallback category for a system named alone
+    ("o SICHE não gera o relatório": Erros/Dúvidas/Solicitações)."""
+    type_slot, category, subject = path
+    if category >= 0 and subject < 0 and category in matcher._sole_service:
+        return type_slot, category, matcher._sole_service[category]
+    if category < 0 and subject >= 0:
+        fallback = matcher._fallback_category.get(type_slot)
+        if fallback is not None and fallback in matcher._homes.get(subject, ()):
+            return type_slot, fallback, subject
+    return path
 
 
 def build_plans(taxonomy: Taxonomy, slot: dict[tuple[str, str], int]) -> list[Plan]:
@@ -158,7 +189,8 @@ def _joint_score(
     combined = list(explained) if also is None else [max(a, b) for a, b in zip(explained, also)]
     for slot in path:
         if slot != main and slot in evaluation.entries:
-            combined = [max(a, b) for a, b in zip(combined, evaluation.entries[slot][2])]
+            # a word the main entry explains itself counts a little more than one its category does
+            combined = [max(a, _PATH_SHARE * b) for a, b in zip(combined, evaluation.entries[slot][2])]
     return evaluation.score(cover, combined)
 
 

@@ -209,7 +209,7 @@ _ENDINGS = (
     ("amento", ""), ("imento", ""), ("mento", ""), ("acao", ""), ("icao", ""), ("ucao", "ut"),
     ("cao", ""), ("encia", ""), ("ancia", ""), ("idade", ""), ("ario", ""), ("aria", ""),
     ("avel", ""), ("ivel", ""), ("ado", ""), ("ada", ""), ("ido", ""), ("ida", ""), ("ando", ""),
-    ("endo", ""), ("indo", ""), ("eio", "e"), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
+    ("endo", ""), ("indo", ""), ("eio", "e"), ("eiem", "e"), ("em", ""), ("am", ""), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
     ("o", ""), ("a", ""), ("e", ""),
 )
 MIN_ROOT = 4
