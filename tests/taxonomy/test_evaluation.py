@@ -12,10 +12,11 @@ from taxonomy import default_taxonomy
 from taxonomy.evaluation import evaluate, read_cases
 
 EVAL = Path(__file__).with_name("eval")
-# Top-1 shares each part keeps (held-out: the issue's targets, triple >= 95%, type >= 99%).
+# Top-1 shares each part keeps (the issue asks triple >= 95% and type >= 99% on the held-out part;
+# it is at 87.7% / 96.7%: the floors keep what was reached).
 FLOORS = {
-    "tuning": {"triple": 0.70, "type": 0.80},
-    "held_out": {"triple": 0.64, "type": 0.80},
+    "tuning": {"triple": 0.95, "type": 0.97},
+    "held_out": {"triple": 0.87, "type": 0.96},
 }
 
 
