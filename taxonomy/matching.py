@@ -37,6 +37,10 @@ CUTOFF = 55.0
 NEAR_EXACT = 90.0
 """A service filed under another category than the one asked for is still returned at this score."""
 
+CLOSE_CALL_FLOOR = 25.0
+"""An entry that holds every word typed is offered in a close call from this score on."""
+
+_WHOLE_COVER = 0.85  # the query names the entry whole (every group of a form, maybe with a typo)
 _ANCESTOR_SHARE = 0.95  # a word explained by the category above an entry, not by the entry itself
 _STEM_SIMILARITY = 0.8  # same family of words: close, but a different word than the one indexed
 _MIN_STEM_PREFIX = 5
@@ -277,7 +281,8 @@ class Matcher:
             self.taxonomy.type_entry(type_key)  # KeyError for an unknown type
         scope_type = type_key if level in ("category", "subject") else None
         parsed = self._query(query)
-        scored = self._scored(self._scopes[(level, scope_type)].evaluate(parsed), parsed.resolved)
+        evaluation = self._scopes[(level, scope_type)].evaluate(parsed)
+        scored = self._scored(evaluation, parsed.resolved)
 
         if level == "subject" and type_key is not None and category_key is not None:
             allowed = self._allowed.get((type_key, category_key))
@@ -290,7 +295,7 @@ class Matcher:
                 for slot, value in scored.items()
                 if slot in allowed or (lenient and value >= NEAR_EXACT)
             }
-        return self._result(scored, limit)
+        return self._result(scored, limit, evaluation)
 
     def _scored(self, evaluation: Evaluation, resolved: Sequence[dict[str, float]]) -> dict[int, float]:
         """Final score of each entry: its own, or better with the words its ancestors explain."""
@@ -312,14 +317,32 @@ class Matcher:
             scored[slot] = value
         return scored
 
-    def _result(self, scored: dict[int, float], limit: int) -> MatchResult:
-        ranked = sorted(
-            ((value, slot) for slot, value in scored.items() if value >= CUTOFF),
-            key=lambda item: (-item[0], item[1]),
-        )
-        ambiguous = len(ranked) > 1 and ranked[0][0] - ranked[1][0] < AMBIGUITY_MARGIN
-        candidates = tuple(Match(self.entries[slot], round(value, 1)) for value, slot in ranked[:limit])
+    def _result(self, scored: dict[int, float], limit: int, evaluation: Evaluation) -> MatchResult:
+        ranked = sorted(((value, slot) for slot, value in scored.items()), key=lambda item: (-item[0], item[1]))
+        confident = [(value, slot) for value, slot in ranked if value >= CUTOFF]
+        ambiguous = len(confident) > 1 and confident[0][0] - confident[1][0] < AMBIGUITY_MARGIN
+        # Just under the cutoff but as close to the best: as good a candidate ("atendimento").
+        near = [item for item in ranked[len(confident):] if confident and confident[0][0] - item[0] < AMBIGUITY_MARGIN]
+        if near:
+            confident, ambiguous = confident + near, True
+        containing = self._containing(ranked, evaluation)
+        if len(containing) > 1 and (not confident or evaluation.entries[confident[0][1]][1] < _WHOLE_COVER):
+            # Several entries hold every word typed and none is named whole: a close call
+            # ("fpe", "cadastro" among the Serviços categories), whatever their scores.
+            confident, ambiguous = containing, True
+        candidates = tuple(Match(self.entries[slot], round(value, 1)) for value, slot in confident[:limit])
         return MatchResult(candidates, ambiguous)
+
+    @staticmethod
+    def _containing(ranked: list[tuple[float, int]], evaluation: Evaluation) -> list[tuple[float, int]]:
+        """The entries (best first) whose own forms explain every word of the query."""
+        return [
+            (value, slot)
+            for value, slot in ranked
+            if value >= CLOSE_CALL_FLOOR
+            and slot in evaluation.entries
+            and min(evaluation.entries[slot][2], default=0.0) > _STEM_SIMILARITY  # typed, not a family word
+        ]
 
     def propose(self, text: str) -> Proposal | None:
         return propose(self, text)

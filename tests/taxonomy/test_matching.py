@@ -91,13 +91,17 @@ def test_nonsense_has_no_confident_candidate(tax, query, level):
 # -- the result's shape ----------------------------------------------------------------------------
 
 
-def test_candidates_are_scored_above_cutoff_best_first(tax):
+def test_candidates_are_scored_best_first_and_only_a_close_call_goes_under_the_cutoff(tax):
     result = tax.match("conciliação", level="subject", type_key="servicos", limit=10)
     scores = [m.score for m in result.candidates]
     assert len(scores) >= 2
     assert scores == sorted(scores, reverse=True)
-    assert all(CUTOFF <= s <= 100 for s in scores)
+    # every service holding "conciliação" is as good: a close call, none taken
+    assert result.ambiguous and result.best is None
     assert all(m.entry.level == "subject" and m.entry.type == "servicos" for m in result.candidates)
+    confident = tax.match("conciliação contábil", level="subject", type_key="servicos", limit=10)
+    assert confident.best.entry.key == "conciliacao-contabil"
+    assert all(CUTOFF <= m.score <= 100 for m in confident.candidates)
 
 
 def test_limit_keeps_the_best(tax):
