@@ -124,8 +124,8 @@ async def ask_propose(turn: Turn) -> None:
     if not draft.type_key:
         turn.say("new.offer", choices=[turn.choice(ids.YES, "new.propose_yes"), turn.choice(ids.CANCEL, "new.discard")])
         return
-    turn.say("new.propose", type=render.type_name(tax, draft.type_key),
-             category=render.category_name(tax, draft.category_key) or "—",
+    turn.say("new.propose", type=render.type_name(tax, draft.type_key, turn.t),
+             category=render.category_name(tax, draft.category_key, turn.t) or "—",
              subject=render.subject_text(tax, draft) or "—",
              choices=[turn.choice(ids.YES, "new.propose_yes"), turn.choice(ids.FIX_PROPOSAL, "new.propose_fix"),
                       turn.choice(ids.CANCEL, "new.discard")])

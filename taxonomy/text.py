@@ -143,10 +143,13 @@ def chat_words(text: str, vocabulary: Vocabulary = NO_VOCABULARY) -> list[str]:
     text = _VOCATIVE.sub(" ", strip_accents(text))
     for token in _TOKEN.findall(text):
         word = token.lower()
+        meant = vocabulary.words.get(word)
+        if meant is None and len(word) > 3 and word.endswith("s"):
+            meant = vocabulary.words.get(word[:-1])  # "notes" as "note" (English plurals)
         if token.isupper() and word in vocabulary.capitals:
             out.extend(vocabulary.capitals[word])
-        elif word in vocabulary.words:
-            out.extend(vocabulary.words[word])
+        elif meant is not None:
+            out.extend(meant)
         elif len(word) > 1 and not word.isdigit():
             out.append(word)
     return out
