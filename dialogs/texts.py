@@ -67,6 +67,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "menu.back": ("Menu", "Menu"),
     "menu.thanks": ("Por nada! Se precisar de algo mais, é só escrever.",
                     "You're welcome! If you need anything else, just write."),
+    "menu.goodbye": ("Até logo! Quando precisar, é só escrever por aqui.",
+                     "Goodbye! Whenever you need something, just write here."),
     "menu.not_understood": ("Não entendi. Escolha uma opção do menu ou escreva “ajuda”.",
                             "I did not understand. Pick a menu option or write “help”."),
     # --- choosing from a list ---
