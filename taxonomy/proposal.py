@@ -29,6 +29,7 @@ WHOLE_NAME_CUTOFF = 35.0
 _WHOLE_COVER = 0.95
 _PATH_SHARE = 0.95  # a word explained by another entry of the reading's path, not by its main entry
 MAX_READINGS = 3  # a close call shows the top three
+CLOSE_CALL_SPREAD = 15.0  # ... those within this many points of the best
 _NO_SYSTEM_FACTOR = 0.85  # a Suporte Sistemas reading that names no system: "problema", "erro" alone are weak
 
 
@@ -40,6 +41,13 @@ class Proposal:
     score: float
     ambiguous: bool  # a close call: `alternatives` holds the other readings worth showing
     alternatives: tuple[Proposal, ...] = ()  # the next best readings that disagree, best first (at most two)
+
+    def close_call(self) -> tuple[Proposal, ...]:
+        """The readings a close call offers: this one and the alternatives about as good; () when
+        this one is clearly ahead."""
+        if not self.ambiguous:
+            return ()
+        return (self, *(p for p in self.alternatives if self.score - p.score < CLOSE_CALL_SPREAD))
 
 
 def propose(matcher: Matcher, text: str) -> Proposal | None:
@@ -96,7 +104,7 @@ def propose(matcher: Matcher, text: str) -> Proposal | None:
             break
     (value, path), others = offered[0], offered[1:]
     ambiguous = any(value - other_value < AMBIGUITY_MARGIN for other_value, _ in others)
-    alternatives = tuple(_proposal(matcher, other, other_value, True) for other_value, other in others)
+    alternatives = tuple(_proposal(matcher, other, other_value, False) for other_value, other in others)
     return _proposal(matcher, path, value, ambiguous, alternatives)
 
 

@@ -70,4 +70,6 @@ def test_a_close_sentence_offers_the_other_readings(tax):
     assert len(readings) <= 3
     paths = [(p.type.key, p.category and p.category.key, p.subject and p.subject.key) for p in readings]
     assert len(set(paths)) == len(paths)
-    assert all(p.ambiguous for p in proposal.alternatives)
+    assert proposal.ambiguous and proposal.close_call()[:2] == (proposal, proposal.alternatives[0])
+    assert all(proposal.score - p.score < 15 for p in proposal.close_call())
+    assert tax.propose("liberar liquidação").close_call() == ()  # clearly ahead: no close call
