@@ -312,8 +312,14 @@ class _Builder:
                 owners[slot] = entry
 
 
+# Anything markup_problem could object to; most texts have none, and are let through at once.
+_SUSPECT = re.compile(r"^\s|\s$|  |[\n\r\t<>]|\*\*|__")
+
+
 def markup_problem(text: str) -> str | None:
     """Why `text` looks like extraction debris, or None when it is clean."""
+    if text and not _SUSPECT.search(text):
+        return None
     if not text.strip():
         return "está vazio"
     if text != text.strip():

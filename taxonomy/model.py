@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from taxonomy.text import NO_VOCABULARY, Vocabulary
+from taxonomy.text import NO_VOCABULARY, Vocabulary, strip_accents
 
 if TYPE_CHECKING:  # the matcher imports this module; importing it here at runtime would be a cycle
     from .matching import Matcher, MatchResult, Proposal
@@ -39,9 +38,7 @@ class Entry:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used to compare names and aliases."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+    return " ".join(strip_accents(text).casefold().split())
 
 
 class Taxonomy:

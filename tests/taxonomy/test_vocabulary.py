@@ -55,7 +55,7 @@ def test_a_synonym_an_operator_adds_is_understood_without_code(tmp_path):
     sentence = "o finpub está fora do ar desde cedo"
     assert load().propose(sentence) is None
     edited = tmp_path / "anexo_i.toml"
-    edited.write_text(with_words('finpub = "FPE"  # how our team calls it'), encoding="utf-8")
+    edited.write_text(with_words('"FPE" = ["finpub"]  # how our team calls it'), encoding="utf-8")
     proposal = load(edited).propose(sentence)
     assert (proposal.type.key, proposal.category.key, proposal.subject.key) == ("sistemas", "sis-erros-duvidas", "fpe")
 
@@ -68,11 +68,12 @@ def test_capitals_only_words_count_only_in_capitals(tax):
 @pytest.mark.parametrize(
     "lines, message",
     [
-        ('"duas palavras" = "fpe"', "uma só palavra"),
-        ('fpe = "sistema"', "já é uma palavra de um nome ou sinônimo"),
-        ('liquidacoes = "liquidação"', "já é uma palavra de um nome ou sinônimo"),
-        ('xyz = "abacaxi"', "'abacaxi' não é palavra de nenhum nome ou sinônimo"),
-        ("xyz = 3", "o valor deve ser um texto entre aspas"),
+        ('"fpe" = ["duas palavras"]', "cada item deve ser uma só palavra"),
+        ('"suporte técnico" = ["fpe"]', "já é uma palavra de um nome ou sinônimo"),
+        ('"conciliação contábil" = ["liquidacoes"]', "já é uma palavra de um nome ou sinônimo"),
+        ('"abacaxi" = ["xyz"]', "'abacaxi' não é palavra de nenhum nome ou sinônimo"),
+        ('"fpe" = "xyz"', "o valor deve ser uma lista de palavras entre aspas"),
+        ('"fpe" = ["release"]', "a palavra já está listada em outra linha"),
     ],
 )
 def test_a_bad_word_line_is_refused_with_what_to_fix(lines, message):
@@ -82,8 +83,8 @@ def test_a_bad_word_line_is_refused_with_what_to_fix(lines, message):
 
 
 def test_a_word_may_stand_for_nothing_or_a_mood():
-    tax = loads(with_words('bitte = ""\nwie = "como"'))
-    assert tax.vocabulary.words["bitte"] == () and tax.vocabulary.words["wie"] == ("como",)
+    tax = loads(with_words('"requisito" = ["wie"]').replace('\n"" = [', '\n"" = ["bitte", ', 1))
+    assert tax.vocabulary.words["bitte"] == () and tax.vocabulary.words["wie"] == ("requisito",)
 
 
 def test_the_words_table_must_be_a_table():
