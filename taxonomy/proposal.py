@@ -23,6 +23,7 @@ PROPOSAL_CUTOFF = 50.0
 """A proposal scoring below this is not made: the sentence does not say enough."""
 
 _TYPE_CUE_FACTOR = 0.9  # a reading whose type does not fit the sentence's mood (question or request)
+_ASKS, _ASKS_HOW = 1, 2  # how a sentence asks (see _is_question)
 WHOLE_NAME_CUTOFF = 35.0
 """... unless the sentence holds the whole name of its main entry: then the rest is context
 ("cadastro de recursos para o novo programa federal")."""
@@ -80,7 +81,9 @@ def propose(matcher: Matcher, text: str) -> Proposal | None:
     readings: dict[tuple[int, int, int], float] = {}
     for plan in matcher._plans:
         # The mood tells Orientação from Serviços; a system fails or is asked about alike.
-        factor = 1.0 if plan.mode == "system" or asks == (plan.mode == "free") else _TYPE_CUE_FACTOR
+        factor = 1.0 if plan.mode == "system" or bool(asks) == (plan.mode == "free") else _TYPE_CUE_FACTOR
+        if asks == _ASKS_HOW and plan.mode == "service":
+            factor *= _TYPE_CUE_FACTOR  # "qual o lançamento correto...?", "dúvida sobre...": a question of how
         for main, path in plan.readings(evaluation.entries):
             value = factor * _joint_score(evaluation, main, path, mood if plan.mode == "free" else None)
             if plan.mode == "system" and path[2] < 0:
@@ -152,8 +155,12 @@ def build_plans(taxonomy: Taxonomy, slot: dict[tuple[str, str], int]) -> list[Pl
     return plans
 
 
-def _is_question(text: str, vocabulary: Vocabulary) -> bool:
-    return "?" in text or any(word in MOOD_WORDS for word in chat_words(text, vocabulary))
+def _is_question(text: str, vocabulary: Vocabulary) -> int:
+    """_ASKS_HOW for a question of how or whether ("como", "posso", "dúvida", "correto"), _ASKS for
+    a question mark alone ("podem liberar?" is a request said politely), 0 for neither."""
+    if any(word in MOOD_WORDS for word in chat_words(text, vocabulary)):
+        return _ASKS_HOW
+    return _ASKS if "?" in text else 0
 
 
 @dataclass(frozen=True)
