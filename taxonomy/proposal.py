@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from taxonomy.scoring import AMBIGUITY_MARGIN, Evaluation, Query
-from taxonomy.text import MOOD_WORDS, Vocabulary, chat_words
+from taxonomy.text import MOOD_WORDS, QUESTION_WORDS, Vocabulary, chat_words
 
 if TYPE_CHECKING:
     from taxonomy.data import Entry, Taxonomy
@@ -156,11 +156,15 @@ def build_plans(taxonomy: Taxonomy, slot: dict[tuple[str, str], int]) -> list[Pl
 
 
 def _is_question(text: str, vocabulary: Vocabulary) -> int:
-    """_ASKS_HOW for a question of how or whether ("como", "posso", "dúvida", "correto"), _ASKS for
-    a question mark alone ("podem liberar?" is a request said politely), 0 for neither."""
-    if any(word in MOOD_WORDS for word in chat_words(text, vocabulary)):
-        return _ASKS_HOW
-    return _ASKS if "?" in text else 0
+    """_ASKS_HOW for a question of how or whether ("posso", "dúvida", "correto", or "como", "qual"
+    opening the sentence or with a question mark: "cadastrar como ordenador" asks nothing), _ASKS
+    for a question mark alone ("podem liberar?" is a request said politely), 0 for neither."""
+    words = chat_words(text, vocabulary)
+    asked = "?" in text
+    for position, word in enumerate(words):
+        if word in MOOD_WORDS and (word not in QUESTION_WORDS or asked or position == 0):
+            return _ASKS_HOW
+    return _ASKS if asked else 0
 
 
 @dataclass(frozen=True)
