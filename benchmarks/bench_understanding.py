@@ -29,14 +29,18 @@ TARGETS = {"triple": 0.95, "type": 0.99}  # on the held-out part, top-1
 def _cost_us(tax, texts: list[str], rounds: int) -> dict:
     tax.propose("aquecimento")  # the matcher's indexes are built once, not per query
     gc.collect()
-    times = []
+    wall, cpu = [], []
     for _ in range(rounds):
         for text in texts:
-            started = time.perf_counter_ns()
+            started, started_cpu = time.perf_counter_ns(), time.thread_time_ns()
             tax.propose(text)
-            times.append((time.perf_counter_ns() - started) / 1000.0)
-    times.sort()
-    return {"p50_us": round(times[len(times) // 2], 1), "p99_us": round(times[int(len(times) * 0.99) - 1], 1)}
+            cpu.append((time.thread_time_ns() - started_cpu) / 1000.0)
+            wall.append((time.perf_counter_ns() - started) / 1000.0)
+    wall.sort()
+    cpu.sort()
+    p99 = int(len(wall) * 0.99) - 1
+    # wall time includes preemption on a busy machine; the thread's CPU time does not
+    return {"p50_us": round(wall[len(wall) // 2], 1), "p99_us": round(wall[p99], 1), "cpu_p99_us": round(cpu[p99], 1)}
 
 
 def run(quick: bool = False) -> dict:
@@ -62,7 +66,8 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
                     f"subject {overall['top1_subject']:.1%}",
                     "triple ≥ 95%, type ≥ 99%" if part == "held_out" else ""))
     cost = results["cost"]
-    out.append(("understanding proposal cost", f"p50 {cost['p50_us']} µs, p99 {cost['p99_us']} µs", "p99 < 1000 µs"))
+    out.append(("understanding proposal cost", f"p50 {cost['p50_us']} µs, p99 {cost['p99_us']} µs "
+                f"(CPU p99 {cost['cpu_p99_us']} µs)", "p99 < 1000 µs"))
     return out
 
 
