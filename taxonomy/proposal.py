@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from taxonomy.scoring import AMBIGUITY_MARGIN, Evaluation, Query
-from taxonomy.text import MOOD_WORDS, QUESTION_WORDS, Vocabulary, chat_words
+from taxonomy.text import MOOD_WORDS, QUESTION_WORDS, STOP_WORDS, Vocabulary, chat_words
 
 if TYPE_CHECKING:
     from taxonomy.data import Entry, Taxonomy
@@ -157,14 +157,14 @@ def build_plans(taxonomy: Taxonomy, slot: dict[tuple[str, str], int]) -> list[Pl
 
 def _is_question(text: str, vocabulary: Vocabulary) -> int:
     """_ASKS_HOW for a question of how or whether ("posso", "dúvida", "correto", or "como", "qual"
-    opening the sentence or with a question mark: "cadastrar como ordenador" asks nothing), _ASKS
-    for a question mark alone ("podem liberar?" is a request said politely), 0 for neither."""
-    words = chat_words(text, vocabulary)
-    asked = "?" in text
-    for position, word in enumerate(words):
-        if word in MOOD_WORDS and (word not in QUESTION_WORDS or asked or position == 0):
+    opening the sentence: "cadastrar como ordenador" asks nothing), _ASKS for a question mark
+    alone ("podem liberar?" is a request said politely), 0 for neither."""
+    opening = True  # no informative word yet ("bom dia, como faço ...": "como" opens it)
+    for word in chat_words(text, vocabulary):
+        if word in MOOD_WORDS and (opening or word not in QUESTION_WORDS):
             return _ASKS_HOW
-    return _ASKS if asked else 0
+        opening = opening and word in STOP_WORDS
+    return _ASKS if "?" in text else 0
 
 
 @dataclass(frozen=True)

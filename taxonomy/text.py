@@ -124,9 +124,9 @@ MOOD_WORDS = frozenset(
     """.split()
 )
 
-# Of those, the ones that also join clauses ("cadastrar como ordenador", "o mês em que"): a
-# question only when they open the sentence or a question mark follows.
-QUESTION_WORDS = frozenset("como qual quais quando quanto quantos".split())
+# Of those, the ones that also join clauses or ask a favour ("cadastrar como ordenador", "a conta
+# pode ser encerrada?"): a question of how or whether only when they open the sentence.
+QUESTION_WORDS = frozenset("como qual quais quando quanto quantos pode saber".split())
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 # "aditivo de convênio", "prestação de contas do convênio": the word after "de" names what the
