@@ -28,7 +28,7 @@ WHOLE_NAME_CUTOFF = 35.0
 """... unless the sentence holds the whole name of its main entry: then the rest is context
 ("cadastro de recursos para o novo programa federal")."""
 _WHOLE_COVER = 0.95
-_PATH_SHARE = 0.95  # a word explained by another entry of the reading's path, not by its main entry
+_PATH_SHARE = 0.9  # a word explained by another entry of the reading's path, not by its main entry
 MAX_READINGS = 3  # a close call shows the top three
 CLOSE_CALL_SPREAD = 15.0  # ... those within this many points of the best
 _NO_SYSTEM_FACTOR = 0.85  # a Suporte Sistemas reading that names no system: "problema", "erro" alone are weak

@@ -12,12 +12,12 @@ from taxonomy import default_taxonomy
 from taxonomy.evaluation import evaluate, read_cases
 
 EVAL = Path(__file__).with_name("eval")
-# Top-1 shares each part keeps (the issue asks triple >= 95% and type >= 99% on the held-out part;
-# it is at 90.2% / 98.4%: the floors keep what was reached; the tuning part grew with harder
-# batches, 94.3% / 98.0% of 297).
+# Top-1 shares each part keeps. The issue asks triple >= 95% and type >= 99% on the held-out part:
+# type is met (99.2%), the triple is not (91.0%); the tuning part, grown by four batches each
+# written before it was run, is at 95.5% / 99.1% of 330.
 FLOORS = {
-    "tuning": {"triple": 0.94, "type": 0.97},
-    "held_out": {"triple": 0.90, "type": 0.98},
+    "tuning": {"triple": 0.95, "type": 0.99},
+    "held_out": {"triple": 0.91, "type": 0.99},
 }
 
 
