@@ -17,7 +17,7 @@ EVAL = Path(__file__).with_name("eval")
 # written before it was run, is at 95.5% / 99.1% of 330.
 FLOORS = {
     "tuning": {"triple": 0.95, "type": 0.99},
-    "held_out": {"triple": 0.91, "type": 0.99},
+    "held_out": {"triple": 0.905, "type": 0.99},
 }
 
 
