@@ -50,6 +50,7 @@ class Benchmark:
 BENCHMARKS: dict[str, Benchmark] = {
     "taxonomy": Benchmark("benchmarks.bench_taxonomy", lambda quick: {"queries": 2_000 if quick else 10_000},
                           _taxonomy_rows),
+    "understanding": Benchmark("benchmarks.bench_understanding", lambda quick: {"quick": quick}),
     "notifier": Benchmark("benchmarks.bench_notifier",
                           lambda quick: {"events": 200, "chats": 20} if quick else {}, _notifier_rows),
     "overhead": Benchmark("benchmarks.bench_overhead", lambda quick: {"quick": quick}),

@@ -28,6 +28,7 @@ SUGGESTED_TITLE = "title:suggested"
 SPLIT_DESCRIPTION, REWRITE_DESCRIPTION = "desc:split", "desc:rewrite"
 PROA_GO, PROA_STOP = "proa:go", "proa:stop"
 FIX_PROPOSAL = "prop:fix"
+_READING = "prop:"  # one of the readings of a close call: "prop:0", "prop:1", "prop:2"
 CLEAR_FILES = "att:clear"
 # A draft kept when the person left it: continue it, or start over.
 RESUME_DRAFT, RESTART_DRAFT = "draft:resume", "draft:restart"
@@ -108,6 +109,17 @@ def option(prefix: str, key: str) -> str:
 def option_of(choice: str | None, prefix: str) -> str | None:
     """The entry key of an option of the list `prefix`; None for any other id."""
     return _after(choice, f"{prefix}:")
+
+
+# --- one reading of a sentence's close call: "prop:1" (the readings are made again from the sentence) -
+
+def reading(index: int) -> str:
+    return f"{_READING}{index}"
+
+
+def reading_of(choice: str | None) -> int | None:
+    rest = _after(choice, _READING)
+    return int(rest) if rest is not None and rest.isdigit() else None
 
 
 # --- editing one field of a summary or of the profile: "edit:title", "pf:email" -----------------------

@@ -11,6 +11,7 @@ from dialogs import choice_ids as ids
 from dialogs import identity, render, words
 from dialogs.drafting import answered, change, current_line, discard, draft_of, forget, keep_choice, mark
 from dialogs.flow import Reply, Turn
+from dialogs.messages import Choice
 from dialogs.states import Draft, NewDemandState, changed
 from store import MAX_DESCRIPTION
 
@@ -121,13 +122,39 @@ async def propose(turn: Turn, text: str, proposal: Any | None) -> None:
     await turn.start(NewDemandState(step="propose", draft=draft))
 
 
+def readings(turn: Turn, text: str) -> list[Any]:
+    """The readings of the sentence a close call offers (the best first), or [] when it is none."""
+    proposal = turn.taxonomy.propose(text[:5000])
+    return list(proposal.close_call()) if proposal is not None else []
+
+
+def _keys(reading: Any) -> tuple[str | None, str | None, str | None]:
+    return tuple(entry.key if entry is not None else None for entry in (reading.type, reading.category, reading.subject))
+
+
+def _reading_label(turn: Turn, reading: Any) -> str:
+    tax = turn.taxonomy
+    type_key, category_key, _ = _keys(reading)
+    record = {"type_key": type_key, "subject_key": reading.subject.key if reading.subject else None}
+    parts = (render.type_name(tax, type_key, turn.t), render.category_name(tax, category_key, turn.t),
+             render.subject_text(tax, record))
+    return " › ".join(part for part in parts if part)
+
+
 async def ask_propose(turn: Turn) -> None:
     tax, draft = turn.taxonomy, draft_of(turn)
     if not draft.type_key:
         turn.say("new.offer", choices=[turn.choice(ids.YES, "new.propose_yes"), turn.choice(ids.CANCEL, "new.discard")])
         return
-    turn.say("new.propose", type=render.type_name(tax, draft.type_key),
-             category=render.category_name(tax, draft.category_key) or "—",
+    close = readings(turn, draft.free_text)
+    if close and _keys(close[0]) == (draft.type_key, draft.category_key, draft.subject_key):
+        # a close call: the top three readings, each one press away (DESIGN.md)
+        options = [Choice(id=ids.reading(i), label=_reading_label(turn, r)) for i, r in enumerate(close)]
+        turn.say("new.propose_close", choices=[*options, turn.choice(ids.FIX_PROPOSAL, "new.propose_fix"),
+                                               turn.choice(ids.CANCEL, "new.discard")])
+        return
+    turn.say("new.propose", type=render.type_name(tax, draft.type_key, turn.t),
+             category=render.category_name(tax, draft.category_key, turn.t) or "—",
              subject=render.subject_text(tax, draft) or "—",
              choices=[turn.choice(ids.YES, "new.propose_yes"), turn.choice(ids.FIX_PROPOSAL, "new.propose_fix"),
                       turn.choice(ids.CANCEL, "new.discard")])
@@ -135,11 +162,17 @@ async def ask_propose(turn: Turn) -> None:
 
 async def answer_propose(turn: Turn, reply: Reply) -> None:
     draft = draft_of(turn)
+    index = ids.reading_of(reply.choice)
+    if index is not None:
+        close = readings(turn, draft.free_text)
+        if index >= len(close):
+            turn.say("stale")
+            return await turn.ask()
+        type_key, category_key, subject_key = _keys(close[index])
+        change(turn, type_key=type_key, category_key=category_key, subject_key=subject_key)
+        return await _accept(turn)
     if reply.choice == ids.YES:
-        for step, field in (("type", "type_key"), ("category", "category_key"), ("subject", "subject_key")):
-            if getattr(draft, field):
-                mark(turn, step)
-        return await take_description(turn, draft.free_text)
+        return await _accept(turn)
     if reply.choice == ids.FIX_PROPOSAL:
         forget(turn, "type", "category", "subject", "module")
         change(turn, type_key=None)
@@ -152,6 +185,15 @@ async def answer_propose(turn: Turn, reply: Reply) -> None:
     else:
         turn.say("new.propose_expected" if draft.type_key else "new.offer_expected")
     await turn.ask()
+
+
+async def _accept(turn: Turn) -> None:
+    """The classification on screen is the requester's: its levels count as answered."""
+    draft = draft_of(turn)
+    for step, field in (("type", "type_key"), ("category", "category_key"), ("subject", "subject_key")):
+        if getattr(draft, field):
+            mark(turn, step)
+    await take_description(turn, draft.free_text)
 
 
 async def back_from_propose(turn: Turn) -> None:

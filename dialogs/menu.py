@@ -11,6 +11,7 @@ from store import find_protocols, parse_protocol
 # Sentences shorter than this are not taken for the description of a need.
 MIN_NEED_WORDS = 3
 MAX_NUMBER_SEARCH_PAGES = 20
+COURTESIES = frozenset({"thanks", "goodbye"})
 INTENT_ACTIONS = (("timeline", "tl"), ("cancel", "can"), ("reopen", "reo"), ("comment", "com"), ("survey", "srv"))
 
 
@@ -105,10 +106,13 @@ async def understand(turn: Turn, text: str) -> None:
             turn.choice(ids.menu_item("open"), "menu.open"), turn.choice(ids.menu_item("all"), "menu.all"),
             turn.choice(ids.MENU, "menu.back")])
         return
-    if intents == {"thanks"}:
-        turn.say("menu.thanks")
+    if intents and intents <= COURTESIES:  # "obrigada, era isso", "valeu, tchau"
+        turn.say("menu.goodbye" if "goodbye" in intents else "menu.thanks")
         return await turn.menu(None)
-    for intent, item in (("new", "new"), ("open_list", "open"), ("all_list", "all"), ("profile", "profile")):
+    if intents == {"help"}:  # "como funciona?", "what can you do?"
+        return await open_item(turn, "help")
+    # "all my tickets" also says "my tickets": the wider list is the one asked for
+    for intent, item in (("new", "new"), ("all_list", "all"), ("open_list", "open"), ("profile", "profile")):
         if intent in intents:
             return await open_item(turn, item)
     context = turn.state.demand if isinstance(turn.state, MenuState) else None

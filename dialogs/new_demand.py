@@ -128,11 +128,11 @@ async def answer_organ(turn: Turn, reply: Reply) -> None:
 # --- type / category ------------------------------------------------------------------------------
 
 def type_options(turn: Turn) -> choosing.Options:
-    return choosing.Options(prefix="type", entries=turn.taxonomy.types, level="type")
+    return choosing.Options(prefix="type", entries=turn.taxonomy.types, level="type", label=_label(turn))
 
 
 async def ask_type(turn: Turn) -> None:
-    current = render.type_name(turn.taxonomy, draft_of(turn).type_key)
+    current = render.type_name(turn.taxonomy, draft_of(turn).type_key, turn.t)
     choosing.show(turn, type_options(turn), turn.t("new.type") + current_line(turn, current), keep=bool(current))
 
 
@@ -143,13 +143,19 @@ async def answer_type(turn: Turn, reply: Reply) -> None:
 def category_options(turn: Turn) -> choosing.Options:
     type_key = draft_of(turn).type_key
     return choosing.Options(prefix="cat", entries=turn.taxonomy.categories(type_key), level="category",
-                            type_key=type_key)
+                            type_key=type_key, label=_label(turn))
+
+
+def _label(turn: Turn):
+    """Types and categories as the reader's language names them."""
+    english = render.in_english(turn.t)
+    return lambda entry: entry.label(english)
 
 
 async def ask_category(turn: Turn) -> None:
     draft = draft_of(turn)
-    current = render.category_name(turn.taxonomy, draft.category_key)
-    question = turn.t("new.category", type=render.type_name(turn.taxonomy, draft.type_key))
+    current = render.category_name(turn.taxonomy, draft.category_key, turn.t)
+    question = turn.t("new.category", type=render.type_name(turn.taxonomy, draft.type_key, turn.t))
     choosing.show(turn, category_options(turn), question + current_line(turn, current), keep=bool(current))
 
 

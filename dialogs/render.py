@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
+from dialogs.texts import EN, PT
+
 try:
     from zoneinfo import ZoneInfo
 
@@ -53,14 +55,19 @@ def organ_name(tax: Any, key: str | None) -> str | None:
     return organ_label(entry) if entry else key
 
 
-def type_name(tax: Any, key: str | None) -> str | None:
+def in_english(t: Any) -> bool:
+    """Whether the reader reads English (`t` is their catalogue): Anexo I's labels follow."""
+    return getattr(t, "index", PT) == EN
+
+
+def type_name(tax: Any, key: str | None, t: Any = None) -> str | None:
     entry = _lookup(tax.type_entry, key)
-    return entry.name if entry else key
+    return entry.label(in_english(t)) if entry else key
 
 
-def category_name(tax: Any, key: str | None) -> str | None:
+def category_name(tax: Any, key: str | None, t: Any = None) -> str | None:
     entry = _lookup(tax.category, key)
-    return entry.name if entry else key
+    return entry.label(in_english(t)) if entry else key
 
 
 def subject_name(tax: Any, key: str | None) -> str | None:
@@ -88,8 +95,8 @@ def draft_summary(t: Any, tax: Any, draft: Any) -> tuple[str, dict]:
     fields = [
         (t("field.title"), draft.title or "—"),
         (t("field.organ"), organ_name(tax, draft.organ_key) or "—"),
-        (t("field.type"), type_name(tax, draft.type_key) or "—"),
-        (t("field.category"), category_name(tax, draft.category_key) or "—"),
+        (t("field.type"), type_name(tax, draft.type_key, t) or "—"),
+        (t("field.category"), category_name(tax, draft.category_key, t) or "—"),
         (t("field.subject"), subject_text(tax, draft) or "—"),
         (t("field.description"), draft.description or "—"),
         (t("field.attachments"), ", ".join(files) if files else t("none")),
@@ -112,8 +119,8 @@ def demand_facts(t: Any, tax: Any, view: Any) -> list[tuple[str, str]]:
     dates, attendant, files."""
     fields = [
         (t("field.organ"), organ_name(tax, view.organ_key) or "—"),
-        (t("field.type"), type_name(tax, view.type_key) or "—"),
-        (t("field.category"), category_name(tax, view.category_key) or "—"),
+        (t("field.type"), type_name(tax, view.type_key, t) or "—"),
+        (t("field.category"), category_name(tax, view.category_key, t) or "—"),
         (t("field.subject"), subject_text(tax, view) or "—"),
         (t("field.created"), when(view.created_at)),
         (t("field.updated"), when(view.updated_at)),

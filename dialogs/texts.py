@@ -67,6 +67,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "menu.back": ("Menu", "Menu"),
     "menu.thanks": ("Por nada! Se precisar de algo mais, é só escrever.",
                     "You're welcome! If you need anything else, just write."),
+    "menu.goodbye": ("Até logo! Quando precisar, é só escrever por aqui.",
+                     "Goodbye! Whenever you need something, just write here."),
     "menu.not_understood": ("Não entendi. Escolha uma opção do menu ou escreva “ajuda”.",
                             "I did not understand. Pick a menu option or write “help”."),
     # --- choosing from a list ---
@@ -221,6 +223,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                   "description; you choose the type, category and subject next. Open it?"),
     "new.offer_expected": ("Abra a demanda com o seu texto ou descarte-a.",
                            "Open the demand with your text or discard it."),
+    "new.propose_close": ("Seu pedido pode ser classificado de mais de um jeito. Qual destes é o seu? "
+                          "Seu texto será a descrição.",
+                          "Your request fits more than one classification. Which of these is yours? "
+                          "Your text will be the description."),
     "new.propose_yes": ("Sim, abrir a demanda", "Yes, open the demand"),
     "new.propose_fix": ("Corrigir a classificação", "Correct the classification"),
     "new.propose_expected": ("Confirme a classificação, corrija-a ou descarte.",

@@ -97,17 +97,34 @@ INTENT_WORDS = {
     "comment": ("comentar", "comentario", "comment", "anexar", "attach"),
     "survey": ("avaliar", "avaliacao", "pesquisa", "survey", "rate"),
     "status": ("status", "situacao", "andamento", "consultar", "consulta", "protocolo", "acompanhar",
-               "como esta", "como anda", "state of", "progress"),
+               "como esta", "como anda", "como ficou", "novidade", "novidades", "state of", "progress",
+               "any news", "any update", "where is", "what happened to"),
+    # The words people use for their demands: chamado, pedido, solicitação, ticket, request...
     "open_list": ("demandas ativas", "demandas abertas", "minhas demandas", "ocorrencias ativas",
-                  "open demands", "my demands", "active demands"),
-    "all_list": ("todas as demandas", "todas demandas", "todas as ocorrencias", "all demands"),
-    "new": ("nova demanda", "abrir demanda", "abrir uma demanda", "criar demanda", "new demand",
-            "open a demand", "new request"),
+                  "meus chamados", "chamados abertos", "meus chamados abertos", "meus pedidos", "pedidos abertos",
+                  "minhas solicitacoes", "solicitacoes abertas", "demandas pendentes", "chamados pendentes",
+                  "pedidos pendentes", "minhas pendencias", "o que tenho aberto", "o que esta aberto",
+                  "abertas", "abertos", "pendentes", "pendente", "em aberto",
+                  "open demands", "my demands", "active demands", "my tickets", "open tickets", "my open tickets",
+                  "my requests", "open requests", "pending requests", "pending tickets", "pending"),
+    "all_list": ("todas as demandas", "todas demandas", "todas as ocorrencias", "todos os chamados",
+                 "todos os meus chamados", "todos os pedidos", "todos os meus pedidos", "todas as solicitacoes",
+                 "historico de demandas", "all demands", "all tickets", "all my tickets", "all requests",
+                 "all my requests", "all my demands"),
+    "new": ("nova demanda", "abrir demanda", "abrir uma demanda", "criar demanda", "abrir chamado",
+            "abrir um chamado", "novo chamado", "novo pedido", "fazer um pedido", "nova solicitacao",
+            "abrir uma solicitacao", "registrar uma demanda", "new demand", "open a demand", "new request",
+            "new ticket", "open a ticket", "open a new ticket", "create a ticket", "raise a ticket"),
     "profile": ("meus dados", "meu perfil", "perfil", "cadastro", "my data", "my profile", "profile"),
+    # (the words "ajuda", "help" alone are GLOBAL_WORDS, answered at every step)
+    "help": ("como funciona", "como usar", "o que voce faz", "o que voce pode fazer", "what can you do",
+             "how does this work", "how does it work"),
     # Thanks and goodbyes ("Obrigada, era isso."): a courtesy to return, never a request.
-    "thanks": ("obrigado", "obrigada", "obrigadao", "muito obrigado", "muito obrigada", "valeu", "grato",
-               "grata", "agradeco", "era isso", "so isso", "e isso", "tchau", "ate logo", "ate mais",
-               "thanks", "thank you", "that s all", "bye", "goodbye"),
+    "thanks": ("obrigado", "obrigada", "obrigadao", "muito obrigado", "muito obrigada", "valeu", "vlw", "grato",
+               "grata", "agradeco", "brigado", "brigada", "era isso", "so isso", "e isso", "perfeito",
+               "thanks", "thank you", "thx", "cheers", "that s all", "that is all", "great thanks"),
+    "goodbye": ("tchau", "ate logo", "ate mais", "ate amanha", "falou", "bye", "goodbye", "see you",
+                "see you later", "have a nice day"),
 }
 
 
@@ -130,15 +147,15 @@ FILLER_WORDS = frozenset("""
     de do da dos das o a os as ao aos um uma uns umas meu minha meus minhas me mim seu sua seus suas
     por favor pf pfv ver vejo mostrar mostre mostra exibir listar lista saber qual quais e que em no
     na nos nas para pra com ja agora aqui essa esse esta este isso isto ela ele sobre atualizar
-    alterar editar mudar corrigir ola oi bom dia tarde noite
+    alterar editar mudar corrigir ola oi bom dia tarde noite tenho ter tem ai algum alguma
     i want would like to see show me my the an please can could you what is are of for on in with
-    check view list update change edit this that it about know let
+    check view list update change edit this that it about know let do have any all open bot voce you
 """.split())
 # Words that name one's demand: with a status or action word, a sentence asks about a demand
 # whatever else it says ("qual o andamento do meu pedido de acesso?", "cancelar minha demanda do FPE").
 DEMAND_NOUNS = frozenset("""
     demanda demandas pedido pedidos solicitacao solicitacoes chamado chamados ocorrencia ocorrencias
-    demand demands request requests ticket tickets
+    protocolo protocolos demand demands request requests ticket tickets case cases
 """.split())
 # The intents that are about demands already open (not "new" nor "profile").
 ABOUT_DEMANDS = frozenset({"timeline", "cancel", "reopen", "comment", "survey", "status", "open_list", "all_list"})
@@ -219,4 +236,4 @@ def looks_like_command(text: str) -> bool:
     if stripped.startswith("/"):
         return True
     typed = plain(stripped)
-    return any(typed == phrase for phrases in INTENT_WORDS.values() for phrase in phrases)
+    return any(typed == phrase for intent, phrases in INTENT_WORDS.items() if intent != "help" for phrase in phrases)

@@ -9,6 +9,7 @@ import sys
 from typing import Iterable, TextIO
 
 from taxonomy.data import Entry, Taxonomy, load
+from taxonomy.evaluation import evaluate, read_cases
 from taxonomy.matching import LEVELS, MatchResult, Proposal
 
 # `list types` reads naturally, so the listing also takes plural level names.
@@ -99,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     proposing.add_argument("--json", action="store_true", help="one JSON line per sentence")
     proposing.add_argument("text", nargs="+", metavar="TEXT", help='the sentence; "-" reads one a line from standard input')
+
+    evaluating = commands.add_parser(
+        "eval",
+        help="accuracy of the proposals over labelled requests (tests/taxonomy/eval/*.toml)",
+        description="Propose for each labelled request of FILE and print top-1/top-3 accuracy per "
+        "level, type and language, then the misses: check an edit of the data against them.",
+    )
+    evaluating.add_argument("files", nargs="+", metavar="FILE", help="a TOML file of cases (see taxonomy/evaluation.py)")
     return parser
 
 
@@ -158,8 +167,9 @@ def proposal_json(proposal: Proposal | None) -> str:
 def proposal_text(proposal: Proposal | None) -> str:
     if proposal is None:
         return "(no trustworthy suggestion)"
-    path = " > ".join(e.name for e in (proposal.type, proposal.category, proposal.subject) if e)
-    return ("(ambiguous) " if proposal.ambiguous else "") + f"{path} {proposal.score:.1f}"
+    readings = proposal.close_call() or (proposal,)
+    paths = [" > ".join(e.name for e in (p.type, p.category, p.subject) if e) + f" {p.score:.1f}" for p in readings]
+    return ("(ambiguous) " if proposal.ambiguous else "") + " | ".join(paths)
 
 
 def list_lines(taxonomy: Taxonomy, level: str | None, type_key: str | None) -> Iterable[str]:
@@ -228,6 +238,12 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
                 )
                 stdout.write((result_json(result) if args.json else result_text(result)) + "\n")
             stdout.flush()  # one answer per line as soon as it is known, for scripts that talk to us
+        return 0
+
+    if args.command == "eval":
+        for path in args.files:
+            report = evaluate(taxonomy, read_cases(path))
+            stdout.write(report.table(path) + "\n" + "".join(f"  miss: {miss}\n" for miss in report.misses))
         return 0
 
     for text in _queries(args.text, stdin):

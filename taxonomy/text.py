@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Words that carry no meaning for choosing an Anexo I entry. Besides the usual pt-BR function
 # words this holds the chat filler servants wrap their requests in ("bom dia, preciso de ..."),
@@ -34,9 +34,15 @@ STOP_WORDS = frozenset(
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+# The combining marks NFKD leaves after a letter (the accents of pt-BR are in the first block); one
+# regular expression pass instead of a test per character keeps loading the data fast.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def fold(text: str) -> str:
@@ -90,20 +96,18 @@ def words(text: str) -> list[str]:
     return [w for w in fold(text).split() if len(w) > 1 and not w.isdigit()]
 
 
-# Chat shorthand, expanded before matching whatever its case: servants write "pgto" far more
-# often than the "pagamento" of the guide.
-SHORTHAND = {
-    "pgto": "pagamento", "pgtos": "pagamento", "pagto": "pagamento", "pagtos": "pagamento",
-    "liq": "liquidacao", "liqs": "liquidacao", "sec": "secretaria", "secr": "secretaria",
-    "cad": "cadastro", "msg": "mensagem", "info": "informacao", "infos": "informacao",
-    "contab": "contabil", "transf": "transferencia", "sist": "sistema", "orc": "orcamento",
-    "solic": "solicitacao",
-    # filler: becomes a stop word
-    "qdo": "quando", "pfv": "favor", "pfvr": "favor", "obg": "obrigado", "obgd": "obrigado",
-    "tb": "tambem", "tbm": "tambem",
-}
-# Expanded only when written in capitals: in lower case they are everyday words ("né", "nl").
-CAPITAL_SHORTHAND = {"ne": "empenho", "nes": "empenho", "nl": "liquidacao", "nls": "liquidacao"}
+@dataclass(frozen=True)
+class Vocabulary:
+    """How servants write words, as the operator lists them in the data ([words] of anexo_i.toml):
+    chat shorthand ("pgto"), English ("release"), misspellings, each -> the guide's word(s), or ""
+    for a word that says nothing. ``capitals`` counts only when written in capitals ("NE", "NL":
+    in lower case they are everyday words)."""
+
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    capitals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+NO_VOCABULARY = Vocabulary()
 
 # Short words servants type that are not a typo of an acronym one swap away ("tec" is
 # "técnico", not TCE; "sis" is "sistema", not ISS).
@@ -119,6 +123,10 @@ MOOD_WORDS = frozenset(
     procedimentos legal cabe cabivel saber
     """.split()
 )
+
+# Of those, the ones that also join clauses or ask a favour ("cadastrar como ordenador", "a conta
+# pode ser encerrada?"): a question of how or whether only when they open the sentence.
+QUESTION_WORDS = frozenset("como qual quais quando quanto quantos pode saber".split())
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 # "aditivo de convênio", "prestação de contas do convênio": the word after "de" names what the
@@ -138,17 +146,20 @@ _VOCATIVE = re.compile(
 _STOP_AT_THE_END = frozenset({"bem"})
 
 
-def chat_words(text: str) -> list[str]:
-    """Like `words`, with chat shorthand expanded ("pgto" -> "pagamento", "NE" -> "empenho")
-    and a greeting vocative ("pessoal, ...") left out."""
+def chat_words(text: str, vocabulary: Vocabulary = NO_VOCABULARY) -> list[str]:
+    """Like `words`, with the vocabulary's words put in the guide's ("pgto" -> "pagamento",
+    "NE" -> "empenho", "release" -> "liberar") and a greeting vocative ("pessoal, ...") left out."""
     out: list[str] = []
     text = _VOCATIVE.sub(" ", strip_accents(text))
     for token in _TOKEN.findall(text):
         word = token.lower()
-        if token.isupper() and word in CAPITAL_SHORTHAND:
-            out.append(CAPITAL_SHORTHAND[word])
-        elif word in SHORTHAND:
-            out.append(SHORTHAND[word])
+        meant = vocabulary.words.get(word)
+        if meant is None and len(word) > 3 and word.endswith("s"):
+            meant = vocabulary.words.get(word[:-1])  # "notes" as "note" (English plurals)
+        if token.isupper() and word in vocabulary.capitals:
+            out.extend(vocabulary.capitals[word])
+        elif meant is not None:
+            out.extend(meant)
         elif len(word) > 1 and not word.isdigit():
             out.append(word)
     return out
@@ -167,7 +178,9 @@ class QueryTerm:
     of: int | None  # "aditivo de convênio": for "convenio", the index of "aditivo"
 
 
-def query_terms(text: str, keep: frozenset[str] = frozenset()) -> list[QueryTerm]:
+def query_terms(
+    text: str, keep: frozenset[str] = frozenset(), vocabulary: Vocabulary = NO_VOCABULARY
+) -> list[QueryTerm]:
     """The informative words of text in order, without repeats, each with its role.
 
     Words in ``keep`` (acronyms such as "SSPS", next to "SSP") are not singular-folded.
@@ -176,7 +189,7 @@ def query_terms(text: str, keep: frozenset[str] = frozenset()) -> list[QueryTerm
     index: dict[str, int] = {}
     previous: int | None = None  # the informative word just before, if nothing came between
     head: int | None = None  # the informative word before a "de" that just came
-    words_ = chat_words(text)
+    words_ = chat_words(text, vocabulary)
     for i, word in enumerate(words_):
         if _is_stop(word, words_[i + 1] if i + 1 < len(words_) else None):
             head = previous if word in _OF else None
@@ -193,9 +206,9 @@ def query_terms(text: str, keep: frozenset[str] = frozenset()) -> list[QueryTerm
     return found
 
 
-def terms(text: str, keep: frozenset[str] = frozenset()) -> list[str]:
+def terms(text: str, keep: frozenset[str] = frozenset(), vocabulary: Vocabulary = NO_VOCABULARY) -> list[str]:
     """The informative, singular-folded words of text in order, without repeats."""
-    return [t.term for t in query_terms(text, keep)]
+    return [t.term for t in query_terms(text, keep, vocabulary)]
 
 
 def acronyms(text: str) -> set[str]:
@@ -209,7 +222,7 @@ _ENDINGS = (
     ("amento", ""), ("imento", ""), ("mento", ""), ("acao", ""), ("icao", ""), ("ucao", "ut"),
     ("cao", ""), ("encia", ""), ("ancia", ""), ("idade", ""), ("ario", ""), ("aria", ""),
     ("avel", ""), ("ivel", ""), ("ado", ""), ("ada", ""), ("ido", ""), ("ida", ""), ("ando", ""),
-    ("endo", ""), ("indo", ""), ("eio", "e"), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
+    ("endo", ""), ("indo", ""), ("eio", "e"), ("eiem", "e"), ("em", ""), ("am", ""), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
     ("o", ""), ("a", ""), ("e", ""),
 )
 MIN_ROOT = 4

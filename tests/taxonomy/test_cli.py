@@ -127,3 +127,19 @@ def test_bad_arguments_are_refused_in_portuguese():
     assert bad_level.returncode == 2
     wrong_category = run("match", "--level", "subject", "--type", "servicos", "--category", "sis-acesso-cadastro", "fpe")
     assert wrong_category.returncode == 2 and "there is no category" in wrong_category.stderr
+
+
+def test_eval_prints_the_accuracy_of_a_labelled_file(tmp_path):
+    cases = tmp_path / "cases.toml"
+    cases.write_text('[pt]\ncases = [\n  ["liberar liquidação", "servicos", "srv-execucao-despesa", "liberar-liquidacao"],\n'
+                     '  ["bom dia", "servicos", "srv-contratos", "desbloquear-contrato"],\n]\n', encoding="utf-8")
+    result = run("eval", str(cases))
+    assert result.returncode == 0
+    assert "2 cases" in result.stdout and "50.0%" in result.stdout
+    assert "miss: 'bom dia'" in result.stdout
+
+
+def test_a_close_call_prints_its_readings():
+    result = run("propose", "solicitação de transferência de numerário")
+    assert result.returncode == 0 and result.stdout.startswith("(ambiguous) ")
+    assert "Solicitação de transferência de numerário" in result.stdout and " | " in result.stdout

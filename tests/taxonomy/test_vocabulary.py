@@ -1,0 +1,111 @@
+"""The vocabulary of the data ([words], [words_in_capitals], name_en, fallback): what the loader
+accepts, what it refuses with a line that says what to fix, and what the matcher makes of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from taxonomy import default_taxonomy
+from taxonomy.data import DEFAULT_PATH, load, loads
+
+SOURCE = DEFAULT_PATH.read_text(encoding="utf-8")
+
+
+def with_words(lines: str) -> str:
+    """The shipped file with `lines` added at the top of its [words] table."""
+    return SOURCE.replace("[words]\n", "[words]\n" + lines + "\n", 1)
+
+
+@pytest.fixture(scope="module")
+def tax():
+    return default_taxonomy()
+
+
+def test_every_english_label_typed_at_its_step_is_taken(tax):
+    for entry in tax.types:
+        assert entry.name_en and tax.match(entry.name_en, level="type").best.entry.key == entry.key
+    for type_entry in tax.types:
+        for entry in tax.categories(type_entry.key):
+            result = tax.match(entry.name_en, level="category", type_key=type_entry.key)
+            assert result.best is not None and result.best.entry.key == entry.key, entry.name_en
+
+
+def test_the_label_follows_the_reader(tax):
+    sistemas = tax.type_entry("sistemas")
+    assert sistemas.label() == "Suporte Sistemas" and sistemas.label(english=True) == "Systems Support"
+    assert tax.subject("fpe").label(english=True) == "FPE"  # no English label: the guide's name
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("please release the blocked liquidation", ("servicos", "srv-execucao-despesa", "liberar-liquidacao")),
+        ("I cannot log in to FPE, my password expired", ("sistemas", "sis-acesso-cadastro", "fpe")),
+        ("how do I render accounts of a cash advance?", ("orientacao", "ori-adiantamento", None)),
+        ("preciso estornar um pgto", ("servicos", "srv-mov-financeira", "controle-estorno-pagamento")),
+    ],
+)
+def test_english_and_chat_words_are_read_as_the_guides(tax, text, expected):
+    proposal = tax.propose(text)
+    got = (proposal.type.key, proposal.category and proposal.category.key, proposal.subject and proposal.subject.key)
+    assert got == expected
+
+
+def test_a_synonym_an_operator_adds_is_understood_without_code(tmp_path):
+    sentence = "o finpub está fora do ar desde cedo"
+    assert load().propose(sentence) is None
+    edited = tmp_path / "anexo_i.toml"
+    edited.write_text(with_words('"FPE" = ["finpub"]  # how our team calls it'), encoding="utf-8")
+    proposal = load(edited).propose(sentence)
+    assert (proposal.type.key, proposal.category.key, proposal.subject.key) == ("sistemas", "sis-erros-duvidas", "fpe")
+
+
+def test_capitals_only_words_count_only_in_capitals(tax):
+    assert tax.propose("liberar a NL por favor").subject.key == "liberar-liquidacao"
+    assert tax.propose("tá travado, ne?") is None  # in lower case "ne" is "né"
+
+
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        ('"fpe" = ["duas palavras"]', "cada item deve ser uma só palavra"),
+        ('"suporte técnico" = ["fpe"]', "já é uma palavra de um nome ou sinônimo"),
+        ('"conciliação contábil" = ["liquidacoes"]', "já é uma palavra de um nome ou sinônimo"),
+        ('"abacaxi" = ["xyz"]', "'abacaxi' não é palavra de nenhum nome ou sinônimo"),
+        ('"fpe" = "xyz"', "o valor deve ser uma lista de palavras entre aspas"),
+        ('"fpe" = ["release"]', "a palavra já está listada em outra linha"),
+    ],
+)
+def test_a_bad_word_line_is_refused_with_what_to_fix(lines, message):
+    with pytest.raises(ValueError) as error:
+        loads(with_words(lines), source="anexo_i.toml")
+    assert message in str(error.value) and "[words]" in str(error.value)
+
+
+def test_a_word_may_stand_for_nothing_or_a_mood():
+    tax = loads(with_words('"requisito" = ["wie"]').replace('\n"" = [', '\n"" = ["bitte", ', 1))
+    assert tax.vocabulary.words["bitte"] == () and tax.vocabulary.words["wie"] == ("requisito",)
+
+
+def test_the_words_table_must_be_a_table():
+    broken = SOURCE.replace("[words_in_capitals]\n", "[other]\n", 1)
+    with pytest.raises(ValueError, match="seção desconhecida other"):
+        loads(broken)
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ('key = "ori-outros"\nname = "Outros"\n', 'key = "ori-outros"\nname = "Outros"\nfallback = true\n',
+         "fallback só vale em categorias do tipo de sistemas"),
+        ('key = "sis-manutencao-painel"\n', 'key = "sis-manutencao-painel"\nfallback = true\n',
+         "já há outra categoria com fallback = true"),
+        ('fallback = true\n', 'fallback = "sim"\n', "fallback deve ser true ou false"),
+        ('name_en = "Services"\n', 'name_en = "  Services"\n', "name_en '  Services': tem espaços no início"),
+    ],
+)
+def test_labels_and_the_fallback_are_checked(old, new, message):
+    assert old in SOURCE
+    with pytest.raises(ValueError) as error:
+        loads(SOURCE.replace(old, new, 1))
+    assert message in str(error.value)
