@@ -24,6 +24,8 @@ from .conversations import Conversations
 from .gate import Gate
 from .inbox import TurnReceipts
 from .queries import DemandQueries
+from .references import ReferenceQueries
+from .similar import SimilarDemands
 
 Clock = Callable[[], datetime]
 
@@ -32,9 +34,10 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Transaction(Conversations, DemandChanges, DemandQueries, TurnReceipts):
-    """One unit of work: people and chats, conversations, demand changes and queries, and what
-    a turn taken from the inbox records of itself."""
+class Transaction(Conversations, DemandChanges, ReferenceQueries, DemandQueries, SimilarDemands, TurnReceipts):
+    """One unit of work: people and chats, conversations, demand changes and queries (by the
+    document numbers cited, and the requester's similar open demand), and what a turn taken from
+    the inbox records of itself."""
 
 
 class Store:
