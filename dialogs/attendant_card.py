@@ -11,6 +11,7 @@ from dialogs import render
 from dialogs.messages import Choice, Outgoing
 from dialogs.texts import Texts
 from store import EventKind, lifecycle
+from taxonomy.references import default_references
 
 
 def age(t: Texts, created_at: datetime, now: datetime) -> str:
@@ -23,6 +24,22 @@ def age(t: Texts, created_at: datetime, now: datetime) -> str:
         return t("att.age_hours", n=minutes // 60)
     days = minutes // (24 * 60)
     return t("att.age_day") if days == 1 else t("att.age_days", n=days)
+
+
+def references_text(t: Texts, references: Any) -> str:
+    """"Empenho 2025NE000123 · CNPJ 11.222.333/0001-81": document numbers as a person reads them."""
+    shown = default_references().shown
+    return " · ".join(f"{t(f'ref.kind.{ref.kind}')} {shown(ref)}" for ref in references)
+
+
+def reference_fields(t: Texts, demand: Any) -> list[tuple[str, str]]:
+    """The card's lines about what the demand cites and the open demand it may repeat."""
+    fields = []
+    if getattr(demand, "references", ()):
+        fields.append((t("att.field_references"), references_text(t, demand.references)))
+    if getattr(demand, "possible_duplicate_of", None):
+        fields.append((t("att.field_duplicate"), demand.possible_duplicate_of))
+    return fields
 
 
 # The card's actions that record an event, offered while the lifecycle allows that event (for
@@ -53,7 +70,7 @@ def demand_card(demand: Any, taxonomy: Any, t: Texts | None = None, headline: st
     # it shows must stay true until then.
     fields = [(t("field.status"), render.status_name(t, demand.status)),
               (t("att.field_requester"), demand.requester_name)]
-    fields += render.demand_facts(t, taxonomy, demand)
+    fields += render.demand_facts(t, taxonomy, demand) + reference_fields(t, demand)
     fields.append((t("field.description"), render.shorten(demand.description, 600)))
     lines = ([headline] if headline else []) + [f"📄 {demand.protocol} — {demand.title}"]
     lines += [f"{label}: {value}" for label, value in fields]
