@@ -5,13 +5,11 @@ number, or have the same classification and close descriptions.
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
-from sqlalchemy import select
+from rapidfuzz import fuzz, utils
+from sqlalchemy import and_, bindparam, or_, select, tuple_
 
 from taxonomy.references import default_references
-from taxonomy.text import fold
 
-from . import references
 from .mappers import demand_view
 from .models import DemandReferenceRow, DemandRow
 from .unit import UnitOfWork, demand_loads
@@ -21,43 +19,49 @@ from .views import OPEN_STATUSES, Actor, DemandDraft, DemandView
 CLOSE_DESCRIPTION = 80
 # A requester's open demands compared, newest first; more than this open at once is rare.
 MAX_CANDIDATES = 50
-_OPEN = [status.name for status in OPEN_STATUSES]
-_CANDIDATES = (select(DemandRow.id, DemandRow.type_key, DemandRow.category_key, DemandRow.subject_key,
-                      DemandRow.description)
-               .order_by(DemandRow.created_at.desc(), DemandRow.id.desc()).limit(MAX_CANDIDATES))
 
-
-def same_classification(draft: DemandDraft, row) -> bool:
-    return (draft.type_key, draft.category_key, draft.subject_key or None) == (
-        row.type_key, row.category_key, row.subject_key)
+# Built once (as store/statements.py does): the check runs on every send, and building these
+# statements anew cost more than running them (benchmarks/bench_references.py). One round trip:
+# the requester's open demands that cite one of the draft's numbers or share its type and
+# category, newest first, each saying whether it cites one.
+_DEMANDS, _REFERENCES = DemandRow.__table__, DemandReferenceRow.__table__
+_SHARES = (select(_REFERENCES.c.id)
+           .where(_REFERENCES.c.demand_id == _DEMANDS.c.id,
+                  tuple_(_REFERENCES.c.value, _REFERENCES.c.kind).in_(bindparam("cited", expanding=True)))
+           .exists())
+_CANDIDATES = (select(_DEMANDS.c.id, _DEMANDS.c.type_key, _DEMANDS.c.category_key, _DEMANDS.c.subject_key,
+                      _DEMANDS.c.description, _SHARES.label("shares"))
+               .where(_DEMANDS.c.requester_id == bindparam("requester_id"),
+                      _DEMANDS.c.status.in_([status.name for status in OPEN_STATUSES]),
+                      or_(and_(_DEMANDS.c.type_key == bindparam("type_key"),
+                               _DEMANDS.c.category_key == bindparam("category_key")), _SHARES))
+               .order_by(_DEMANDS.c.created_at.desc(), _DEMANDS.c.id.desc()).limit(MAX_CANDIDATES))
+# No number cited: a pair no reference has, so the statement stays the same.
+_NOTHING = [("", "")]
 
 
 class SimilarDemands(UnitOfWork):
     async def similar_open_demand(self, actor: Actor, draft: DemandDraft) -> DemandView | None:
         """The actor's open demand that looks like `draft`, or None: the newest citing a number the
         draft cites, else the closest description of the same classification."""
-        rows = (await self.session.execute(_CANDIDATES.where(
-            DemandRow.requester_id == actor.person_id, DemandRow.status.in_(_OPEN)))).all()
-        if not rows:
-            return None
-        best = await self._citing_the_same(rows, draft) or self._closest(rows, draft)
+        cited = [(ref.value, ref.kind) for ref in default_references().extract(draft.title, draft.description)]
+        rows = (await self.session.execute(_CANDIDATES, {
+            "requester_id": actor.person_id, "cited": cited or _NOTHING, "type_key": draft.type_key,
+            "category_key": draft.category_key})).all()
+        best = next((row.id for row in rows if row.shares), None) or _closest(rows, draft)
         if best is None:
             return None
         query = select(DemandRow).where(DemandRow.id == best).options(*demand_loads())
         return demand_view((await self.session.scalars(query)).unique().one())
 
-    async def _citing_the_same(self, rows: list, draft: DemandDraft) -> int | None:
-        cited = default_references().extract(draft.title, draft.description)
-        if not cited:
-            return None
-        query = references.citing(cited).where(DemandReferenceRow.demand_id.in_([row.id for row in rows]))
-        sharing = set((await self.session.scalars(query)).all())
-        return next((row.id for row in rows if row.id in sharing), None)
 
-    @staticmethod
-    def _closest(rows: list, draft: DemandDraft) -> int | None:
-        description = fold(draft.description)
-        scored = [(fuzz.ratio(description, fold(row.description), score_cutoff=CLOSE_DESCRIPTION), row.id)
-                  for row in rows if same_classification(draft, row)]
-        score, best = max(scored, default=(0, None))
-        return best if score else None
+def _closest(rows: list, draft: DemandDraft) -> int | None:
+    """The open demand of the draft's classification with the closest description, if close enough."""
+    # rapidfuzz's own folding (lower case, no punctuation), in C: taxonomy.text.fold costs
+    # ~80 µs a description, and every open demand of the classification is compared.
+    description = utils.default_process(draft.description)
+    classification = (draft.type_key, draft.category_key, draft.subject_key or None)
+    scored = [(fuzz.ratio(description, utils.default_process(row.description), score_cutoff=CLOSE_DESCRIPTION),
+               row.id) for row in rows if (row.type_key, row.category_key, row.subject_key) == classification]
+    score, best = max(scored, default=(0, None))
+    return best if score else None

@@ -98,6 +98,12 @@ class References:
     def extract(self, *texts: str | None) -> tuple[Reference, ...]:
         """Every reference cited in `texts`, once each, in the order first cited. Where two kinds
         match overlapping characters the longer match is the one meant."""
+        return self._extract(texts)
+
+    # A sending turn reads the same title and description twice (the duplicate check, then the
+    # store writing the references): the second reading is free.
+    @functools.lru_cache(maxsize=256)
+    def _extract(self, texts: tuple[str | None, ...]) -> tuple[Reference, ...]:
         found: dict[Reference, None] = {}  # ordered, once each
         for text in texts:
             if not text:
