@@ -28,7 +28,7 @@ from dialogs.attendant_commands import (COMMANDS, HELP_WORDS, REPLY_WORDS, comma
 from dialogs.attendant_search import list_line, search
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile, Outgoing, OutgoingFile
-from dialogs.states import MENU, AttendantState, HeldFile
+from dialogs.states import MENU, AttendantState, HeldFile, MenuState
 from store import AlreadyAssigned, NewAttachment, StoreError
 from store.attendance import protocol_for_message, remember_message
 
@@ -86,7 +86,8 @@ async def takes(turn: Turn) -> bool:
         return True
     if in_step:
         return False  # the step answers, as any step does
-    asked = search_request(text)
+    # "buscar 2025NE…" written at the menu or in the room; in the middle of one's own demand it is text.
+    asked = search_request(text) if is_group(turn) or isinstance(turn.state, MenuState) else None
     if asked is not None:
         await search(turn, asked)
         return True

@@ -79,7 +79,7 @@ class Kind:
         for name, width in self.zfill:
             groups[name] = groups[name].zfill(width)
         value = self.canonical.format(**groups)
-        if self.check and not CHECKS[self.check](value):
+        if len(value) > MAX_VALUE_LENGTH or (self.check and not CHECKS[self.check](value)):
             return None
         return Reference(self.key, value), (self.display or self.canonical).format(**groups)
 

@@ -83,3 +83,12 @@ async def test_english_attendant(ready, sqlite_store, dialogs):
     protocol = await open_demand(sqlite_store, ready, description=CITING)
     await ana.say("search 11222333000181")
     assert "Demands citing CNPJ 11.222.333/0001-81 — 1 in all:" in ana.text and protocol in ana.text
+
+
+async def test_buscar_in_the_middle_of_ones_own_demand_is_its_text(sqlite_store, ana):
+    await ana.say("oi")  # an attendant is a requester too: a profile first
+    for answer in ("Ana Atendente", "ana@sefaz.rs.gov.br", "(51) 3214-5200", "Contadora", "SEFAZ"):
+        await ana.say(answer)
+    await ana.press("menu:new")
+    await ana.say("Buscar empenho 2025NE000123")
+    assert "Órgão" in ana.text and "Demandas que citam" not in ana.text
