@@ -5,7 +5,7 @@ number, or have the same classification and close descriptions.
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 from sqlalchemy import and_, bindparam, or_, select, tuple_
 
 from taxonomy.references import default_references
@@ -56,12 +56,13 @@ class SimilarDemands(UnitOfWork):
 
 
 def _closest(rows: list, draft: DemandDraft) -> int | None:
-    """The open demand of the draft's classification with the closest description, if close enough."""
-    # rapidfuzz's own folding (lower case, no punctuation), in C: taxonomy.text.fold costs
-    # ~80 µs a description, and every open demand of the classification is compared.
-    description = utils.default_process(draft.description)
+    """The open demand of the draft's classification with the closest description, if close enough
+    (the newest of equals: the rows come newest first)."""
     classification = (draft.type_key, draft.category_key, draft.subject_key or None)
-    scored = [(fuzz.ratio(description, utils.default_process(row.description), score_cutoff=CLOSE_DESCRIPTION),
-               row.id) for row in rows if (row.type_key, row.category_key, row.subject_key) == classification]
-    score, best = max(scored, default=(0, None))
-    return best if score else None
+    alike = {row.id: row.description for row in rows
+             if (row.type_key, row.category_key, row.subject_key) == classification}
+    # rapidfuzz folds (lower case, no punctuation) and compares in C: taxonomy.text.fold costs
+    # ~80 µs a description, and every open demand of the classification is compared.
+    best = process.extractOne(draft.description, alike, scorer=fuzz.ratio, processor=utils.default_process,
+                              score_cutoff=CLOSE_DESCRIPTION)
+    return best[2] if best else None
