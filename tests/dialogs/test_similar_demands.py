@@ -6,7 +6,7 @@ mesmo assim" (the new demand is marked as its possible duplicate on the attendan
 from __future__ import annotations
 
 import pytest
-from dialog_support import Conversation, attendant, open_demand, person_id
+from dialog_support import Conversation, attendant, complete_profile, open_demand, person_id
 from samples import PDF
 from test_kept_drafts import held_count
 from test_new_demand import demands_of, to_summary
@@ -113,3 +113,19 @@ async def test_a_demand_closed_before_the_comment_is_said_and_the_draft_stays(re
     assert len(await timeline(sqlite_store, ready, older)) == 2  # created, cancelled: no comment
     await ready.press("send")  # closed now: no offer
     assert "Demanda criada" in ready.text
+
+
+@pytest.mark.parametrize("choice", ["sim:comment", "sim:open"])
+async def test_the_offer_and_the_search_on_both_databases(choice, store, taxonomy):
+    """The same story on SQLite and PostgreSQL (the `store` fixture runs on each)."""
+    dialogs = Dialogs(store, taxonomy)
+    conv = Conversation(dialogs)
+    await complete_profile(conv)
+    older = await offered(conv, store, title="Empenho 2025NE000123")
+    await conv.send(choice=choice)
+    demands = await demands_of(store, conv)
+    assert len(demands) == (1 if choice == "sim:comment" else 2)
+    await attendant(store)
+    ana = Conversation(dialogs, user="attendant", name="Ana Atendente")
+    await ana.say("/buscar 2025NE000123")
+    assert "— 1 no total:" in ana.text and older in ana.text
