@@ -58,6 +58,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "replies": Benchmark("benchmarks.bench_replies", lambda quick: {"quick": quick}),
     "scaleout": Benchmark("benchmarks.bench_scaleout", lambda quick: {"quick": quick}),
     "memory": Benchmark("benchmarks.bench_memory", lambda quick: {"quick": quick}),
+    "references": Benchmark("benchmarks.bench_references", lambda quick: {"quick": quick}),
 }
 
 

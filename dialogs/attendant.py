@@ -23,12 +23,13 @@ from typing import Any
 
 from dialogs import choice_ids as ids
 from dialogs import attendant_pending, held_files, pending, render, words
-from dialogs.attendant_card import age, aging_fields, card_choices, demand_card
+from dialogs.attendant_card import age, aging_fields, card_choices, demand_card, references_text  # noqa: F401 (age: read as attendant.age)
 from dialogs.attendant_commands import (COMMANDS, HELP_WORDS, REPLY_WORDS, command_name, parse_command,
-                                        split_protocol)
+                                        search_request, split_protocol)
+from dialogs.attendant_search import list_line, search
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice, IncomingFile, Outgoing, OutgoingFile
-from dialogs.states import MENU, AttendantState, HeldFile
+from dialogs.states import MENU, AttendantState, HeldFile, MenuState
 from store import AlreadyAssigned, NewAttachment, StoreError
 from store.aging import Aging, aging_of
 from store.attendance import protocol_for_message, remember_message
@@ -89,6 +90,11 @@ async def takes(turn: Turn) -> bool:
         return True
     if in_step:
         return False  # the step answers, as any step does
+    # "buscar 2025NE…" written at the menu or in the room; in the middle of one's own demand it is text.
+    asked = search_request(text) if is_group(turn) or isinstance(turn.state, MenuState) else None
+    if asked is not None:
+        await search(turn, asked)
+        return True
     if protocol and (text.strip() or incoming.files):
         await on_reply(turn, protocol, text, incoming.files)
         return True
@@ -159,6 +165,8 @@ async def run_command(turn: Turn, command: str, rest: str, replied: str | None) 
         return await show_list(turn, command, 1)
     if command in ("bind", "unbind"):
         return await bind(turn, command == "bind")
+    if command == "search":
+        return await search(turn, rest)
     protocol, text = split_protocol(rest)
     if protocol is None:
         protocol, text = replied, rest
@@ -241,11 +249,8 @@ async def show_list(turn: Turn, which: str, page: int) -> None:
     title = turn.t("att.queue_title" if which == "queue" else "att.mine_title")
     lines = [turn.t("att.list_header", title=title, total=result.total, page=result.page, pages=result.pages)]
     # Numbered from 1 on every page: the numbers typed pick these lines (page turns take none).
-    for index, item in enumerate(result.items, start=1):
-        holder = item.assignee_name or turn.t("att.unassigned")
-        lines.append(f"{index}. {item.protocol} · {render.shorten(item.title, 50)} · {item.requester_name} · "
-                     f"{render.status_name(turn.t, item.status)} · {age(turn.t, item.created_at, now)} · {holder}"
-                     + _overdue(turn, aging[item.id], now))
+    lines += [list_line(turn, index, item, now) + _overdue(turn, aging[item.id], now)
+              for index, item in enumerate(result.items, start=1)]
     choices = [Choice(id=ids.attendant_action("card", item.protocol), label=render.list_label(item))
                for item in result.items]
     if result.page > 1:
@@ -267,7 +272,8 @@ async def show_timeline(turn: Turn, protocol: str) -> None:
     if view is None:
         return
     events = await turn.tx.timeline(turn.actor, protocol)
-    parts = render.timeline(turn.t, view.protocol, events)
+    cited = f"{turn.t('att.field_references')}: {references_text(turn.t, view.references)}" if view.references else ""
+    parts = render.timeline(turn.t, view.protocol, events, note=cited)
     for index, (text, card) in enumerate(parts):
         last = index == len(parts) - 1
         turn.say_text(text, card=card, choices=card_choices(turn.t, view) if last else (),

@@ -13,6 +13,7 @@ from dialogs.messages import Choice, Outgoing
 from dialogs.texts import Texts
 from store import EventKind, lifecycle
 from store.aging import Aging
+from taxonomy.references import default_references
 
 
 def age(t: Texts, created_at: datetime, now: datetime) -> str:
@@ -35,6 +36,22 @@ def aging_fields(t: Texts, demand: Any, aging: Aging, now: datetime) -> list[tup
               (t("att.field_last_action"), age(t, last, now) if last else t("att.no_action_yet"))]
     if aging.waiting_since is not None:
         fields.append((t("att.field_waiting"), t("att.working_hours", hours=int(aging.working_hours_waited(now)))))
+    return fields
+
+
+def references_text(t: Texts, references: Any) -> str:
+    """"Empenho 2025NE000123 · CNPJ 11.222.333/0001-81": document numbers as a person reads them."""
+    shown = default_references().shown
+    return " · ".join(f"{t(f'ref.kind.{ref.kind}')} {shown(ref)}" for ref in references)
+
+
+def reference_fields(t: Texts, demand: Any) -> list[tuple[str, str]]:
+    """The card's lines about what the demand cites and the open demand it may repeat."""
+    fields = []
+    if getattr(demand, "references", ()):
+        fields.append((t("att.field_references"), references_text(t, demand.references)))
+    if getattr(demand, "possible_duplicate_of", None):
+        fields.append((t("att.field_duplicate"), demand.possible_duplicate_of))
     return fields
 
 
@@ -68,7 +85,7 @@ def demand_card(demand: Any, taxonomy: Any, t: Texts | None = None, headline: st
     # shows must stay true until then.
     fields = [(t("field.status"), render.status_name(t, demand.status)),
               (t("att.field_requester"), demand.requester_name), *aging]
-    fields += render.demand_facts(t, taxonomy, demand)
+    fields += render.demand_facts(t, taxonomy, demand) + reference_fields(t, demand)
     fields.append((t("field.description"), render.shorten(demand.description, 600)))
     lines = ([headline] if headline else []) + [f"📄 {demand.protocol} — {demand.title}"]
     lines += [f"{label}: {value}" for label, value in fields]

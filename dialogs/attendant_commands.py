@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from dialogs import words
 from store import parse_protocol
+from taxonomy.references import default_references
 
 # Commands, as typed after "/" (accents and case do not matter).
 COMMANDS = {
     "fila": "queue", "atribuidas": "mine", "minhas": "mine", "demanda": "card", "receber": "recv",
     "responder": "ans", "solicitar": "req", "solucionar": "sol", "vincular": "bind", "sala": "bind",
-    "desvincular": "unbind", "atendimento": "help",
+    "desvincular": "unbind", "atendimento": "help", "buscar": "search", "pesquisar": "search",
 }
+# The first word of a sentence asking for the demands that cite a document number ("buscar
+# 2025NE000123", "search 2025NE000123"): only with a number recognised after it.
+SEARCH_WORDS = {"buscar", "busca", "procurar", "pesquisar", "search", "find"}
 # The first word of a reply to a card that says which action it is.
 REPLY_WORDS = {
     "responder": "ans", "resposta": "ans", "respondendo": "ans",
@@ -41,6 +45,14 @@ def split_protocol(text: str) -> tuple[str | None, str]:
         if protocol:
             return protocol, " ".join(tokens[size:])
     return None, text
+
+
+def search_request(text: str) -> str | None:
+    """What follows "buscar" in "buscar empenho 2025NE000123", when a document number follows it."""
+    first, _, rest = text.strip().partition(" ")
+    if words.bare(first) not in SEARCH_WORDS or not default_references().extract(rest):
+        return None
+    return rest
 
 
 def command_name(action: str) -> str:

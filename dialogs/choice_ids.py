@@ -32,6 +32,8 @@ _READING = "prop:"  # one of the readings of a close call: "prop:0", "prop:1", "
 CLEAR_FILES = "att:clear"
 # A draft kept when the person left it: continue it, or start over.
 RESUME_DRAFT, RESTART_DRAFT = "draft:resume", "draft:restart"
+# An open demand of the requester's looks like the one being sent: comment on it, or open anyway.
+SIMILAR_COMMENT, SIMILAR_OPEN = "sim:comment", "sim:open"
 # Held files (a draft's, a comment's): which one to remove, then that one ("rmf:<held id>").
 REMOVE_FILE = "rmf:ask"
 # --- following a demand -----------------------------------------------------------------------------------

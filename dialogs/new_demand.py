@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dialogs import choice_ids as ids
-from dialogs import choosing, held_files, identity, render, words
+from dialogs import choosing, held_files, identity, render, similar, words
 from dialogs.describing import (answer_description, answer_propose, ask_description, ask_propose, back_from_propose,
                                 parts)
 from dialogs.drafting import (advance, answered, back, change, current_line, discard, draft_of, forget, keep_choice,
@@ -20,7 +20,7 @@ from dialogs.drafting import (advance, answered, back, change, current_line, dis
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import IncomingFile
 from dialogs.states import MENU, Draft, InvalidState, NewDemandState
-from store import MAX_TITLE, DemandDraft, StoreError
+from store import MAX_TITLE, StoreError
 from store.pending import HeldFile
 
 OTHER_SUBJECT = "outro"  # the taxonomy's "Outro" service: its text is the subject
@@ -308,6 +308,8 @@ async def answer_summary(turn: Turn, reply: Reply) -> None:
     if await held_files.removal(turn, reply, draft_of(turn).files, save_files(turn)):
         return
     if reply.choice == ids.SEND:
+        if await similar.offered(turn):
+            return
         return await send(turn)
     if reply.choice == ids.CANCEL:
         return await discard(turn)
@@ -326,15 +328,14 @@ FIELD_STEPS = {"title": "title", "description": "description", "subject_detail":
                "type_key": "type", "category_key": "category", "subject_key": "subject"}
 
 
-async def send(turn: Turn) -> None:
+async def send(turn: Turn, possible_duplicate_of: str | None = None) -> None:
+    """The draft as a new demand; `possible_duplicate_of`: the requester's open demand they were
+    shown as alike (dialogs/similar.py) and opened this one anyway."""
     draft = draft_of(turn)
-    demand_draft = DemandDraft(
-        title=draft.title, organ_key=draft.organ_key, type_key=draft.type_key,
-        category_key=draft.category_key, subject_key=draft.subject_key,
-        subject_detail=draft.subject_detail, description=draft.description)
     attachments = await held_files.take(turn, draft.files)
     try:
-        demand = await turn.tx.open_demand(turn.actor, demand_draft, attachments=attachments)
+        demand = await turn.tx.open_demand(turn.actor, similar.demand_draft(draft, possible_duplicate_of),
+                                           attachments=attachments)
     except StoreError as error:
         turn.refuse(error)
         field = getattr(error, "field", None)
@@ -354,6 +355,14 @@ async def send(turn: Turn) -> None:
                                           turn.choice(ids.MENU, "menu.back")])
 
 
+async def answer_similar(turn: Turn, reply: Reply) -> None:
+    await similar.answer_similar(turn, reply, send)
+
+
+async def ask_summary_again(turn: Turn) -> None:
+    await turn.goto("summary")
+
+
 STEPS = {
     "title": Step(ask=ask_title, answer=answer_title, back=back, help="help.new.title"),
     "organ": Step(ask=ask_organ, answer=answer_organ, back=back, help="help.new.organ"),
@@ -367,6 +376,7 @@ STEPS = {
     "summary": Step(ask=ask_summary, answer=answer_summary, back=back, help="help.new.summary"),
     "propose": Step(ask=ask_propose, answer=answer_propose, back=back_from_propose, help="help.new.propose"),
     "resume": Step(ask=ask_resume, answer=answer_resume, help="help.new.resume"),
+    "similar": Step(ask=similar.ask_similar, answer=answer_similar, back=ask_summary_again, help="help.new.similar"),
 }
 # Sending (or cancelling) ends at the menu; once sent, the new demand is "on screen". Leaving for
 # another flow keeps the draft.

@@ -171,9 +171,10 @@ def event_card(t: Any, event: Any) -> dict:
             "text": event.text or "", "attachments": [a.filename for a in event.attachments]}
 
 
-def timeline(t: Any, protocol: str, events: list | tuple) -> list[tuple[str, dict | None]]:
-    """The whole timeline, newest first, split into messages that fit a chat message."""
-    header = t("timeline.title", protocol=protocol, count=len(events))
+def timeline(t: Any, protocol: str, events: list | tuple, note: str = "") -> list[tuple[str, dict | None]]:
+    """The whole timeline, newest first, split into messages that fit a chat message; `note` is a
+    line under its title (the documents the demand cites, for attendants)."""
+    header = t("timeline.title", protocol=protocol, count=len(events)) + (f"\n{note}" if note else "")
     lines = [event_line(t, event, limit=MAX_TEXT - 200) for event in events] or [t("timeline.empty")]
     chunks, current = [], header
     for line in lines:

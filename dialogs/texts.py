@@ -213,6 +213,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "The rest of the description was sent as the first comment."),
     "new.created_next": ("O que deseja fazer agora?", "What would you like to do now?"),
     "new.follow": ("Acompanhar esta demanda", "Follow this demand"),
+    # Before sending: an open demand of the requester's that looks like the same request (dialogs/similar.py).
+    "new.similar": ("Você já tem uma demanda aberta parecida com esta:\n📄 {protocol} — {title}\n"
+                    "Situação: {status} · aberta em {created}\n{why}\n"
+                    "Quer comentar nela em vez de abrir outra?",
+                    "You already have an open demand like this one:\n📄 {protocol} — {title}\n"
+                    "Status: {status} · opened on {created}\n{why}\n"
+                    "Would you rather comment on it than open another one?"),
+    "new.similar_why_reference": ("Ela cita o mesmo documento: {references}.", "It cites the same document: {references}."),
+    "new.similar_why_text": ("Ela tem a mesma classificação e uma descrição parecida.",
+                             "It has the same classification and a similar description."),
+    "new.similar_comment": ("Comentar nela", "Comment on it"),
+    "new.similar_open": ("Abrir mesmo assim", "Open anyway"),
+    "new.similar_expected": ("Toque “Comentar nela” ou “Abrir mesmo assim” (ou “voltar” para o resumo).",
+                             "Tap “Comment on it” or “Open anyway” (or “back” for the summary)."),
+    "new.similar_commented": ("✔ Seu texto foi registrado como comentário em {protocol}; nenhuma demanda nova foi "
+                              "aberta.",
+                              "✔ Your text was recorded as a comment on {protocol}; no new demand was opened."),
     "new.propose": ("Entendi que você precisa de:\nTipo: {type}\nCategoria: {category}\nAssunto: {subject}\n"
                     "Seu texto será a descrição. Está certo?",
                     "I understood you need:\nType: {type}\nCategory: {category}\nSubject: {subject}\n"
@@ -467,6 +484,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "with its attachments."),
     "help.new.summary": ("Confira tudo: toque “Enviar” para registrar, ou “Editar …” para mudar um campo.",
                          "Check everything: tap “Send” to register it, or “Edit …” to change a field."),
+    "help.new.similar": ("Você já tem uma demanda aberta parecida. “Comentar nela” envia seu texto e anexos como "
+                         "comentário nela; “Abrir mesmo assim” abre a nova demanda; “voltar” retorna ao resumo.",
+                         "You already have a similar open demand. “Comment on it” sends your text and files as a "
+                         "comment on it; “Open anyway” opens the new demand; “back” returns to the summary."),
     "help.new.propose": ("Sugeri abrir uma demanda com o seu texto como descrição (e uma classificação, quando "
                          "a reconheci). Confirme, corrija ou descarte.",
                          "I suggested opening a demand with your text as its description (and a classification, "
@@ -535,6 +556,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                  "• /responder PROTOCOLO texto\n"
                  "• /solicitar PROTOCOLO texto\n"
                  "• /solucionar PROTOCOLO texto\n"
+                 "• /buscar NÚMERO — demandas que citam um empenho, liquidação, PROA, CNPJ…\n"
                  "• /vincular ou /desvincular — este grupo como sala dos atendentes\n"
                  "Você também pode responder ao cartão de uma demanda: a resposta vira o texto da ação.",
                  "Attendant commands (in Portuguese):\n"
@@ -545,6 +567,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                  "• /responder PROTOCOL text — answer\n"
                  "• /solicitar PROTOCOL text — request information\n"
                  "• /solucionar PROTOCOL text — solve\n"
+                 "• /buscar NUMBER — demands citing an empenho, liquidação, PROA, CNPJ…\n"
                  "• /vincular or /desvincular — this group as the attendants' room\n"
                  "You can also reply to a demand's card: the reply becomes the action's text."),
     "att.help_text": ("Escreva o texto (pode anexar arquivos) ou “cancelar” para desistir.",
@@ -632,6 +655,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "digest.waiting_info": ("Aguardando informações do solicitante: {n}",
                             "Waiting for the requester's information: {n}"),
     "digest.more": ("… e mais {n}", "… and {n} more"),
+    # Document references (taxonomy/references.toml): on the card, in the timeline, and /buscar.
+    "att.field_references": ("Documentos citados", "Documents cited"),
+    "att.field_duplicate": ("⚠️ Possível duplicata de", "⚠️ Possible duplicate of"),
+    "ref.kind.ne": ("Empenho", "Commitment (empenho)"),
+    "ref.kind.nl": ("Liquidação", "Liquidation (liquidação)"),
+    "ref.kind.nf": ("Nota financeira", "Financial note"),
+    "ref.kind.rq": ("Requisição", "Requisition"),
+    "ref.kind.proa": ("PROA", "PROA"),
+    "ref.kind.cnpj": ("CNPJ", "CNPJ"),
+    "ref.kind.cpf": ("CPF", "CPF"),
+    "ref.kind.uo": ("UO", "Budget unit (UO)"),
+    "att.search_title": ("Demandas que citam {references}", "Demands citing {references}"),
+    "att.search_header": ("{title} — {total} no total:", "{title} — {total} in all:"),
+    "att.search_more": ("Mostrando as {shown} mais recentes.", "Showing the {shown} most recent."),
+    "att.search_none": ("Nenhuma demanda cita {references}.", "No demand cites {references}."),
+    "att.search_what": ("Não reconheci um número de documento em “{text}”. Exemplos: /buscar 2025NE000123, "
+                        "/buscar 25/1300-0001234-5, /buscar 11.222.333/0001-81 (CPF e CNPJ só com dígitos "
+                        "verificadores válidos).",
+                        "I did not recognise a document number in “{text}”. Examples: /buscar 2025NE000123, "
+                        "/buscar 25/1300-0001234-5, /buscar 11.222.333/0001-81 (CPF and CNPJ only with valid "
+                        "check digits)."),
     # --- Teams channel (bot/teams): what the Teams adapter says on its own ---
     "teams.pick": ("Escolha uma opção", "Choose an option"),
     "teams.pick_submit": ("Escolher", "Choose"),
@@ -912,6 +956,7 @@ CATALOGUE.update({
     "tg.cmd.responder": ("PROTOCOLO texto — responder", "PROTOCOL text — answer"),
     "tg.cmd.solicitar": ("PROTOCOLO texto — solicitar informações", "PROTOCOL text — request information"),
     "tg.cmd.solucionar": ("PROTOCOLO texto — solucionar", "PROTOCOL text — solve"),
+    "tg.cmd.buscar": ("NÚMERO — demandas que citam um documento", "NUMBER — demands citing a document"),
     "tg.cmd.vincular": ("Tornar este grupo a sala dos atendentes", "Make this group the attendants' room"),
     "tg.cmd.desvincular": ("Deixar de ser a sala dos atendentes", "Stop being the attendants' room"),
     "tg.cmd.atendimento": ("Comandos de atendimento", "Attendant commands"),

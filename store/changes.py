@@ -13,11 +13,11 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from . import errors, lifecycle, recording, statements, validation
+from . import errors, lifecycle, recording, references, statements, validation
 from .attachments import NewAttachment, check_attachments
 from .mappers import demand_view
 from .models import DEMAND_NUMBERS, DemandRow, EventRow, PersonRow, SurveyAnswerRow
-from .protocol import format_protocol, random_suffix
+from .protocol import format_protocol, parse_protocol, random_suffix
 from .recording import Change
 from .unit import UnitOfWork
 from .views import Actor, DemandDraft, DemandView, EventKind, Status
@@ -54,7 +54,7 @@ class DemandChanges(UnitOfWork):
             subject_key=draft.subject_key or None, subject_detail=detail, description=description,
             status=Status.EM_ANDAMENTO, requester_id=me.id, requester_name=me.name, assignee_id=None,
             assignee_name=None, created_at=now, updated_at=now, closed_at=None, attachments=(),
-            survey_pending=False)
+            survey_pending=False, possible_duplicate_of=parse_protocol(draft.possible_duplicate_of or ""))
         demand_id = await self.session.scalar(statements.DEMAND_INSERT, {
             "number": number, "status": demand.status.name,
             **{column: getattr(demand, column) for column in statements.DEMAND_INSERT_FIELDS}})
@@ -62,7 +62,8 @@ class DemandChanges(UnitOfWork):
         event_id, added = await recording.write_event(
             self.session, self.store.files, actor, demand, change, now)
         await recording.queue_outbox(self.session, actor, demand, event_id, change.kind, now)
-        return dataclasses.replace(demand, attachments=added)
+        cited = await references.record(self.session, demand_id, event_id, (title, description), now)
+        return dataclasses.replace(demand, attachments=added, references=cited)
 
     async def receive(self, actor: Actor, protocol: str, *, reassign: bool = False) -> DemandView:
         me, demand = await self._load(actor, protocol, EventKind.RECEIVED)
@@ -159,8 +160,9 @@ class DemandChanges(UnitOfWork):
             self.session, self.store.files, actor, demand, change, now)
         await recording.queue_outbox(self.session, actor, demand, event_id, change.kind, now)
         view = demand_view(demand)
+        cited = await references.record(self.session, demand.id, event_id, (change.text,), now, view.references)
         if added:
             # The row's collection does not know the attachments just written: a later load
             # fills it again (and a forgotten one fails loudly, as lazy loads do here).
             self.session.expire(demand, ["attachments"])
-        return dataclasses.replace(view, attachments=view.attachments + added)
+        return dataclasses.replace(view, attachments=view.attachments + added, references=view.references + cited)

@@ -4,6 +4,8 @@ caller may keep it after its transaction ended."""
 from __future__ import annotations
 
 from .models import AttachmentRow, ChatRow, DemandRow, EventRow, PersonRow
+from taxonomy.references import Reference
+
 from .views import AttachmentView, Chat, DemandView, EventKind, EventView, Person, Status
 
 
@@ -36,7 +38,9 @@ def demand_view(row: DemandRow) -> DemandView:
         assignee_name=row.assignee.name if row.assignee else None,
         created_at=row.created_at, updated_at=row.updated_at, closed_at=row.closed_at,
         attachments=tuple(attachment_view(a) for a in row.attachments),
-        survey_pending=row.survey_pending)
+        survey_pending=row.survey_pending,
+        references=tuple(Reference(r.kind, r.value) for r in row.references),
+        possible_duplicate_of=row.possible_duplicate_of)
 
 
 def event_view(row: EventRow) -> EventView:

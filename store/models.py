@@ -152,11 +152,15 @@ class DemandRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The requester's open demand this one may repeat: they were shown it and opened this anyway.
+    possible_duplicate_of: Mapped[str | None] = mapped_column(String(24))
 
     requester: Mapped[PersonRow] = relationship(foreign_keys=[requester_id], lazy="raise_on_sql")
     assignee: Mapped[PersonRow | None] = relationship(foreign_keys=[assignee_id], lazy="raise_on_sql")
     attachments: Mapped[list[AttachmentRow]] = relationship(
         back_populates="demand", lazy="raise_on_sql", order_by="AttachmentRow.id")
+    references: Mapped[list[DemandReferenceRow]] = relationship(
+        lazy="raise_on_sql", order_by="DemandReferenceRow.id", viewonly=True)
 
 
 class EventRow(Base):
@@ -193,6 +197,24 @@ class AttachmentRow(Base):
 
     demand: Mapped[DemandRow] = relationship(back_populates="attachments", lazy="raise_on_sql")
     event: Mapped[EventRow] = relationship(back_populates="attachments", lazy="raise_on_sql")
+
+
+class DemandReferenceRow(Base):
+    """A document number a demand cites (taxonomy/references.py), once per demand, with the event
+    whose text cited it first (the creation for the title and description)."""
+
+    __tablename__ = "demand_references"
+    __table_args__ = (
+        UniqueConstraint("demand_id", "kind", "value"),
+        Index("ix_demand_references_value_kind", "value", "kind"),  # /buscar, the duplicate check
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demands.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class OutboxRow(Base):

@@ -126,7 +126,8 @@ async def _deliveries(session, ids: list[int]) -> list[Delivery]:
              .options(joinedload(EventRow.author), selectinload(EventRow.attachments),
                       joinedload(EventRow.demand).joinedload(DemandRow.requester),
                       joinedload(EventRow.demand).joinedload(DemandRow.assignee),
-                      joinedload(EventRow.demand).selectinload(DemandRow.attachments))
+                      joinedload(EventRow.demand).selectinload(DemandRow.attachments),
+                      joinedload(EventRow.demand).selectinload(DemandRow.references))
              .order_by(OutboxRow.id))
     result = (await session.execute(query)).unique().all()
     return [Delivery(id=row.id, attempts=row.attempts, audience=row.audience, chat=chat_view(chat),
@@ -153,7 +154,8 @@ async def card_snapshot(store: Store, protocol: str) -> tuple[DemandView | None,
         row = (await tx.session.execute(
             select(DemandRow).where(DemandRow.protocol == (parse_protocol(protocol) or protocol))
             .options(joinedload(DemandRow.requester), joinedload(DemandRow.assignee),
-                     selectinload(DemandRow.attachments)))).unique().scalar_one_or_none()
+                     selectinload(DemandRow.attachments), selectinload(DemandRow.references))
+        )).unique().scalar_one_or_none()
         return (demand_view(row) if row else None), cards
 
 

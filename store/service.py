@@ -25,6 +25,8 @@ from .gate import Gate
 from .identity import Identities
 from .inbox import TurnReceipts
 from .queries import DemandQueries
+from .references import ReferenceQueries
+from .similar import SimilarDemands
 
 Clock = Callable[[], datetime]
 
@@ -33,9 +35,11 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Transaction(Conversations, DemandChanges, DemandQueries, TurnReceipts, Identities):
-    """One unit of work: people and chats, conversations, demand changes and queries, what
-    a turn taken from the inbox records of itself, and verified identities."""
+class Transaction(Conversations, DemandChanges, ReferenceQueries, DemandQueries, SimilarDemands, TurnReceipts,
+                  Identities):
+    """One unit of work: people and chats, conversations, demand changes and queries (by the
+    document numbers cited, and the requester's similar open demand), what a turn taken from the
+    inbox records of itself, and verified identities."""
 
 
 class Store:

@@ -90,7 +90,7 @@ TURN_CONTEXT = (
 # What a new demand's view and row share; the row adds its number and the status's name.
 DEMAND_INSERT_FIELDS = ("protocol", "title", "organ_key", "type_key", "category_key", "subject_key",
                         "subject_detail", "description", "requester_id", "assignee_id", "survey_pending",
-                        "created_at", "updated_at", "closed_at")
+                        "created_at", "updated_at", "closed_at", "possible_duplicate_of")
 DEMAND_INSERT = insert(_DEMANDS).returning(_DEMANDS.c.id)
 # One statement; SQLite runs one writer at a time, so numbers are unique and without gaps.
 # (PostgreSQL takes them from a sequence: models.DEMAND_NUMBERS.)

@@ -72,7 +72,8 @@ class UnitOfWork:
 
 def demand_loads(with_attachments: bool = True) -> list:
     """What a demand's view needs loaded with it (relationships never load lazily here)."""
-    loads = [joinedload(DemandRow.requester), joinedload(DemandRow.assignee)]
+    loads = [joinedload(DemandRow.requester), joinedload(DemandRow.assignee),
+             selectinload(DemandRow.references)]
     if with_attachments:
         loads.append(selectinload(DemandRow.attachments))
     return loads

@@ -7,6 +7,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from taxonomy.references import Reference
+
 
 class Status(enum.Enum):
     EM_ANDAMENTO = "Em Andamento"
@@ -52,6 +54,7 @@ class DemandDraft:
     subject_key: str | None
     subject_detail: str | None
     description: str
+    possible_duplicate_of: str | None = None  # the open demand the requester was shown and passed over
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ class DemandView:
     closed_at: datetime | None
     attachments: tuple[AttachmentView, ...]
     survey_pending: bool
+    references: tuple[Reference, ...] = ()  # the document numbers it cites, first cited first
+    possible_duplicate_of: str | None = None
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ _BOT_MENTION = re.compile(r"^(/\w+)@\w+")
 REQUESTER_COMMANDS = ("menu", "ajuda", "voltar", "cancelar")
 # Attendants work from group chats (dialogs/attendant.py COMMANDS).
 ATTENDANT_COMMANDS = ("fila", "atribuidas", "demanda", "receber", "responder", "solicitar", "solucionar",
-                      "vincular", "desvincular", "atendimento")
+                      "buscar", "vincular", "desvincular", "atendimento")
 
 
 def command_menu(names: tuple[str, ...], locale: str) -> list[BotCommand]:

@@ -39,7 +39,7 @@ async def test_command_menu_in_portuguese_and_english(api, bot):
         assert call.params["scope"] == {"type": "all_group_chats"}
         assert [c["command"] for c in call.params["commands"]] == [
             "fila", "atribuidas", "demanda", "receber", "responder", "solicitar", "solucionar",
-            "vincular", "desvincular", "atendimento"]
+            "buscar", "vincular", "desvincular", "atendimento"]
     assert groups_english.params["language_code"] == "en"
     assert groups.params["commands"][0]["description"] == "Demandas abertas, sem atendente primeiro"
     # Polling mode removes any webhook before asking for updates.

@@ -1,0 +1,68 @@
+"""Similar demands: before a requester sends a new demand, the open demand of theirs it may
+repeat, the same request written again. Two demands are alike when they cite the same document
+number, or have the same classification and close descriptions.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process, utils
+from sqlalchemy import and_, bindparam, or_, select, tuple_
+
+from taxonomy.references import default_references
+
+from .mappers import demand_view
+from .models import DemandReferenceRow, DemandRow
+from .unit import UnitOfWork, demand_loads
+from .views import OPEN_STATUSES, Actor, DemandDraft, DemandView
+
+# rapidfuzz's ratio (0-100) of the folded descriptions from which two are "the same request".
+CLOSE_DESCRIPTION = 80
+# A requester's open demands compared, newest first; more than this open at once is rare.
+MAX_CANDIDATES = 50
+
+# Built once (as store/statements.py does): the check runs on every send, and building these
+# statements anew cost more than running them (benchmarks/bench_references.py). One round trip:
+# the requester's open demands that cite one of the draft's numbers or share its type and
+# category, newest first, each saying whether it cites one.
+_DEMANDS, _REFERENCES = DemandRow.__table__, DemandReferenceRow.__table__
+_SHARES = (select(_REFERENCES.c.id)
+           .where(_REFERENCES.c.demand_id == _DEMANDS.c.id,
+                  tuple_(_REFERENCES.c.value, _REFERENCES.c.kind).in_(bindparam("cited", expanding=True)))
+           .exists())
+_CANDIDATES = (select(_DEMANDS.c.id, _DEMANDS.c.type_key, _DEMANDS.c.category_key, _DEMANDS.c.subject_key,
+                      _DEMANDS.c.description, _SHARES.label("shares"))
+               .where(_DEMANDS.c.requester_id == bindparam("requester_id"),
+                      _DEMANDS.c.status.in_([status.name for status in OPEN_STATUSES]),
+                      or_(and_(_DEMANDS.c.type_key == bindparam("type_key"),
+                               _DEMANDS.c.category_key == bindparam("category_key")), _SHARES))
+               .order_by(_DEMANDS.c.created_at.desc(), _DEMANDS.c.id.desc()).limit(MAX_CANDIDATES))
+# No number cited: a pair no reference has, so the statement stays the same.
+_NOTHING = [("", "")]
+
+
+class SimilarDemands(UnitOfWork):
+    async def similar_open_demand(self, actor: Actor, draft: DemandDraft) -> DemandView | None:
+        """The actor's open demand that looks like `draft`, or None: the newest citing a number the
+        draft cites, else the closest description of the same classification."""
+        cited = [(ref.value, ref.kind) for ref in default_references().extract(draft.title, draft.description)]
+        rows = (await self.session.execute(_CANDIDATES, {
+            "requester_id": actor.person_id, "cited": cited or _NOTHING, "type_key": draft.type_key,
+            "category_key": draft.category_key})).all()
+        best = next((row.id for row in rows if row.shares), None) or _closest(rows, draft)
+        if best is None:
+            return None
+        query = select(DemandRow).where(DemandRow.id == best).options(*demand_loads())
+        return demand_view((await self.session.scalars(query)).unique().one())
+
+
+def _closest(rows: list, draft: DemandDraft) -> int | None:
+    """The open demand of the draft's classification with the closest description, if close enough
+    (the newest of equals: the rows come newest first)."""
+    classification = (draft.type_key, draft.category_key, draft.subject_key or None)
+    alike = {row.id: row.description for row in rows
+             if (row.type_key, row.category_key, row.subject_key) == classification}
+    # rapidfuzz folds (lower case, no punctuation) and compares in C: taxonomy.text.fold costs
+    # ~80 µs a description, and every open demand of the classification is compared.
+    best = process.extractOne(draft.description, alike, scorer=fuzz.ratio, processor=utils.default_process,
+                              score_cutoff=CLOSE_DESCRIPTION)
+    return best[2] if best else None
