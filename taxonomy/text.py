@@ -134,6 +134,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _OF = frozenset("de do da dos das".split())
 # ... unless it only places the thing: "custos do estado", "secretaria da fazenda do RS".
 _PLACES = frozenset("estado estadual governo rs rio grande sul porto alegre mes ano semana".split())
+# "lançamento contábil para corrigir a classificação da despesa": the request comes first, what it
+# is for after.
+_FOR = frozenset("para pra".split())
 
 
 # "Pessoal, ..." / "valeu, pessoal!" greets the help desk: no subject.
@@ -176,6 +179,7 @@ class QueryTerm:
     term: str  # folded, singular unless an acronym
     mood: bool  # a word of MOOD_WORDS: how the servant asks, not what about
     of: int | None  # "aditivo de convênio": for "convenio", the index of "aditivo"
+    purpose: bool = False  # after "para": "cadastrar credor para pagamento de diária" (what it is for)
 
 
 def query_terms(
@@ -189,19 +193,21 @@ def query_terms(
     index: dict[str, int] = {}
     previous: int | None = None  # the informative word just before, if nothing came between
     head: int | None = None  # the informative word before a "de" that just came
+    purpose = False
     words_ = chat_words(text, vocabulary)
     for i, word in enumerate(words_):
         if _is_stop(word, words_[i + 1] if i + 1 < len(words_) else None):
             head = previous if word in _OF else None
             previous = None
+            purpose = purpose or (word in _FOR and bool(found))
             continue
         term = index_term(word, keep)
         of = None if word in _PLACES or head == index.get(term) else head
         if term not in index:
             index[term] = len(found)
-            found.append(QueryTerm(term, word in MOOD_WORDS, of))
+            found.append(QueryTerm(term, word in MOOD_WORDS, of, purpose))
         elif found[index[term]].of is None and of is not None:
-            found[index[term]] = QueryTerm(term, found[index[term]].mood, of)
+            found[index[term]] = QueryTerm(term, found[index[term]].mood, of, found[index[term]].purpose)
         previous, head = index[term], None
     return found
 
