@@ -228,7 +228,9 @@ _ENDINGS = (
     ("amento", ""), ("imento", ""), ("mento", ""), ("acao", ""), ("icao", ""), ("ucao", "ut"),
     ("cao", ""), ("encia", ""), ("ancia", ""), ("idade", ""), ("ario", ""), ("aria", ""),
     ("avel", ""), ("ivel", ""), ("ado", ""), ("ada", ""), ("ido", ""), ("ida", ""), ("ando", ""),
-    ("endo", ""), ("indo", ""), ("eio", "e"), ("eiem", "e"), ("em", ""), ("am", ""), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
+    ("endo", ""), ("indo", ""), ("eio", "e"), ("eiem", "e"),
+    # the requests' subjunctive keeps the sound of the stem: publique(m) ~ publicar, troque ~ troca
+    ("quem", "c"), ("guem", "g"), ("que", "c"), ("gue", "g"), ("em", ""), ("am", ""), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
     ("o", ""), ("a", ""), ("e", ""),
 )
 MIN_ROOT = 4
@@ -239,6 +241,8 @@ _IRREGULAR_FAMILIES = {
     "reter": "retencao", "retido": "retencao", "retida": "retencao", "manter": "manutencao",
     "pagar": "pagamento", "pago": "pagamento", "paga": "pagamento", "logar": "login",
     "deslogar": "login", "repor": "reposicao", "dispor": "disposicao", "prover": "provisao",
+    "pague": "pagamento", "paguem": "pagamento", "transfira": "transferencia", "transfiram": "transferencia",
+    "crie": "criacao", "criem": "criacao", "abra": "abrir", "abram": "abrir",
 }
 
 

@@ -49,6 +49,9 @@ def test_the_label_follows_the_reader(tax):
         # what the request is for ("para ...") weighs less than the request
         ("cadastro de fornecedor pessoa física para pagamento de diária", ("servicos", "srv-cadastro-credor", "cadastro-credor-fpe")),
         ("fazer lançamento contábil para corrigir a classificação da despesa", ("servicos", "srv-contabilidade", "lancamentos-contabeis")),
+        # a request's subjunctive is of the verb's family: transfiram ~ transferência, troquem ~ troca
+        ("que transfiram o saldo entre os recursos 0001 e 0006", ("servicos", "srv-recursos-orcamentarios", "transferencia-entre-recursos")),
+        ("por favor troquem o favorecido da NF 2025NF000123", ("servicos", "srv-pef", "troca-favorecido-nf")),
     ],
 )
 def test_english_and_chat_words_are_read_as_the_guides(tax, text, expected):
