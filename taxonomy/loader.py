@@ -331,16 +331,18 @@ class _Builder:
 _SUSPECT = re.compile(r"^\s|\s$|  |[\n\r\t<>]|\*\*|__")
 
 
-_MARKUP_ANYWHERE = ("  ", "\n", "\r", "\t", "<", ">", "**", "__")
+_MARKUP_MARKS = ("<", ">", "**", "__", "\0\0", "\0 ", " \0")  # the last three: empty, or spaces at an end
 
 
 def _all_clean(texts: list[Any]) -> bool:
     """Whether no text can have a markup problem, found with a few searches of all of them joined
-    instead of one per text; the texts of a file that fails get checked one by one."""
-    if not all(isinstance(t, str) and t and not t[0].isspace() and not t[-1].isspace() for t in texts):
+    by NULs instead of one per text; the texts of a file that fails get checked one by one."""
+    try:
+        joined = "\0" + "\0".join(texts) + "\0"
+    except TypeError:  # not all texts: rows() and clean_text() say which
         return False
-    joined = "\0".join(texts)
-    return not any(mark in joined for mark in _MARKUP_ANYWHERE)
+    # Whitespace only single spaces (no line break, tab or other space, none doubled) and no mark.
+    return " ".join(joined.split()) == joined and not any(mark in joined for mark in _MARKUP_MARKS)
 
 
 def markup_problem(text: str) -> str | None:

@@ -58,9 +58,10 @@ def singular(word: str) -> str:
     """
     if len(word) <= 3 or not word.endswith("s"):
         return word
-    for plural, single in _PLURALS:
-        if word.endswith(plural):
-            return word[: len(word) - len(plural)] + single
+    if word.endswith(_PLURAL_ENDINGS):  # one test for the many words that end in a plain "s"
+        for plural, single in _PLURALS:
+            if word.endswith(plural):
+                return word[: len(word) - len(plural)] + single
     if word.endswith(("ss", "us", "is")):
         return word  # inss, onibus, lapis: not a regular plural in -s
     return word[:-1]
@@ -89,6 +90,7 @@ _PLURALS = (
     ("zes", "z"),
     ("ns", "m"),
 )
+_PLURAL_ENDINGS = tuple(plural for plural, _ in _PLURALS)
 
 
 def words(text: str) -> list[str]:
