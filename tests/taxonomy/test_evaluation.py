@@ -16,7 +16,7 @@ EVAL = Path(__file__).with_name("eval")
 # type is met (99.2%), the triple is not (91.0%); the tuning part, grown by four batches each
 # written before it was run, is at 95.8% / 99.2% of 357.
 FLOORS = {
-    "tuning": {"triple": 0.94, "type": 0.98},
+    "tuning": {"triple": 0.97, "type": 0.99},
     "held_out": {"triple": 0.905, "type": 0.99},
 }
 
