@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from taxonomy.model import OTHER_SUBJECT_KEY, SUBJECT_MODES, Entry, Taxonomy, fold
+from taxonomy.model import OTHER_SUBJECT_KEY, SUBJECT_MODES, Entry, Taxonomy, fold, fold_all
 from taxonomy.vocabulary import SECTIONS as VOCABULARY_SECTIONS
 from taxonomy.vocabulary import build_vocabulary
 
@@ -32,6 +32,7 @@ _FIELDS = {
 }
 _LIST_FIELDS = {"aliases", "systems"}
 _BOOL_FIELDS = {"fallback"}
+_NOT_TEXT_FIELDS = _LIST_FIELDS | _BOOL_FIELDS
 _TABLE_LABELS = {
     "types": "tipo",
     "categories": "categoria",
@@ -71,6 +72,8 @@ class _Builder:
     def __init__(self, raw: dict[str, Any], source: str) -> None:
         self.raw = raw
         self.source = source
+        self.texts: list[Any] = []  # every text of the tables, as rows() goes through them
+        self.all_clean = False  # no text of the tables could have a markup problem (see _all_clean)
 
     def fail(self, where: str, problem: str) -> None:
         raise ValueError(f"{self.source}: {where}: {problem}")
@@ -84,6 +87,9 @@ class _Builder:
                 "as seções válidas são " + ", ".join(sections),
             )
         tables = {name: self.rows(name) for name in _FIELDS}
+        proa = self.raw.get("proa")
+        phrases = proa.get("phrases") if isinstance(proa, dict) else None
+        self.all_clean = _all_clean(self.texts + (phrases if isinstance(phrases, list) else []))
 
         types, modes = self.build_types(tables["types"])
         mode_owner = {mode: key for key, mode in modes.items()}
@@ -96,6 +102,7 @@ class _Builder:
         organs = [self.entry("organ", row, "organs") for row in tables["organs"]]
 
         subjects = services + systems
+        folded: list[str] = []  # every name and synonym, folded once for both checks
         for level, entries in (
             ("type", types),
             ("category", categories),
@@ -103,7 +110,7 @@ class _Builder:
             ("organ", organs),
         ):
             self.check_unique_keys(level, entries)
-            self.check_names_and_aliases(entries)
+            folded += self.check_names_and_aliases(entries)
 
         system_keys = {s.key for s in systems}
         for category_key, allowed in category_systems.items():
@@ -111,7 +118,6 @@ class _Builder:
                 if key not in system_keys:
                     self.fail(f"categoria {category_key!r}", f"systems cita o sistema desconhecido {key!r}")
 
-        entries_all = [*types, *categories, *subjects, *organs]
         return Taxonomy(
             types=tuple(types),
             categories=tuple(categories),
@@ -120,9 +126,7 @@ class _Builder:
             subject_modes=modes,
             category_systems=category_systems,
             proa_phrases=self.build_proa(),
-            vocabulary=build_vocabulary(
-                self.raw, (text for e in entries_all for text in (e.name, *e.aliases)), self.fail
-            ),
+            vocabulary=build_vocabulary(self.raw, folded, self.fail),
         )
 
     # -- tables --
@@ -132,23 +136,29 @@ class _Builder:
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             self.fail(f"[[{table}]]", "deve ser uma lista de tabelas ([[" + table + "]])")
         required, optional = _FIELDS[table]
+        allowed = required | optional
         label = _TABLE_LABELS[table]
         for index, row in enumerate(rows, start=1):
-            where = f"{label} {row.get('key', f'nº {index}')!r}"
-            missing = required - set(row)
-            if missing:
-                self.fail(where, "faltam os campos " + ", ".join(sorted(missing)))
-            extra = set(row) - required - optional
-            if extra:
-                allowed = ", ".join(sorted(required | optional))
-                self.fail(where, f"campo desconhecido {', '.join(sorted(extra))} (válidos: {allowed})")
+            fields = row.keys()
+            if not (required <= fields <= allowed):
+                where = _where(label, row, index)
+                missing = required - fields
+                if missing:
+                    self.fail(where, "faltam os campos " + ", ".join(sorted(missing)))
+                extra, valid = ", ".join(sorted(fields - allowed)), ", ".join(sorted(allowed))
+                self.fail(where, f"campo desconhecido {extra} (válidos: {valid})")
             for field, value in row.items():
-                if field in _LIST_FIELDS and not isinstance(value, list):
-                    self.fail(where, f"{field} deve ser uma lista de textos entre colchetes")
-                if field in _BOOL_FIELDS and not isinstance(value, bool):
-                    self.fail(where, f"{field} deve ser true ou false (sem aspas)")
-                if field not in _LIST_FIELDS | _BOOL_FIELDS and not isinstance(value, str):
-                    self.fail(where, f"{field} deve ser um texto entre aspas")
+                if field in _LIST_FIELDS:
+                    if not isinstance(value, list):
+                        self.fail(_where(label, row, index), f"{field} deve ser uma lista de textos entre colchetes")
+                    self.texts += value
+                elif field in _BOOL_FIELDS:
+                    if not isinstance(value, bool):
+                        self.fail(_where(label, row, index), f"{field} deve ser true ou false (sem aspas)")
+                elif isinstance(value, str):
+                    self.texts.append(value)
+                else:
+                    self.fail(_where(label, row, index), f"{field} deve ser um texto entre aspas")
         return rows
 
     def build_types(self, rows: list[dict[str, Any]]) -> tuple[list[Entry], dict[str, str]]:
@@ -279,7 +289,7 @@ class _Builder:
     def clean_text(self, value: Any, where: str, field: str) -> str:
         if not isinstance(value, str):
             self.fail(where, f"{field} deve ser um texto entre aspas")
-        problem = markup_problem(value)
+        problem = None if self.all_clean else markup_problem(value)
         if problem:
             self.fail(where, f"{field} {value!r}: {problem}")
         return value
@@ -293,27 +303,46 @@ class _Builder:
                 self.fail(f"{_level_label(entry)} {entry.key!r}", "key repetida (deve ser única no nível)")
             seen.add(entry.key)
 
-    def check_names_and_aliases(self, entries: list[Entry]) -> None:
-        """Names and aliases must tell entries of the same level and type apart."""
+    def check_names_and_aliases(self, entries: list[Entry]) -> list[str]:
+        """Names and aliases must tell entries of the same level and type apart; returns them folded."""
+        texts = [(entry, i, text) for entry in entries for i, text in enumerate((entry.name, *entry.aliases))]
+        folded = fold_all([text for _, _, text in texts])
         owners: dict[tuple[str | None, str], Entry] = {}
-        for entry in entries:
-            where = f"{_level_label(entry)} {entry.key!r}"
-            for index, text in enumerate((entry.name, *entry.aliases)):
-                slot = (entry.type, fold(text))
-                owner = owners.get(slot)
-                if owner is entry:
-                    self.fail(where, f"o sinônimo {text!r} repete o nome ou outro sinônimo da entrada")
-                if owner is not None:
-                    what = "nome" if index == 0 else "sinônimo"
-                    self.fail(
-                        where,
-                        f"o {what} {text!r} já é nome ou sinônimo de {_level_label(owner)} {owner.key!r}",
-                    )
-                owners[slot] = entry
+        for (entry, index, text), folded_text in zip(texts, folded):
+            slot = (entry.type, folded_text)
+            owner = owners.get(slot)
+            if owner is entry:
+                self.fail(
+                    f"{_level_label(entry)} {entry.key!r}",
+                    f"o sinônimo {text!r} repete o nome ou outro sinônimo da entrada",
+                )
+            if owner is not None:
+                what = "nome" if index == 0 else "sinônimo"
+                self.fail(
+                    f"{_level_label(entry)} {entry.key!r}",
+                    f"o {what} {text!r} já é nome ou sinônimo de {_level_label(owner)} {owner.key!r}",
+                )
+            owners[slot] = entry
+        return folded
 
 
 # Anything markup_problem could object to; most texts have none, and are let through at once.
+# (Only a file with some suspect text gets here: see _all_clean.)
 _SUSPECT = re.compile(r"^\s|\s$|  |[\n\r\t<>]|\*\*|__")
+
+
+_MARKUP_MARKS = ("<", ">", "**", "__", "\0\0", "\0 ", " \0")  # the last three: empty, or spaces at an end
+
+
+def _all_clean(texts: list[Any]) -> bool:
+    """Whether no text can have a markup problem, found with a few searches of all of them joined
+    by NULs instead of one per text; the texts of a file that fails get checked one by one."""
+    try:
+        joined = "\0" + "\0".join(texts) + "\0"
+    except TypeError:  # not all texts: rows() and clean_text() say which
+        return False
+    # Whitespace only single spaces (no line break, tab or other space, none doubled) and no mark.
+    return " ".join(joined.split()) == joined and not any(mark in joined for mark in _MARKUP_MARKS)
 
 
 def markup_problem(text: str) -> str | None:
@@ -333,6 +362,11 @@ def markup_problem(text: str) -> str | None:
     if "**" in text or "__" in text:
         return "tem marcação (** ou __)"
     return None
+
+
+def _where(label: str, row: dict[str, Any], index: int) -> str:
+    """The row named for the operator: by its key, or its place when the key is missing."""
+    return f"{label} {row.get('key', f'nº {index}')!r}"
 
 
 def _level_label(entry: Entry) -> str:

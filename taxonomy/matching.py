@@ -50,6 +50,7 @@ _SWAP_LENGTH = 3  # longer words get their typo tolerance from the edit distance
 _MIN_SPLIT = 6  # "cagegerencial": words run together are looked for from this length on
 _VERB_SHARE = 0.6  # "aditivar" found through "aditivo": the action weighs less than its object
 _VERB_ENDINGS = ("ar", "er", "ir")
+_PURPOSE_SHARE = 0.6  # a word of what the request is for ("... para pagamento de diária")
 _CHILD_FACTOR = 0.9  # a category found through the name of one of its services
 
 
@@ -245,7 +246,8 @@ class Matcher:
                     and root(term) in self._by_root  # "aditivar" -> "aditivo", not a typo
                 )
                 resolved.append(sims)
-                emphasis.append(_VERB_SHARE if verb else 1.0)  # a verb standing for a noun of ours
+                # a verb standing for a noun of ours; a word of what the request is for
+                emphasis.append((_VERB_SHARE if verb else 1.0) * (_PURPOSE_SHARE if word.purpose else 1.0))
                 mood.append(word.mood)
             last.append(len(resolved) - 1)
         links = tuple((last[word.of], first[i]) for i, word in enumerate(parsed) if word.of is not None)

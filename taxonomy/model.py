@@ -41,6 +41,15 @@ def fold(text: str) -> str:
     return " ".join(strip_accents(text).casefold().split())
 
 
+def fold_all(texts: list[str]) -> list[str]:
+    """`fold` of each text, with the accents of all of them stripped in one pass (the loader folds
+    every name and synonym of the file)."""
+    parts = strip_accents("\0".join(texts)).casefold().split("\0")
+    if len(parts) != len(texts):  # a text holding a NUL itself: fold them one by one
+        return [fold(text) for text in texts]
+    return [" ".join(part.split()) for part in parts]
+
+
 class Taxonomy:
     """The loaded Anexo I. Build it with `load()` or `default_taxonomy()`."""
 

@@ -23,7 +23,8 @@
   system). A query word weighs its IDF, except that: a word the scope does not know weighs a
   small constant, and in a long message all such words together weigh as two; a mood word
   ("dúvida", "requisitos") the scope does not know weighs nothing; a verb found through its noun
-  weighs less; in "aditivo de convênio" the word after "de" weighs more and the one before it
+  weighs less, and so does a word after "para", what the request is for ("cadastro de
+  fornecedor para pagamento de diária"); in "aditivo de convênio" the word after "de" weighs more and the one before it
   less, when both are known and no entry is named by the two together. The score is
   ``100 * cover**0.6 * (0.3 + 0.7 * explained)`` (times 0.98 for an alias, so the guide's own
   name wins a tie): a sentence that contains a whole name still scores high, while an entry

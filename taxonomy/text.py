@@ -58,9 +58,10 @@ def singular(word: str) -> str:
     """
     if len(word) <= 3 or not word.endswith("s"):
         return word
-    for plural, single in _PLURALS:
-        if word.endswith(plural):
-            return word[: len(word) - len(plural)] + single
+    if word.endswith(_PLURAL_ENDINGS):  # one test for the many words that end in a plain "s"
+        for plural, single in _PLURALS:
+            if word.endswith(plural):
+                return word[: len(word) - len(plural)] + single
     if word.endswith(("ss", "us", "is")):
         return word  # inss, onibus, lapis: not a regular plural in -s
     return word[:-1]
@@ -89,6 +90,7 @@ _PLURALS = (
     ("zes", "z"),
     ("ns", "m"),
 )
+_PLURAL_ENDINGS = tuple(plural for plural, _ in _PLURALS)
 
 
 def words(text: str) -> list[str]:
@@ -134,6 +136,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _OF = frozenset("de do da dos das".split())
 # ... unless it only places the thing: "custos do estado", "secretaria da fazenda do RS".
 _PLACES = frozenset("estado estadual governo rs rio grande sul porto alegre mes ano semana".split())
+# "lançamento contábil para corrigir a classificação da despesa": the request comes first, what it
+# is for after.
+_FOR = frozenset("para pra".split())
 
 
 # "Pessoal, ..." / "valeu, pessoal!" greets the help desk: no subject.
@@ -176,6 +181,7 @@ class QueryTerm:
     term: str  # folded, singular unless an acronym
     mood: bool  # a word of MOOD_WORDS: how the servant asks, not what about
     of: int | None  # "aditivo de convênio": for "convenio", the index of "aditivo"
+    purpose: bool = False  # after "para": "cadastrar credor para pagamento de diária" (what it is for)
 
 
 def query_terms(
@@ -189,19 +195,21 @@ def query_terms(
     index: dict[str, int] = {}
     previous: int | None = None  # the informative word just before, if nothing came between
     head: int | None = None  # the informative word before a "de" that just came
+    purpose = False
     words_ = chat_words(text, vocabulary)
     for i, word in enumerate(words_):
         if _is_stop(word, words_[i + 1] if i + 1 < len(words_) else None):
             head = previous if word in _OF else None
             previous = None
+            purpose = purpose or (word in _FOR and bool(found))
             continue
         term = index_term(word, keep)
         of = None if word in _PLACES or head == index.get(term) else head
         if term not in index:
             index[term] = len(found)
-            found.append(QueryTerm(term, word in MOOD_WORDS, of))
+            found.append(QueryTerm(term, word in MOOD_WORDS, of, purpose))
         elif found[index[term]].of is None and of is not None:
-            found[index[term]] = QueryTerm(term, found[index[term]].mood, of)
+            found[index[term]] = QueryTerm(term, found[index[term]].mood, of, found[index[term]].purpose)
         previous, head = index[term], None
     return found
 
@@ -222,7 +230,9 @@ _ENDINGS = (
     ("amento", ""), ("imento", ""), ("mento", ""), ("acao", ""), ("icao", ""), ("ucao", "ut"),
     ("cao", ""), ("encia", ""), ("ancia", ""), ("idade", ""), ("ario", ""), ("aria", ""),
     ("avel", ""), ("ivel", ""), ("ado", ""), ("ada", ""), ("ido", ""), ("ida", ""), ("ando", ""),
-    ("endo", ""), ("indo", ""), ("eio", "e"), ("eiem", "e"), ("em", ""), ("am", ""), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
+    ("endo", ""), ("indo", ""), ("eio", "e"), ("eiem", "e"),
+    # the requests' subjunctive keeps the sound of the stem: publique(m) ~ publicar, troque ~ troca
+    ("quem", "c"), ("guem", "g"), ("que", "c"), ("gue", "g"), ("em", ""), ("am", ""), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
     ("o", ""), ("a", ""), ("e", ""),
 )
 MIN_ROOT = 4
@@ -233,6 +243,8 @@ _IRREGULAR_FAMILIES = {
     "reter": "retencao", "retido": "retencao", "retida": "retencao", "manter": "manutencao",
     "pagar": "pagamento", "pago": "pagamento", "paga": "pagamento", "logar": "login",
     "deslogar": "login", "repor": "reposicao", "dispor": "disposicao", "prover": "provisao",
+    "pague": "pagamento", "paguem": "pagamento", "transfira": "transferencia", "transfiram": "transferencia",
+    "crie": "criacao", "criem": "criacao", "abra": "abrir", "abram": "abrir",
 }
 
 

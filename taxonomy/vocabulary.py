@@ -21,8 +21,10 @@ _ONE_WORD = re.compile(r"[a-z0-9]+")
 
 def guide_words(texts: Iterable[str]) -> frozenset[str]:
     """The folded words of names and synonyms, as the matcher indexes them (singular)."""
-    # one fold of all the texts together: the loader's time stays that of reading the file
-    unique = set(fold(" ".join(texts)).split()) - STOP_WORDS
+    # Folding works word by word, so each distinct written word is folded once, all in one call:
+    # the loader's time stays that of reading the file.
+    written = set(" ".join(texts).split())
+    unique = set(fold(" ".join(written)).split()) - STOP_WORDS
     return frozenset(index_term(word) if word.endswith("s") else word for word in unique)  # only plurals fold
 
 
@@ -52,7 +54,8 @@ def build_vocabulary(raw: dict[str, Any], texts: Iterable[str], fail: Callable[[
 
 
 def _typed_word(typed: str, where: str, section: str, known: frozenset[str], fail: Callable[[str, str], None]) -> str:
-    word = fold(typed)
+    # most are plain ascii words, whose fold is their lower case
+    word = typed.lower() if typed.isascii() and typed.isalnum() else fold(typed)
     if not _ONE_WORD.fullmatch(word):
         fail(where, "cada item deve ser uma só palavra (letras e dígitos, sem espaços)")
     if section == "words" and index_term(word) in known:

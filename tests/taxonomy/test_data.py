@@ -497,6 +497,12 @@ def test_the_shipped_file_is_the_default():
         ('[proa]', '[proaa]', "proaa"),
         ('phrases = ["registro de despesa"]', 'phrases = ["registro de despesa", "Registro de Despesa"]', "[proa]"),
         ('phrases = ["registro de despesa"]', 'phrases = ["registro  de despesa"]', "[proa]"),
+        ('phrases = ["registro de despesa"]', 'phrases = ["registro de despesa "]', "[proa]"),
+        # the one search of all texts together still finds what one text holds
+        ('aliases = ["arrecadação"]', 'aliases = ["arrecadação", "\\u00a0GA"]', "'srv-receita'"),
+        ('aliases = ["arrecadação"]', 'aliases = ["arrecadação\\t"]', "'srv-receita'"),
+        ('aliases = ["arrecadação"]', 'aliases = ["arreca\\u0000dação", "__GA"]', "'srv-receita'"),
+        ('name = "Receita"', 'name = "Receita"\ndescription = "Ajuda __aqui__."', "'srv-receita'"),
     ],
 )
 def test_loader_names_the_entry_to_fix(tmp_path, old, new, expected):

@@ -13,11 +13,11 @@ from taxonomy.evaluation import evaluate, read_cases
 
 EVAL = Path(__file__).with_name("eval")
 # Top-1 shares each part keeps. The issue asks triple >= 95% and type >= 99% on the held-out part:
-# type is met (99.2%), the triple is not (91.0%); the tuning part, grown by four batches each
-# written before it was run, is at 95.8% / 99.2% of 357.
+# type is met (99.2%), the triple is not (91.8%, was 91.0%); the tuning part, grown by six batches
+# each written before it was run, is at 97.3% / 99.4% of 476.
 FLOORS = {
-    "tuning": {"triple": 0.95, "type": 0.99},
-    "held_out": {"triple": 0.905, "type": 0.99},
+    "tuning": {"triple": 0.97, "type": 0.99},
+    "held_out": {"triple": 0.915, "type": 0.99},
 }
 
 

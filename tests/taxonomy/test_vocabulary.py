@@ -43,6 +43,15 @@ def test_the_label_follows_the_reader(tax):
         ("I cannot log in to FPE, my password expired", ("sistemas", "sis-acesso-cadastro", "fpe")),
         ("how do I render accounts of a cash advance?", ("orientacao", "ori-adiantamento", None)),
         ("preciso estornar um pgto", ("servicos", "srv-mov-financeira", "controle-estorno-pagamento")),
+        # "can" asks only when it opens the sentence, like "pode"
+        ("please register a new supplier in FPE so we can pay", ("servicos", "srv-cadastro-credor", "cadastro-credor-fpe")),
+        ("can I extend the partnership with the NGO?", ("orientacao", "ori-convenios", None)),
+        # what the request is for ("para ...") weighs less than the request
+        ("cadastro de fornecedor pessoa física para pagamento de diária", ("servicos", "srv-cadastro-credor", "cadastro-credor-fpe")),
+        ("fazer lançamento contábil para corrigir a classificação da despesa", ("servicos", "srv-contabilidade", "lancamentos-contabeis")),
+        # a request's subjunctive is of the verb's family: transfiram ~ transferência, troquem ~ troca
+        ("que transfiram o saldo entre os recursos 0001 e 0006", ("servicos", "srv-recursos-orcamentarios", "transferencia-entre-recursos")),
+        ("por favor troquem o favorecido da NF 2025NF000123", ("servicos", "srv-pef", "troca-favorecido-nf")),
     ],
 )
 def test_english_and_chat_words_are_read_as_the_guides(tax, text, expected):
