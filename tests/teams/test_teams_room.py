@@ -77,3 +77,26 @@ async def test_a_teams_channel_as_the_attendants_room(bot_url, connector, store,
 
     await deliver(store, connector, maria_heard)
     assert protocol in texts(maria_heard()[:1])
+
+
+async def test_the_room_card_follows_the_demand_in_place(bot_url, connector, store, maria):
+    ana = ana_in(bot_url, connector, ROOM)
+    await ana.adds_the_bot()
+    await maria.says("oi")
+    requester = await the_operator_makes_ana_an_attendant_and_maria_completes_her_profile(store)
+    await ana.says("/vincular", mention=True)
+    protocol = await maria_opens_a_demand(store, requester)
+    await deliver(store, connector, lambda: sent_to(connector, ROOM, protocol))
+    (posted,) = [s for s in connector.sent if s.conversation_id == ROOM and protocol in texts([s.activity])]
+
+    await ana.picks("Receber", [posted.activity])
+
+    def updated():
+        return [s for s in connector.sent if s.method == "PUT" and s.activity_id == posted.activity_id]
+
+    await deliver(store, connector, updated)
+    card = updated()[-1].activity
+    assert ATTENDANT_NAME in texts([card])
+    assert "Receber" not in options(card) and "Responder" in options(card)
+    assert not [s for s in connector.sent[connector.sent.index(posted) + 1:]
+                if s.conversation_id == ROOM and s.method == "POST" and "Receber" in options(s.activity)]
