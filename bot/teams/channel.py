@@ -51,6 +51,8 @@ _NOT_FILES = ("text/html", "application/vnd.microsoft.card.adaptive")
 # How long a request waits for its turn before answering 200 anyway: Teams gives a bot 15 s, and
 # the activity is in the inbox, so it is handled even when the answer comes later.
 ANSWER_WAIT = 10.0
+# How Teams names a thread of a channel inside the conversation id.
+THREAD_MARK = ";messageid="
 
 
 class TeamsChannel:
@@ -120,7 +122,7 @@ class TeamsChannel:
             log.warning("Refused a call to /api/messages from %s: %s", request.remote,
                         type(refusal).__name__)
             return web.Response(status=401, text="unauthorized")
-        received = Received(channel=CHANNEL, chat_key=activity.conversation.id,
+        received = Received(channel=CHANNEL, chat_key=conversation_id(activity),
                             update_key=activity.id or uuid.uuid4().hex, payload=payload)
         try:
             (row,) = await self._receive([received])
@@ -207,13 +209,14 @@ class TeamsChannel:
         sender = activity.from_property
         return Incoming(
             channel=CHANNEL,
-            chat_id=activity.conversation.id,
+            chat_id=conversation_id(activity),
             user_id=sender.aad_object_id or sender.id,
             user_name=sender.name or "",
             locale=locale_of(activity.locale),
             chat_kind=_chat_kind(activity),
             chat_reference=_reference(activity),
-            reply_to=activity.reply_to_id,
+            # A post in a channel's thread answers the thread's first message: a demand's card.
+            reply_to=activity.reply_to_id or thread_root(activity),
             receipt=receipt,
             **fields,
         )
@@ -222,7 +225,7 @@ class TeamsChannel:
         if activity.conversation is None or not activity.service_url:
             return
         async with self.store.transaction() as tx:
-            await tx.ensure_chat(CHANNEL, activity.conversation.id, kind=_chat_kind(activity),
+            await tx.ensure_chat(CHANNEL, conversation_id(activity), kind=_chat_kind(activity),
                                  reference=_reference(activity), locale=locale_of(activity.locale))
 
     async def _converse(self, incoming: Incoming) -> bool:
@@ -304,8 +307,21 @@ def _chat_kind(activity: Activity) -> str:
     return "private" if conversation_type == "personal" else "group"
 
 
+def conversation_id(activity: Activity) -> str:
+    """The conversation without the thread a channel post belongs to ("…;messageid=…"): a room
+    is the channel, and each new demand starts its own thread there."""
+    return activity.conversation.id.split(THREAD_MARK, 1)[0]
+
+
+def thread_root(activity: Activity) -> str | None:
+    _, mark, root = activity.conversation.id.partition(THREAD_MARK)
+    return root or None if mark else None
+
+
 def _reference(activity: Activity) -> dict:
-    return TurnContext.get_conversation_reference(activity).serialize()
+    reference = TurnContext.get_conversation_reference(activity).serialize()
+    reference["conversation"]["id"] = conversation_id(activity)
+    return reference
 
 
 def _file_source(attachment: Attachment, number: int) -> tuple[str, str, str | None, bool] | None:

@@ -100,3 +100,31 @@ async def test_the_room_card_follows_the_demand_in_place(bot_url, connector, sto
     assert "Receber" not in options(card) and "Responder" in options(card)
     assert not [s for s in connector.sent[connector.sent.index(posted) + 1:]
                 if s.conversation_id == ROOM and s.method == "POST" and "Receber" in options(s.activity)]
+
+
+async def test_the_room_is_the_channel_and_each_demand_has_its_own_thread(bot_url, connector, store, maria):
+    old_thread = ana_in(bot_url, connector, f"{ROOM};messageid=1700000000001")  # binds in a thread
+    await old_thread.adds_the_bot()
+    await maria.says("oi")
+    requester = await the_operator_makes_ana_an_attendant_and_maria_completes_her_profile(store)
+    await old_thread.says("/vincular", mention=True)
+    assert "sala dos atendentes" in texts(connector.to(ROOM))
+    first, second = [await maria_opens_a_demand(store, requester) for _ in range(2)]
+
+    await deliver(store, connector, lambda: sent_to(connector, ROOM, second))
+    posts = {protocol: [s for s in connector.sent if s.conversation_id == ROOM and protocol in texts([s.activity])]
+             for protocol in (first, second)}
+    # Each card a new post of the channel: its own thread, none a reply to the old one.
+    assert all(s.method == "POST" and s.reply_to is None and not s.activity.get("replyToId")
+               for sent in posts.values() for s in sent)
+    thread_of_second = posts[second][0].activity_id
+
+    ana = old_thread
+    ana.conversation_id = f"{ROOM};messageid={thread_of_second}"  # she replies in the card's thread
+    await ana.says("Responder O documento foi publicado.", mention=True)
+
+    def maria_heard():
+        return sent_to(connector, maria.conversation_id, "O documento foi publicado.")
+
+    await deliver(store, connector, maria_heard)
+    assert second in texts(maria_heard()) and first not in texts(maria_heard())
