@@ -27,6 +27,7 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationR
 from bot.config import Config
 from bot.contract import Conversation, locale_of
 from bot.inbox import InboxRunner
+from bot.notifier import PermanentSendError, TransientSendError
 from bot.replies import Replies
 from dialogs import Incoming, IncomingFile
 from dialogs.messages import Receipt
@@ -113,6 +114,8 @@ class TeamsChannel:
         if not (activity.conversation and activity.conversation.id and activity.from_property
                 and activity.recipient and activity.service_url):
             return web.Response(status=400, text="activity without conversation, from, recipient or serviceUrl")
+        if not _is_web_url(activity.service_url):  # nowhere to answer: no turn could ever finish
+            return web.Response(status=400, text="serviceUrl is not an http(s) URL")
         # Authenticate first, apart, so that any refusal (missing header, a token that does not
         # parse, a signature that does not verify) is a 401 and nothing at all is processed.
         try:
@@ -203,7 +206,7 @@ class TeamsChannel:
     @staticmethod
     def _bot_was_added(activity: Activity) -> bool:
         bot = activity.recipient.id if activity.recipient else None
-        return any(member.id == bot for member in activity.members_added or [])
+        return any(member is not None and member.id == bot for member in activity.members_added or [])
 
     def _incoming(self, activity: Activity, receipt: Receipt, **fields: Any) -> Incoming:
         sender = activity.from_property
@@ -233,7 +236,12 @@ class TeamsChannel:
 
     async def _say(self, context: TurnContext, key: str, **values: Any) -> None:
         text = Texts(locale_of(context.activity.locale))(key, **values)
-        await deliver(context, text_activity(text), self.retry)
+        try:
+            await deliver(context, text_activity(text), self.retry)
+        except (TransientSendError, PermanentSendError) as error:
+            # A note of the channel's own (a file refused, hello to a team) is no turn to take
+            # again: the connector that cannot take it now would cost the message its answer.
+            log.warning("Teams note %s not delivered to %s: %s", key, conversation_id(context.activity), error)
 
     # ----------------------------------------------------------------------- files
 
@@ -258,6 +266,10 @@ class TeamsChannel:
     async def _download(self, context: TurnContext, url: str, name: str, content_type: str | None,
                         token: str | None) -> IncomingFile | None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if not _is_web_url(url):  # ftp:, a relative path...: nothing we fetch
+            log.warning("Not downloading the Teams attachment %s: not an http(s) URL", name)
+            await self._say(context, "files.download_failed", name=name)
+            return None
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=_DOWNLOAD_TIMEOUT)
         try:
@@ -272,7 +284,7 @@ class TeamsChannel:
                     data += chunk
                     if len(data) > MAX_ATTACHMENT_BYTES:
                         return await self._too_large(context, name)
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:  # ValueError: not a URL
             log.warning("Could not download the Teams attachment %s: %s", name, error)
             await self._say(context, "files.download_failed", name=name)
             return None
@@ -297,9 +309,18 @@ class TeamsChannel:
 
 
 def _text_without_mention(activity: Activity) -> str:
-    # In channels and group chats the text starts with "<at>e-CAGE</at>": not the person's words.
-    text = TurnContext.remove_recipient_mention(activity) if activity.text else ""
-    return (text or "").strip()
+    """In channels and group chats the text starts with "<at>e-CAGE</at>": not the person's words.
+    (botbuilder's own removal fails on a mention without `mentioned`, which clients do send.)"""
+    text = activity.text if isinstance(activity.text, str) else ""
+    bot = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        fields = getattr(entity, "additional_properties", None) or {}
+        mentioned = fields.get("mentioned")
+        shown = fields.get("text")
+        names_the_bot = not isinstance(mentioned, dict) or mentioned.get("id") in (bot, None)
+        if getattr(entity, "type", None) == "mention" and isinstance(shown, str) and shown and names_the_bot:
+            text = text.replace(shown, "")
+    return text.strip()
 
 
 def _chat_kind(activity: Activity) -> str:
@@ -342,4 +363,15 @@ def _file_source(attachment: Attachment, number: int) -> tuple[str, str, str | N
 
 
 def _same_host(url: str, service_url: str | None) -> bool:
-    return bool(service_url) and urlsplit(url).netloc == urlsplit(service_url).netloc
+    try:
+        return bool(service_url) and urlsplit(url).netloc == urlsplit(service_url).netloc
+    except ValueError:  # "http://[::1/a.pdf": no host at all
+        return False
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False

@@ -16,6 +16,7 @@ import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ConversationReference
+from msrest.exceptions import ClientRequestError
 
 from bot.config import Config
 from bot.notifier import PermanentSendError, TransientSendError
@@ -82,7 +83,8 @@ def is_transient(error: BaseException) -> bool:
     status = status_of(error)
     if status is not None:
         return status in RETRY_STATUSES or status >= 500
-    return isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError))
+    # msrest's ClientRequestError: the connector not reached at all (refused, name unknown, cut).
+    return isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError, ClientRequestError))
 
 
 async def deliver(context: TurnContext, activity: Activity, retry: Retry = Retry()) -> str | None:
