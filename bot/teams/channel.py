@@ -32,12 +32,13 @@ from bot.replies import Replies
 from dialogs import Incoming, IncomingFile
 from dialogs.messages import Receipt
 from dialogs.texts import Texts
-from store import Store, inbox
+from dialogs.events import room_card
+from store import Store, inbox, outbox
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
 from store.attachments import MAX_ATTACHMENT_BYTES
 from store.inbox import InboxItem, Received
 
-from .render import text_activity
+from .render import ADAPTIVE_CARD, adaptive_card, text_activity
 from .send import Retry, TeamsSender, build_adapter, deliver, not_a_reply
 
 log = logging.getLogger(__name__)
@@ -136,8 +137,27 @@ class TeamsChannel:
             self.runner.received([row])
             await self.runner.handled(row.id, ANSWER_WAIT)
         if activity.type == ActivityTypes.invoke:  # card actions of type invoke want a body back
-            return web.json_response(None, status=200)
+            return web.json_response(await self._invoke_answer(activity), status=200)
         return web.Response(status=200)
+
+    async def _invoke_answer(self, activity: Activity) -> dict:
+        """What a Universal Action gets back: the card it was pressed on as it is now, when that is
+        a room's card of a demand (Teams shows it in place at once); else a short "done"."""
+        data = _action_data(activity)
+        protocol = data.get("demand") if isinstance(data, dict) else None
+        if isinstance(protocol, str) and protocol:
+            try:
+                demand, cards = await outbox.card_snapshot(self.store, protocol)
+            except Exception as error:  # the database away: the notifier's edit follows anyway
+                log.warning("No refreshed card for %s (%s)", protocol, error.__class__.__name__)
+                demand, cards = None, []
+            room = next((card.chat for card in cards if card.chat.channel == CHANNEL
+                         and card.chat.chat_id == conversation_id(activity)), None)
+            if demand is not None and room is not None:
+                card = adaptive_card(room_card(demand, room.locale), Texts(room.locale))
+                return {"statusCode": 200, "type": ADAPTIVE_CARD, "value": card}
+        text = Texts(locale_of(activity.locale))("teams.action_taken")
+        return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
 
     # ----------------------------------------------------------------------- turns
 
@@ -171,8 +191,7 @@ class TeamsChannel:
     async def _on_invoke(self, context: TurnContext, activity: Activity, receipt: Receipt) -> bool:
         """A universal card action (Action.Execute) carrying one of our choices is handled like
         the same choice submitted; any other invoke is acknowledged and otherwise ignored."""
-        action = activity.value.get("action") if isinstance(activity.value, dict) else None
-        data = action.get("data") if isinstance(action, dict) else None
+        data = _action_data(activity)
         if activity.name == "adaptiveCard/action" and isinstance(data, dict) and data.get("choice"):
             activity.value = data
             return await self._on_message(context, activity, receipt)
@@ -326,6 +345,11 @@ def _text_without_mention(activity: Activity) -> str:
 def _chat_kind(activity: Activity) -> str:
     conversation_type = getattr(activity.conversation, "conversation_type", None) or "personal"
     return "private" if conversation_type == "personal" else "group"
+
+
+def _action_data(activity: Activity) -> Any:
+    action = activity.value.get("action") if isinstance(activity.value, dict) else None
+    return action.get("data") if isinstance(action, dict) else None
 
 
 def conversation_id(activity: Activity) -> str:

@@ -232,8 +232,14 @@ class TeamsUser(ChatDriver):
                                     headers={"Content-Type": content_type, **self.headers}) as response:
                 await response.read()
                 status = response.status
-        mine = [s.activity for s in self.connector.sent[before:] if s.conversation_id == self.conversation_id]
+        mine = [s.activity for s in self.connector.sent[before:] if s.conversation_id in self.heard_in]
         return status, self._heard(mine)
+
+    @property
+    def heard_in(self) -> tuple[str, ...]:
+        """Where the bot's answers reach this person: the conversation and, in a thread of a
+        channel, the channel itself (the bot posts there; its replies leave no thread behind)."""
+        return (self.conversation_id, self.conversation_id.split(";messageid=")[0])
 
     def text_of(self, activity: dict) -> str:
         return visible_text(activity)
@@ -262,6 +268,18 @@ class TeamsUser(ChatDriver):
 
     async def submits(self, value: dict) -> list[dict]:
         return await self._replies(self.activity(value=value))
+
+    async def executes(self, label: str, replies: list[dict]) -> dict:
+        """Press the button `label` as Teams does a Universal Action (an `adaptiveCard/action`
+        invoke); returns what the bot answered the invoke with."""
+        option = self.option(label, [a for a in replies if card_of(a)][-1:])
+        activity = self.activity("invoke", name="adaptiveCard/action", value={
+            "action": {"type": "Action.Execute", "verb": "choice", "data": dict(option.payload)},
+            "trigger": "manual"})
+        async with aiohttp.ClientSession() as session:
+            async with session.post(self.bot_url, json=activity, headers=self.headers) as response:
+                assert response.status == 200, response.status
+                return await response.json()
 
     async def say(self, text: str) -> list[dict]:
         return await self.says(text)

@@ -23,13 +23,25 @@ def test_plain_text_is_markdown_with_what_people_typed_escaped():
                              "<br>segunda linha")
 
 
-def test_up_to_three_choices_are_buttons_that_send_the_choice_id():
+def test_up_to_six_choices_are_universal_action_buttons_with_a_submit_fallback():
     content = card(Outgoing("Confirmar?", choices=(Choice("yes", "Sim"), Choice("no", "Não"))))
     assert content["version"] == "1.5"
     assert [b["text"] for b in content["body"]] == ["Confirmar?"]
-    assert content["actions"] == [
-        {"type": "Action.Submit", "title": "Sim", "data": {"choice": "yes"}, "associatedInputs": "none"},
-        {"type": "Action.Submit", "title": "Não", "data": {"choice": "no"}, "associatedInputs": "none"}]
+    submit_yes = {"type": "Action.Submit", "title": "Sim", "data": {"choice": "yes"}, "associatedInputs": "none"}
+    assert content["actions"][0] == {**submit_yes, "type": "Action.Execute", "verb": "choice", "fallback": submit_yes}
+    assert [a["fallback"]["data"] for a in content["actions"]] == [{"choice": "yes"}, {"choice": "no"}]
+    six = card(Outgoing("Qual?", choices=tuple(PAGE[:6])))
+    assert [a["title"] for a in six["actions"]] == [c.label for c in PAGE[:6]]
+
+
+def test_the_buttons_of_a_demand_name_it():
+    content = card(Outgoing("Demanda", choices=(Choice("att:recv", "Receber"),), demand="CAGE-00001-B3N4"))
+    assert content["actions"][0]["data"] == {"choice": "att:recv", "demand": "CAGE-00001-B3N4"}
+
+
+def test_what_people_typed_starts_no_html_tag_in_a_card():
+    content = card(Outgoing("Título: <b>já</b> *x*", choices=(Choice("m", "Menu"),)))
+    assert content["body"][0]["text"] == "Título: <\u2060b>já<\u2060/b> \\*x\\*"
 
 
 def test_longer_lists_are_a_filtered_choice_set_and_page_turns_stay_buttons():
@@ -38,7 +50,7 @@ def test_longer_lists_are_a_filtered_choice_set_and_page_turns_stay_buttons():
     assert choice_set["id"] == "choice" and choice_set["style"] == "filtered"
     assert [c["value"] for c in choice_set["choices"]] == [c.id for c in PAGE]
     submit, *turns = content["actions"]
-    assert "data" not in submit and submit["title"] == "Escolher"
+    assert submit["data"] == {} and submit["title"] == "Escolher" and submit["fallback"]["type"] == "Action.Submit"
     assert [(t["title"], t["data"], t["associatedInputs"]) for t in turns] == [
         ("◀ Anteriores", {"choice": "prev"}, "none"), ("Mais ▶", {"choice": "next"}, "none")]
 

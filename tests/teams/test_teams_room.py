@@ -128,3 +128,27 @@ async def test_the_room_is_the_channel_and_each_demand_has_its_own_thread(bot_ur
 
     await deliver(store, connector, maria_heard)
     assert second in texts(maria_heard()) and first not in texts(maria_heard())
+
+
+async def test_a_universal_action_on_the_room_card_is_answered_with_the_card_as_it_is_now(
+        bot_url, connector, store, maria):
+    ana = ana_in(bot_url, connector, ROOM)
+    await ana.adds_the_bot()
+    await maria.says("oi")
+    requester = await the_operator_makes_ana_an_attendant_and_maria_completes_her_profile(store)
+    await ana.says("/vincular", mention=True)
+    protocol = await maria_opens_a_demand(store, requester)
+    await deliver(store, connector, lambda: sent_to(connector, ROOM, protocol))
+
+    answer = await ana.executes("Receber", sent_to(connector, ROOM, protocol))
+
+    assert answer["statusCode"] == 200 and answer["type"] == "application/vnd.microsoft.card.adaptive"
+    shown = {"attachments": [{"contentType": answer["type"], "content": answer["value"]}]}
+    assert ATTENDANT_NAME in texts([shown]) and protocol in texts([shown])
+    assert "Receber" not in options(shown) and "Responder" in options(shown)
+
+
+async def test_a_universal_action_elsewhere_is_answered_done(maria):
+    replies = await maria.adds_the_bot()
+    answer = await maria.executes(options(replies[-1])[0], replies)
+    assert answer == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "Feito."}
