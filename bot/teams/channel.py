@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationReference
 
 from bot.config import Config
@@ -156,7 +157,7 @@ class TeamsChannel:
             if demand is not None and room is not None:
                 card = adaptive_card(room_card(demand, room.locale), Texts(room.locale))
                 return {"statusCode": 200, "type": ADAPTIVE_CARD, "value": card}
-        text = Texts(locale_of(activity.locale))("teams.action_taken")
+        text = Texts(locale_of(locale_tag(activity)))("teams.action_taken")
         return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
 
     # ----------------------------------------------------------------------- turns
@@ -171,12 +172,31 @@ class TeamsChannel:
         async def turn(context: TurnContext) -> None:
             nonlocal taken
             context.on_send_activities(not_a_reply)
+            activity.locale = locale_tag(activity)
             context.activity.locale = activity.locale  # our notes speak the person's language
+            await self._fill_in_name(context, activity)
 
             taken = await self._on_activity(context, activity, receipt)
 
         await self.adapter.continue_conversation(reference, turn, bot_app_id=self.app_id)
         return taken
+
+    async def _fill_in_name(self, context: TurnContext, activity: Activity) -> None:
+        """A conversationUpdate (the first activity of a chat) names nobody: the roster does, so
+        nobody is greeted by a directory id."""
+        sender = activity.from_property
+        if sender.name or not sender.id or activity.type not in (ActivityTypes.message,
+                                                                  ActivityTypes.conversation_update):
+            return
+        team = activity.channel_data.get("team") if isinstance(activity.channel_data, dict) else None
+        # The team's roster in a channel, the conversation's elsewhere (TeamsInfo reads the team here).
+        context.activity.channel_data = {"team": team} if isinstance(team, dict) and team.get("id") else {}
+        try:
+            member = await TeamsInfo.get_member(context, sender.id)
+        except Exception as error:  # no roster (a connector that has none, an id it does not know)
+            log.info("No roster entry for a Teams member (%s)", error.__class__.__name__)
+            return
+        sender.name = getattr(member, "name", None) or getattr(member, "user_principal_name", None) or ""
 
     async def _on_activity(self, context: TurnContext, activity: Activity, receipt: Receipt) -> bool:
         if activity.type == ActivityTypes.message:
@@ -345,6 +365,18 @@ def _text_without_mention(activity: Activity) -> str:
 def _chat_kind(activity: Activity) -> str:
     conversation_type = getattr(activity.conversation, "conversation_type", None) or "personal"
     return "private" if conversation_type == "personal" else "group"
+
+
+def locale_tag(activity: Activity) -> str | None:
+    """The person's language: the activity's, or the one its client reports (Teams leaves
+    `locale` out of some activities, the first conversationUpdate among them)."""
+    if isinstance(activity.locale, str) and activity.locale:
+        return activity.locale
+    for entity in activity.entities or []:
+        fields = getattr(entity, "additional_properties", None) or {}
+        if getattr(entity, "type", None) == "clientInfo" and isinstance(fields.get("locale"), str):
+            return fields["locale"]
+    return None
 
 
 def _action_data(activity: Activity) -> Any:
