@@ -166,13 +166,13 @@ class TeamsChannel:
         """One activity from the inbox, in a context of its conversation (the Bot Connector's
         client, for our notes and the bot's token). True when a turn of the dialogs took it."""
         activity = Activity().deserialize(items[0].payload)
+        activity.locale = locale_tag(activity) or await self._chat_locale(activity)
         reference = ConversationReference().deserialize(_reference(activity))
         taken = False
 
         async def turn(context: TurnContext) -> None:
             nonlocal taken
             context.on_send_activities(not_a_reply)
-            activity.locale = locale_tag(activity)
             context.activity.locale = activity.locale  # our notes speak the person's language
             await self._fill_in_name(context, activity)
 
@@ -180,6 +180,13 @@ class TeamsChannel:
 
         await self.adapter.continue_conversation(reference, turn, bot_app_id=self.app_id)
         return taken
+
+    async def _chat_locale(self, activity: Activity) -> str | None:
+        """The language the chat was last spoken in: Teams sends some activities (the first
+        conversationUpdate, after an installationUpdate that had one) without any."""
+        async with self.store.transaction() as tx:
+            chat = await tx.ensure_chat(CHANNEL, conversation_id(activity), kind=_chat_kind(activity))
+        return chat.locale
 
     async def _fill_in_name(self, context: TurnContext, activity: Activity) -> None:
         """A conversationUpdate (the first activity of a chat) names nobody: the roster does, so

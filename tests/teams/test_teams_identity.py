@@ -42,3 +42,12 @@ async def test_a_welcome_without_locale_speaks_the_clients_language_as_the_next_
     english.locale = "en-US"
     assert "What would you like to do?" in texts(await english.says("menu"))
     assert "Olá" not in texts(connector.to(maria.conversation_id))
+
+
+async def test_an_activity_without_any_locale_speaks_as_the_chat_last_did(maria, connector):
+    """As the Agents Playground does: installationUpdate in en-US, then conversationUpdate without."""
+    english = dataclasses.replace(maria, locale="en-US")
+    await english._replies(english.activity("installationUpdate", action="add"))
+    english.locale = ""
+    welcome = await english.adds_the_bot()
+    assert "Hello, Maria Souza" in texts(welcome), texts(welcome)
