@@ -1,7 +1,8 @@
 """How an `Outgoing` looks on Teams: markdown text, and Adaptive Cards for choices and records.
 
 - no choices and no card: a markdown message (user text escaped);
-- up to six choices (the actions of a card, a question's answers): one button each;
+- up to six choices (a question's answers), and the actions of a record however many: one button
+  each (Teams shows six, the rest under "…");
 - more: an Adaptive Card with an `Input.ChoiceSet` (style "filtered", so people can type to
   search) and a submit button; the dialogs' page turns (`Choice.turns_page`: "◀ Anteriores",
   "Mais ▶") stay buttons;
@@ -93,14 +94,14 @@ def file_activities(outgoing: Outgoing, t: Texts) -> list[Activity]:
 
 def adaptive_card(outgoing: Outgoing, t: Texts) -> dict:
     record = outgoing.card or {}
-    if record.get("fields") or record.get("events"):
-        body = record_blocks(outgoing.text, record, t)
-    else:
-        body = text_blocks(outgoing.text)
+    is_record = bool(record.get("fields") or record.get("events"))
+    body = record_blocks(outgoing.text, record, t) if is_record else text_blocks(outgoing.text)
     plain = [c for c in outgoing.choices if not c.turns_page]
     page_turns = [c for c in outgoing.choices if c.turns_page]
     actions = []
-    if len(plain) <= MAX_BUTTONS:
+    # A record's choices are its actions (Enviar, Receber...): buttons, however many; Teams
+    # shows the first six and the rest under "…". A long list of entries is one ChoiceSet.
+    if len(plain) <= MAX_BUTTONS or is_record:
         actions += [submit(c, outgoing.demand) for c in plain]
     else:
         body.append({

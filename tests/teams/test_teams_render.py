@@ -98,3 +98,11 @@ def test_images_go_inline_and_other_files_are_named():
     image, note = activities
     assert image.attachments[0].content_url.startswith("data:image/png;base64,")
     assert "b.pdf" in note.text
+
+
+def test_a_records_actions_are_buttons_however_many():
+    record = {"kind": "draft", "fields": [["Título", "T"]]}
+    actions = tuple(Choice(f"a{n}", f"Ação {n}") for n in range(9))
+    content = card(Outgoing("Confira:\nTítulo: T", card=record, choices=actions))
+    assert not [item for item in content["body"] if item["type"] == "Input.ChoiceSet"]
+    assert [a["title"] for a in content["actions"]] == [c.label for c in actions]
