@@ -44,7 +44,9 @@ def start_playground(who: str, port: int, bot_url: str, log: Path) -> subprocess
     return subprocess.Popen(
         ["node", str(CLI), "-p", str(port), "-e", bot_url, "-c", "msteams", "--disable-telemetry"],
         cwd=PLAYGROUND_DIR / who, stdout=log.open("w"), stderr=subprocess.STDOUT,
-        env={**os.environ, "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(PLAYGROUND_DIR / who / ".m365agentsplayground.yml")})
+        env={**os.environ, "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(PLAYGROUND_DIR / who / ".m365agentsplayground.yml"),
+             # Its own log beside ours, not in a devTools/ folder of the repository.
+             "MSAPPTESTER_LOGFILE": str(log.with_suffix(".devtools.log"))})
 
 
 @dataclass
