@@ -51,15 +51,21 @@ async def maria_opens_a_demand(store, maria: Actor) -> str:
         return (await tx.open_demand(maria, PLAIN_DRAFT)).protocol
 
 
-async def test_a_teams_channel_as_the_attendants_room(bot_url, connector, store, maria):
+async def a_new_demand_in_the_bound_room(bot_url, connector, store, maria):
+    """Ana binds the channel, Maria opens a demand, its card reaches the room: (Ana, protocol)."""
     ana = ana_in(bot_url, connector, ROOM)
     await ana.adds_the_bot()
     await maria.says("oi")
     requester = await the_operator_makes_ana_an_attendant_and_maria_completes_her_profile(store)
     await ana.says("/vincular", mention=True)
-    assert "sala dos atendentes" in ana.text
-
     protocol = await maria_opens_a_demand(store, requester)
+    await deliver(store, connector, lambda: sent_to(connector, ROOM, protocol))
+    return ana, protocol
+
+
+async def test_a_teams_channel_as_the_attendants_room(bot_url, connector, store, maria):
+    ana, protocol = await a_new_demand_in_the_bound_room(bot_url, connector, store, maria)
+    assert "sala dos atendentes" in texts(connector.to(ROOM))
 
     def room_card():
         return [card for card in sent_to(connector, ROOM, protocol) if "Receber" in options(card)]
@@ -80,13 +86,7 @@ async def test_a_teams_channel_as_the_attendants_room(bot_url, connector, store,
 
 
 async def test_the_room_card_follows_the_demand_in_place(bot_url, connector, store, maria):
-    ana = ana_in(bot_url, connector, ROOM)
-    await ana.adds_the_bot()
-    await maria.says("oi")
-    requester = await the_operator_makes_ana_an_attendant_and_maria_completes_her_profile(store)
-    await ana.says("/vincular", mention=True)
-    protocol = await maria_opens_a_demand(store, requester)
-    await deliver(store, connector, lambda: sent_to(connector, ROOM, protocol))
+    ana, protocol = await a_new_demand_in_the_bound_room(bot_url, connector, store, maria)
     (posted,) = [s for s in connector.sent if s.conversation_id == ROOM and protocol in texts([s.activity])]
 
     await ana.picks("Receber", [posted.activity])
@@ -132,13 +132,7 @@ async def test_the_room_is_the_channel_and_each_demand_has_its_own_thread(bot_ur
 
 async def test_a_universal_action_on_the_room_card_is_answered_with_the_card_as_it_is_now(
         bot_url, connector, store, maria):
-    ana = ana_in(bot_url, connector, ROOM)
-    await ana.adds_the_bot()
-    await maria.says("oi")
-    requester = await the_operator_makes_ana_an_attendant_and_maria_completes_her_profile(store)
-    await ana.says("/vincular", mention=True)
-    protocol = await maria_opens_a_demand(store, requester)
-    await deliver(store, connector, lambda: sent_to(connector, ROOM, protocol))
+    ana, protocol = await a_new_demand_in_the_bound_room(bot_url, connector, store, maria)
 
     answer = await ana.executes("Receber", sent_to(connector, ROOM, protocol))
 
