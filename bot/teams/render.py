@@ -180,7 +180,8 @@ def record_blocks(text: str, record: dict, t: Texts) -> list[dict]:
 
 
 def event_container(event: dict) -> dict:
-    heading = f"{event.get('when', '')} — {event.get('title', '')} ({event.get('author', '')})"
+    rating = f" {event['rating']}/5" if event.get("rating") else ""  # a survey's answer
+    heading = f"{event.get('when', '')} — {event.get('title', '')}{rating} ({event.get('author', '')})"
     items = [{"type": "TextBlock", "text": escape_card_text(heading), "wrap": True, "isSubtle": True,
               "size": "Small"}]
     if event.get("text"):

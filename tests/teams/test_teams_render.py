@@ -106,3 +106,12 @@ def test_a_records_actions_are_buttons_however_many():
     content = card(Outgoing("Confira:\nTítulo: T", card=record, choices=actions))
     assert not [item for item in content["body"] if item["type"] == "Input.ChoiceSet"]
     assert [a["title"] for a in content["actions"]] == [c.label for c in actions]
+
+
+def test_a_survey_answer_in_a_timeline_shows_its_rating():
+    record = {"kind": "timeline", "protocol": "CAGE-00001-B3N4",
+              "events": [{"when": "w", "title": "Pesquisa respondida", "author": "Maria", "text": "Rápido",
+                          "attachments": [], "rating": 4}]}
+    content = card(Outgoing("Linha do tempo", card=record))
+    heading, comment = content["body"][-1]["items"]
+    assert heading["text"] == "w — Pesquisa respondida 4/5 (Maria)" and comment["text"] == "Rápido"
