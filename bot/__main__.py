@@ -54,14 +54,16 @@ async def _run_shell(args: argparse.Namespace, config: Config) -> int:
 
 
 def _service(channels: list[str] | None = None, notifier: bool = False):
-    """A runner for a part of the service; channels=None means every configured channel."""
+    """A runner for a part of the service; channels=None means every configured channel. A
+    subcommand with `--no-notifier` leaves the notifier to its own process."""
 
     async def run(args: argparse.Namespace, config: Config) -> int:
         from bot.app import open_app
         from bot.service import configured_channels, run_service
 
         async with open_app(config) as app:
-            await run_service(config, app.dialogs, app.store, notifier=notifier,
+            await run_service(config, app.dialogs, app.store,
+                              notifier=notifier and not getattr(args, "no_notifier", False),
                               channels=configured_channels(config) if channels is None else channels)
         return 0
 
@@ -90,6 +92,11 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
     pass
 
 
+def _notifier_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-notifier", action="store_true",
+                        help="do not deliver the outbox here (a `python -m bot notifier` does)")
+
+
 def _login() -> str:
     try:
         return getpass.getuser()
@@ -102,8 +109,11 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "telegram": Subcommand(
         help="run the Telegram bot (long polling; webhook when TELEGRAM_WEBHOOK_URL is set)",
         add_arguments=_no_arguments, run=_service(["telegram"])),
-    "teams": Subcommand(help="serve the Microsoft Teams bot (POST /api/messages on ECAGE_HTTP_PORT)",
-                        add_arguments=_no_arguments, run=_service(["teams"])),
+    # With or without MICROSOFT_APP_ID (without: unauthenticated, to try it locally), and with
+    # the notifier in-process, so that pushes and room cards work out of the box.
+    "teams": Subcommand(help="serve the Microsoft Teams bot (POST /api/messages on ECAGE_HTTP_PORT) "
+                             "and deliver pushes", add_arguments=_notifier_arguments,
+                        run=_service(["teams"], notifier=True)),
     "notifier": Subcommand(help="deliver timeline pushes (Telegram, Teams, e-mail) from the outbox",
                            add_arguments=_no_arguments, run=_service([], notifier=True)),
     "admin": Subcommand(help="operator tasks: attendant role, outbox", add_arguments=_admin_arguments,

@@ -168,7 +168,8 @@ def event_line(t: Any, event: Any, limit: int = 200) -> str:
 
 def event_card(t: Any, event: Any) -> dict:
     return {"when": when(event.created_at), "title": event_title(t, event), "author": event.author_name,
-            "text": event.text or "", "attachments": [a.filename for a in event.attachments]}
+            "text": event.text or "", "attachments": [a.filename for a in event.attachments],
+            "rating": getattr(event, "rating", None)}
 
 
 def timeline(t: Any, protocol: str, events: list | tuple, note: str = "") -> list[tuple[str, dict | None]]:

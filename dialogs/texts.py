@@ -679,6 +679,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- Teams channel (bot/teams): what the Teams adapter says on its own ---
     "teams.pick": ("Escolha uma opção", "Choose an option"),
     "teams.pick_submit": ("Escolher", "Choose"),
+    "teams.action_taken": ("Feito.", "Done."),
     "teams.group_welcome": ("Olá! Sou o assistente do Portal e-CAGE. Aqui, me mencione (@) junto com a sua "
                             "mensagem; para abrir e acompanhar suas demandas, fale comigo no chat particular.",
                             "Hello! I am the e-CAGE Portal assistant. Here, mention me (@) with your message; "

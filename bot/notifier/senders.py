@@ -118,9 +118,9 @@ async def open_email(config: Config, stack: AsyncExitStack) -> Sender | None:
 SenderFactory = Callable[[Config, AsyncExitStack], Awaitable["Sender | None"]]
 
 async def open_teams(config: Config, stack: AsyncExitStack) -> Sender | None:
-    # Like Telegram, only when configured: unauthenticated pushes would be refused by Teams anyway.
-    if not config.microsoft_app_id:
-        return None
+    # Always: without MICROSOFT_APP_ID the pushes go, without a token, to the connector each chat's
+    # reference names (the Agents Playground, a local connector); a chat in the store means the
+    # bot has run on Teams.
     from bot.teams import open_teams as open_teams_sender  # botbuilder stays inside bot/teams
 
     return await open_teams_sender(config, stack)

@@ -22,21 +22,24 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationReference
 
 from bot.config import Config
 from bot.contract import Conversation, locale_of
 from bot.inbox import InboxRunner
+from bot.notifier import PermanentSendError, TransientSendError
 from bot.replies import Replies
 from dialogs import Incoming, IncomingFile
 from dialogs.messages import Receipt
 from dialogs.texts import Texts
-from store import Store, inbox
+from dialogs.events import room_card
+from store import Store, inbox, outbox
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
 from store.attachments import MAX_ATTACHMENT_BYTES
 from store.inbox import InboxItem, Received
 
-from .render import text_activity
+from .render import ADAPTIVE_CARD, adaptive_card, text_activity
 from .send import Retry, TeamsSender, build_adapter, deliver, not_a_reply
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,8 @@ _NOT_FILES = ("text/html", "application/vnd.microsoft.card.adaptive")
 # How long a request waits for its turn before answering 200 anyway: Teams gives a bot 15 s, and
 # the activity is in the inbox, so it is handled even when the answer comes later.
 ANSWER_WAIT = 10.0
+# How Teams names a thread of a channel inside the conversation id.
+THREAD_MARK = ";messageid="
 
 
 class TeamsChannel:
@@ -111,6 +116,8 @@ class TeamsChannel:
         if not (activity.conversation and activity.conversation.id and activity.from_property
                 and activity.recipient and activity.service_url):
             return web.Response(status=400, text="activity without conversation, from, recipient or serviceUrl")
+        if not _is_web_url(activity.service_url):  # nowhere to answer: no turn could ever finish
+            return web.Response(status=400, text="serviceUrl is not an http(s) URL")
         # Authenticate first, apart, so that any refusal (missing header, a token that does not
         # parse, a signature that does not verify) is a 401 and nothing at all is processed.
         try:
@@ -120,7 +127,7 @@ class TeamsChannel:
             log.warning("Refused a call to /api/messages from %s: %s", request.remote,
                         type(refusal).__name__)
             return web.Response(status=401, text="unauthorized")
-        received = Received(channel=CHANNEL, chat_key=activity.conversation.id,
+        received = Received(channel=CHANNEL, chat_key=conversation_id(activity),
                             update_key=activity.id or uuid.uuid4().hex, payload=payload)
         try:
             (row,) = await self._receive([received])
@@ -131,8 +138,27 @@ class TeamsChannel:
             self.runner.received([row])
             await self.runner.handled(row.id, ANSWER_WAIT)
         if activity.type == ActivityTypes.invoke:  # card actions of type invoke want a body back
-            return web.json_response(None, status=200)
+            return web.json_response(await self._invoke_answer(activity), status=200)
         return web.Response(status=200)
+
+    async def _invoke_answer(self, activity: Activity) -> dict:
+        """What a Universal Action gets back: the card it was pressed on as it is now, when that is
+        a room's card of a demand (Teams shows it in place at once); else a short "done"."""
+        data = _action_data(activity)
+        protocol = data.get("demand") if isinstance(data, dict) else None
+        if isinstance(protocol, str) and protocol:
+            try:
+                demand, cards = await outbox.card_snapshot(self.store, protocol)
+            except Exception as error:  # the database away: the notifier's edit follows anyway
+                log.warning("No refreshed card for %s (%s)", protocol, error.__class__.__name__)
+                demand, cards = None, []
+            room = next((card.chat for card in cards if card.chat.channel == CHANNEL
+                         and card.chat.chat_id == conversation_id(activity)), None)
+            if demand is not None and room is not None:
+                card = adaptive_card(room_card(demand, room.locale), Texts(room.locale))
+                return {"statusCode": 200, "type": ADAPTIVE_CARD, "value": card}
+        text = Texts(locale_of(locale_tag(activity)))("teams.action_taken")
+        return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
 
     # ----------------------------------------------------------------------- turns
 
@@ -140,6 +166,7 @@ class TeamsChannel:
         """One activity from the inbox, in a context of its conversation (the Bot Connector's
         client, for our notes and the bot's token). True when a turn of the dialogs took it."""
         activity = Activity().deserialize(items[0].payload)
+        activity.locale = locale_tag(activity) or await self._chat_locale(activity)
         reference = ConversationReference().deserialize(_reference(activity))
         taken = False
 
@@ -147,11 +174,36 @@ class TeamsChannel:
             nonlocal taken
             context.on_send_activities(not_a_reply)
             context.activity.locale = activity.locale  # our notes speak the person's language
+            await self._fill_in_name(context, activity)
 
             taken = await self._on_activity(context, activity, receipt)
 
         await self.adapter.continue_conversation(reference, turn, bot_app_id=self.app_id)
         return taken
+
+    async def _chat_locale(self, activity: Activity) -> str | None:
+        """The language the chat was last spoken in: Teams sends some activities (the first
+        conversationUpdate, after an installationUpdate that had one) without any."""
+        async with self.store.transaction() as tx:
+            chat = await tx.ensure_chat(CHANNEL, conversation_id(activity), kind=_chat_kind(activity))
+        return chat.locale
+
+    async def _fill_in_name(self, context: TurnContext, activity: Activity) -> None:
+        """A conversationUpdate (the first activity of a chat) names nobody: the roster does, so
+        nobody is greeted by a directory id."""
+        sender = activity.from_property
+        if sender.name or not sender.id or activity.type not in (ActivityTypes.message,
+                                                                  ActivityTypes.conversation_update):
+            return
+        team = activity.channel_data.get("team") if isinstance(activity.channel_data, dict) else None
+        # The team's roster in a channel, the conversation's elsewhere (TeamsInfo reads the team here).
+        context.activity.channel_data = {"team": team} if isinstance(team, dict) and team.get("id") else {}
+        try:
+            member = await TeamsInfo.get_member(context, sender.id)
+        except Exception as error:  # no roster (a connector that has none, an id it does not know)
+            log.info("No roster entry for a Teams member (%s)", error.__class__.__name__)
+            return
+        sender.name = getattr(member, "name", None) or getattr(member, "user_principal_name", None) or ""
 
     async def _on_activity(self, context: TurnContext, activity: Activity, receipt: Receipt) -> bool:
         if activity.type == ActivityTypes.message:
@@ -166,8 +218,7 @@ class TeamsChannel:
     async def _on_invoke(self, context: TurnContext, activity: Activity, receipt: Receipt) -> bool:
         """A universal card action (Action.Execute) carrying one of our choices is handled like
         the same choice submitted; any other invoke is acknowledged and otherwise ignored."""
-        action = activity.value.get("action") if isinstance(activity.value, dict) else None
-        data = action.get("data") if isinstance(action, dict) else None
+        data = _action_data(activity)
         if activity.name == "adaptiveCard/action" and isinstance(data, dict) and data.get("choice"):
             activity.value = data
             return await self._on_message(context, activity, receipt)
@@ -201,19 +252,20 @@ class TeamsChannel:
     @staticmethod
     def _bot_was_added(activity: Activity) -> bool:
         bot = activity.recipient.id if activity.recipient else None
-        return any(member.id == bot for member in activity.members_added or [])
+        return any(member is not None and member.id == bot for member in activity.members_added or [])
 
     def _incoming(self, activity: Activity, receipt: Receipt, **fields: Any) -> Incoming:
         sender = activity.from_property
         return Incoming(
             channel=CHANNEL,
-            chat_id=activity.conversation.id,
+            chat_id=conversation_id(activity),
             user_id=sender.aad_object_id or sender.id,
             user_name=sender.name or "",
             locale=locale_of(activity.locale),
             chat_kind=_chat_kind(activity),
             chat_reference=_reference(activity),
-            reply_to=activity.reply_to_id,
+            # A post in a channel's thread answers the thread's first message: a demand's card.
+            reply_to=activity.reply_to_id or thread_root(activity),
             receipt=receipt,
             # The directory's id of the sender: Microsoft vouches for it (dialogs/identity.py).
             directory_id=sender.aad_object_id or None,
@@ -224,7 +276,7 @@ class TeamsChannel:
         if activity.conversation is None or not activity.service_url:
             return
         async with self.store.transaction() as tx:
-            await tx.ensure_chat(CHANNEL, activity.conversation.id, kind=_chat_kind(activity),
+            await tx.ensure_chat(CHANNEL, conversation_id(activity), kind=_chat_kind(activity),
                                  reference=_reference(activity), locale=locale_of(activity.locale))
 
     async def _converse(self, incoming: Incoming) -> bool:
@@ -232,7 +284,12 @@ class TeamsChannel:
 
     async def _say(self, context: TurnContext, key: str, **values: Any) -> None:
         text = Texts(locale_of(context.activity.locale))(key, **values)
-        await deliver(context, text_activity(text), self.retry)
+        try:
+            await deliver(context, text_activity(text), self.retry)
+        except (TransientSendError, PermanentSendError) as error:
+            # A note of the channel's own (a file refused, hello to a team) is no turn to take
+            # again: the connector that cannot take it now would cost the message its answer.
+            log.warning("Teams note %s not delivered to %s: %s", key, conversation_id(context.activity), error)
 
     # ----------------------------------------------------------------------- files
 
@@ -257,6 +314,10 @@ class TeamsChannel:
     async def _download(self, context: TurnContext, url: str, name: str, content_type: str | None,
                         token: str | None) -> IncomingFile | None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if not _is_web_url(url):  # ftp:, a relative path...: nothing we fetch
+            log.warning("Not downloading the Teams attachment %s: not an http(s) URL", name)
+            await self._say(context, "files.download_failed", name=name)
+            return None
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=_DOWNLOAD_TIMEOUT)
         try:
@@ -271,7 +332,7 @@ class TeamsChannel:
                     data += chunk
                     if len(data) > MAX_ATTACHMENT_BYTES:
                         return await self._too_large(context, name)
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:  # ValueError: not a URL
             log.warning("Could not download the Teams attachment %s: %s", name, error)
             await self._say(context, "files.download_failed", name=name)
             return None
@@ -296,9 +357,18 @@ class TeamsChannel:
 
 
 def _text_without_mention(activity: Activity) -> str:
-    # In channels and group chats the text starts with "<at>e-CAGE</at>": not the person's words.
-    text = TurnContext.remove_recipient_mention(activity) if activity.text else ""
-    return (text or "").strip()
+    """In channels and group chats the text starts with "<at>e-CAGE</at>": not the person's words.
+    (botbuilder's own removal fails on a mention without `mentioned`, which clients do send.)"""
+    text = activity.text if isinstance(activity.text, str) else ""
+    bot = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        fields = getattr(entity, "additional_properties", None) or {}
+        mentioned = fields.get("mentioned")
+        shown = fields.get("text")
+        names_the_bot = not isinstance(mentioned, dict) or mentioned.get("id") in (bot, None)
+        if getattr(entity, "type", None) == "mention" and isinstance(shown, str) and shown and names_the_bot:
+            text = text.replace(shown, "")
+    return text.strip()
 
 
 def _chat_kind(activity: Activity) -> str:
@@ -306,8 +376,38 @@ def _chat_kind(activity: Activity) -> str:
     return "private" if conversation_type == "personal" else "group"
 
 
+def locale_tag(activity: Activity) -> str | None:
+    """The person's language: the activity's, or the one its client reports (Teams leaves
+    `locale` out of some activities, the first conversationUpdate among them)."""
+    if isinstance(activity.locale, str) and activity.locale:
+        return activity.locale
+    for entity in activity.entities or []:
+        fields = getattr(entity, "additional_properties", None) or {}
+        if getattr(entity, "type", None) == "clientInfo" and isinstance(fields.get("locale"), str):
+            return fields["locale"]
+    return None
+
+
+def _action_data(activity: Activity) -> Any:
+    action = activity.value.get("action") if isinstance(activity.value, dict) else None
+    return action.get("data") if isinstance(action, dict) else None
+
+
+def conversation_id(activity: Activity) -> str:
+    """The conversation without the thread a channel post belongs to ("…;messageid=…"): a room
+    is the channel, and each new demand starts its own thread there."""
+    return activity.conversation.id.split(THREAD_MARK, 1)[0]
+
+
+def thread_root(activity: Activity) -> str | None:
+    _, mark, root = activity.conversation.id.partition(THREAD_MARK)
+    return root or None if mark else None
+
+
 def _reference(activity: Activity) -> dict:
-    return TurnContext.get_conversation_reference(activity).serialize()
+    reference = TurnContext.get_conversation_reference(activity).serialize()
+    reference["conversation"]["id"] = conversation_id(activity)
+    return reference
 
 
 def _file_source(attachment: Attachment, number: int) -> tuple[str, str, str | None, bool] | None:
@@ -328,4 +428,15 @@ def _file_source(attachment: Attachment, number: int) -> tuple[str, str, str | N
 
 
 def _same_host(url: str, service_url: str | None) -> bool:
-    return bool(service_url) and urlsplit(url).netloc == urlsplit(service_url).netloc
+    try:
+        return bool(service_url) and urlsplit(url).netloc == urlsplit(service_url).netloc
+    except ValueError:  # "http://[::1/a.pdf": no host at all
+        return False
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False

@@ -1,15 +1,20 @@
 """How an `Outgoing` looks on Teams: markdown text, and Adaptive Cards for choices and records.
 
 - no choices and no card: a markdown message (user text escaped);
-- up to three choices: an Adaptive Card with the text and one Action.Submit button per choice;
+- up to six choices (a question's answers), and the actions of a record however many: one button
+  each (Teams shows six, the rest under "…");
 - more: an Adaptive Card with an `Input.ChoiceSet` (style "filtered", so people can type to
   search) and a submit button; the dialogs' page turns (`Choice.turns_page`: "◀ Anteriores",
   "Mais ▶") stay buttons;
+- buttons are Universal Actions (`Action.Execute`, verb "choice"; Teams answers them with an
+  invoke, answered with the card refreshed), each with the `Action.Submit` fallback that older
+  clients use;
 - a structured `card` from the dialogs (draft summary, demand, timeline, profile): facts and
   events in the same Adaptive Card, with the choices below.
 
-Every button sends back `{"choice": id}` and the ChoiceSet's input id is "choice" too, so a card
-submit reaches the dialogs as `Incoming.choice` whatever the card. Nothing here talks to the
+Every button sends back `{"choice": id}` (and `"demand"`: the protocol of the demand the card
+shows, if it shows one) and the ChoiceSet's input id is "choice" too, so a card submit reaches the
+dialogs as `Incoming.choice` whatever the card. Nothing here talks to the
 network or knows which dialog asked: any Outgoing renders (attendants' rooms included).
 """
 
@@ -27,7 +32,8 @@ from dialogs.texts import Texts
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
 CHOICE_INPUT = "choice"
-MAX_BUTTONS = 3
+MAX_BUTTONS = 6
+EXECUTE_VERB = "choice"
 # Characters Teams' markdown would turn into formatting (or HTML) if a servant typed them.
 _MARKDOWN = re.compile(r"([\\`*_~\[\]#|])")
 # Adaptive Cards know only bold, italic, lists and links: escaping more would show backslashes.
@@ -41,8 +47,9 @@ def escape_markdown(text: str) -> str:
 
 
 def escape_card_text(text: str) -> str:
-    # Adaptive Card TextBlocks render a markdown subset but no HTML.
-    return _CARD_MARKDOWN.sub(r"\\\1", text)
+    # Adaptive Card TextBlocks render a markdown subset; Teams renders some HTML tags too, so a
+    # "<" a person typed gets a word joiner (U+2060) after it: it shows, and starts no tag.
+    return _CARD_MARKDOWN.sub(r"\\\1", text).replace("<", "<\u2060")
 
 
 def render(outgoing: Outgoing, locale: str = "pt-BR") -> list[Activity]:
@@ -87,23 +94,23 @@ def file_activities(outgoing: Outgoing, t: Texts) -> list[Activity]:
 
 def adaptive_card(outgoing: Outgoing, t: Texts) -> dict:
     record = outgoing.card or {}
-    if record.get("fields") or record.get("events"):
-        body = record_blocks(outgoing.text, record, t)
-    else:
-        body = text_blocks(outgoing.text)
+    is_record = bool(record.get("fields") or record.get("events"))
+    body = record_blocks(outgoing.text, record, t) if is_record else text_blocks(outgoing.text)
     plain = [c for c in outgoing.choices if not c.turns_page]
     page_turns = [c for c in outgoing.choices if c.turns_page]
     actions = []
-    if len(plain) <= MAX_BUTTONS:
-        actions += [submit(c) for c in plain]
+    # A record's choices are its actions (Enviar, Receber...): buttons, however many; Teams
+    # shows the first six and the rest under "…". A long list of entries is one ChoiceSet.
+    if len(plain) <= MAX_BUTTONS or is_record:
+        actions += [submit(c, outgoing.demand) for c in plain]
     else:
         body.append({
             "type": "Input.ChoiceSet", "id": CHOICE_INPUT, "style": "filtered", "isRequired": True,
             "placeholder": t("teams.pick"),
             "choices": [{"title": c.label, "value": c.id} for c in plain],
         })
-        actions.append({"type": "Action.Submit", "title": t("teams.pick_submit"),
-                        "associatedInputs": "auto"})
+        actions.append(_execute({"type": "Action.Submit", "title": t("teams.pick_submit"),
+                                 "associatedInputs": "auto", "data": _demand_data(outgoing.demand)}))
     actions += [submit(c) for c in page_turns]
     card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "version": CARD_VERSION, "body": body}
@@ -112,10 +119,19 @@ def adaptive_card(outgoing: Outgoing, t: Texts) -> dict:
     return card
 
 
-def submit(choice: Choice) -> dict:
+def submit(choice: Choice, demand: str | None = None) -> dict:
     # "none": a button (a page turn, say) must not carry a half-made ChoiceSet selection along.
-    return {"type": "Action.Submit", "title": choice.label, "data": {CHOICE_INPUT: choice.id},
-            "associatedInputs": "none"}
+    return _execute({"type": "Action.Submit", "title": choice.label,
+                     "data": {CHOICE_INPUT: choice.id, **_demand_data(demand)}, "associatedInputs": "none"})
+
+
+def _execute(fallback: dict) -> dict:
+    """The Universal Action of an Action.Submit, falling back to it where Execute is unknown."""
+    return {**fallback, "type": "Action.Execute", "verb": EXECUTE_VERB, "fallback": fallback}
+
+
+def _demand_data(demand: str | None) -> dict:
+    return {"demand": demand} if demand else {}
 
 
 def text_blocks(text: str) -> list[dict]:
@@ -164,7 +180,8 @@ def record_blocks(text: str, record: dict, t: Texts) -> list[dict]:
 
 
 def event_container(event: dict) -> dict:
-    heading = f"{event.get('when', '')} — {event.get('title', '')} ({event.get('author', '')})"
+    rating = f" {event['rating']}/5" if event.get("rating") else ""  # a survey's answer
+    heading = f"{event.get('when', '')} — {event.get('title', '')}{rating} ({event.get('author', '')})"
     items = [{"type": "TextBlock", "text": escape_card_text(heading), "wrap": True, "isSubtle": True,
               "size": "Small"}]
     if event.get("text"):

@@ -16,6 +16,7 @@ import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ConversationReference
+from msrest.exceptions import ClientRequestError
 
 from bot.config import Config
 from bot.notifier import PermanentSendError, TransientSendError
@@ -82,16 +83,22 @@ def is_transient(error: BaseException) -> bool:
     status = status_of(error)
     if status is not None:
         return status in RETRY_STATUSES or status >= 500
-    return isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError))
+    # msrest's ClientRequestError: the connector not reached at all (refused, name unknown, cut).
+    return isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError, ClientRequestError))
 
 
 async def deliver(context: TurnContext, activity: Activity, retry: Retry = Retry()) -> str | None:
     """Send one activity, retrying 429/412/502/504, and return the id Teams gave it; raises
     TransientSendError or PermanentSendError when it cannot."""
+    response = await with_retries(lambda: context.send_activity(activity), retry)
+    return getattr(response, "id", None)
+
+
+async def with_retries(call: Callable[[], Awaitable[Any]], retry: Retry) -> Any:
+    """`call()` (one request to the Bot Connector), again while it answers 429/412/502/504."""
     for attempt in range(1, retry.attempts + 1):
         try:
-            response = await context.send_activity(activity)
-            return getattr(response, "id", None)
+            return await call()
         except Exception as error:
             status = status_of(error)
             retry_after = retry_after_of(error)
@@ -133,9 +140,7 @@ class TeamsSender:
 
     async def send(self, chat: Any, outgoing: Outgoing) -> list[str]:
         """Push `outgoing`; returns the ids of the activities sent."""
-        if not getattr(chat, "reference", None):
-            raise PermanentSendError("teams: no conversation reference stored for this chat")
-        reference = ConversationReference().deserialize(chat.reference)
+        reference = _reference_of(chat)
         activities = render(outgoing, getattr(chat, "locale", None) or "pt-BR")
         sent: list[str] = []
 
@@ -148,6 +153,25 @@ class TeamsSender:
 
         await self.adapter.continue_conversation(reference, push, bot_app_id=self.app_id)
         return sent
+
+    async def edit(self, chat: Any, message_id: str, outgoing: Outgoing) -> None:
+        """Show `outgoing` in place of the card `message_id` (updateActivity): a room's card of a
+        demand follows the demand instead of a new card each time."""
+        reference = _reference_of(chat)
+        card, *_ = render(outgoing, getattr(chat, "locale", None) or "pt-BR")
+        card.id = message_id
+
+        async def update(context: TurnContext) -> None:
+            card.conversation = context.activity.conversation
+            await with_retries(lambda: context.update_activity(card), self.retry)
+
+        await self.adapter.continue_conversation(reference, update, bot_app_id=self.app_id)
+
+
+def _reference_of(chat: Any) -> ConversationReference:
+    if not getattr(chat, "reference", None):
+        raise PermanentSendError("teams: no conversation reference stored for this chat")
+    return ConversationReference().deserialize(chat.reference)
 
 
 async def open_teams(config: Config, stack: AsyncExitStack) -> TeamsSender:

@@ -54,6 +54,7 @@ class FakeConnector:
         self.refused: list[tuple[str, int]] = []  # (path, status) of calls answered with a failure
         self.downloads: list[dict] = []  # {"path", "authorization"}
         self.created: list[dict] = []  # bodies of POST /v3/conversations
+        self.members: dict[str, dict] = {}  # the roster: member id -> TeamsChannelAccount JSON
         self._failures: list[_Failure] = []
         self._files: dict[str, _File] = {}
         self._ids = itertools.count(1)
@@ -69,6 +70,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._send)
         app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._send)
         app.router.add_get("/attachments/{name}", self._download)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -113,6 +115,12 @@ class FakeConnector:
         self.sent.append(Sent(request.method, request.path, request.match_info["conversation"],
                               reply_to, activity, activity_id))
         return web.json_response({"id": activity_id})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member = self.members.get(request.match_info["member"])
+        if member is None:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+        return web.json_response(member)
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -209,7 +217,9 @@ class TeamsUser(ChatDriver):
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
     def activity(self, type: str = "message", **extra: Any) -> dict:
-        sender = {"id": self.user_id, "name": self.name}
+        sender = {"id": self.user_id}
+        if self.name:  # Teams leaves the name out of some activities (a conversationUpdate)
+            sender["name"] = self.name
         if self.aad_object_id:
             sender["aadObjectId"] = self.aad_object_id
         conversation = {"id": self.conversation_id, "conversationType": self.conversation_type,
@@ -232,8 +242,14 @@ class TeamsUser(ChatDriver):
                                     headers={"Content-Type": content_type, **self.headers}) as response:
                 await response.read()
                 status = response.status
-        mine = [s.activity for s in self.connector.sent[before:] if s.conversation_id == self.conversation_id]
+        mine = [s.activity for s in self.connector.sent[before:] if s.conversation_id in self.heard_in]
         return status, self._heard(mine)
+
+    @property
+    def heard_in(self) -> tuple[str, ...]:
+        """Where the bot's answers reach this person: the conversation and, in a thread of a
+        channel, the channel itself (the bot posts there; its replies leave no thread behind)."""
+        return (self.conversation_id, self.conversation_id.split(";messageid=")[0])
 
     def text_of(self, activity: dict) -> str:
         return visible_text(activity)
@@ -262,6 +278,18 @@ class TeamsUser(ChatDriver):
 
     async def submits(self, value: dict) -> list[dict]:
         return await self._replies(self.activity(value=value))
+
+    async def executes(self, label: str, replies: list[dict]) -> dict:
+        """Press the button `label` as Teams does a Universal Action (an `adaptiveCard/action`
+        invoke); returns what the bot answered the invoke with."""
+        option = self.option(label, [a for a in replies if card_of(a)][-1:])
+        activity = self.activity("invoke", name="adaptiveCard/action", value={
+            "action": {"type": "Action.Execute", "verb": "choice", "data": dict(option.payload)},
+            "trigger": "manual"})
+        async with aiohttp.ClientSession() as session:
+            async with session.post(self.bot_url, json=activity, headers=self.headers) as response:
+                assert response.status == 200, response.status
+                return await response.json()
 
     async def say(self, text: str) -> list[dict]:
         return await self.says(text)

@@ -27,7 +27,7 @@ def ana(bot_url, connector) -> TeamsUser:
 async def test_in_a_channel_the_mention_is_stripped_and_the_chat_is_a_group(ana, connector, store):
     replies = await ana.adds_the_bot()
     assert "me mencione" in texts(replies)
-    chat = await stored_chat(store, ana.conversation_id)
+    chat = await stored_chat(store, "19:cage-channel@thread.tacv2")  # the channel, not the thread
     assert chat.kind == "group" and chat.reference["serviceUrl"] == connector.service_url
 
     async with store.transaction() as tx:
@@ -37,7 +37,7 @@ async def test_in_a_channel_the_mention_is_stripped_and_the_chat_is_a_group(ana,
     # "<at>e-CAGE</at>" before it is taken away.
     replies = await ana.says("ajuda", mention=True)
     assert texts(replies) == Texts("pt-BR")("att.help")
-    assert all(s.conversation_id == ana.conversation_id for s in connector.sent)
+    assert all(s.conversation_id == "19:cage-channel@thread.tacv2" for s in connector.sent)
 
 
 async def test_the_reference_is_refreshed_on_every_activity(maria, connector, store):

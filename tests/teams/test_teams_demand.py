@@ -36,13 +36,16 @@ async def maria_classifies_it_by_cards_and_free_text(maria) -> None:
     type_card = card_of(replies[-1])
     replies = await maria.picks("Suporte Sistemas", replies)
     category_card = card_of(replies[-1])
-    # A long list: a searchable ChoiceSet and one submit button, page turns as buttons.
-    (choice_set,) = [item for item in category_card["body"] if item["type"] == "Input.ChoiceSet"]
-    assert choice_set["style"] == "filtered" and choice_set["id"] == "choice"
+    # A few choices: a button each, no dropdown to open first.
+    assert not [item for item in category_card["body"] if item["type"] == "Input.ChoiceSet"]
+    assert len(category_card["actions"]) == len(options(replies[-1])) <= 6
     print("TYPE CARD", json.dumps(type_card, ensure_ascii=False, indent=1))
     print("CATEGORY CARD", json.dumps(category_card, ensure_ascii=False, indent=1))
 
-    await maria.says("erros")  # free text answers a card too
+    replies = await maria.says("erros")  # free text answers a card too
+    # A long list: a searchable ChoiceSet and one submit button, page turns as buttons.
+    (choice_set,) = [item for item in card_of(replies[-1])["body"] if item["type"] == "Input.ChoiceSet"]
+    assert choice_set["style"] == "filtered" and choice_set["id"] == "choice"
     await maria.picks("FPE")
     await maria.says("Execução de Despesa > Liquidação")
     replies = await maria.says("A liquidação 2024NL000123 está travada no FPE desde ontem & dá erro.")
@@ -71,8 +74,8 @@ async def maria_sends_it_from_the_summary(maria) -> str:
     replies = await maria.picks("Concluir")
     summary = card_of(replies[0])
     facts = {f["title"]: f["value"] for item in summary["body"] if item["type"] == "FactSet" for f in item["facts"]}
-    # What the servant typed is escaped for the card's markdown.
-    assert facts["Título"] == r"Liquidação travada no FPE <urgente> \*hoje\*"
+    # What the servant typed is escaped for the card's markdown, and starts no HTML tag.
+    assert facts["Título"] == "Liquidação travada no FPE <\u2060urgente> \\*hoje\\*"
     print("SUMMARY CARD", json.dumps(summary, ensure_ascii=False, indent=1))
     replies = await maria.picks("Enviar")
     return PROTOCOL.search(texts(replies)).group(0)

@@ -23,13 +23,25 @@ def test_plain_text_is_markdown_with_what_people_typed_escaped():
                              "<br>segunda linha")
 
 
-def test_up_to_three_choices_are_buttons_that_send_the_choice_id():
+def test_up_to_six_choices_are_universal_action_buttons_with_a_submit_fallback():
     content = card(Outgoing("Confirmar?", choices=(Choice("yes", "Sim"), Choice("no", "Não"))))
     assert content["version"] == "1.5"
     assert [b["text"] for b in content["body"]] == ["Confirmar?"]
-    assert content["actions"] == [
-        {"type": "Action.Submit", "title": "Sim", "data": {"choice": "yes"}, "associatedInputs": "none"},
-        {"type": "Action.Submit", "title": "Não", "data": {"choice": "no"}, "associatedInputs": "none"}]
+    submit_yes = {"type": "Action.Submit", "title": "Sim", "data": {"choice": "yes"}, "associatedInputs": "none"}
+    assert content["actions"][0] == {**submit_yes, "type": "Action.Execute", "verb": "choice", "fallback": submit_yes}
+    assert [a["fallback"]["data"] for a in content["actions"]] == [{"choice": "yes"}, {"choice": "no"}]
+    six = card(Outgoing("Qual?", choices=tuple(PAGE[:6])))
+    assert [a["title"] for a in six["actions"]] == [c.label for c in PAGE[:6]]
+
+
+def test_the_buttons_of_a_demand_name_it():
+    content = card(Outgoing("Demanda", choices=(Choice("att:recv", "Receber"),), demand="CAGE-00001-B3N4"))
+    assert content["actions"][0]["data"] == {"choice": "att:recv", "demand": "CAGE-00001-B3N4"}
+
+
+def test_what_people_typed_starts_no_html_tag_in_a_card():
+    content = card(Outgoing("Título: <b>já</b> *x*", choices=(Choice("m", "Menu"),)))
+    assert content["body"][0]["text"] == "Título: <\u2060b>já<\u2060/b> \\*x\\*"
 
 
 def test_longer_lists_are_a_filtered_choice_set_and_page_turns_stay_buttons():
@@ -38,7 +50,7 @@ def test_longer_lists_are_a_filtered_choice_set_and_page_turns_stay_buttons():
     assert choice_set["id"] == "choice" and choice_set["style"] == "filtered"
     assert [c["value"] for c in choice_set["choices"]] == [c.id for c in PAGE]
     submit, *turns = content["actions"]
-    assert "data" not in submit and submit["title"] == "Escolher"
+    assert submit["data"] == {} and submit["title"] == "Escolher" and submit["fallback"]["type"] == "Action.Submit"
     assert [(t["title"], t["data"], t["associatedInputs"]) for t in turns] == [
         ("◀ Anteriores", {"choice": "prev"}, "none"), ("Mais ▶", {"choice": "next"}, "none")]
 
@@ -86,3 +98,20 @@ def test_images_go_inline_and_other_files_are_named():
     image, note = activities
     assert image.attachments[0].content_url.startswith("data:image/png;base64,")
     assert "b.pdf" in note.text
+
+
+def test_a_records_actions_are_buttons_however_many():
+    record = {"kind": "draft", "fields": [["Título", "T"]]}
+    actions = tuple(Choice(f"a{n}", f"Ação {n}") for n in range(9))
+    content = card(Outgoing("Confira:\nTítulo: T", card=record, choices=actions))
+    assert not [item for item in content["body"] if item["type"] == "Input.ChoiceSet"]
+    assert [a["title"] for a in content["actions"]] == [c.label for c in actions]
+
+
+def test_a_survey_answer_in_a_timeline_shows_its_rating():
+    record = {"kind": "timeline", "protocol": "CAGE-00001-B3N4",
+              "events": [{"when": "w", "title": "Pesquisa respondida", "author": "Maria", "text": "Rápido",
+                          "attachments": [], "rating": 4}]}
+    content = card(Outgoing("Linha do tempo", card=record))
+    heading, comment = content["body"][-1]["items"]
+    assert heading["text"] == "w — Pesquisa respondida 4/5 (Maria)" and comment["text"] == "Rápido"

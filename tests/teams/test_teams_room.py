@@ -51,15 +51,21 @@ async def maria_opens_a_demand(store, maria: Actor) -> str:
         return (await tx.open_demand(maria, PLAIN_DRAFT)).protocol
 
 
-async def test_a_teams_channel_as_the_attendants_room(bot_url, connector, store, maria):
+async def a_new_demand_in_the_bound_room(bot_url, connector, store, maria):
+    """Ana binds the channel, Maria opens a demand, its card reaches the room: (Ana, protocol)."""
     ana = ana_in(bot_url, connector, ROOM)
     await ana.adds_the_bot()
     await maria.says("oi")
     requester = await the_operator_makes_ana_an_attendant_and_maria_completes_her_profile(store)
     await ana.says("/vincular", mention=True)
-    assert "sala dos atendentes" in ana.text
-
     protocol = await maria_opens_a_demand(store, requester)
+    await deliver(store, connector, lambda: sent_to(connector, ROOM, protocol))
+    return ana, protocol
+
+
+async def test_a_teams_channel_as_the_attendants_room(bot_url, connector, store, maria):
+    ana, protocol = await a_new_demand_in_the_bound_room(bot_url, connector, store, maria)
+    assert "sala dos atendentes" in texts(connector.to(ROOM))
 
     def room_card():
         return [card for card in sent_to(connector, ROOM, protocol) if "Receber" in options(card)]
@@ -77,3 +83,66 @@ async def test_a_teams_channel_as_the_attendants_room(bot_url, connector, store,
 
     await deliver(store, connector, maria_heard)
     assert protocol in texts(maria_heard()[:1])
+
+
+async def test_the_room_card_follows_the_demand_in_place(bot_url, connector, store, maria):
+    ana, protocol = await a_new_demand_in_the_bound_room(bot_url, connector, store, maria)
+    (posted,) = [s for s in connector.sent if s.conversation_id == ROOM and protocol in texts([s.activity])]
+
+    await ana.picks("Receber", [posted.activity])
+
+    def updated():
+        return [s for s in connector.sent if s.method == "PUT" and s.activity_id == posted.activity_id]
+
+    await deliver(store, connector, updated)
+    card = updated()[-1].activity
+    assert ATTENDANT_NAME in texts([card])
+    assert "Receber" not in options(card) and "Responder" in options(card)
+    assert not [s for s in connector.sent[connector.sent.index(posted) + 1:]
+                if s.conversation_id == ROOM and s.method == "POST" and "Receber" in options(s.activity)]
+
+
+async def test_the_room_is_the_channel_and_each_demand_has_its_own_thread(bot_url, connector, store, maria):
+    old_thread = ana_in(bot_url, connector, f"{ROOM};messageid=1700000000001")  # binds in a thread
+    await old_thread.adds_the_bot()
+    await maria.says("oi")
+    requester = await the_operator_makes_ana_an_attendant_and_maria_completes_her_profile(store)
+    await old_thread.says("/vincular", mention=True)
+    assert "sala dos atendentes" in texts(connector.to(ROOM))
+    first, second = [await maria_opens_a_demand(store, requester) for _ in range(2)]
+
+    await deliver(store, connector, lambda: sent_to(connector, ROOM, second))
+    posts = {protocol: [s for s in connector.sent if s.conversation_id == ROOM and protocol in texts([s.activity])]
+             for protocol in (first, second)}
+    # Each card a new post of the channel: its own thread, none a reply to the old one.
+    assert all(s.method == "POST" and s.reply_to is None and not s.activity.get("replyToId")
+               for sent in posts.values() for s in sent)
+    thread_of_second = posts[second][0].activity_id
+
+    ana = old_thread
+    ana.conversation_id = f"{ROOM};messageid={thread_of_second}"  # she replies in the card's thread
+    await ana.says("Responder O documento foi publicado.", mention=True)
+
+    def maria_heard():
+        return sent_to(connector, maria.conversation_id, "O documento foi publicado.")
+
+    await deliver(store, connector, maria_heard)
+    assert second in texts(maria_heard()) and first not in texts(maria_heard())
+
+
+async def test_a_universal_action_on_the_room_card_is_answered_with_the_card_as_it_is_now(
+        bot_url, connector, store, maria):
+    ana, protocol = await a_new_demand_in_the_bound_room(bot_url, connector, store, maria)
+
+    answer = await ana.executes("Receber", sent_to(connector, ROOM, protocol))
+
+    assert answer["statusCode"] == 200 and answer["type"] == "application/vnd.microsoft.card.adaptive"
+    shown = {"attachments": [{"contentType": answer["type"], "content": answer["value"]}]}
+    assert ATTENDANT_NAME in texts([shown]) and protocol in texts([shown])
+    assert "Receber" not in options(shown) and "Responder" in options(shown)
+
+
+async def test_a_universal_action_elsewhere_is_answered_done(maria):
+    replies = await maria.adds_the_bot()
+    answer = await maria.executes(options(replies[-1])[0], replies)
+    assert answer == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "Feito."}
