@@ -25,8 +25,9 @@ if __package__ in (None, ""):
 
 import aiohttp  # noqa: E402
 
-from benchmarks.common import SCRIPT, latency_figures, print_results, replies_per_turn, seeded_sqlite  # noqa: E402
-from benchmarks.telegram_rig import SECRET, BotAPI, bot_processes  # noqa: E402
+from benchmarks.checkout import prepared_sqlite, target  # noqa: E402
+from benchmarks.common import SCRIPT, latency_figures, print_results  # noqa: E402
+from benchmarks.telegram_rig import SECRET, RemoteBotAPI, Tally, bot_processes  # noqa: E402
 from bot.http import TELEGRAM_SECRET_HEADER  # noqa: E402
 
 TARGET_P99_MS = 20
@@ -34,7 +35,7 @@ PAUSE_S = (0.3, 1.0)
 BURST = 200
 
 
-async def _person(api: BotAPI, http: aiohttp.ClientSession, url: str, chat: int, counts: list[int],
+async def _person(api: Tally, http: aiohttp.ClientSession, url: str, chat: int, counts: list[int],
                   replies: list[float], acks: list[float]) -> None:
     rng = random.Random(chat)
     expected = api.sent[chat]
@@ -46,11 +47,10 @@ async def _person(api: BotAPI, http: aiohttp.ClientSession, url: str, chat: int,
             assert response.status == 200, response.status
         acks.append(time.perf_counter() - started)
         expected += count
-        await api.until_sent(chat, expected)
-        replies.append(time.perf_counter() - started)
+        replies.append(await api.until_sent(chat, expected) - started)
 
 
-async def _crowd(api: BotAPI, url: str, chats: list[int], counts: list[int]) -> dict:
+async def _crowd(api: Tally, url: str, chats: list[int], counts: list[int]) -> dict:
     replies: list[float] = []
     acks: list[float] = []
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
@@ -61,7 +61,7 @@ async def _crowd(api: BotAPI, url: str, chats: list[int], counts: list[int]) -> 
             "reply": latency_figures(replies), "ack": latency_figures(acks)}
 
 
-async def _burst(api: BotAPI, url: str, chats: list[int]) -> dict:
+async def _burst(api: Tally, url: str, chats: list[int]) -> dict:
     """Every chat's next update posted at the same instant: how long the webhook takes to say yes."""
     acks: list[float] = []
 
@@ -80,11 +80,11 @@ async def _burst(api: BotAPI, url: str, chats: list[int]) -> dict:
 async def run(quick: bool = False) -> dict:
     crowds = (1, 20) if quick else (1, 50, 500)
     everyone = list(range(2000, 2000 + max(crowds) + BURST))
-    counts = await replies_per_turn()
-    results: dict = {"benchmark": "replies", "database": "sqlite", "target_p99_ms": TARGET_P99_MS}
+    results: dict = {"benchmark": "replies", "database": "sqlite", "checkout": target().name,
+                     "target_p99_ms": TARGET_P99_MS}
     with tempfile.TemporaryDirectory() as folder:
-        url = await seeded_sqlite(folder, "replies", everyone + [10**9])
-        async with BotAPI() as api, bot_processes(api, "full", url, attachments=folder) as bots:
+        url, counts = await prepared_sqlite(folder, "replies", everyone + [10**9])
+        async with RemoteBotAPI() as api, bot_processes(api, "full", url, attachments=folder) as bots:
             await _crowd(api, bots[0].url, [10**9], counts)  # warm up
             start = 0
             for people in crowds:
