@@ -77,8 +77,8 @@ async def _burst(api: Tally, url: str, chats: list[int]) -> dict:
     return latency_figures(acks)
 
 
-async def run(quick: bool = False) -> dict:
-    crowds = (1, 20) if quick else (1, 50, 500)
+async def run(quick: bool = False, crowds: tuple[int, ...] | None = None) -> dict:
+    crowds = crowds or ((1, 20) if quick else (1, 50, 500))
     everyone = list(range(2000, 2000 + max(crowds) + BURST))
     results: dict = {"benchmark": "replies", "database": "sqlite", "checkout": target().name,
                      "target_p99_ms": TARGET_P99_MS}
@@ -110,7 +110,9 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    print_results(asyncio.run(run(parser.parse_args().quick)), rows)
+    parser.add_argument("--people", type=int, nargs="+", help="crowd sizes (default 1 50 500)")
+    args = parser.parse_args()
+    print_results(asyncio.run(run(args.quick, tuple(args.people or ()))), rows)
     return 0
 
 

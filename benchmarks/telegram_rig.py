@@ -46,14 +46,14 @@ class Tally:
     def __init__(self, updates: FakeTelegramAPI) -> None:
         self.sent: dict[int, int] = defaultdict(int)
         self.last: dict[int, dict] = {}
-        self.arrived: dict[int, float] = {}  # chat -> time.perf_counter() of its latest message
+        self.arrived: dict[int, list[float]] = defaultdict(list)  # chat -> time.perf_counter() of each message
         self._updates = updates  # whose users and message ids the updates are made of
         self._waiting: dict[int, tuple[int, asyncio.Future]] = {}
 
     def count(self, chat: int, shown: dict | None, at: float) -> None:
         """A bot message arrived at the server `at`; `shown`: it, if it becomes the chat's last."""
         self.sent[chat] += 1
-        self.arrived[chat] = at
+        self.arrived[chat].append(at)
         if shown is not None:
             self.last[chat] = shown
         waiting = self._waiting.get(chat)
@@ -70,9 +70,12 @@ class Tally:
             self._waiting[chat] = (count, future)
             try:
                 await asyncio.wait_for(future, TURN_TIMEOUT_S)
+            except TimeoutError:
+                raise RuntimeError(f"chat {chat}: {self.sent[chat]} bot messages of {count} after "
+                                   f"{TURN_TIMEOUT_S:g} s") from None
             finally:
                 self._waiting.pop(chat, None)
-        return self.arrived[chat]
+        return self.arrived[chat][-1]
 
     def update_for(self, chat: int, text: str, choice: str | None) -> dict:
         fake = self._updates
