@@ -63,8 +63,10 @@ class InboxRunner:
                  retry_cap: float = RETRY_CAP) -> None:
         self.store = store
         self.retry_cap = retry_cap
-        # Called after each message: a notifier of this process wakes for the pushes it made.
+        # Called after a message whose turn wrote pushes (or replies left behind an unsent one):
+        # a notifier of this process wakes to send them.
         self.on_done: Callable[[], None] | None = None
+        self._notices_told = store.notices
         self.metrics = metrics.UNCOUNTED  # the service's, set by bot/service.py
         self.processors = {processor.channel: processor for processor in processors}
         self.owner = owner or new_owner()
@@ -226,8 +228,7 @@ class InboxRunner:
             if not await processor.process(items, Receipt(ids, self.owner, self.lease, head.attempts)):
                 await inbox.finish(self.store, ids)
             self._finished(ids)
-            if self.on_done is not None:
-                self.on_done()
+            self._tell_the_notifier()
         except Exception as error:
             given_up = head.attempts >= MAX_ATTEMPTS and not infrastructure(error)
             log.log(logging.ERROR if given_up else logging.WARNING,
@@ -256,6 +257,13 @@ class InboxRunner:
             if wait <= 0:
                 return items
             await asyncio.sleep(wait)
+
+    def _tell_the_notifier(self) -> None:
+        # Only when a commit wrote something for it to send: waking it after every turn cost a
+        # claim, a transaction, per turn for nothing (py-spy, benchmarks/bench_replies.py).
+        if self.on_done is not None and self.store.notices != self._notices_told:
+            self._notices_told = self.store.notices
+            self.on_done()
 
     def _taken_from_waiting(self, channel: str, chat_key: str, count: int) -> None:
         key = (channel, chat_key)
