@@ -61,6 +61,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "overhead": Benchmark("benchmarks.bench_overhead", lambda quick: {"quick": quick}),
     "dialogs": Benchmark("benchmarks.bench_dialogs", lambda quick: {"quick": quick}),
     "replies": Benchmark("benchmarks.bench_replies", lambda quick: {"quick": quick}),
+    "push": Benchmark("benchmarks.bench_push", lambda quick: {"quick": quick}),
     "scaleout": Benchmark("benchmarks.bench_scaleout", lambda quick: {"quick": quick}),
     "memory": Benchmark("benchmarks.bench_memory", lambda quick: {"quick": quick}),
 }

@@ -83,6 +83,11 @@ class InboxRunner:
         # A chat's next message waits until the one before is through, replies sent: its row is
         # done (so its chat's next one can be claimed) as soon as its turn commits.
         self._chats = ChatLocks()
+        # At most `concurrency` messages under way; the others wait their turn in order. Rows
+        # written claimed start no claim, so they would otherwise all run at once: hundreds of
+        # turns interleaved on the event loop, each round of it longer, and the webhook's
+        # acknowledgements waited through those rounds (benchmarks/bench_replies.py, x500).
+        self._running = asyncio.Semaphore(concurrency)
         # Chats with rows this process wrote unclaimed: only their messages' end calls for a claim
         # (a claim is a write, and on SQLite every write waits for the one writer).
         self._waiting_chats: Counter[tuple[str, str]] = Counter()
@@ -214,7 +219,7 @@ class InboxRunner:
         task.add_done_callback(self._tasks.discard)
 
     async def _take(self, head: InboxItem) -> None:
-        async with self._chats.hold((head.channel, head.chat_key)):
+        async with self._chats.hold((head.channel, head.chat_key)), self._running:
             await self._take_in_turn(head)
 
     async def _take_in_turn(self, head: InboxItem) -> None:

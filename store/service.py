@@ -79,15 +79,19 @@ class Store:
     @asynccontextmanager
     async def transaction(self, *, urgent: bool = False) -> AsyncIterator[Transaction]:
         if self.dialect == "sqlite":
-            # The turn ends at the commit, which releases SQLite's one write lock, not once the
-            # session is closed: SQLAlchemy closes an async session in a task of its own and waits
-            # for it, a round or two of the event loop, and holding the turn meanwhile kept every
-            # other transaction waiting behind all the loop had to do (benchmarks/bench_replies.py:
-            # a transaction's wait for its turn, p99 1.6 s at 50 people, now under 0.1 ms).
-            async with self._sessions() as session:
+            # SQLite runs inline (store/sqlite_inline.py), so closing a session never suspends:
+            # it is closed here, not as SQLAlchemy's async context manager would, in a task of its
+            # own that the caller waits for. That cost a round or two of the event loop per
+            # transaction, with the turn held: every other transaction waited behind all the loop
+            # had to do (benchmarks/bench_replies.py: the wait for a turn, p99 1.6 s at 50 people,
+            # now under 0.1 ms), and a webhook's acknowledgement came rounds later than its commit.
+            session = self._sessions()
+            try:
                 async with self._turn(urgent), session.begin():
                     yield Transaction(self, session)
-                self._committed(session)
+            finally:
+                await session.close()
+            self._committed(session)
         else:
             # On PostgreSQL the turns count connections: a turn ends once its connection is back
             # in the pool, or the next one would open a connection beyond it.
