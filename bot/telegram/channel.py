@@ -312,14 +312,12 @@ class TelegramChannel:
             return False
         press = press_of(data)
         label = label_of(message.reply_markup, data)
-        acknowledgements = [self._answer(query)]
+        await self._answer(query)
         # A demand's card in the attendants' room keeps its buttons: each attendant may act on it.
         if not self.dialogs.keeps_choices(press.choice):
             # A page turn is not a choice worth showing with a check mark: the next page follows.
             shown = None if label is None or press.turns_page else chosen_keyboard(label)
-            acknowledgements.append(self._quietly(message.edit_reply_markup(reply_markup=shown)))
-        # Both at once: each is a round trip to Telegram that the turn's answer would wait for.
-        await asyncio.gather(*acknowledgements)
+            await self._quietly(message.edit_reply_markup(reply_markup=shown))
         return await self._converse(self._incoming(message.chat, user, None, receipt, choice=press.choice))
 
     # ----------------------------------------------------------------------- files
