@@ -47,7 +47,7 @@ class Tally:
         self.sent: dict[int, int] = defaultdict(int)
         self.last: dict[int, dict] = {}
         self.arrived: dict[int, list[float]] = defaultdict(list)  # chat -> time.perf_counter() of each message
-        self._updates = updates  # whose users and message ids the updates are made of
+        self._update_maker = updates  # whose users and message ids the updates are made of
         self._waiting: dict[int, tuple[int, asyncio.Future]] = {}
 
     def count(self, chat: int, shown: dict | None, at: float) -> None:
@@ -78,7 +78,7 @@ class Tally:
         return self.arrived[chat][-1]
 
     def update_for(self, chat: int, text: str, choice: str | None) -> dict:
-        fake = self._updates
+        fake = self._update_maker
         user = fake.user(chat)
         if choice is None:
             return {"update_id": next(fake._update_ids), "message": fake._user_message(chat, user, {"text": text})}
