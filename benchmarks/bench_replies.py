@@ -1,7 +1,7 @@
 """Replies through the inbox and the outbox: the bot process as the overhead benchmark runs it
 (Telegram webhook, SQLite, bot.app.open_app), with people who pause between messages as people do.
 
-    python -m benchmarks.bench_replies [--quick]
+    python -m benchmarks.bench_replies [--quick] [--people N ...]
 
 At 1, 50 and 500 requesters at once, each through the demand script (benchmarks.common.SCRIPT)
 with a pause of 0.3 to 1 s before each message: turns per second, the reply latency (from the
