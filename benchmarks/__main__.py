@@ -1,5 +1,9 @@
-"""`python -m benchmarks [--quick] [--json PATH] [--only NAME...]`: run every benchmark, print
-one table, write the figures as JSON (default benchmarks/results/latest.json).
+"""`python -m benchmarks [--quick] [--json PATH] [--only NAME...] [--checkout PATH]`: run every
+benchmark, print one table, write the figures as JSON (default benchmarks/results/latest.json).
+
+With --checkout, the bot processes of the Telegram benchmarks run that other checkout's code (with
+its .venv), under this checkout's driver and Bot API server (benchmarks/checkout.py): a branch and
+an older commit measured by the same rig on the same machine.
 
 A benchmark is a module of this package with `run(...)` (sync or async) returning a dict; its rows
 in the table come from the module's `rows(results)` or, for the older ones, from an adapter here.
@@ -14,6 +18,7 @@ import importlib
 import inspect
 import json
 import logging
+import os
 import sys
 import time
 import traceback
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from benchmarks.checkout import CHECKOUT_VARIABLE, target
 from benchmarks.common import machine
 
 DEFAULT_JSON = Path(__file__).parent / "results" / "latest.json"
@@ -56,6 +62,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "overhead": Benchmark("benchmarks.bench_overhead", lambda quick: {"quick": quick}),
     "dialogs": Benchmark("benchmarks.bench_dialogs", lambda quick: {"quick": quick}),
     "replies": Benchmark("benchmarks.bench_replies", lambda quick: {"quick": quick}),
+    "push": Benchmark("benchmarks.bench_push", lambda quick: {"quick": quick}),
     "scaleout": Benchmark("benchmarks.bench_scaleout", lambda quick: {"quick": quick}),
     "memory": Benchmark("benchmarks.bench_memory", lambda quick: {"quick": quick}),
     "references": Benchmark("benchmarks.bench_references", lambda quick: {"quick": quick}),
@@ -91,7 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"where to write (default {DEFAULT_JSON})")
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), metavar="NAME",
                         help=f"run only these: {', '.join(BENCHMARKS)}")
+    parser.add_argument("--checkout", type=Path, help="the bot processes run this checkout's code")
     args = parser.parse_args(argv)
+    if args.checkout:
+        os.environ[CHECKOUT_VARIABLE] = str(args.checkout.resolve())
     logging.basicConfig(level=logging.ERROR)
     started = time.perf_counter()
     report: dict = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": args.quick,
@@ -112,10 +122,12 @@ def main(argv: list[str] | None = None) -> int:
             report["results"][name] = results
         rows.extend(new_rows)
     report["elapsed_s"] = round(time.perf_counter() - started, 1)
+    report["load_after"] = machine()["load"]
     m = report["machine"]
     print(format_table(rows))
     print(f"\n{m['cores']} cores, {m['cpu']}, {m['memory_gib']} GiB, Python {m['python']}; "
-          f"{report['elapsed_s']} s in all" + (" (--quick)" if args.quick else ""))
+          f"{report['elapsed_s']} s in all" + (" (--quick)" if args.quick else "") +
+          f"; load average {m['load']} before, {report['load_after']} after; bot code: {target().name}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"figures written to {args.json}")

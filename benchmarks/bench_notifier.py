@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the repository importable
@@ -53,14 +54,17 @@ class NullSender:
         return None
 
 
-async def _setup(store: Store, chats: int) -> tuple[Actor, list[str]]:
+async def _setup(store: Store, chats: int, channel: str = "bench",
+                 chat_id: Callable[[int], str] = "chat-{}".format) -> tuple[Actor, list[str]]:
+    """An attendant who received one demand of each of `chats` requesters, each with a chat of
+    `channel` (`chat_id(n)` for the n-th): the attendant's protocols, in the chats' order."""
     async with store.transaction() as tx:
-        attendant = await tx.ensure_person("bench", "attendant", "Atendente")
+        attendant = await tx.ensure_person(channel, "attendant", "Atendente")
         await tx.set_attendant(attendant.id, True)
         requesters = []
         for n in range(chats):
-            person = await tx.ensure_person("bench", f"r{n}", f"Requerente {n}")
-            await tx.ensure_chat("bench", f"chat-{n}", "private", person_id=person.id)
+            person = await tx.ensure_person(channel, f"r{n}", f"Requerente {n}")
+            await tx.ensure_chat(channel, chat_id(n), "private", person_id=person.id)
             requesters.append(person.id)
     protocols = []
     holder = Actor(attendant.id, True)
@@ -75,9 +79,11 @@ async def _setup(store: Store, chats: int) -> tuple[Actor, list[str]]:
 
 
 async def _produce(store: Store, attendant: Actor, protocols: list[str], events: int,
-                   rate: float = 0) -> dict[int, float]:
+                   rate: float = 0, committed_hook: Callable[[], None] | None = None) -> dict[int, float]:
     """Commit ``events`` answers, one transaction each, ``rate`` a second (0: as fast as one
-    writer can): event id -> commit time."""
+    writer can), the n-th on protocols[n % len(protocols)]: event id -> commit time.
+    `committed_hook` is called after each commit (a notifier of this process woken, as a
+    channel's InboxRunner wakes it after a turn that wrote pushes)."""
     committed = {}
     begin = time.perf_counter()
     for n in range(events):
@@ -87,6 +93,8 @@ async def _produce(store: Store, attendant: Actor, protocols: list[str], events:
             view = await tx.answer(attendant, protocols[n % len(protocols)], f"resposta {n}")
             event_id = (await tx.timeline(attendant, view.protocol))[0].id
         committed[event_id] = time.perf_counter()
+        if committed_hook is not None:
+            committed_hook()
     return committed
 
 
@@ -110,13 +118,17 @@ async def measure(url: str, events: int, chats: int, backlog: bool, rate: float 
     }
 
 
+async def _forget_setup_pushes(store: Store) -> None:
+    async with store.transaction() as tx:  # the setup's "created" rows are not measured
+        await tx.session.execute(update(OutboxRow).values(status="sent"))
+
+
 async def _drain(store: Store, events: int, chats: int, backlog: bool, rate: float):
     """Runs a notifier over ``events`` events; returns when each was sent, when each was committed,
     and when the drain started and finished."""
     sent: dict[int, float] = {}
     attendant, protocols = await _setup(store, chats)
-    async with store.transaction() as tx:  # the setup's "created" rows are not measured
-        await tx.session.execute(update(OutboxRow).values(status="sent"))
+    await _forget_setup_pushes(store)
     notifier = Notifier(store, {"bench": NullSender()}, poll_interval=0.05, global_rate=0,
                         pace_chats=False, on_sent=lambda d: sent.setdefault(d.event.id, time.perf_counter()))
     stop = asyncio.Event()

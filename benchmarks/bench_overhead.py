@@ -5,8 +5,8 @@
 
 Each simulated requester runs the demand script (benchmarks.common.SCRIPT) through Telegram
 webhook updates; the echo bot answers each update with one message. The cost of an update is the
-CPU time the bot process spent per update (the driver and the Bot API server run in this process,
-apart); wall time per update is reported beside it. Target: ours <= 1x the echo's.
+CPU time the bot process spent per update (the driver and the Bot API server run in processes
+of their own); wall time per update is reported beside it. Target: ours <= 1x the echo's.
 """
 
 from __future__ import annotations
@@ -20,15 +20,16 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import SCRIPT, latency_figures, print_results, replies_per_turn, seeded_sqlite  # noqa: E402
-from benchmarks.telegram_rig import BotAPI, bot_processes, drive  # noqa: E402
+from benchmarks.checkout import prepared_sqlite, target  # noqa: E402
+from benchmarks.common import SCRIPT, latency_figures, print_results  # noqa: E402
+from benchmarks.telegram_rig import RemoteBotAPI, bot_processes, drive  # noqa: E402
 
 TARGET_RATIO = 1.0  # durable (inbox, outbox replies) against an echo that keeps nothing
 
 
 async def _measure(mode: str, chats: list[int], counts: list[int], database_url: str, folder: str,
                    profile: str | None = None) -> dict:
-    async with BotAPI() as api:
+    async with RemoteBotAPI() as api:
         async with bot_processes(api, mode, database_url, attachments=folder, profile=profile) as bots:
             # One chat through the whole script first: imports, caches and connections warm up.
             await drive(api, bots, [10**9], counts)
@@ -46,10 +47,10 @@ async def run(quick: bool = False, profile: str | None = None) -> dict:
     concurrent = 20 if quick else 50
     chats = list(range(1000, 1000 + concurrent))
     with tempfile.TemporaryDirectory() as folder:
-        url = await seeded_sqlite(folder, "overhead", chats + [10**9])
-        ours = await _measure("full", chats, await replies_per_turn(), url, folder, profile)
+        url, counts = await prepared_sqlite(folder, "overhead", chats + [10**9])
+        ours = await _measure("full", chats, counts, url, folder, profile)
         echo = await _measure("echo", chats, [1] * len(SCRIPT), "", folder)
-    return {"benchmark": "overhead", "concurrent": concurrent, "database": "sqlite", "echo": echo, "ours": ours,
+    return {"benchmark": "overhead", "checkout": target().name, "concurrent": concurrent, "database": "sqlite", "echo": echo, "ours": ours,
             "cpu_ratio": round(ours["cpu_ms_per_update"] / echo["cpu_ms_per_update"], 2),
             "wall_ratio": round(ours["wall_ms_per_update"] / echo["wall_ms_per_update"], 2),
             "target_ratio": TARGET_RATIO}

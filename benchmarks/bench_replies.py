@@ -1,7 +1,7 @@
 """Replies through the inbox and the outbox: the bot process as the overhead benchmark runs it
 (Telegram webhook, SQLite, bot.app.open_app), with people who pause between messages as people do.
 
-    python -m benchmarks.bench_replies [--quick]
+    python -m benchmarks.bench_replies [--quick] [--people N ...]
 
 At 1, 50 and 500 requesters at once, each through the demand script (benchmarks.common.SCRIPT)
 with a pause of 0.3 to 1 s before each message: turns per second, the reply latency (from the
@@ -25,8 +25,9 @@ if __package__ in (None, ""):
 
 import aiohttp  # noqa: E402
 
-from benchmarks.common import SCRIPT, latency_figures, print_results, replies_per_turn, seeded_sqlite  # noqa: E402
-from benchmarks.telegram_rig import SECRET, BotAPI, bot_processes  # noqa: E402
+from benchmarks.checkout import prepared_sqlite, target  # noqa: E402
+from benchmarks.common import SCRIPT, latency_figures, print_results  # noqa: E402
+from benchmarks.telegram_rig import SECRET, RemoteBotAPI, Tally, bot_processes  # noqa: E402
 from bot.http import TELEGRAM_SECRET_HEADER  # noqa: E402
 
 TARGET_P99_MS = 20
@@ -34,7 +35,7 @@ PAUSE_S = (0.3, 1.0)
 BURST = 200
 
 
-async def _person(api: BotAPI, http: aiohttp.ClientSession, url: str, chat: int, counts: list[int],
+async def _person(api: Tally, http: aiohttp.ClientSession, url: str, chat: int, counts: list[int],
                   replies: list[float], acks: list[float]) -> None:
     rng = random.Random(chat)
     expected = api.sent[chat]
@@ -46,11 +47,10 @@ async def _person(api: BotAPI, http: aiohttp.ClientSession, url: str, chat: int,
             assert response.status == 200, response.status
         acks.append(time.perf_counter() - started)
         expected += count
-        await api.until_sent(chat, expected)
-        replies.append(time.perf_counter() - started)
+        replies.append(await api.until_sent(chat, expected) - started)
 
 
-async def _crowd(api: BotAPI, url: str, chats: list[int], counts: list[int]) -> dict:
+async def _crowd(api: Tally, url: str, chats: list[int], counts: list[int]) -> dict:
     replies: list[float] = []
     acks: list[float] = []
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
@@ -61,7 +61,7 @@ async def _crowd(api: BotAPI, url: str, chats: list[int], counts: list[int]) -> 
             "reply": latency_figures(replies), "ack": latency_figures(acks)}
 
 
-async def _burst(api: BotAPI, url: str, chats: list[int]) -> dict:
+async def _burst(api: Tally, url: str, chats: list[int]) -> dict:
     """Every chat's next update posted at the same instant: how long the webhook takes to say yes."""
     acks: list[float] = []
 
@@ -77,14 +77,14 @@ async def _burst(api: BotAPI, url: str, chats: list[int]) -> dict:
     return latency_figures(acks)
 
 
-async def run(quick: bool = False) -> dict:
-    crowds = (1, 20) if quick else (1, 50, 500)
+async def run(quick: bool = False, crowds: tuple[int, ...] | None = None) -> dict:
+    crowds = crowds or ((1, 20) if quick else (1, 50, 500))
     everyone = list(range(2000, 2000 + max(crowds) + BURST))
-    counts = await replies_per_turn()
-    results: dict = {"benchmark": "replies", "database": "sqlite", "target_p99_ms": TARGET_P99_MS}
+    results: dict = {"benchmark": "replies", "database": "sqlite", "checkout": target().name,
+                     "target_p99_ms": TARGET_P99_MS}
     with tempfile.TemporaryDirectory() as folder:
-        url = await seeded_sqlite(folder, "replies", everyone + [10**9])
-        async with BotAPI() as api, bot_processes(api, "full", url, attachments=folder) as bots:
+        url, counts = await prepared_sqlite(folder, "replies", everyone + [10**9])
+        async with RemoteBotAPI() as api, bot_processes(api, "full", url, attachments=folder) as bots:
             await _crowd(api, bots[0].url, [10**9], counts)  # warm up
             start = 0
             for people in crowds:
@@ -110,7 +110,9 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    print_results(asyncio.run(run(parser.parse_args().quick)), rows)
+    parser.add_argument("--people", type=int, nargs="+", help="crowd sizes (default 1 50 500)")
+    args = parser.parse_args()
+    print_results(asyncio.run(run(args.quick, tuple(args.people or ()))), rows)
     return 0
 
 

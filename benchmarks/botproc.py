@@ -3,7 +3,8 @@
     python -m benchmarks.botproc --mode full|echo --api URL --token T --port P --database URL --secret S
 
 `full` is the service as `python -m bot telegram` runs it in webhook mode (bot.app.open_app: store,
-dialogs; the flood guard; TelegramChannel; bot.http). `echo` is the floor: the same python-telegram-bot
+dialogs; bot.service.run_service: the flood guard, TelegramChannel behind bot.http, metrics,
+readiness, and the notifier of the channel's own outbox, woken after each turn). `echo` is the floor: the same python-telegram-bot
 `Application` and the same webhook endpoint, with a handler that only echoes. Prints "ready" once
 the webhook listens; stops on SIGTERM.
 
@@ -24,14 +25,14 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import aiohttp  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, TypeHandler  # noqa: E402
 
 from bot.app import open_app  # noqa: E402
 from bot.config import Config  # noqa: E402
-from bot.flood import FloodGuard  # noqa: E402
 from bot.http import TelegramWebhook, create_app, serve  # noqa: E402
-from bot.telegram import TelegramChannel  # noqa: E402
+from bot.service import run_service  # noqa: E402
 
 HOOK_PATH = "/telegram/hook"
 
@@ -77,14 +78,26 @@ async def main_async(args: argparse.Namespace) -> None:
         return
     config = Config(database_url=args.database, attachments_dir=Path(args.attachments), telegram_bot_token=args.token,
                     telegram_api_url=args.api, telegram_webhook_url=f"http://127.0.0.1:{args.port}{HOOK_PATH}",
-                    telegram_webhook_secret=args.secret, http_port=args.port)
+                    telegram_webhook_secret=args.secret, http_port=args.port, telegram_rate_limited=False)
     async with open_app(config) as app:
-        channel = TelegramChannel(config, FloodGuard(app.dialogs), app.store, rate_limited=False)
-        await channel.start()
-        try:
-            await _serve_until_stopped(create_app(telegram=channel.webhook), args.port, stop)
-        finally:
-            await channel.stop()
+        service = asyncio.create_task(run_service(config, app.dialogs, app.store, channels=["telegram"], stop=stop))
+        await _until_ready(args.port, service)
+        print("ready", flush=True)
+        await service
+
+
+async def _until_ready(port: int, service: asyncio.Task) -> None:
+    """The service answers /readyz once its webhook is registered and its channel started."""
+    async with aiohttp.ClientSession() as http:
+        while not service.done():
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
+    await service  # it ended: its error
 
 
 def main() -> int:

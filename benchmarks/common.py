@@ -143,4 +143,4 @@ def machine() -> dict:
     memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
                   if line.startswith("MemTotal"))
     return {"cpu": model, "cores": os.cpu_count(), "memory_gib": round(int(memory) / 1024 / 1024, 1),
-            "python": sys.version.split()[0]}
+            "python": sys.version.split()[0], "load": [round(load, 2) for load in os.getloadavg()]}

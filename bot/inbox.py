@@ -63,8 +63,10 @@ class InboxRunner:
                  retry_cap: float = RETRY_CAP) -> None:
         self.store = store
         self.retry_cap = retry_cap
-        # Called after each message: a notifier of this process wakes for the pushes it made.
+        # Called after a message whose turn wrote pushes (or replies left behind an unsent one):
+        # a notifier of this process wakes to send them.
         self.on_done: Callable[[], None] | None = None
+        self._notices_told = store.notices
         self.metrics = metrics.UNCOUNTED  # the service's, set by bot/service.py
         self.processors = {processor.channel: processor for processor in processors}
         self.owner = owner or new_owner()
@@ -81,6 +83,11 @@ class InboxRunner:
         # A chat's next message waits until the one before is through, replies sent: its row is
         # done (so its chat's next one can be claimed) as soon as its turn commits.
         self._chats = ChatLocks()
+        # At most `concurrency` messages under way; the others wait their turn in order. Rows
+        # written claimed start no claim, so they would otherwise all run at once: hundreds of
+        # turns interleaved on the event loop, each round of it longer, and the webhook's
+        # acknowledgements waited through those rounds (benchmarks/bench_replies.py, x500).
+        self._running = asyncio.Semaphore(concurrency)
         # Chats with rows this process wrote unclaimed: only their messages' end calls for a claim
         # (a claim is a write, and on SQLite every write waits for the one writer).
         self._waiting_chats: Counter[tuple[str, str]] = Counter()
@@ -212,7 +219,7 @@ class InboxRunner:
         task.add_done_callback(self._tasks.discard)
 
     async def _take(self, head: InboxItem) -> None:
-        async with self._chats.hold((head.channel, head.chat_key)):
+        async with self._chats.hold((head.channel, head.chat_key)), self._running:
             await self._take_in_turn(head)
 
     async def _take_in_turn(self, head: InboxItem) -> None:
@@ -226,8 +233,7 @@ class InboxRunner:
             if not await processor.process(items, Receipt(ids, self.owner, self.lease, head.attempts)):
                 await inbox.finish(self.store, ids)
             self._finished(ids)
-            if self.on_done is not None:
-                self.on_done()
+            self._tell_the_notifier()
         except Exception as error:
             given_up = head.attempts >= MAX_ATTEMPTS and not infrastructure(error)
             log.log(logging.ERROR if given_up else logging.WARNING,
@@ -256,6 +262,13 @@ class InboxRunner:
             if wait <= 0:
                 return items
             await asyncio.sleep(wait)
+
+    def _tell_the_notifier(self) -> None:
+        # Only when a commit wrote something for it to send: waking it after every turn cost a
+        # claim, a transaction, per turn for nothing (py-spy, benchmarks/bench_replies.py).
+        if self.on_done is not None and self.store.notices != self._notices_told:
+            self._notices_told = self.store.notices
+            self.on_done()
 
     def _taken_from_waiting(self, channel: str, chat_key: str, count: int) -> None:
         key = (channel, chat_key)

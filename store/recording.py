@@ -86,9 +86,14 @@ async def queue_outbox(session: AsyncSession, actor: Actor, demand: DemandRef, e
     await notify(session, demand.protocol)
 
 
+# Set on a session that wrote rows for a notifier to send.
+NOTIFIES = "notifies"
+
+
 async def notify(session: AsyncSession, payload: str) -> None:
     """Wake the notifiers listening on PostgreSQL (SQLite has none: they poll, or are woken in
-    their process)."""
+    their process, which `Store.notices` tells of)."""
+    session.info[NOTIFIES] = True
     if session.bind.dialect.name == "postgresql":
         # Delivered at commit (and dropped on rollback), so a listener never sees a ghost.
         await session.execute(statements.NOTIFY, {"channel": NOTIFY_CHANNEL, "payload": payload})

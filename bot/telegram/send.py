@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import sys
 
 from telegram import InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
@@ -18,6 +20,18 @@ log = logging.getLogger(__name__)
 # A 429 halts every request for retry_after seconds and then retries, so nothing is lost.
 RATE_LIMIT_RETRIES = 5
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def _remember_that_sniffio_is_missing() -> None:
+    """httpcore (under python-telegram-bot's httpx) tries `import sniffio` on every request, to
+    tell asyncio from trio; with no sniffio installed, every try searches the whole import path
+    again, 5% of a bot process's CPU at 50 people (py-spy, benchmarks/bench_replies.py). None in
+    sys.modules is Python's own "not there", answered at once: the same ImportError, cached."""
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None
+
+
+_remember_that_sniffio_is_missing()
 
 
 def file_url_for(api_url: str) -> str:
