@@ -121,7 +121,7 @@ async def test_a_demand_from_a_personal_chat_to_the_teams_channel_and_back(runni
             await maria.press("New demand")
             await maria.types("Settlement stuck in FPE")
             await maria.press("Confirm")
-            await maria.press("Suporte Sistemas")
+            await maria.press("Systems Support")
             await maria.types("erros")
             await maria.types("FPE")  # a long list: typed, as a ChoiceSet search would
             await maria.types("Execução de Despesa > Liquidação")
