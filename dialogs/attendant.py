@@ -23,7 +23,7 @@ from typing import Any
 
 from dialogs import choice_ids as ids
 from dialogs import attendant_pending, held_files, pending, render, words
-from dialogs.attendant_card import age, aging_fields, card_choices, demand_card, references_text  # noqa: F401 (age: read as attendant.age)
+from dialogs.attendant_card import age, aging_fields, card_choices, demand_card, references_note  # noqa: F401 (age: read as attendant.age)
 from dialogs.attendant_commands import (COMMANDS, HELP_WORDS, REPLY_WORDS, command_name, parse_command,
                                         search_request, split_protocol)
 from dialogs.attendant_search import list_line, search
@@ -272,8 +272,7 @@ async def show_timeline(turn: Turn, protocol: str) -> None:
     if view is None:
         return
     events = await turn.tx.timeline(turn.actor, protocol)
-    cited = f"{turn.t('att.field_references')}: {references_text(turn.t, view.references)}" if view.references else ""
-    parts = render.timeline(turn.t, view.protocol, events, note=cited)
+    parts = render.timeline(turn.t, view.protocol, events, note=references_note(turn.t, view))
     for index, (text, card) in enumerate(parts):
         last = index == len(parts) - 1
         turn.say_text(text, card=card, choices=card_choices(turn.t, view) if last else (),

@@ -45,6 +45,13 @@ def references_text(t: Texts, references: Any) -> str:
     return " · ".join(f"{t(f'ref.kind.{ref.kind}')} {shown(ref)}" for ref in references)
 
 
+def references_note(t: Texts, demand: Any) -> str:
+    """The timeline's line of the document numbers a demand cites ("" when it cites none)."""
+    if not getattr(demand, "references", ()):
+        return ""
+    return f"{t('att.field_references')}: {references_text(t, demand.references)}"
+
+
 def reference_fields(t: Texts, demand: Any) -> list[tuple[str, str]]:
     """The card's lines about what the demand cites and the open demand it may repeat."""
     fields = []

@@ -14,6 +14,7 @@ from typing import Any
 
 from dialogs import choice_ids as ids
 from dialogs import follow_pending, held_files, identity, pending, render, words
+from dialogs.attendant_card import references_note
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice
 from dialogs.states import MENU, FollowState
@@ -65,7 +66,8 @@ async def show_timeline(turn: Turn, protocol: str) -> None:
         return
     events = await turn.tx.timeline(turn.actor, protocol)
     await turn.menu(None, demand=protocol)
-    parts = render.timeline(turn.t, protocol, events)
+    # The numbers the demand cites, as attendants see them: the requester can check what CAGE read.
+    parts = render.timeline(turn.t, protocol, events, note=references_note(turn.t, view))
     for index, (text, card) in enumerate(parts):
         last = index == len(parts) - 1
         turn.say_text(text, card=card, choices=action_choices(turn, view) if last else (),

@@ -35,6 +35,13 @@ async def test_the_card_and_the_timeline_show_the_documents_cited(ready, sqlite_
     assert "Documentos citados: Empenho 2025NE000123" in ana.text
 
 
+async def test_the_requester_s_own_timeline_shows_the_documents_cited(ready, sqlite_store):
+    protocol = await open_demand(sqlite_store, ready, description=CITING)
+    await ready.say(f"status {protocol}")
+    await ready.press(f"dm:tl:{protocol}")
+    assert "Documentos citados: Empenho 2025NE000123 · Liquidação 2025NL000456 · CNPJ 11.222.333/0001-81" in ready.text
+
+
 @pytest.mark.parametrize("typed", ["/buscar 2025NE000123", "/buscar 2025ne123", "buscar empenho 2025NE000123",
                                    "search 2025NE000123", "/pesquisar 2025 NE 123"])
 async def test_an_attendant_finds_every_demand_citing_a_number(typed, ready, joao, sqlite_store, ana):
