@@ -15,6 +15,7 @@ from dialogs.messages import outgoing_from_json
 from store import EventKind, Store, outbox
 from store.outbox import Delivery
 from store.workdays import is_quiet_hour
+from taxonomy.references import default_references
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,9 @@ async def make_choices_current(store: Store, offers: list[tuple[Delivery, list[O
     return [None] * len(offers)
 
 
-# Events that change what a card shows (its status, its attendant; attachments change its count).
-# Rooms allow a bot few messages a minute, edits included: the others leave the card alone.
+# Events that change what a card shows (its status, its attendant; attachments change its count;
+# a text citing a document number may add to its "Documentos citados"). Rooms allow a bot few
+# messages a minute, edits included: the others leave the card alone.
 CARD_EVENTS = frozenset({EventKind.RECEIVED, EventKind.INFO_REQUESTED, EventKind.INFO_SENT,
                          EventKind.SOLVED, EventKind.CANCELLED, EventKind.REOPENED})
 
@@ -74,9 +76,10 @@ def is_room_card(delivery: Delivery, message: Outgoing) -> bool:
 
 
 def changes_card(event) -> bool:
-    return event.kind in CARD_EVENTS or bool(event.attachments)
+    return (event.kind in CARD_EVENTS or bool(event.attachments)
+            or bool(event.text and default_references().extract(event.text)))
 
 
 def card_state(demand) -> tuple:
     """What a card shows that events change."""
-    return demand.status, demand.assignee_id, len(demand.attachments)
+    return demand.status, demand.assignee_id, len(demand.attachments), len(demand.references)

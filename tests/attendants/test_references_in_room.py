@@ -1,5 +1,5 @@
 """Issue 19 over the real Telegram channel and notifier: the room's card of a new demand shows the
-documents it cites and the demand it may repeat, shows what comments cited at its next edit, and
+documents it cites and the demand it may repeat, is edited when a comment cites a number, and
 `/buscar` in the room lists the demands citing a number."""
 
 from __future__ import annotations
@@ -34,12 +34,14 @@ async def test_the_rooms_card_shows_references_and_the_possible_duplicate(api, b
     first = await pushed(ana_room, f"Protocolo: {older}")
     assert "duplicata" not in first["text"]
 
-    # Maria cites a liquidação in a comment; the card shows it from its next edit (a comment
-    # alone leaves room cards alone: rooms allow a bot few messages a minute, edits included).
+    # Maria cites a liquidação in a comment: the card is edited to show it (a comment citing no
+    # number leaves it alone: rooms allow a bot few messages a minute, edits included).
     async with store.transaction() as tx:
         await tx.comment(requester, older, "A liquidação é a 2025NL000456.")
-    await ana_room.presses("Receber", on=first)
     await api.wait_for(lambda: "Liquidação 2025NL000456" in api.message(ROOM, first["message_id"]).get("text", ""))
+    await ana_room.presses("Receber", on=first)
+    await api.wait_for(lambda: ATTENDANT_NAME in api.message(ROOM, first["message_id"]).get("text", ""))
+    assert "Liquidação 2025NL000456" in api.message(ROOM, first["message_id"])["text"]
 
     replies = await ana_room.says("/buscar 2025NE000123")
     text = "\n".join(reply["text"] for reply in replies)
