@@ -2,8 +2,9 @@
 
 One loop claims the head row of every chat that is due (store/outbox.py), sends each in its own
 task, and marks it sent, for retry or failed as soon as the channel answered. It wakes on
-PostgreSQL's NOTIFY, when a send finishes (the chat's next row is now its head), and every
-``poll_interval`` seconds in any case (SQLite has no NOTIFY; a lost LISTEN connection too).
+PostgreSQL's NOTIFY, on SQLite when another process committed (bot/notifier/wal_watch.py), when a
+send finishes (the chat's next row is now its head), and every ``poll_interval`` seconds in any
+case (a lost LISTEN connection, a commit the watch could not see).
 Database errors never stop it: it waits and tries again, and an outcome it could not record yet
 is kept in memory and recorded once the database is back.
 
@@ -38,6 +39,7 @@ from store.outbox import Delivery
 from .rendering import card_state, changes_card, is_room_card, make_choices_current, render
 from .pacing import ChatPacer, TokenBucket, backoff
 from .scheduled import Schedule, run_scheduled
+from .wal_watch import wal_file, watch_commits
 from .senders import PermanentSendError, Sender, TransientSendError, open_senders
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,8 @@ class Notifier:
         listener = None
         if self.store.dialect == "postgresql":
             listener = asyncio.create_task(self._listen(stop))
+        elif (wal := wal_file(self.store.engine.url.database)) is not None:
+            listener = asyncio.create_task(watch_commits(wal, self.wake.set, stop))
         jobs = (asyncio.create_task(run_scheduled(self.store, self.schedule, self.name, stop, self.wake.set))
                 if self.schedule is not None else None)
         await self._guarded(self._warn_unsent_channels)
