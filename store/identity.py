@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from . import recording
+from . import db, recording
 from .mappers import person_view
 from .models import (AttendantGrantRow, ChannelAccountRow, ChatRow, DemandRow, EmailCodeRow, OutboxRow,
                      PendingAttachmentRow, PersonRow, PushPreferenceRow, SignInLinkRow, VerifiedIdentityRow)
@@ -106,13 +106,16 @@ class Identities(PeopleAndChats):
             raise ValueError(f"identity kind {kind!r}")
         value = value.strip().lower() if kind == EMAIL else value.strip()
         now = self.now()
-        row = await self.session.scalar(select(VerifiedIdentityRow).where(
-            VerifiedIdentityRow.kind == kind, VerifiedIdentityRow.value == value).with_for_update())
-        if row is None:
-            self.session.add(VerifiedIdentityRow(person_id=person_id, kind=kind, value=value, how=how,
-                                                 details=details, verified_at=now))
+        # Insert unless the value is someone's: two people proving it at once (on PostgreSQL) do
+        # not both find it free; the second waits on the unique key, then reads the first's row.
+        inserted = await self.session.execute(
+            db.insert_for(self.store.dialect, VerifiedIdentityRow.__table__).on_conflict_do_nothing()
+            .values(person_id=person_id, kind=kind, value=value, how=how, details=details, verified_at=now))
+        if inserted.rowcount:
             owner = person_id
         else:
+            row = await self.session.scalar(select(VerifiedIdentityRow).where(
+                VerifiedIdentityRow.kind == kind, VerifiedIdentityRow.value == value).with_for_update())
             owner = row.person_id
             row.how, row.verified_at, row.details = how, now, details or row.details
             if owner != person_id:

@@ -3,6 +3,8 @@ another account joins it, demands and all); links and codes used once and kept h
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 from samples import DRAFT
@@ -27,6 +29,30 @@ async def test_a_proof_from_another_account_joins_it_with_its_demands(store):
         assert [(i.kind, i.value) for i in await tx.identities(telegram.id)] == [("email", EMAIL)]
         stranger = await tx.ensure_person("telegram", "2", "Someone")
         assert not (await tx.list_demands(Actor(stranger.id), False)).items
+
+
+async def test_two_accounts_proving_one_address_at_once_become_one_person(store):
+    async with store.transaction() as tx:
+        telegram = await tx.ensure_person("telegram", "1", "Maria")
+        teams = await tx.ensure_person("teams", "aad-1", "Maria S.")
+    first_proved = asyncio.Event()
+
+    async def prove_first() -> int:
+        async with store.transaction() as tx:
+            owner = (await tx.verify_identity(telegram.id, "email", EMAIL, "e-mail code")).id
+            first_proved.set()
+            await asyncio.sleep(0.3)  # still open: on PostgreSQL the second proof meets it uncommitted
+        return owner
+
+    async def prove_second() -> int:
+        await first_proved.wait()
+        async with store.transaction() as tx:
+            return (await tx.verify_identity(teams.id, "email", EMAIL, "e-mail code")).id
+
+    assert await asyncio.gather(prove_first(), prove_second()) == [telegram.id, telegram.id]
+    async with store.transaction() as tx:
+        assert (await tx.person_for_account("teams", "aad-1")).id == telegram.id
+        assert [(i.kind, i.value) for i in await tx.identities(telegram.id)] == [("email", EMAIL)]
 
 
 async def test_a_grant_waits_for_the_proof(store):
