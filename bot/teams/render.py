@@ -52,7 +52,7 @@ def escape_card_text(text: str) -> str:
     return _CARD_MARKDOWN.sub(r"\\\1", text).replace("<", "<\u2060")
 
 
-def render(outgoing: Outgoing, locale: str = "pt-BR") -> list[Activity]:
+def render(outgoing: Outgoing, locale: str = "pt-BR", links=None) -> list[Activity]:
     """The activities that show `outgoing`, in order (the text or card first, then images)."""
     t = Texts(locale)
     activities: list[Activity] = []

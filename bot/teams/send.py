@@ -126,10 +126,12 @@ class TeamsSender:
 
     channel = "teams"
 
-    def __init__(self, adapter: CloudAdapter, app_id: str | None = None, *, retry: Retry = Retry()) -> None:
+    def __init__(self, adapter: CloudAdapter, app_id: str | None = None, *, retry: Retry = Retry(),
+                 links=None) -> None:
         self.adapter = adapter
         self.app_id = app_id or None
         self.retry = retry
+        self.links = links  # signed download links for files too large to go inline
 
     @classmethod
     def from_config(cls, config: Config, **options: Any) -> TeamsSender:
@@ -138,20 +140,28 @@ class TeamsSender:
     def min_interval(self, chat: Any) -> float:
         return TEAMS_INTERVAL
 
-    async def send(self, chat: Any, outgoing: Outgoing) -> list[str]:
-        """Push `outgoing`; returns the ids of the activities sent."""
+    async def send(self, chat: Any, outgoing: Outgoing, skip: int = 0) -> list[str]:
+        """Push `outgoing`, each activity a part (the first `skip` were sent before); returns the
+        ids of the activities sent."""
         reference = _reference_of(chat)
-        activities = render(outgoing, getattr(chat, "locale", None) or "pt-BR")
+        activities = render(outgoing, getattr(chat, "locale", None) or "pt-BR", links=self.links)[skip:]
         sent: list[str] = []
+        delivered = skip
 
         async def push(context: TurnContext) -> None:
+            nonlocal delivered
             context.on_send_activities(not_a_reply)
             for activity in activities:
                 activity_id = await deliver(context, activity, self.retry)
+                delivered += 1
                 if activity_id:
                     sent.append(activity_id)
 
-        await self.adapter.continue_conversation(reference, push, bot_app_id=self.app_id)
+        try:
+            await self.adapter.continue_conversation(reference, push, bot_app_id=self.app_id)
+        except TransientSendError as error:
+            error.parts_sent = delivered
+            raise
         return sent
 
     async def edit(self, chat: Any, message_id: str, outgoing: Outgoing) -> None:
