@@ -131,10 +131,13 @@ class TeamsSender:
         self.adapter = adapter
         self.app_id = app_id or None
         self.retry = retry
-        self.links = links  # signed download links for files too large to go inline
+        self.links = links  # bot/downloads.py: signs the links of the files that cannot go inline
 
     @classmethod
     def from_config(cls, config: Config, **options: Any) -> TeamsSender:
+        from bot.downloads import FileLinks
+
+        options.setdefault("links", FileLinks.from_config(config))
         return cls(build_adapter(config), config.microsoft_app_id, **options)
 
     def min_interval(self, chat: Any) -> float:
