@@ -58,6 +58,21 @@ async def answered_with_files(maria: TeamsUser, store, files) -> None:
         await tx.answer(Actor(caio.id, is_attendant=True), view.protocol, "Segue o parecer.", files)
 
 
+async def push_until_links_shown(store, config: Config, connector, maria: TeamsUser) -> None:
+    """The real notifier with the Teams sender, until the card of links reached Maria."""
+    sender = TeamsSender.from_config(config, retry=FAST_RETRY)
+    notifier = Notifier(store, {"teams": sender}, poll_interval=0.05, global_rate=0, pace_chats=False)
+    stop = asyncio.Event()
+    running = asyncio.create_task(notifier.run(stop))
+    try:
+        async with asyncio.timeout(15):
+            while not any("Baixar" in str(a) for a in connector.to(maria.conversation_id)):
+                await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await running
+
+
 def card_actions(card: dict) -> list[dict]:
     found = []
 
@@ -77,17 +92,7 @@ def card_actions(card: dict) -> list[dict]:
 async def test_an_answer_with_files_reaches_teams_inline_and_as_download_links(maria, connector, store, files_server):
     links, config = files_server
     await answered_with_files(maria, store, [PARECER, PRINT])
-    sender = TeamsSender.from_config(config, retry=FAST_RETRY)
-    notifier = Notifier(store, {"teams": sender}, poll_interval=0.05, global_rate=0, pace_chats=False)
-    stop = asyncio.Event()
-    running = asyncio.create_task(notifier.run(stop))
-    try:
-        async with asyncio.timeout(10):
-            while not any("attachments" in a and "Baixar" in str(a) for a in connector.to(maria.conversation_id)):
-                await asyncio.sleep(0.05)
-    finally:
-        stop.set()
-        await running
+    await push_until_links_shown(store, config, connector, maria)
     # The answer's push (after "received"): its text, the image, the card of links.
     push, image, files = connector.to(maria.conversation_id)[-3:]
 
@@ -112,6 +117,18 @@ async def test_an_answer_with_files_reaches_teams_inline_and_as_download_links(m
     # The key was made on first use, readable by this account only.
     secret = store.files.root / SECRET_FILE
     assert stat.S_IMODE(os.stat(secret).st_mode) == 0o600
+
+
+async def test_a_push_refused_after_its_text_sends_only_the_files_again(maria, connector, store, files_server):
+    links, config = files_server
+    await answered_with_files(maria, store, [PARECER, PRINT])
+    # "received" and the answer's text go through; the image is refused past the sender's retries.
+    connector.fail_next(FAST_RETRY.attempts, status=502, after=2)
+    await push_until_links_shown(store, config, connector, maria)
+    said = [str(a) for a in connector.to(maria.conversation_id)]
+    assert sum("Segue o parecer." in a for a in said) == 1
+    assert sum("data:image/png;base64," in a for a in said) == 1 and sum("Baixar" in a for a in said) == 1
+    assert len(connector.refused) == FAST_RETRY.attempts
 
 
 def linked(url: str, **changes) -> str:
