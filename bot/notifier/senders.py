@@ -6,8 +6,9 @@ or ``PermanentSendError`` (the user blocked the bot, the chat is gone: trying ag
 It returns the ids of the messages it sent when the channel gives them (None otherwise), so a
 demand's card can be found again. One ``Outgoing`` may take several channel messages ("parts":
 a long text in pieces, then each file): ``send(..., skip=n)`` leaves out the first n parts, sent
-by an earlier attempt, and a ``TransientSendError`` says in ``parts_sent`` how many parts were out
-(skipped ones included) when it failed, so the retry sends only the rest. A sender that can change a message it sent also has
+by an earlier attempt, and a ``TransientSendError`` says in ``parts_sent`` how many parts were
+out (skipped ones included) when it failed, so the retry sends only the rest (store/outbox.py
+``Progress``). A sender that can change a message it sent also has
 ``edit(chat, message_id, outgoing)``: the notifier uses it to keep the rooms' cards current.
 Adding a channel is one line in SENDERS: a factory that returns its sender when the
 configuration enables it, or None.

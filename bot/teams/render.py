@@ -11,6 +11,9 @@
   clients use;
 - a structured `card` from the dialogs (draft summary, demand, timeline, profile): facts and
   events in the same Adaptive Card, with the choices below.
+- files after the text: PNG and JPEG up to 48 KB inline (a data URI), the others one Adaptive
+  Card listing them, each with a "Baixar" button (Action.OpenUrl) to its signed download link
+  (bot/downloads.py).
 
 Every button sends back `{"choice": id}` (and `"demand"`: the protocol of the demand the card
 shows, if it shows one) and the ChoiceSet's input id is "choice" too, so a card submit reaches the

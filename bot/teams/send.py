@@ -19,6 +19,7 @@ from botbuilder.schema import Activity, ConversationReference
 from msrest.exceptions import ClientRequestError
 
 from bot.config import Config
+from bot.downloads import FileLinks
 from bot.notifier import PermanentSendError, TransientSendError
 from dialogs import Outgoing
 
@@ -127,7 +128,7 @@ class TeamsSender:
     channel = "teams"
 
     def __init__(self, adapter: CloudAdapter, app_id: str | None = None, *, retry: Retry = Retry(),
-                 links=None) -> None:
+                 links: FileLinks | None = None) -> None:
         self.adapter = adapter
         self.app_id = app_id or None
         self.retry = retry
@@ -135,8 +136,6 @@ class TeamsSender:
 
     @classmethod
     def from_config(cls, config: Config, **options: Any) -> TeamsSender:
-        from bot.downloads import FileLinks
-
         options.setdefault("links", FileLinks.from_config(config))
         return cls(build_adapter(config), config.microsoft_app_id, **options)
 

@@ -36,7 +36,8 @@ PRINT = NewAttachment("tela.png", PNG, "image/png")
 
 @pytest.fixture
 async def files_server(store):
-    """Our HTTP application serving the download links of the store's attachments: (links, base URL)."""
+    """Our HTTP application serving the download links of the store's attachments: (its links,
+    the configuration the senders sign with)."""
     port = free_port()
     config = Config(http_port=port, attachments_dir=store.files.root)
     links = FileLinks.from_config(config)
@@ -90,7 +91,7 @@ def card_actions(card: dict) -> list[dict]:
 
 
 async def test_an_answer_with_files_reaches_teams_inline_and_as_download_links(maria, connector, store, files_server):
-    links, config = files_server
+    _, config = files_server
     await answered_with_files(maria, store, [PARECER, PRINT])
     await push_until_links_shown(store, config, connector, maria)
     # The answer's push (after "received"): its text, the image, the card of links.
@@ -120,7 +121,7 @@ async def test_an_answer_with_files_reaches_teams_inline_and_as_download_links(m
 
 
 async def test_a_push_refused_after_its_text_sends_only_the_files_again(maria, connector, store, files_server):
-    links, config = files_server
+    _, config = files_server
     await answered_with_files(maria, store, [PARECER, PRINT])
     # "received" and the answer's text go through; the image is refused past the sender's retries.
     connector.fail_next(FAST_RETRY.attempts, status=502, after=2)
