@@ -50,7 +50,7 @@ class NullSender:
     def min_interval(self, chat) -> float:
         return 0.0
 
-    async def send(self, chat, outgoing) -> None:
+    async def send(self, chat, outgoing, skip: int = 0) -> None:
         return None
 
 

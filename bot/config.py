@@ -86,6 +86,12 @@ class Config:
         return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret and self.public_url)
 
     @property
+    def links_base_url(self) -> str:
+        """Where people's browsers reach our HTTP server: the download links of Teams' file cards
+        (bot/downloads.py). Without ECAGE_PUBLIC_URL, this machine's port: local testing only."""
+        return (self.public_url or f"http://127.0.0.1:{self.http_port}").rstrip("/")
+
+    @property
     def email_codes_enabled(self) -> bool:
         return bool(self.smtp_url and self.email_domains) and not self.oidc_enabled
 

@@ -1,5 +1,6 @@
 """Our HTTP server (aiohttp): liveness, readiness and metrics, the channels' webhooks
-(Telegram, Teams), and the browser's sign-in with the OpenID provider (bot/signin.py).
+(Telegram, Teams), the browser's sign-in with the OpenID provider (bot/signin.py), and the
+signed download links of attachments (bot/downloads.py).
 
     app = create_app(telegram=channel.webhook, teams=teams_channel.handle_request,
                      metrics=metrics, readiness=readiness)
@@ -55,7 +56,7 @@ def webhook_path(webhook_url: str | None) -> str:
 
 def create_app(*, telegram: TelegramWebhook | None = None, teams: TeamsHandler | None = None,
                metrics: Metrics | None = None, readiness: Readiness | None = None,
-               signin: Any = None) -> web.Application:
+               signin: Any = None, downloads: Any = None) -> web.Application:
     # aiohttp stops reading any body past client_max_size (413); _limit_bodies refuses earlier and
     # per endpoint. The webhook also reads its body with its own, smaller bound (chunked bodies).
     app = web.Application(client_max_size=MAX_TEAMS_BODY_BYTES, middlewares=[_limit_bodies])
@@ -70,6 +71,8 @@ def create_app(*, telegram: TelegramWebhook | None = None, teams: TeamsHandler |
         app.router.add_post(TEAMS_PATH, teams)
     if signin is not None:
         signin.add_routes(app.router)
+    if downloads is not None:  # bot/downloads.py: the signed links of Teams' file cards
+        downloads.add_routes(app.router)
     return app
 
 

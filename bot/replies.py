@@ -66,7 +66,7 @@ class Replies:
         for index, reply in enumerate(replies):
             try:
                 sent = await self.sender.send(chat, reply) or []
-            except TransientSendError as error:
+            except TransientSendError as error:  # the parts already out are not sent again
                 await self._leave_to_notifier(chat, replies[index:], error)
                 return
             except PermanentSendError as error:
@@ -85,7 +85,10 @@ class Replies:
         delay = backoff(1, error.retry_after)
         log.info("reply not sent now (%s); the notifier tries again in %.1fs", error, delay,
                  extra={"channel": chat.channel, "chat": chat.chat_id})
-        for reply in replies:
+        for position, reply in enumerate(replies):
             self.metrics.delivery(chat.channel, metrics.RETRY)
+            # The first of them failed part-way: the notifier goes on after what went out.
+            progress = outbox.Progress(0, error.parts_sent) if position == 0 else outbox.Progress()
             if reply.outbox_id is not None:
-                await record_patiently(outbox.mark_retry, self.store, reply.outbox_id, self.owner, delay, str(error))
+                await record_patiently(outbox.mark_retry, self.store, reply.outbox_id, self.owner, delay,
+                                       str(error), progress)

@@ -70,8 +70,11 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
         readiness = None
         if webhook is not None or teams is not None or signin is not None:
             readiness = Readiness(store)
+            from bot.downloads import FileLinks
+
             runner = await serve(create_app(telegram=webhook, teams=teams.handle_request if teams else None,
-                                            metrics=metrics, readiness=readiness, signin=signin), config.http_port)
+                                            metrics=metrics, readiness=readiness, signin=signin,
+                                            downloads=FileLinks.from_config(config)), config.http_port)
             stack.push_async_callback(runner.cleanup)
         if telegram is not None:
             await telegram.start()  # after serve(): Telegram's first webhook call must find us listening

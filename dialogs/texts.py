@@ -690,6 +690,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "shrink or split it and send it again."),
     "teams.files_not_shown": ("Arquivos que não consigo mostrar aqui: {names}.",
                               "Files I cannot show here: {names}."),
+    # A card with a download link per file (bot/teams/render.py), and what the link answers in a
+    # browser when it no longer works (bot/downloads.py).
+    "files.download_heading": ("📎 Arquivos ({count}):", "📎 Files ({count}):"),
+    "files.download": ("Baixar", "Download"),
+    "files.download_note": ("Os links valem por {days} dias.", "The links work for {days} days."),
+    "files.link_refused": ("Este link de download expirou ou não é válido. Peça o arquivo de novo no chat.",
+                           "This download link has expired or is not valid. Ask for the file again in the chat."),
+    "files.link_gone": ("Arquivo não encontrado.", "File not found."),
     # --- store refusals ---
     # What dialogs/refusals.py says for each refusal of the store ("refusal.<code>"), with the
     # words its sentences are made of: fields, actions, and what to do instead (hints).

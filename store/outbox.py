@@ -8,7 +8,11 @@ claimed, so the events of a chat go out in the order they were written, and a ro
 its retry holds back the later rows of its chat (never reordered).
 
 A confirmed send is marked ``sent`` in its own transaction at once, so after a crash only the
-row that was in flight can be sent again.
+row that was in flight can be sent again. A row can become several channel messages (a text and
+its files as documents, a text in pieces): when a send fails part-way, ``mark_retry`` keeps how
+far it got (``Progress``, in the row's ``message`` JSON under "progress"), and the next attempt
+starts after the parts confirmed, so a retry never sends the text again. A crash in the middle
+of a row (nothing recorded) sends the whole row again.
 """
 
 from __future__ import annotations
@@ -42,11 +46,31 @@ EMAIL_FLOOR = "email_floor"
 
 __all__ = [
     "EMAIL_CHANNEL", "FAILED", "NOTIFY_CHANNEL", "PENDING", "SENDING", "SENT", "Delivery",
-    "OutboxEntry", "SentReply", "card_snapshot", "claim", "list_outbox", "mark_failed", "mark_replies_sent",
+    "OutboxEntry", "Progress", "SentReply", "card_snapshot", "claim", "list_outbox", "mark_failed", "mark_replies_sent",
     "mark_reply_sent", "mark_retry",
     "mark_sent", "mark_sent_many",
     "queue_emails", "remember_live_cards", "retry", "waiting_channels",
 ]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far the sends of a row got before a failure: the row's messages sent whole, and the
+    parts (channel messages) of the next one sent."""
+
+    messages: int = 0
+    parts: int = 0
+
+    @classmethod
+    def of(cls, stored: dict | None) -> Progress:
+        messages, parts = (stored or {}).get("progress") or (0, 0)
+        return cls(int(messages), int(parts))
+
+    def skip(self, index: int) -> int | None:
+        """Parts of message `index` already sent; None when it was sent whole."""
+        if index < self.messages:
+            return None
+        return self.parts if index == self.messages else 0
 
 
 @dataclass(frozen=True)
@@ -62,6 +86,7 @@ class Delivery:
     demand: DemandView | None
     requester: Person | None
     message: dict | None = None
+    progress: Progress = Progress()  # of an earlier attempt that failed part-way
 
 
 @dataclass(frozen=True)
@@ -134,7 +159,8 @@ async def _deliveries(session, ids: list[int]) -> list[Delivery]:
                      event=event_view(event) if event else None,
                      demand=demand_view(event.demand) if event else None,
                      requester=person_view(event.demand.requester) if event else None,
-                     message=row.message)
+                     message=row.message if row.event_id is None else None,  # an event's row keeps only progress
+                     progress=Progress.of(row.message))
             for row, chat, event in result]
 
 
@@ -207,15 +233,19 @@ async def mark_sent_many(store: Store, outbox_ids: list[int], owner: str) -> int
         return result.rowcount
 
 
-async def mark_retry(store: Store, outbox_id: int, owner: str, delay: float, error: str) -> None:
-    """Back to pending after ``delay`` seconds; its chat's later rows wait behind it."""
+async def mark_retry(store: Store, outbox_id: int, owner: str, delay: float, error: str,
+                     progress: Progress = Progress()) -> None:
+    """Back to pending after ``delay`` seconds; its chat's later rows wait behind it. `progress`:
+    what of the row was sent before the failure, left out of the next attempt."""
+    mine = (OutboxRow.id == outbox_id, OutboxRow.claimed_by == owner, OutboxRow.status == SENDING)
+    values = dict(status=PENDING, claimed_by=None, claimed_until=None, last_error=error[:2000],
+                  next_attempt_at=_now(store) + timedelta(seconds=delay))
     async with store.transaction() as tx:
-        await tx.session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == outbox_id, OutboxRow.claimed_by == owner,
-                   OutboxRow.status == SENDING)
-            .values(status=PENDING, claimed_by=None, claimed_until=None, last_error=error[:2000],
-                    next_attempt_at=_now(store) + timedelta(seconds=delay)))
+        if progress != Progress():
+            # The row is ours while we hold its lease: nobody else writes its message meanwhile.
+            stored = await tx.session.scalar(select(OutboxRow.message).where(*mine))
+            values["message"] = {**(stored or {}), "progress": [progress.messages, progress.parts]}
+        await tx.session.execute(update(OutboxRow).where(*mine).values(**values))
 
 
 async def mark_failed(store: Store, outbox_id: int, owner: str, error: str) -> None:

@@ -205,14 +205,23 @@ class Notifier:
         sender = self.senders[delivery.chat.channel]
         cards: list[str] = []
         shown: list[str] = []
+        progress = delivery.progress  # what an earlier attempt sent: left out
         try:
             messages = render(delivery, self.store.files.get, now=self.store.clock())
             paced = (self.pacer.paced(delivery.chat.id, sender.min_interval(delivery.chat))
                      if self.pacer is not None else contextlib.nullcontext())
             async with paced:
-                for message in messages:
+                for index, message in enumerate(messages):
+                    skip = delivery.progress.skip(index)
+                    if skip is None:
+                        continue
+                    progress = outbox.Progress(index, skip)
                     await self.bucket.take()
-                    sent = await sender.send(delivery.chat, message)
+                    try:
+                        sent = await sender.send(delivery.chat, message, skip=skip)
+                    except TransientSendError as error:
+                        progress = outbox.Progress(index, max(skip, error.parts_sent))
+                        raise
                     shown += sent or []
                     if sent and is_room_card(delivery, message):
                         cards += sent
@@ -223,7 +232,7 @@ class Notifier:
         except Exception as error:  # TransientSendError, or anything unexpected: retry later
             if not isinstance(error, TransientSendError):
                 log.exception("outbox %s: unexpected error", delivery.id)
-            await self._retry_or_fail(delivery, error)
+            await self._retry_or_fail(delivery, error, progress)
         else:
             self.metrics.delivery(delivery.chat.channel, counting.SENT)
             if delivery.message is not None:  # a reply whose turn's process could not send it
@@ -322,7 +331,8 @@ class Notifier:
                             card.chat.channel, card.chat.chat_id, error)
         return edited
 
-    async def _retry_or_fail(self, delivery: Delivery, error: Exception) -> None:
+    async def _retry_or_fail(self, delivery: Delivery, error: Exception,
+                             progress: outbox.Progress = outbox.Progress()) -> None:
         reason = str(error) or error.__class__.__name__
         if delivery.attempts >= self.max_attempts:
             log.warning("outbox %s: giving up after %s attempts: %s", delivery.id, delivery.attempts, reason,
@@ -334,7 +344,7 @@ class Notifier:
         log.info("outbox %s: attempt %s failed (%s), next in %.1fs", delivery.id, delivery.attempts,
                  reason, delay, extra=_fields(delivery))
         self.metrics.delivery(delivery.chat.channel, counting.RETRY)
-        await self._record(outbox.mark_retry, delivery.id, self.name, delay, reason)
+        await self._record(outbox.mark_retry, delivery.id, self.name, delay, reason, progress)
         # Woken at the retry time even when nothing else happens.
         asyncio.get_running_loop().call_later(delay, self.wake.set)
 

@@ -77,7 +77,8 @@ class EmailSender:
     def min_interval(self, chat: Chat) -> float:
         return 0.0
 
-    async def send(self, chat: Chat, outgoing: Outgoing) -> None:
+    async def send(self, chat: Chat, outgoing: Outgoing, skip: int = 0) -> None:
+        # One e-mail is one part: nothing to skip.
         settings = self.settings
         message = EmailMessage()
         message["From"] = settings.sender

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from dialogs import Outgoing
+from dialogs import Outgoing, OutgoingFile
 from dialogs.events import REQUESTER, offer_choices, render_email, render_push, shown_entries
 from dialogs.messages import outgoing_from_json
 from store import EventKind, Store, outbox
@@ -24,16 +24,42 @@ def render(delivery: Delivery, content: Callable[[str], bytes] | None = None,
            now: datetime | None = None) -> list[Outgoing]:
     """What to send for a row: a turn's reply as it was queued (`content` reads its stored files),
     or the event as this chat should hear it (silent, when sent `now`, in the requester's quiet
-    hours)."""
+    hours), with the event's files after its text where `gets_files` (without `content`, the
+    shell's pushes, they are named only)."""
     if delivery.message is not None:
         return [outgoing_from_json(delivery.message, content or _no_content)]
     if delivery.chat.channel == outbox.EMAIL_CHANNEL:
         subject, body = render_email(delivery.event, delivery.demand, delivery.chat.locale)
         return [Outgoing(text=body, card={"kind": "email", "subject": subject})]
     messages = render_push(delivery.event, delivery.demand, delivery.audience, delivery.chat.locale)
+    if content is not None and gets_files(delivery):
+        *before, last = messages
+        messages = [*before, replace(last, files=event_files(delivery, content))]
     if now is not None and is_quiet_for(delivery, now):
         messages = [replace(message, silent=True) for message in messages]
     return messages
+
+
+def gets_files(delivery: Delivery) -> bool:
+    """The files of an event go, as files, to the private chats of the people who did not attach
+    them (a requester hears an attendant's answer with its documents). Rooms have the card's
+    "Anexos" button instead, and their few messages a minute go to cards."""
+    event = delivery.event
+    return (bool(event.attachments) and delivery.chat.kind == "private"
+            and delivery.chat.person_id != event.author_id)
+
+
+def event_files(delivery: Delivery, content: Callable[[str], bytes]) -> tuple[OutgoingFile, ...]:
+    files = []
+    for item in delivery.event.attachments:
+        try:
+            data = content(item.sha256)
+        except OSError as error:  # the push names it; the rest still goes
+            log.error("outbox %s: attachment %s (%s) unreadable: %s", delivery.id, item.filename, item.sha256, error)
+            continue
+        files.append(OutgoingFile(filename=item.filename, data=data, content_type=item.content_type,
+                                  sha256=item.sha256))
+    return tuple(files)
 
 
 def is_quiet_for(delivery: Delivery, now: datetime) -> bool:

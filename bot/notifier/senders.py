@@ -4,7 +4,11 @@ A sender sends one ``Outgoing`` to one chat and says how it went by raising:
 ``TransientSendError`` (try again later, after ``retry_after`` seconds when the service said so)
 or ``PermanentSendError`` (the user blocked the bot, the chat is gone: trying again is useless).
 It returns the ids of the messages it sent when the channel gives them (None otherwise), so a
-demand's card can be found again. A sender that can change a message it sent also has
+demand's card can be found again. One ``Outgoing`` may take several channel messages ("parts":
+a long text in pieces, then each file): ``send(..., skip=n)`` leaves out the first n parts, sent
+by an earlier attempt, and a ``TransientSendError`` says in ``parts_sent`` how many parts were
+out (skipped ones included) when it failed, so the retry sends only the rest (store/outbox.py
+``Progress``). A sender that can change a message it sent also has
 ``edit(chat, message_id, outgoing)``: the notifier uses it to keep the rooms' cards current.
 Adding a channel is one line in SENDERS: a factory that returns its sender when the
 configuration enables it, or None.
@@ -25,9 +29,10 @@ log = logging.getLogger(__name__)
 
 
 class TransientSendError(Exception):
-    def __init__(self, reason: str, retry_after: float | None = None):
+    def __init__(self, reason: str, retry_after: float | None = None, parts_sent: int = 0):
         super().__init__(reason)
         self.retry_after = retry_after
+        self.parts_sent = parts_sent
 
 
 class PermanentSendError(Exception):
@@ -40,7 +45,7 @@ class Sender(Protocol):
     def min_interval(self, chat: Chat) -> float:
         """Seconds to leave between two messages to this chat (the channel's per-chat limit)."""
 
-    async def send(self, chat: Chat, outgoing: Outgoing) -> list[str] | None:
+    async def send(self, chat: Chat, outgoing: Outgoing, skip: int = 0) -> list[str] | None:
         ...
 
 
@@ -58,11 +63,12 @@ class TelegramSender:
     def min_interval(self, chat: Chat) -> float:
         return TELEGRAM_PRIVATE_INTERVAL if chat.kind == "private" else TELEGRAM_GROUP_INTERVAL
 
-    async def send(self, chat: Chat, outgoing: Outgoing) -> list[str]:
+    async def send(self, chat: Chat, outgoing: Outgoing, skip: int = 0) -> list[str]:
         from bot.telegram.send import send_outgoing
 
-        with _telegram_errors():
-            sent = await send_outgoing(self.bot, int(chat.chat_id), outgoing, locale=chat.locale)
+        sent: list = []  # filled part by part: how far it got when a part fails
+        with _telegram_errors(lambda: skip + len(sent)):
+            await send_outgoing(self.bot, int(chat.chat_id), outgoing, locale=chat.locale, skip=skip, into=sent)
         return [str(message.message_id) for message in sent]
 
     async def edit(self, chat: Chat, message_id: str, outgoing: Outgoing) -> None:
@@ -77,8 +83,9 @@ class TelegramSender:
 
 
 @contextmanager
-def _telegram_errors():
-    """Telegram's errors as the notifier's: retry later, or give up."""
+def _telegram_errors(parts_sent: Callable[[], int] = lambda: 0):
+    """Telegram's errors as the notifier's: retry later (after the `parts_sent()` already out),
+    or give up."""
     from telegram import error
 
     try:
@@ -86,15 +93,15 @@ def _telegram_errors():
     except error.RetryAfter as exc:
         wait = exc.retry_after
         seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-        raise TransientSendError(f"telegram: {exc}", seconds) from exc
+        raise TransientSendError(f"telegram: {exc}", seconds, parts_sent()) from exc
     except (error.Forbidden, error.BadRequest, error.ChatMigrated) as exc:
         # Blocked, kicked, chat not found, or a message Telegram refuses: the same request
         # would fail again.
         raise PermanentSendError(f"telegram: {exc}") from exc
     except error.TelegramError as exc:  # NetworkError, TimedOut, 5xx, bad gateway...
-        raise TransientSendError(f"telegram: {exc}") from exc
+        raise TransientSendError(f"telegram: {exc}", parts_sent=parts_sent()) from exc
     except OSError as exc:
-        raise TransientSendError(f"telegram: {exc}") from exc
+        raise TransientSendError(f"telegram: {exc}", parts_sent=parts_sent()) from exc
 
 
 async def open_telegram(config: Config, stack: AsyncExitStack) -> Sender | None:

@@ -27,6 +27,7 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationR
 
 from bot.config import Config
 from bot.contract import Conversation, locale_of
+from bot.downloads import FileLinks
 from bot.inbox import InboxRunner
 from bot.notifier import PermanentSendError, TransientSendError
 from bot.replies import Replies
@@ -79,7 +80,7 @@ class TeamsChannel:
         self.authenticated = bool(config.microsoft_app_id)
         self.runner = InboxRunner(store, [self])
         self._receive = inbox.receiver(store, self.runner.owner, self.runner.lease)
-        self.sender = TeamsSender(self.adapter, self.app_id, retry=retry)
+        self.sender = TeamsSender(self.adapter, self.app_id, retry=retry, links=FileLinks.from_config(config))
         self.replies = Replies(store, self.sender, self.runner.owner)
         self._session: aiohttp.ClientSession | None = None
         if not self.authenticated:

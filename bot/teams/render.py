@@ -11,6 +11,9 @@
   clients use;
 - a structured `card` from the dialogs (draft summary, demand, timeline, profile): facts and
   events in the same Adaptive Card, with the choices below.
+- files after the text: PNG and JPEG up to 48 KB inline (a data URI), the others one Adaptive
+  Card listing them, each with a "Baixar" button (Action.OpenUrl) to its signed download link
+  (bot/downloads.py).
 
 Every button sends back `{"choice": id}` (and `"demand"`: the protocol of the demand the card
 shows, if it shows one) and the ChoiceSet's input id is "choice" too, so a card submit reaches the
@@ -26,7 +29,8 @@ from collections.abc import Sequence
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
-from dialogs import Choice, Outgoing
+from bot.downloads import FileLinks
+from dialogs import Choice, Outgoing, OutgoingFile
 from dialogs.texts import Texts
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
@@ -52,15 +56,16 @@ def escape_card_text(text: str) -> str:
     return _CARD_MARKDOWN.sub(r"\\\1", text).replace("<", "<\u2060")
 
 
-def render(outgoing: Outgoing, locale: str = "pt-BR") -> list[Activity]:
-    """The activities that show `outgoing`, in order (the text or card first, then images)."""
+def render(outgoing: Outgoing, locale: str = "pt-BR", links: FileLinks | None = None) -> list[Activity]:
+    """The activities that show `outgoing`, in order (the text or card first, then its files:
+    images inline, the rest as a card of download links signed by `links`)."""
     t = Texts(locale)
     activities: list[Activity] = []
     if outgoing.card or outgoing.choices:
         activities.append(card_activity(adaptive_card(outgoing, t)))
     elif outgoing.text.strip():
         activities.append(text_activity(outgoing.text))
-    activities += file_activities(outgoing, t)
+    activities += file_activities(outgoing, t, links)
     return activities
 
 
@@ -75,18 +80,55 @@ def card_activity(card: dict) -> Activity:
                     attachments=[Attachment(content_type=ADAPTIVE_CARD, content=card)])
 
 
-def file_activities(outgoing: Outgoing, t: Texts) -> list[Activity]:
-    """Images go inline; Teams has no inline form for other files sent by a bot."""
-    images = [f for f in outgoing.files if (f.content_type or "").startswith("image/")]
-    others = [f.filename for f in outgoing.files if f not in images]
+# Images Teams shows inline from a data URI; larger ones would swell the activity past what the
+# connector takes, and go by link with the other files.
+INLINE_TYPES = frozenset({"image/png", "image/jpeg"})
+INLINE_MAX_BYTES = 48 * 1024
+
+
+def file_activities(outgoing: Outgoing, t: Texts, links: FileLinks | None = None) -> list[Activity]:
+    """Small images inline; every other file in one card of download links (`links` signs them;
+    without it the files are only named). Teams has no way for a bot to send a file as a file
+    outside the file-consent flow of personal chats."""
+    inline = [f for f in outgoing.files if f.content_type in INLINE_TYPES and len(f.data) <= INLINE_MAX_BYTES]
+    others = [f for f in outgoing.files if f not in inline]
     activities = [
         Activity(type=ActivityTypes.message, attachments=[Attachment(
             content_type=f.content_type, name=f.filename,
             content_url=f"data:{f.content_type};base64,{base64.b64encode(f.data).decode('ascii')}")])
-        for f in images]
-    if others:
-        activities.append(text_activity(t("teams.files_not_shown", names=", ".join(others))))
+        for f in inline]
+    linkable = [f for f in others if f.sha256] if links is not None else []
+    if linkable:
+        activities.append(card_activity(download_card(linkable, t, links)))
+    unnamed = [f.filename for f in others if f not in linkable]
+    if unnamed:
+        activities.append(text_activity(t("teams.files_not_shown", names=", ".join(unnamed))))
     return activities
+
+
+def download_card(files: Sequence[OutgoingFile], t: Texts, links: FileLinks) -> dict:
+    """An Adaptive Card listing `files`, each with its size and a "Baixar" button (Action.OpenUrl
+    to its signed link)."""
+    body: list[dict] = [{"type": "TextBlock", "text": escape_card_text(t("files.download_heading", count=len(files))),
+                         "wrap": True, "weight": "Bolder"}]
+    for file in files:
+        body.append({"type": "ColumnSet", "separator": True, "columns": [
+            {"type": "Column", "width": "stretch", "verticalContentAlignment": "Center", "items": [
+                {"type": "TextBlock", "text": escape_card_text(file.filename), "wrap": True},
+                {"type": "TextBlock", "text": _size(len(file.data)), "isSubtle": True, "size": "Small",
+                 "spacing": "None"}]},
+            {"type": "Column", "width": "auto", "items": [{"type": "ActionSet", "actions": [
+                {"type": "Action.OpenUrl", "title": t("files.download"),
+                 "url": links.url(file.sha256, file.filename)}]}]},
+        ]})
+    body.append({"type": "TextBlock", "text": t("files.download_note", days=round(links.lifetime / 86400)),
+                 "wrap": True, "isSubtle": True, "size": "Small"})
+    return {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "version": CARD_VERSION, "body": body}
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
 
 
 # --------------------------------------------------------------------------- Adaptive Cards

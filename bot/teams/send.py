@@ -19,6 +19,7 @@ from botbuilder.schema import Activity, ConversationReference
 from msrest.exceptions import ClientRequestError
 
 from bot.config import Config
+from bot.downloads import FileLinks
 from bot.notifier import PermanentSendError, TransientSendError
 from dialogs import Outgoing
 
@@ -126,32 +127,43 @@ class TeamsSender:
 
     channel = "teams"
 
-    def __init__(self, adapter: CloudAdapter, app_id: str | None = None, *, retry: Retry = Retry()) -> None:
+    def __init__(self, adapter: CloudAdapter, app_id: str | None = None, *, retry: Retry = Retry(),
+                 links: FileLinks | None = None) -> None:
         self.adapter = adapter
         self.app_id = app_id or None
         self.retry = retry
+        self.links = links  # bot/downloads.py: signs the links of the files that cannot go inline
 
     @classmethod
     def from_config(cls, config: Config, **options: Any) -> TeamsSender:
+        options.setdefault("links", FileLinks.from_config(config))
         return cls(build_adapter(config), config.microsoft_app_id, **options)
 
     def min_interval(self, chat: Any) -> float:
         return TEAMS_INTERVAL
 
-    async def send(self, chat: Any, outgoing: Outgoing) -> list[str]:
-        """Push `outgoing`; returns the ids of the activities sent."""
+    async def send(self, chat: Any, outgoing: Outgoing, skip: int = 0) -> list[str]:
+        """Push `outgoing`, each activity a part (the first `skip` were sent before); returns the
+        ids of the activities sent."""
         reference = _reference_of(chat)
-        activities = render(outgoing, getattr(chat, "locale", None) or "pt-BR")
+        activities = render(outgoing, getattr(chat, "locale", None) or "pt-BR", links=self.links)[skip:]
         sent: list[str] = []
+        delivered = skip
 
         async def push(context: TurnContext) -> None:
+            nonlocal delivered
             context.on_send_activities(not_a_reply)
             for activity in activities:
                 activity_id = await deliver(context, activity, self.retry)
+                delivered += 1
                 if activity_id:
                     sent.append(activity_id)
 
-        await self.adapter.continue_conversation(reference, push, bot_app_id=self.app_id)
+        try:
+            await self.adapter.continue_conversation(reference, push, bot_app_id=self.app_id)
+        except TransientSendError as error:
+            error.parts_sent = delivered
+            raise
         return sent
 
     async def edit(self, chat: Any, message_id: str, outgoing: Outgoing) -> None:

@@ -63,10 +63,22 @@ async def send_outgoing(
     outgoing,
     *,
     locale: str | None = None,
+    skip: int = 0,
+    into: list[Message] | None = None,
 ) -> list[Message]:
     """Send one `Outgoing` (text in pieces of at most 4,096 characters, the keyboard on the last
-    piece, then its files as documents) and return the messages sent, in order."""
-    sent: list[Message] = []
+    piece, then its files as documents) and return the messages sent, in order. `skip` leaves out
+    the first parts (an earlier attempt sent them); `into` receives each message as it is
+    confirmed, so a caller knows how far a send that failed got."""
+    sent: list[Message] = into if into is not None else []
+    for part in _parts(bot, chat_id, outgoing, locale)[skip:]:
+        sent.append(await part())
+    return sent
+
+
+def _parts(bot: ExtBot, chat_id: int | str, outgoing, locale: str | None) -> list:
+    """The Bot API calls that show `outgoing`, in order, not yet made."""
+    parts = []
     text = outgoing.text
     if not text.strip() and outgoing.choices:
         text = Texts(locale)("files.choose")
@@ -75,20 +87,13 @@ async def send_outgoing(
         markup = keyboard(outgoing.choices)
         for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1
-            sent.append(
-                await bot.send_message(
-                    chat_id,
-                    to_html(piece),
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup if last else None,
-                    link_preview_options=_NO_PREVIEW,
-                    disable_notification=outgoing.silent,
-                )
-            )
+            parts.append(lambda piece=piece, last=last: bot.send_message(
+                chat_id, to_html(piece), parse_mode=ParseMode.HTML, reply_markup=markup if last else None,
+                link_preview_options=_NO_PREVIEW, disable_notification=outgoing.silent))
     for file in outgoing.files:
-        sent.append(await bot.send_document(chat_id, InputFile(file.data, filename=file.filename),
-                                            disable_notification=outgoing.silent))
-    return sent
+        parts.append(lambda file=file: bot.send_document(
+            chat_id, InputFile(file.data, filename=file.filename), disable_notification=outgoing.silent))
+    return parts
 
 
 async def edit_outgoing(bot: ExtBot, chat_id: int | str, message_id: int | str, outgoing) -> None:

@@ -55,7 +55,7 @@ class FakeConnector:
         self.downloads: list[dict] = []  # {"path", "authorization"}
         self.created: list[dict] = []  # bodies of POST /v3/conversations
         self.members: dict[str, dict] = {}  # the roster: member id -> TeamsChannelAccount JSON
-        self._failures: list[_Failure] = []
+        self._failures: list[_Failure | None] = []  # None: a call let through
         self._files: dict[str, _File] = {}
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -87,9 +87,11 @@ class FakeConnector:
 
     # ----------------------------------------------------------------------- test controls
 
-    def fail_next(self, times: int = 1, status: int = 429, retry_after: str | None = None) -> None:
-        """Answer the next `times` activity calls with `status` (and Retry-After when given)."""
-        self._failures += [_Failure(status, retry_after)] * times
+    def fail_next(self, times: int = 1, status: int = 429, retry_after: str | None = None, *,
+                  after: int = 0) -> None:
+        """Answer the next `times` activity calls with `status` (and Retry-After when given),
+        once `after` more calls went through."""
+        self._failures += [None] * after + [_Failure(status, retry_after)] * times
 
     def add_file(self, name: str, data: bytes, content_type: str = "application/octet-stream",
                  token: str | None = None, chunked: bool = False) -> str:
@@ -102,8 +104,8 @@ class FakeConnector:
     # ----------------------------------------------------------------------- handlers
 
     async def _send(self, request: web.Request) -> web.Response:
-        if self._failures:
-            failure = self._failures.pop(0)
+        failure = self._failures.pop(0) if self._failures else None
+        if failure is not None:
             self.refused.append((request.path, failure.status))
             headers = {"Retry-After": failure.retry_after} if failure.retry_after else {}
             return web.json_response({"error": {"code": "Throttled", "message": "try later"}},

@@ -149,6 +149,11 @@ class FakeTelegramAPI:
         """Messages the bot sent to a chat (text and documents), as they stand now, in order."""
         return [m for (chat, _), m in sorted(self._messages.items()) if chat == chat_id and m["from"]["is_bot"]]
 
+    def documents_sent_to(self, chat_id: int) -> list[tuple[str, bytes]]:
+        """The files the bot uploaded to a chat (sendDocument), as (file name, bytes), in order."""
+        return [(m["document"]["file_name"], self._files[m["document"]["file_id"]][1])
+                for m in self.sent_to(chat_id) if "document" in m]
+
     def message(self, chat_id: int, message_id: int) -> dict:
         return self._messages[(chat_id, message_id)]
 
@@ -360,7 +365,9 @@ class FakeTelegramAPI:
 
     async def _m_sendDocument(self, params, files):
         filename, data = files.get("document", ("?", b""))
-        document = {"file_id": f"SENT{next(self._file_ids)}", "file_unique_id": "S", "file_name": filename,
+        file_id = f"SENT{next(self._file_ids)}"
+        self._files[file_id] = (f"documents/{filename}", data, len(data))  # the upload, as it arrived
+        document = {"file_id": file_id, "file_unique_id": "S", "file_name": filename,
                     "file_size": len(data)}
         message = self._bot_message(params, {"document": document})
         self._say(f"bot #{message['message_id']} sends document {filename} ({len(data)} bytes)")
