@@ -1,7 +1,8 @@
 """``python -m bot admin ...``: operator commands.
 
-    python -m bot admin outbox             pending, in-flight and failed deliveries
-    python -m bot admin outbox retry ID    send a failed (or waiting) delivery again now
+    python -m bot admin outbox             pending, in-flight, failed and skipped deliveries
+                                           (skipped: the chat blocked the bot)
+    python -m bot admin outbox retry ID    send a failed, skipped (or waiting) delivery again now
 
     python -m bot admin grant-attendant | revoke-attendant | list    (bot/roles.py)
 
@@ -50,13 +51,13 @@ async def _outbox(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     for entry in entries:
         chat = f"{entry.channel}:{entry.chat_id}"[:28]
         print(f"{entry.id:>6}  {entry.status:<8} {entry.attempts:>5}  {chat:<28} {entry.kind:<16} "
-              f"{entry.protocol:<16} {entry.next_attempt_at:%Y-%m-%d %H:%M:%S}  "
+              f"{entry.protocol or '-':<16} {entry.next_attempt_at:%Y-%m-%d %H:%M:%S}  "
               f"{(entry.last_error or '')[:80]}", file=out)
     return 0
 
 
 COMMANDS: dict[str, Command] = {
-    "outbox": Command(help="deliveries pending or failed; `retry ID` sends one again",
+    "outbox": Command(help="deliveries pending, failed or skipped; `retry ID` sends one again",
                       add_arguments=_outbox_arguments, run=_outbox),
 }
 

@@ -30,7 +30,7 @@ from bot.notifier.pacing import backoff
 from dialogs.messages import Receipt
 from store import Store, StoreUnavailable, inbox
 from store.inbox import InboxItem
-from store.owners import new_owner, release_dead_claims
+from store.owners import keep_renewing, new_owner, release_dead_claims
 
 log = logging.getLogger(__name__)
 
@@ -203,12 +203,8 @@ class InboxRunner:
         await inbox.purge(self.store)
 
     async def _renew(self) -> None:
-        while True:
-            await asyncio.sleep(self.lease / 3)
-            try:
-                await inbox.renew(self.store, self.owner, list(self._held), self.lease)
-            except Exception as error:
-                log.warning("inbox: could not renew leases (%s)", error.__class__.__name__)
+        await keep_renewing(lambda: inbox.renew(self.store, self.owner, list(self._held), self.lease),
+                            self.lease, "inbox")
 
     # --- one message --------------------------------------------------------------------------
 

@@ -4,8 +4,10 @@ channel's `Sender`, the same one the notifier pushes with, and each is marked se
 channel confirmed it. So after a crash only the reply in flight can be sent again.
 
 A reply the channel refuses for now (a 429, a network cut) goes back to the outbox with the
-replies after it, for the notifier to send in order; one refused for good is marked failed and
-the others still go out.
+replies after it, for the notifier to send in order (a 429 holds back only this chat:
+bot/telegram/limits.py); one refused for good is marked failed and the others still go out. A
+chat that cannot be reached at all (it blocked the bot) is marked, as the notifier marks it, and
+the turn's other replies are skipped with it (store/outbox.py `mark_chat_gone`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import time
 from bot import metrics
 from bot.notifier.core import record_patiently
 from bot.notifier.pacing import backoff
-from bot.notifier.senders import PermanentSendError, Sender, TransientSendError
+from bot.notifier.senders import ChatGoneError, PermanentSendError, Sender, TransientSendError
 from bot.contract import Conversation
 from dialogs import Incoming, Outgoing
 from store import Chat, Store, outbox
@@ -68,6 +70,13 @@ class Replies:
                 sent = await self.sender.send(chat, reply) or []
             except TransientSendError as error:  # the parts already out are not sent again
                 await self._leave_to_notifier(chat, replies[index:], error)
+                return
+            except ChatGoneError as error:
+                log.warning("%s chat %s: cannot be reached, skipped until it writes again: %s", chat.channel,
+                            chat.chat_id, error, extra={"channel": chat.channel, "chat": chat.chat_id})
+                self.metrics.delivery(chat.channel, metrics.FAILED)
+                if reply.outbox_id is not None:
+                    await record_patiently(outbox.mark_chat_gone, self.store, reply.outbox_id, self.owner, str(error))
                 return
             except PermanentSendError as error:
                 log.warning("%s chat %s: reply refused for good: %s", chat.channel, chat.chat_id, error,

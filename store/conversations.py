@@ -39,6 +39,10 @@ class Conversations(PeopleAndChats):
             chat = Chat(id=row.chat_id, channel=channel, chat_id=chat_id, kind=row.chat_kind,
                         person_id=row.chat_person_id, reference=row.chat_reference, locale=row.chat_locale,
                         is_attendant_room=row.chat_is_attendant_room)
+        if row is None or row.chat_blocked_at is not None:
+            # The chat writes to the bot: it can be reached again (a newcomer's chat may have been
+            # marked before they had an account here, a group's say).
+            await self.session.execute(statements.CHAT_UNBLOCK, {"unblocked_id": chat.id})
         if row is None:
             return person, chat, await self.load_conversation(channel, chat_id, user_id)
         self._conversations[key] = _encoded(row.state)

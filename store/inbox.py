@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, update
 
-from . import recording, statements
+from . import owners, recording, statements
 from .group_commit import GroupCommit
 from .models import InboxRow
 from .unit import UnitOfWork
@@ -134,13 +134,7 @@ async def group_of(store: Store, head: InboxItem) -> list[InboxItem]:
 
 async def renew(store: Store, owner: str, ids: Iterable[int], lease: float) -> None:
     """Extend the lease of rows still being worked on."""
-    ids = list(ids)
-    if not ids:
-        return
-    async with store.transaction() as tx:
-        await tx.session.execute(
-            update(InboxRow).where(InboxRow.id.in_(ids), InboxRow.claimed_by == owner, InboxRow.status == PENDING)
-            .values(claimed_until=store.clock() + timedelta(seconds=lease)))
+    await owners.extend_leases(store, InboxRow, owner, ids, lease, status=PENDING)
 
 
 async def release(store: Store, owner: str, ids: Iterable[int], delay: float) -> None:

@@ -110,6 +110,9 @@ class ChatRow(Base):
     is_attendant_room: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When a send found the chat unreachable (blocked, kicked, not found); None once it writes to
+    # the bot again. Its outbox rows are skipped meanwhile (store/outbox.py).
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 # Demand numbers on PostgreSQL (migration 0003): taking one locks nothing, so creations on several
@@ -233,7 +236,7 @@ class OutboxRow(Base):
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
     audience: Mapped[str] = mapped_column(String(12))  # "requester" | "attendants" | "reply"
     message: Mapped[dict | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sending|sent|failed
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sending|sent|failed|skipped
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

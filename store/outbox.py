@@ -12,7 +12,15 @@ row that was in flight can be sent again. A row can become several channel messa
 its files as documents, a text in pieces): when a send fails part-way, ``mark_retry`` keeps how
 far it got (``Progress``, in the row's ``message`` JSON under "progress"), and the next attempt
 starts after the parts confirmed, so a retry never sends the text again. A crash in the middle
-of a row (nothing recorded) sends the whole row again.
+of a row (nothing recorded) sends the whole row again. The notifier renews the lease of the rows
+it is sending (`renew`), so a short lease frees a dead notifier's rows soon without taking a
+slow send from a live one; a dead process's rows on this host are freed at once (store/owners.py).
+
+A chat the channel says is unreachable (it blocked the bot, removed it, is gone) is marked
+(`mark_chat_gone`): its waiting rows, and those written while the mark stands
+(store/recording.py), are ``skipped``, never tried. The mark goes when the chat writes to the bot
+again (store/conversations.py `open_turn`) or the operator retries one of its rows. A row written
+by a transaction that did not see the mark yet is tried once more: its refusal marks it again.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from . import attendance, db, statements
+from . import attendance, db, owners, statements
 from .attendance import LiveCard
 from .models import ChatRow, CounterRow, DemandRow, EventRow, OutboxRow, PersonRow, PushPreferenceRow
 from .protocol import parse_protocol
@@ -33,7 +41,7 @@ from .recording import NOTIFY_CHANNEL
 from .service import Store
 from .views import Chat, DemandView, EventKind, EventView, Person
 
-PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
 UNSENT = (PENDING, SENDING)
 
 EMAIL_CHANNEL = "email"
@@ -45,11 +53,11 @@ EMAIL_LOOKBACK = 1000
 EMAIL_FLOOR = "email_floor"
 
 __all__ = [
-    "EMAIL_CHANNEL", "FAILED", "NOTIFY_CHANNEL", "PENDING", "SENDING", "SENT", "Delivery",
-    "OutboxEntry", "Progress", "SentReply", "card_snapshot", "claim", "list_outbox", "mark_failed", "mark_replies_sent",
-    "mark_reply_sent", "mark_retry",
+    "EMAIL_CHANNEL", "FAILED", "NOTIFY_CHANNEL", "PENDING", "SENDING", "SENT", "SKIPPED", "Delivery",
+    "OutboxEntry", "Progress", "SentReply", "card_snapshot", "claim", "list_outbox", "mark_chat_gone", "mark_failed",
+    "mark_replies_sent", "mark_reply_sent", "mark_retry",
     "mark_sent", "mark_sent_many",
-    "queue_emails", "remember_live_cards", "retry", "waiting_channels",
+    "queue_emails", "remember_live_cards", "renew", "retry", "waiting_channels",
 ]
 
 
@@ -258,7 +266,35 @@ async def mark_failed(store: Store, outbox_id: int, owner: str, error: str) -> N
             .values(status=FAILED, claimed_by=None, claimed_until=None, last_error=error[:2000]))
 
 
-async def list_outbox(store: Store, statuses: Iterable[str] = (PENDING, SENDING, FAILED),
+async def mark_chat_gone(store: Store, outbox_id: int, owner: str, error: str) -> int:
+    """The channel cannot reach this row's chat any more: the row failed, the chat is marked, and
+    its other waiting rows (a turn's replies still in this owner's hands too) are skipped.
+    Returns how many were skipped."""
+    error = error[:2000]
+    async with store.transaction() as tx:
+        session = tx.session
+        chat_id = await session.scalar(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id, OutboxRow.claimed_by == owner, OutboxRow.status == SENDING)
+            .values(status=FAILED, claimed_by=None, claimed_until=None, last_error=error)
+            .returning(OutboxRow.chat_id))
+        if chat_id is None:  # no longer ours: whoever holds it now records what happened
+            return 0
+        await session.execute(update(ChatRow).where(ChatRow.id == chat_id).values(blocked_at=_now(store)))
+        skipped = await session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.chat_id == chat_id,
+                   or_(OutboxRow.status == PENDING, and_(OutboxRow.status == SENDING, OutboxRow.claimed_by == owner)))
+            .values(status=SKIPPED, claimed_by=None, claimed_until=None, last_error=f"chat unreachable: {error}"[:2000]))
+        return skipped.rowcount or 0
+
+
+async def renew(store: Store, owner: str, ids: Iterable[int], lease: float) -> None:
+    """Extend the lease of rows whose send is still under way."""
+    await owners.extend_leases(store, OutboxRow, owner, ids, lease, status=SENDING)
+
+
+async def list_outbox(store: Store, statuses: Iterable[str] = (PENDING, SENDING, FAILED, SKIPPED),
                       limit: int = 200) -> list[OutboxEntry]:
     query = (select(OutboxRow.id, OutboxRow.status, OutboxRow.attempts, ChatRow.channel,
                     ChatRow.chat_id, func.coalesce(EventRow.kind, OutboxRow.audience), DemandRow.protocol,
@@ -281,14 +317,19 @@ async def waiting_channels(store: Store) -> list[str]:
 
 
 async def retry(store: Store, outbox_id: int) -> bool:
-    """An operator's retry of a failed (or waiting) row: pending now, with a fresh attempt count."""
+    """An operator's retry of a failed, skipped (or waiting) row: pending now, with a fresh
+    attempt count. The operator asks for it to be tried: its chat's mark, if any, goes."""
     async with store.transaction() as tx:
-        result = await tx.session.execute(
+        chat_id = await tx.session.scalar(
             update(OutboxRow)
-            .where(OutboxRow.id == outbox_id, OutboxRow.status.in_((FAILED, PENDING)))
+            .where(OutboxRow.id == outbox_id, OutboxRow.status.in_((FAILED, SKIPPED, PENDING)))
             .values(status=PENDING, attempts=0, next_attempt_at=_now(store), claimed_by=None,
-                    claimed_until=None))
-        return result.rowcount == 1
+                    claimed_until=None)
+            .returning(OutboxRow.chat_id))
+        if chat_id is None:
+            return False
+        await tx.session.execute(statements.CHAT_UNBLOCK, {"unblocked_id": chat_id})
+        return True
 
 
 async def queue_emails(store: Store, kinds: Iterable[EventKind]) -> int:

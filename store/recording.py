@@ -78,11 +78,12 @@ async def queue_outbox(session: AsyncSession, actor: Actor, demand: DemandRef, e
         "except_chat": actor.chat_id})).all()
     if not recipients:
         return
+    # A chat that blocked the bot gets its row skipped, visible to the operator, never tried.
     await session.execute(statements.OUTBOX_INSERT, [
         {"event_id": event_id, "chat_id": chat_id,
          "audience": "requester" if person_id == demand.requester_id and not room else "attendants",
-         "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
-        for chat_id, person_id, room in recipients])
+         "status": "skipped" if blocked else "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+        for chat_id, person_id, room, blocked in recipients])
     await notify(session, demand.protocol)
 
 

@@ -75,7 +75,7 @@ TURN_CONTEXT = (
     select(*_PERSON_COLUMNS,
            *(column.label(f"chat_{column.key}") for column in (
                _CHATS.c.id, _CHATS.c.kind, _CHATS.c.person_id, _CHATS.c.reference, _CHATS.c.locale,
-               _CHATS.c.is_attendant_room)),
+               _CHATS.c.is_attendant_room, _CHATS.c.blocked_at)),
            _CONVERSATIONS.c.state)
     .select_from(_ACCOUNTS)
     .join(_PEOPLE, _PEOPLE.c.id == _ACCOUNTS.c.person_id)
@@ -84,6 +84,10 @@ TURN_CONTEXT = (
     .outerjoin(_CONVERSATIONS, _CONVERSATION_MATCH)
     .where(_ACCOUNTS.c.channel == bindparam("key_channel"),
            _ACCOUNTS.c.channel_user_id == bindparam("key_user_id")))
+
+# A chat writing to the bot again can be reached again (store/outbox.py `mark_chat_gone`).
+CHAT_UNBLOCK = (update(_CHATS).where(_CHATS.c.id == bindparam("unblocked_id"), _CHATS.c.blocked_at.is_not(None))
+                .values(blocked_at=None))
 
 # --- demands, events, attachments, outbox ------------------------------------------------------------
 
@@ -112,7 +116,7 @@ NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 def event_recipients(*, to_requester: bool, to_rooms: bool, to_assignee: bool, except_chat: bool):
     """The chats an event goes to (built once for each combination): the requester's own chats,
     the attendants' rooms, the assignee's private chats; never the chat it came from, nor a
-    channel its person muted."""
+    channel its person muted. Each with whether it is blocked (its row is born skipped)."""
     chats = _CHATS.c
     wanted = []
     if to_requester:
@@ -124,7 +128,8 @@ def event_recipients(*, to_requester: bool, to_rooms: bool, to_assignee: bool, e
                            chats.is_attendant_room.is_(False)))
     if not wanted:
         return None
-    query = select(chats.id, chats.person_id, chats.is_attendant_room).where(or_(*wanted), ~_MUTED)
+    query = select(chats.id, chats.person_id, chats.is_attendant_room, chats.blocked_at.is_not(None)
+                   ).where(or_(*wanted), ~_MUTED)
     return query.where(chats.id != bindparam("except_chat")) if except_chat else query
 
 

@@ -8,6 +8,13 @@ case (a lost LISTEN connection, a commit the watch could not see).
 Database errors never stop it: it waits and tries again, and an outcome it could not record yet
 is kept in memory and recorded once the database is back.
 
+Its claims are short leases (LEASE_S) renewed while each send is under way, and it frees the
+claims of dead processes of its host at start and every DEAD_OWNERS_EVERY seconds
+(store/owners.py): a notifier that crashed has its rows sent by another, or by itself restarted,
+within seconds, never after a minute. A chat that cannot be reached (ChatGoneError) is marked,
+and its rows are skipped until it writes again (store/outbox.py `mark_chat_gone`). A 429 holds
+back only its chat's rows, by their retry time (bot/telegram/limits.py says when it is the bot's).
+
 A new demand reaches the attendants' rooms as its card, with buttons to act on it. The notifier
 records which message shows that card, and whenever it delivers a later event of the demand it
 edits the card to show the demand as it is now (a sender without ``edit`` leaves it as it was).
@@ -20,7 +27,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import socket
 import time
 from collections import OrderedDict
 from contextlib import AsyncExitStack
@@ -35,17 +41,23 @@ from store import Store, is_transient
 from store import outbox
 from store.group_commit import GroupCommit
 from store.outbox import Delivery
+from store.owners import keep_renewing, new_owner, release_dead_claims
 
 from .rendering import card_state, changes_card, is_room_card, make_choices_current, render
 from .pacing import ChatPacer, TokenBucket, backoff
 from .scheduled import Schedule, run_scheduled
 from .wal_watch import wal_file, watch_commits
-from .senders import PermanentSendError, Sender, TransientSendError, open_senders
+from .senders import ChatGoneError, PermanentSendError, Sender, TransientSendError, open_senders
 
 log = logging.getLogger(__name__)
 
 SHELL_CHANNEL = "shell"
 MAX_ATTEMPTS = 12
+# A claim's lease, renewed every third of it while the send is under way: a crashed notifier on
+# another host is taken over after this long (on this host at once, see DEAD_OWNERS_EVERY).
+LEASE_S = 15.0
+# How often the claims of this host's dead processes are looked for (one small transaction).
+DEAD_OWNERS_EVERY = 5.0
 DB_RETRY_CAP = 10.0
 # While sends are under way, claim again once this share of the slots (1/4) is free.
 CLAIM_BATCH_SHARE = 4
@@ -57,13 +69,13 @@ REFRESH_GRACE = 5.0
 
 class Notifier:
     def __init__(self, store: Store, senders: dict[str, Sender], *, name: str | None = None,
-                 lease: float = 60.0, poll_interval: float = 1.0, max_inflight: int = 100,
+                 lease: float = LEASE_S, poll_interval: float = 1.0, max_inflight: int = 100,
                  max_attempts: int = MAX_ATTEMPTS, global_rate: float = 30.0, pace_chats: bool = True,
                  on_sent: Callable[[Delivery], None] | None = None, metrics: counting.Metrics = counting.UNCOUNTED,
                  schedule: Schedule | None = None):
         self.store = store
         self.senders = senders
-        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.name = name or new_owner()
         self.lease = lease
         self.poll_interval = poll_interval
         self.max_inflight = max_inflight
@@ -75,6 +87,7 @@ class Notifier:
         self.schedule = schedule  # the digest and long-wait announcements; None: not here
         self.wake = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
+        self._held: set[int] = set()  # outbox ids being sent: their leases are renewed
         self._warned_channels: set[str] = set()
         self._db_failures = 0
         self._mark_sent_together = GroupCommit(self._mark_rows_sent)
@@ -108,7 +121,10 @@ class Notifier:
         jobs = (asyncio.create_task(run_scheduled(self.store, self.schedule, self.name, stop, self.wake.set))
                 if self.schedule is not None else None)
         await self._guarded(self._warn_unsent_channels)
-        last_warning = time.monotonic()
+        await self._guarded(self._release_dead_claims)
+        last_warning = last_look = time.monotonic()
+        renewing = asyncio.create_task(keep_renewing(
+            lambda: outbox.renew(self.store, self.name, list(self._held), self.lease), self.lease, "outbox"))
         try:
             while not stop.is_set():
                 self.wake.clear()
@@ -122,15 +138,20 @@ class Notifier:
                     claimed = await self._guarded(lambda: outbox.claim(
                         self.store, self.name, channels=self.senders, limit=free, lease=self.lease)) or []
                 for delivery in claimed:
+                    self._held.add(delivery.id)
                     task = asyncio.create_task(self._deliver(delivery))
                     self._tasks.add(task)
                     task.add_done_callback(self._tasks.discard)
+                    task.add_done_callback(lambda _, held=delivery.id: self._held.discard(held))
                 if not claimed and not self._tasks:
                     self._settled_pass = this_pass
                     self._settled.set()
                 if time.monotonic() - last_warning > 60:
                     await self._guarded(self._warn_unsent_channels)
                     last_warning = time.monotonic()
+                if time.monotonic() - last_look > DEAD_OWNERS_EVERY:
+                    await self._guarded(self._release_dead_claims)
+                    last_look = time.monotonic()
                 await self._idle(stop)
         finally:
             if listener is not None:
@@ -141,6 +162,7 @@ class Notifier:
             # Sends already started finish and are recorded: stopping never loses a confirmation.
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
+            renewing.cancel()
             await self._finish_refreshes()
 
     async def _idle(self, stop: asyncio.Event) -> None:
@@ -192,6 +214,11 @@ class Notifier:
         self._db_failures = 0
         return result
 
+    async def _release_dead_claims(self) -> None:
+        if await release_dead_claims(self.store):
+            log.info("outbox: took over the claims of a process of this host that is gone")
+            self.wake.set()
+
     async def _warn_unsent_channels(self) -> None:
         """Rows of a channel with no sender here stay pending for another notifier: said once."""
         waiting = set(await outbox.waiting_channels(self.store))
@@ -225,6 +252,11 @@ class Notifier:
                     shown += sent or []
                     if sent and is_room_card(delivery, message):
                         cards += sent
+        except ChatGoneError as error:
+            log.warning("outbox %s: the chat cannot be reached, skipped until it writes again: %s", delivery.id,
+                        error, extra=_fields(delivery))
+            self.metrics.delivery(delivery.chat.channel, counting.FAILED)
+            await self._record(outbox.mark_chat_gone, delivery.id, self.name, str(error))
         except PermanentSendError as error:
             log.warning("outbox %s: failed for good: %s", delivery.id, error, extra=_fields(delivery))
             self.metrics.delivery(delivery.chat.channel, counting.FAILED)

@@ -1,8 +1,10 @@
 """How the notifier reaches each channel: one small ``Sender`` per channel, found in SENDERS.
 
 A sender sends one ``Outgoing`` to one chat and says how it went by raising:
-``TransientSendError`` (try again later, after ``retry_after`` seconds when the service said so)
-or ``PermanentSendError`` (the user blocked the bot, the chat is gone: trying again is useless).
+``TransientSendError`` (try again later, after ``retry_after`` seconds when the service said so),
+``PermanentSendError`` (the channel refuses this message: trying it again is useless) or its kind
+``ChatGoneError`` (the user blocked the bot, it was removed from the group, the chat does not
+exist: the chat is marked, and nothing more is tried there until it writes to the bot again).
 It returns the ids of the messages it sent when the channel gives them (None otherwise), so a
 demand's card can be found again. One ``Outgoing`` may take several channel messages ("parts":
 a long text in pieces, then each file): ``send(..., skip=n)`` leaves out the first n parts, sent
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 import logging
 from contextlib import AsyncExitStack, contextmanager
-from datetime import timedelta
 from typing import Awaitable, Callable, Protocol
 
 from bot.config import Config
@@ -37,6 +38,10 @@ class TransientSendError(Exception):
 
 class PermanentSendError(Exception):
     pass
+
+
+class ChatGoneError(PermanentSendError):
+    """Nothing can reach this chat until it writes to the bot again."""
 
 
 class Sender(Protocol):
@@ -88,13 +93,19 @@ def _telegram_errors(parts_sent: Callable[[], int] = lambda: 0):
     or give up."""
     from telegram import error
 
+    from bot.telegram.limits import retry_after_seconds
+
     try:
         yield
-    except error.RetryAfter as exc:
-        wait = exc.retry_after
-        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-        raise TransientSendError(f"telegram: {exc}", seconds, parts_sent()) from exc
-    except (error.Forbidden, error.BadRequest, error.ChatMigrated) as exc:
+    except error.RetryAfter as exc:  # this chat's limit (bot/telegram/limits.py)
+        raise TransientSendError(f"telegram: {exc}", retry_after_seconds(exc), parts_sent()) from exc
+    except error.Forbidden as exc:  # blocked by the user, kicked from the group
+        raise ChatGoneError(f"telegram: {exc}") from exc
+    except error.BadRequest as exc:
+        if "chat not found" in str(exc).lower():
+            raise ChatGoneError(f"telegram: {exc}") from exc
+        raise PermanentSendError(f"telegram: {exc}") from exc
+    except error.ChatMigrated as exc:
         # Blocked, kicked, chat not found, or a message Telegram refuses: the same request
         # would fail again.
         raise PermanentSendError(f"telegram: {exc}") from exc

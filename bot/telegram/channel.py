@@ -110,8 +110,9 @@ class TelegramChannel:
         max_concurrent_updates: int = 64,
         rate_limited: bool = True,
     ) -> None:
-        """`rate_limited=False` drops python-telegram-bot's limiter (Telegram's 30 messages a
-        second), for benchmarks and load tests against a local Bot API server."""
+        """`rate_limited=False` drops our steady pace of Telegram's 30 messages a second (for
+        benchmarks and load tests against a local Bot API server); a 429 still pauses what it
+        limits (bot/telegram/limits.py)."""
         if not config.telegram_bot_token:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
         if config.telegram_webhook_url and not config.telegram_webhook_secret:
@@ -129,9 +130,7 @@ class TelegramChannel:
             # Updates are fetched (and acknowledged) by us, once they are in the inbox.
             .updater(None)
         )
-        if rate_limited:
-            builder = builder.rate_limiter(rate_limiter())
-        self.application = builder.build()
+        self.application = builder.rate_limiter(rate_limiter(throttle=rate_limited)).build()
         self.runner = InboxRunner(store, [self], concurrency=max_concurrent_updates)
         self._receive = inbox.receiver(store, self.runner.owner, self.runner.lease)
         self.sender = TelegramSender(self.bot)

@@ -8,17 +8,16 @@ import sys
 
 from telegram import InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 
 from bot.config import Config
 from dialogs.texts import Texts
 
+from .limits import ChatLimits
 from .render import keyboard, split_text, to_html
 
 log = logging.getLogger(__name__)
 
-# A 429 halts every request for retry_after seconds and then retries, so nothing is lost.
-RATE_LIMIT_RETRIES = 5
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -41,8 +40,10 @@ def file_url_for(api_url: str) -> str:
     return f"{head}/file/{tail}"
 
 
-def rate_limiter() -> AIORateLimiter:
-    return AIORateLimiter(max_retries=RATE_LIMIT_RETRIES)
+def rate_limiter(throttle: bool = True) -> ChatLimits:
+    """A 429 pauses only what it limits (bot/telegram/limits.py); `throttle` keeps Telegram's
+    steady pace (30 messages a second, 20 a minute per group) on our side too."""
+    return ChatLimits(throttle=throttle)
 
 
 def build_bot(config: Config) -> ExtBot:
@@ -53,7 +54,7 @@ def build_bot(config: Config) -> ExtBot:
         config.telegram_bot_token,
         base_url=config.telegram_api_url,
         base_file_url=file_url_for(config.telegram_api_url),
-        rate_limiter=rate_limiter(),
+        rate_limiter=rate_limiter(config.telegram_rate_limited),
     )
 
 

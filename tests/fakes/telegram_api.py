@@ -55,6 +55,7 @@ class _Failure:
     status: int
     description: str
     retry_after: int | None
+    chat_id: int | None = None  # only calls to this chat fail; None: any call of the method
 
 
 def plain_text(markup: str) -> str:
@@ -122,9 +123,11 @@ class FakeTelegramAPI:
     # ------------------------------------------------------------------ test controls
 
     def fail_next(self, method: str, times: int = 1, status: int = 429,
-                  description: str = "Too Many Requests: retry later", retry_after: int | None = None) -> None:
+                  description: str = "Too Many Requests: retry later", retry_after: int | None = None,
+                  chat_id: int | None = None) -> None:
+        """Fail the next `times` calls of `method` (only those to `chat_id`, when given)."""
         for _ in range(times):
-            self._failures[method].append(_Failure(status, description, retry_after))
+            self._failures[method].append(_Failure(status, description, retry_after, chat_id))
 
     def hold(self, method: str, after: int = 0) -> None:
         """Let `after` more calls of `method` through, then leave the next ones hanging (the bot
@@ -317,8 +320,10 @@ class FakeTelegramAPI:
                 await self._notify()
                 await self._released.wait()
         failures = self._failures.get(method)
-        if failures:
-            failure = failures.popleft()
+        failure = next((f for f in failures or () if f.chat_id is None or str(f.chat_id) == str(params.get("chat_id"))),
+                       None)
+        if failure is not None:
+            failures.remove(failure)
             return _error(failure.status, failure.description, failure.retry_after)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:

@@ -4,8 +4,13 @@ until the outbox is empty."""
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import signal
+import sys
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from fakes.telegram_api import TOKEN
 from samples import DRAFT
@@ -123,3 +128,22 @@ def fast_options(**changes) -> dict:
 def telegram_config(api, database_url: str | None = None, **changes) -> Config:
     return Config(database_url=database_url or "sqlite+aiosqlite:///unused.db", telegram_bot_token=TOKEN,
                   telegram_api_url=api.base_url, **changes)
+
+
+# A notifier in a process of its own (tests/notifier/notifier_process.py), killed or stopped.
+SCRIPT = Path(__file__).with_name("notifier_process.py")
+PROCESS_OPTIONS = {"lease": 1.5, "poll_interval": 0.1, "global_rate": 0, "pace_chats": False}
+
+
+async def start_notifier(api, database_url: str, **options) -> asyncio.subprocess.Process:
+    env = {**os.environ, "ECAGE_DATABASE_URL": database_url, "TELEGRAM_BOT_TOKEN": TOKEN,
+           "TELEGRAM_API_URL": api.base_url}
+    env.pop("ECAGE_SMTP_URL", None)
+    return await asyncio.create_subprocess_exec(
+        sys.executable, str(SCRIPT), json.dumps({**PROCESS_OPTIONS, **options}), env=env)
+
+
+async def stop(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+    await asyncio.wait_for(process.wait(), 15)

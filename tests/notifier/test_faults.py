@@ -1,5 +1,6 @@
 """Delivery semantics against the fake Bot API: 429 honoured, 5xx retried with backoff,
-403 recorded as failed and not retried, and the operator's `admin outbox` / `retry`."""
+403 recorded as failed and not retried (its chat's next rows skipped), and the operator's
+`admin outbox` / `retry`."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ async def test_server_errors_are_retried_with_backoff(world, api, telegram):
 async def test_403_is_recorded_as_failed_not_retried_and_the_operator_can_retry(world, api, telegram, database_url):
     protocol = await world.open()
     await world.run("receive", "caio", protocol)
-    api.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
+    api.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user", chat_id=ANA_TG2)
     async with Running(Notifier(world.store, telegram, **fast_options())) as running:
         await running.drained()
         await asyncio.sleep(0.5)  # time enough for retries, were there any
@@ -60,13 +61,18 @@ async def test_403_is_recorded_as_failed_not_retried_and_the_operator_can_retry(
     failed = [row for row in rows if row.status == "failed"]
     assert len(failed) == 1 and failed[0].attempts == 1
     assert "blocked by the user" in failed[0].last_error
-    assert len(api.calls_of("sendMessage")) == len(rows)  # each row tried once: no retry
+    # The chat is marked: its next row is skipped, never tried (test_fairness.py tells the rest).
+    skipped = [row for row in rows if row.status == "skipped"]
+    assert [row.chat_id for row in skipped] == [failed[0].chat_id]
+    assert len(api.calls_of("sendMessage")) == len(rows) - len(skipped)  # each row tried once: no retry
 
     config = telegram_config(api, database_url)
     listing = await _admin(config, "outbox")
     assert str(failed[0].id) in listing and "failed" in listing and "blocked by the user" in listing
-    assert "will be sent again" in await _admin(config, "outbox", "retry", str(failed[0].id))
-    assert (await statuses(world.store))[failed[0].id] == "pending"
+    assert str(skipped[0].id) in listing and "skipped" in listing
+    for row in failed + skipped:
+        assert "will be sent again" in await _admin(config, "outbox", "retry", str(row.id))
+        assert (await statuses(world.store))[row.id] == "pending"
     async with Running(Notifier(world.store, telegram, **fast_options())) as running:
         await running.drained()
     assert set((await statuses(world.store)).values()) == {"sent"}

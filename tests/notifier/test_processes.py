@@ -5,40 +5,16 @@ double and no loss, and send each room's daily digest once."""
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import signal
-import sys
 import time
 from collections import Counter
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
-from fakes.telegram_api import TOKEN
-from notifier_support import ANA_TG, ANA_TG2, ROOM_TG, build_world, unsent, wait_until
+from notifier_support import ANA_TG, ANA_TG2, ROOM_TG, build_world, start_notifier, stop, unsent, wait_until
 from samples import DRAFT
 
 from store import Actor, Store
 from store.workdays import LOCAL, is_working_day, local
-
-SCRIPT = Path(__file__).with_name("notifier_process.py")
-OPTIONS = {"lease": 1.5, "poll_interval": 0.1, "global_rate": 0, "pace_chats": False}
-
-
-async def start_notifier(api, database_url: str, **options) -> asyncio.subprocess.Process:
-    env = {**os.environ, "ECAGE_DATABASE_URL": database_url, "TELEGRAM_BOT_TOKEN": TOKEN,
-           "TELEGRAM_API_URL": api.base_url}
-    env.pop("ECAGE_SMTP_URL", None)
-    return await asyncio.create_subprocess_exec(
-        sys.executable, str(SCRIPT), json.dumps({**OPTIONS, **options}), env=env)
-
-
-async def stop(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is None:
-        process.send_signal(signal.SIGTERM)
-    await asyncio.wait_for(process.wait(), 15)
-
 
 def answers(api, chat: int) -> list[str]:
     return [m["text"].rsplit("\n", 1)[-1] for m in api.sent_to(chat) if "Respondido(a)" in m["text"]]

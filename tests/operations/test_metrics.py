@@ -85,10 +85,14 @@ async def test_metrics_move_as_maria_talks_and_the_bot_delivers(api: FakeTelegra
         await eventually(http_port, lambda s: sent(s, "retry") >= 1 and sent(s) > sent(before)
                          and waiting(s, "outbox") == 0)
 
-        # The chat blocked the bot: that reply failed for good.
+        # The chat blocked the bot: that reply failed for good, and the chat is marked...
         api.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
         await api.user_says(MARIA, "oi")
         await eventually(http_port, lambda s: sent(s, "failed") == 1)
+        # ...until she writes again.
+        ok = turns(await scrape(http_port), "ok")
+        await api.user_says(MARIA, "oi")
+        await eventually(http_port, lambda s: turns(s, "ok") == ok + 1 and waiting(s, "outbox") == 0)
 
         # A push: the attendant's answer reaches her through the notifier.
         before = await scrape(http_port)

@@ -10,7 +10,10 @@ import asyncio
 
 from sqlalchemy import select
 
+from prometheus_client.parser import text_string_to_metric_families
+
 from bot.inbox import MAX_ATTEMPTS, InboxRunner
+from bot.metrics import Metrics
 from store import inbox
 from store.inbox import Received
 from store.models import InboxRow
@@ -50,8 +53,11 @@ def received(chat: str, n: int, group: str | None = None) -> Received:
     return Received(channel="telegram", chat_key=chat, update_key=str(n), payload={"n": n}, group_key=group)
 
 
-async def run(file_store, recorder: Recorder, updates: list[Received], **options) -> None:
+async def run(file_store, recorder: Recorder, updates: list[Received], metrics: Metrics | None = None,
+              **options) -> None:
     runner = InboxRunner(file_store, [recorder], poll_interval=0.05, retry_cap=0.05, **options)
+    if metrics is not None:
+        runner.metrics = metrics
     await runner.start()
     try:
         await inbox.receive(file_store, updates)
@@ -97,10 +103,17 @@ async def test_an_album_is_taken_whole_once_its_parts_stop_coming(file_store):
 
 async def test_a_message_that_keeps_failing_is_given_up_and_its_chat_goes_on(file_store):
     recorder = Recorder(failing={1})
-    await run(file_store, recorder, [received("1", 1), received("1", 2), received("2", 3)])
+    metrics = Metrics()
+    await run(file_store, recorder, [received("1", 1), received("1", 2), received("2", 3)], metrics=metrics)
     assert recorder.started("1") == [(1,)] * MAX_ATTEMPTS + [(2,)]
     assert recorder.started("2") == [(3,)]
     assert await pending(file_store) == 0
+    # Each failed turn is counted with outcome "error"; all but the last are taken again.
+    counted = {(sample.name, sample.labels.get("outcome")): sample.value
+               for family in text_string_to_metric_families((await metrics.exposition()).decode())
+               for sample in family.samples}
+    assert counted[("ecage_turns_total", "error")] == MAX_ATTEMPTS
+    assert counted[("ecage_inbox_retries_total", None)] == MAX_ATTEMPTS - 1
 
 
 class DoneFirst(Recorder):

@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
+from bot.notifier import Notifier
 from bot.telegram import build_bot, send_outgoing
 from dialogs import Choice, Outgoing, OutgoingFile
+from store import outbox
 
 CHAT = 1001
+OTHER_CHAT = 1002
 
 
-async def test_429_makes_the_bot_wait_and_retry_losing_nothing(api, bot):
-    api.fail_next("sendMessage", times=1, status=429, retry_after=1)
+async def test_429_holds_back_only_its_chat_and_its_reply_is_sent_after_retry_after(api, bot, file_store):
+    api.fail_next("sendMessage", times=1, status=429, retry_after=2, chat_id=CHAT)
     started = time.monotonic()
-    replies = await api.chat(CHAT, bot).says("/start")
-    attempts = api.calls_of("sendMessage")
-    assert time.monotonic() - started >= 1  # honoured retry_after
-    assert len(attempts) == len(replies) + 1  # the refused one was sent again
-    assert attempts[0].params == attempts[1].params
-    assert replies[0]["text"]
+    assert await api.chat(CHAT, bot).says("/start") == []  # refused for now: left in the outbox
+    # Another chat is answered at once: the bot as a whole is not paused (bot/telegram/limits.py).
+    assert await api.chat(OTHER_CHAT, bot).says("/start")
+    limits = bot.bot.rate_limiter
+    assert limits.paused_for() == 0 and limits.limited_for(CHAT) > 0 and limits.limited_for(OTHER_CHAT) == 0
+    waiting = [entry for entry in await outbox.list_outbox(file_store) if entry.chat_id == str(CHAT)]
+    assert waiting and {entry.status for entry in waiting} == {"pending"}
+    assert "Flood control exceeded" in waiting[0].last_error
+
+    # The service's notifier sends it once the chat's time is up, nothing lost.
+    stop = asyncio.Event()
+    delivering = asyncio.create_task(Notifier(file_store, {"telegram": bot.sender}, poll_interval=0.05).run(stop))
+    try:
+        await api.wait_for(lambda: len(api.sent_to(CHAT)) == len(waiting), timeout=15)
+    finally:
+        stop.set()
+        await delivering
+    attempts = [call for call in api.calls_of("sendMessage") if call.params["chat_id"] == CHAT]
+    assert attempts[-1].at - started >= 2  # honoured retry_after
+    assert len(attempts) == len(waiting) + 1 and attempts[0].params == attempts[1].params  # the refused one, again
+    assert [m["text"] for m in api.sent_to(CHAT)] == [m["text"] for m in api.sent_to(OTHER_CHAT)]
 
 
 async def test_a_server_refusing_set_my_commands_is_tolerated(api, start_bot):
