@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from dialogs import choice_ids, refusals, words
 from dialogs.messages import Choice, Incoming, IncomingFile, Listing, Outgoing
 from dialogs.states import FlowState, MenuState, changed
-from dialogs.texts import Texts
+from dialogs.texts import Texts, in_every_language
 from store.aging import DEFAULT_ATTENTION_AFTER_H
 
 if TYPE_CHECKING:
@@ -188,7 +188,8 @@ def shown_entries(messages: Any) -> tuple[tuple, ...]:
 
 
 def typed_choice(shown: tuple[tuple, ...], text: str) -> str | None:
-    """The choice of `shown` that `text` picks by its number, its label, or sim/não: "2", "Pular", "sim".
+    """The choice of `shown` that `text` picks by its number, its label (in either language), or
+    sim/não: "2", "Pular", "skip", "sim".
 
     Only the choices that are not page turns have numbers (`numbered`): a number beyond them is
     not a choice, and goes on as text to the step."""
@@ -200,8 +201,10 @@ def typed_choice(shown: tuple[tuple, ...], text: str) -> str | None:
     if re.fullmatch(r"[1-9]\d?", typed) and int(typed) <= len(options):
         return options[int(typed) - 1][0]
     typed_words = words.plain(text)
+    # A label in either language: a bilingual servant types "enviar" on an English summary.
     for choice_id, label, *mark in shown:
-        if typed_words and mark != [LISTED] and words.plain(label) == typed_words:
+        if typed_words and mark != [LISTED] and any(words.plain(same) == typed_words
+                                                     for same in in_every_language(label)):
             return choice_id
     answer = {True: choice_ids.YES, False: choice_ids.NO}.get(words.yes_or_no(text))
     if answer is not None and answer in (entry[0] for entry in shown):
