@@ -126,3 +126,26 @@ async def test_a_long_list_is_one_searchable_choice_set_of_every_entry(maria, st
     async with store.transaction() as tx:
         state = await tx.load_conversation("teams", maria.conversation_id, maria.aad_object_id)
     assert state["step"] == "subject" and state["draft"]["category_key"] == "srv-siac"
+
+
+async def test_an_english_servant_reads_the_stores_refusals_in_english(maria, connector):
+    """Refusals come from the store as codes; they are worded in the person's language."""
+    maria.locale = "en-US"
+    await maria.adds_the_bot()
+    await maria.picks("Keep")
+    replies = await maria.says("not an e-mail")
+    assert "That e-mail does not look valid" in texts(replies)
+    for answer in (EMAIL, PHONE, CARGO, "sefaz"):
+        await maria.says(answer)
+    await maria.picks("New demand")
+    await maria.says("A settlement is stuck")
+    await maria.picks("Confirm")
+    await maria.picks("Services")
+    await maria.says("execução da despesa")
+    await maria.says("liberar liquidação")
+    await maria.says("Stuck since yesterday.")
+    replies = await maria.says("", attachments=[
+        {"contentType": "application/x-msdownload", "contentUrl": connector.add_file("setup.exe", b"MZ\x90\x00"),
+         "name": "setup.exe"}])
+    assert "I don't accept files like “setup.exe”" in texts(replies)
+    assert "Não" not in texts(replies) and "arquivo" not in texts(replies)
