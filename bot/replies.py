@@ -18,6 +18,7 @@ from bot.notifier.core import record_patiently
 from bot.notifier.pacing import backoff
 from bot.notifier.senders import PermanentSendError, Sender, TransientSendError
 from bot.contract import Conversation
+from bot.notifier.rendering import is_requester_card
 from dialogs import Incoming, Outgoing
 from store import Chat, Store, outbox
 from store.group_commit import GroupCommit
@@ -78,7 +79,8 @@ class Replies:
                 continue
             self.metrics.delivery(chat.channel, metrics.SENT)
             if reply.outbox_id is not None:
-                confirmed = outbox.SentReply(reply.outbox_id, chat, tuple(sent), reply.demand)
+                confirmed = outbox.SentReply(reply.outbox_id, chat, tuple(sent), reply.demand,
+                                             live=is_requester_card(chat, reply))
                 await record_patiently(lambda _: self._mark_sent([confirmed]), self.store)
 
     async def _leave_to_notifier(self, chat: Chat, replies: list[Outgoing], error: TransientSendError) -> None:

@@ -33,7 +33,7 @@ from bot.replies import Replies
 from dialogs import Incoming, IncomingFile
 from dialogs.messages import Receipt
 from dialogs.texts import Texts
-from dialogs.events import room_card
+from dialogs.events import card_now
 from store import Store, inbox, outbox
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
 from store.attachments import MAX_ATTACHMENT_BYTES
@@ -143,19 +143,21 @@ class TeamsChannel:
 
     async def _invoke_answer(self, activity: Activity) -> dict:
         """What a Universal Action gets back: the card it was pressed on as it is now, when that is
-        a room's card of a demand (Teams shows it in place at once); else a short "done"."""
+        a live card of a demand (a room's, or a requester's in their chat: Teams shows it in place
+        at once); else a short "done"."""
         data = _action_data(activity)
         protocol = data.get("demand") if isinstance(data, dict) else None
         if isinstance(protocol, str) and protocol:
             try:
-                demand, cards = await outbox.card_snapshot(self.store, protocol)
+                snapshot = await outbox.card_snapshot(self.store, protocol)
             except Exception as error:  # the database away: the notifier's edit follows anyway
                 log.warning("No refreshed card for %s (%s)", protocol, error.__class__.__name__)
-                demand, cards = None, []
-            room = next((card.chat for card in cards if card.chat.channel == CHANNEL
+                snapshot = outbox.CardSnapshot(None, [])
+            chat = next((card.chat for card in snapshot.cards if card.chat.channel == CHANNEL
                          and card.chat.chat_id == conversation_id(activity)), None)
-            if demand is not None and room is not None:
-                card = adaptive_card(room_card(demand, room.locale), Texts(room.locale))
+            if snapshot.demand is not None and chat is not None:
+                now = card_now(snapshot.demand, chat.kind, chat.locale, snapshot.requester_events)
+                card = adaptive_card(now, Texts(chat.locale))
                 return {"statusCode": 200, "type": ADAPTIVE_CARD, "value": card}
         text = Texts(locale_of(locale_tag(activity)))("teams.action_taken")
         return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}

@@ -146,3 +146,29 @@ async def test_a_universal_action_elsewhere_is_answered_done(maria):
     replies = await maria.adds_the_bot()
     answer = await maria.executes(options(replies[-1])[0], replies)
     assert answer == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "Feito."}
+
+
+async def test_the_requesters_card_of_a_demand_follows_it_in_place(bot_url, connector, store, maria):
+    ana, protocol = await a_new_demand_in_the_bound_room(bot_url, connector, store, maria)
+    await maria.says("menu")  # her profile was completed behind her back: said first
+    replies = await maria.says(f"status da {protocol}")
+    (shown,) = [reply for reply in replies if "Linha do tempo" in options(reply)]
+    (posted,) = [s for s in connector.sent if s.activity is shown]
+    assert ATTENDANT_NAME not in texts([shown])
+
+    # The requester's card answers a Universal Action with itself as it is now, not the room's.
+    answer = await maria.executes("Linha do tempo", [shown])
+    now = {"attachments": [{"contentType": answer["type"], "content": answer["value"]}]}
+    assert "Cancelar demanda" in options(now) and "Receber" not in options(now)
+
+    await ana.picks("Receber", sent_to(connector, ROOM, protocol))
+
+    def updated():
+        return [s for s in connector.sent if s.method == "PUT" and s.activity_id == posted.activity_id]
+
+    await deliver(store, connector, updated)
+    card = updated()[-1].activity
+    assert updated()[-1].conversation_id == maria.conversation_id
+    assert ATTENDANT_NAME in texts([card]) and "Em Andamento" in texts([card])
+    assert "Cancelar demanda" in options(card) and "Receber" not in options(card)  # still the requester's card
+
