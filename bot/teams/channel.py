@@ -241,7 +241,7 @@ class TeamsChannel:
             # Only files, and every one refused: the refusal was said already.
             await self._remember_chat(activity)
             return False
-        return await self._converse(incoming)
+        return await self._converse(incoming, thread=_thread_reference(activity))
 
     async def _on_added(self, context: TurnContext, activity: Activity, receipt: Receipt) -> bool:
         if _chat_kind(activity) == "private":
@@ -281,8 +281,9 @@ class TeamsChannel:
             await tx.ensure_chat(CHANNEL, conversation_id(activity), kind=_chat_kind(activity),
                                  reference=_reference(activity), locale=locale_of(activity.locale))
 
-    async def _converse(self, incoming: Incoming) -> bool:
-        return await self.replies.answer(self.dialogs, incoming)
+    async def _converse(self, incoming: Incoming, thread: dict | None = None) -> bool:
+        """`thread`: a channel thread's reference, where the replies to a post in it go."""
+        return await self.replies.answer(self.dialogs, incoming, reply_reference=thread)
 
     async def _say(self, context: TurnContext, key: str, **values: Any) -> None:
         text = Texts(locale_of(context.activity.locale))(key, **values)
@@ -404,6 +405,14 @@ def conversation_id(activity: Activity) -> str:
 def thread_root(activity: Activity) -> str | None:
     _, mark, root = activity.conversation.id.partition(THREAD_MARK)
     return root or None if mark else None
+
+
+def _thread_reference(activity: Activity) -> dict | None:
+    """Where an answer to a post in a channel's thread goes: that thread (Teams posts a message
+    sent to "<channel>;messageid=<root>" as a reply in it). None outside a thread."""
+    if thread_root(activity) is None:
+        return None
+    return TurnContext.get_conversation_reference(activity).serialize()
 
 
 def _reference(activity: Activity) -> dict:
