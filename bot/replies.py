@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from bot import metrics
 from bot.notifier.core import record_patiently
 from bot.notifier.pacing import backoff
 from bot.notifier.senders import ChatGoneError, PermanentSendError, Sender, TransientSendError
 from bot.contract import Conversation
+from bot.notifier.rendering import is_requester_card
 from dialogs import Incoming, Outgoing
 from store import Chat, Store, outbox
 from store.group_commit import GroupCommit
@@ -43,13 +45,17 @@ class Replies:
         # Replies of many chats confirmed at about the same time are marked in one transaction.
         self._mark_sent = GroupCommit(lambda sent: outbox.mark_replies_sent(store, owner, sent))
 
-    async def answer(self, dialogs: Conversation, incoming: Incoming) -> bool:
+    async def answer(self, dialogs: Conversation, incoming: Incoming, *, reply_reference: dict | None = None) -> bool:
         """The turn of a message taken from the inbox, and its replies sent. True when the turn
         took the message (its rows are done). The database away past the dialogs' patience
-        raises StoreUnavailable: the message stays in the inbox."""
+        raises StoreUnavailable: the message stays in the inbox.
+
+        `reply_reference`: where in the chat the replies go when that is not the chat itself (a
+        thread of a Teams channel); the chat keeps its own reference, for pushes."""
         started = time.monotonic()
         replies = await dialogs.handle(incoming, waiting=self._waiting_note(incoming))
-        await self.send(chat_of(incoming), replies)
+        chat = chat_of(incoming)
+        await self.send(chat if reply_reference is None else replace(chat, reference=reply_reference), replies)
         took = any(reply.outbox_id is not None for reply in replies)
         self.metrics.turn(incoming.channel, metrics.turn_outcome(dialogs, incoming, took), time.monotonic() - started)
         return took
@@ -87,7 +93,8 @@ class Replies:
                 continue
             self.metrics.delivery(chat.channel, metrics.SENT)
             if reply.outbox_id is not None:
-                confirmed = outbox.SentReply(reply.outbox_id, chat, tuple(sent), reply.demand)
+                confirmed = outbox.SentReply(reply.outbox_id, chat, tuple(sent), reply.demand,
+                                             live=is_requester_card(chat, reply))
                 await record_patiently(lambda _: self._mark_sent([confirmed]), self.store)
 
     async def _leave_to_notifier(self, chat: Chat, replies: list[Outgoing], error: TransientSendError) -> None:

@@ -1,7 +1,9 @@
 """The one "choose from a list" step, used for órgão, type, category, subject and system.
 
 A person may press a button or type: a confident fuzzy match is taken and echoed, a close call
-offers the top three, and anything else says so and shows the list, page by page.
+offers the top three, and anything else says so and shows the list, page by page. A long list's
+message carries the whole list as well (`Listing`), for a channel that can show it in one
+searchable control; the dialog does not know which channel shows which.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any, Callable
 
 from dialogs import choice_ids as ids
 from dialogs.flow import Reply, Turn
-from dialogs.messages import Choice
+from dialogs.messages import Choice, Listing
 
 PAGE_SIZE = 8
 PREV, NEXT, FULL_LIST = ids.PREV_PAGE, ids.NEXT_PAGE, ids.FULL_LIST
@@ -63,9 +65,11 @@ def show(turn: Turn, options: Options, question: str, keep: bool = False) -> Non
         choices.append(turn.choice(PREV, "choose.prev", turns_page=True))
     if page < total - 1:
         choices.append(turn.choice(NEXT, "choose.next", turns_page=True))
+    listing = None
     if total > 1:
+        listing = Listing(text=question, options=tuple(options.choice_of(entry) for entry in options.entries))
         question = f"{question}\n{turn.t('choose.page', page=page + 1, pages=total)}"
-    turn.say_text(question, choices=choices)
+    turn.say_text(question, choices=choices, listing=listing)
 
 
 async def pick(turn: Turn, options: Options, reply: Reply) -> Any | None:

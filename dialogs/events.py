@@ -17,6 +17,7 @@ from dialogs import choice_ids as ids
 from dialogs.attendant_card import demand_card
 from dialogs.flow import shown_entries
 from dialogs.messages import Choice, Outgoing
+from dialogs import render
 from dialogs.render import shorten
 from dialogs.texts import CATALOGUE, Texts
 from store import EventKind
@@ -60,6 +61,34 @@ def room_card(demand: Any, locale: str | None = None, *, taxonomy: Any = None) -
     created, with the actions that still apply; the notifier edits it as the demand changes."""
     t = Texts(locale)
     return demand_card(demand, taxonomy or default_taxonomy(), t, headline=t("att.new_demand", protocol=demand.protocol))
+
+
+def requester_card(demand: Any, events: Any, t: Texts, *, taxonomy: Any = None) -> Outgoing:
+    """A demand as its requester sees it when they open it: status, facts, the latest events and
+    the actions that still apply. Where a channel can edit a message, the notifier keeps it
+    current as the demand changes, as it does the room's card."""
+    text, card = render.demand(t, taxonomy or default_taxonomy(), demand, list(events)[:3])
+    return Outgoing(text=text, choices=tuple(demand_actions(t, demand)), card=card, demand=demand.protocol)
+
+
+def card_now(demand: Any, chat_kind: str, locale: str | None, requester_events: Any = (), *,
+             taxonomy: Any = None) -> Outgoing:
+    """What a live card of the demand shows now, which the notifier edits it to: the requester's
+    card in a private chat (`requester_events`: the timeline as they see it), the room's elsewhere."""
+    if chat_kind == "private":
+        return requester_card(demand, requester_events, Texts(locale), taxonomy=taxonomy)
+    return room_card(demand, locale, taxonomy=taxonomy)
+
+
+def demand_actions(t: Texts, demand: Any) -> list[Choice]:
+    """What the requester can do with the demand in its status ("dm:" ids, answered from any step)."""
+    protocol = demand.protocol
+    actions = [("tl", "demand.timeline")]
+    actions += [("com", "demand.comment"), ("can", "demand.cancel")] if demand.status.is_open else [("reo", "demand.reopen")]
+    if demand.survey_pending:
+        actions.append(("srv", "demand.survey"))
+    return [Choice(id=ids.demand_action(action, protocol), label=t(key)) for action, key in actions] + [
+        Choice(id=ids.MENU, label=t("menu.back"))]
 
 
 def render_push(event: Any, demand: Any, audience: str, locale: str | None = None, *,

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from dialogs import choice_ids, refusals, words
-from dialogs.messages import Choice, Incoming, IncomingFile, Outgoing
+from dialogs.messages import Choice, Incoming, IncomingFile, Listing, Outgoing
 from dialogs.states import FlowState, MenuState, changed
-from dialogs.texts import Texts
+from dialogs.texts import Texts, in_every_language
 from store.aging import DEFAULT_ATTENTION_AFTER_H
 
 if TYPE_CHECKING:
@@ -80,8 +80,9 @@ class Turn:
     actor: Any
     flows: Mapping[str, Flow]
     state: FlowState = field(default_factory=MenuState)
-    # The choices shown last, (id, label), or (id, label, True) for a page turn: what "2" or a
-    # label typed refers to. Page turns take no number (`numbered`).
+    # The choices shown last, (id, label), (id, label, True) for a page turn, which takes no
+    # number, or (id, label, LISTED): what "2" or a label typed refers to, and the ids that may
+    # answer the question.
     shown: tuple[tuple, ...] = ()
     t: Texts = field(default_factory=Texts)
     first_contact: bool = False  # nothing was stored for this conversation
@@ -99,9 +100,10 @@ class Turn:
         self.say_text(self.t(key, **fields), choices=choices, card=card)
 
     def say_text(self, text: str, *, choices: tuple[Choice, ...] | list[Choice] = (),
-                 card: dict | None = None, demand: str | None = None) -> None:
-        """`demand`: the protocol the message shows, so that a reply to it acts on that demand."""
-        self.replies.append(Outgoing(text=text, choices=tuple(choices), card=card, demand=demand))
+                 card: dict | None = None, demand: str | None = None, listing: Listing | None = None) -> None:
+        """`demand`: the protocol the message shows, so that a reply to it acts on that demand;
+        `listing`: the whole list `choices` is a page of (dialogs/choosing.py)."""
+        self.replies.append(Outgoing(text=text, choices=tuple(choices), card=card, demand=demand, listing=listing))
 
     def refuse(self, error: "StoreError", *, choices: tuple[Choice, ...] | list[Choice] = ()) -> None:
         """Tell the person why the store refused, in their language."""
@@ -164,17 +166,30 @@ class Turn:
         self.shown = shown_entries(self.replies)
 
 
+# The mark of an option of a long list beyond the page shown (`Outgoing.listing`): it answers when
+# pressed (a channel may have shown the whole list), but takes no number, and typing its label
+# goes to the step's fuzzy match, which says what it took, as for any entry not shown as a button.
+LISTED = "listed"
+
+
 def shown_entries(messages: Any) -> tuple[tuple, ...]:
     """The choices of the last of `messages` that offers some, as the state keeps them (`Turn.shown`):
-    what a number or a label typed next refers to. A push delivered offers its own (dialogs/events.py)."""
+    what a number or a label typed next refers to. A push delivered offers its own (dialogs/events.py).
+
+    A page of a long list offers the whole list too (a channel may have shown all of it, in one
+    searchable list): the options beyond the page come after it, marked LISTED."""
     for message in reversed(messages):
         if message.choices:
-            return tuple((c.id, c.label, True) if c.turns_page else (c.id, c.label) for c in message.choices)
+            shown = tuple((c.id, c.label, True) if c.turns_page else (c.id, c.label) for c in message.choices)
+            on_page = {c.id for c in message.choices}
+            beyond = message.listing.options if message.listing is not None else ()
+            return shown + tuple((c.id, c.label, LISTED) for c in beyond if c.id not in on_page)
     return ()
 
 
 def typed_choice(shown: tuple[tuple, ...], text: str) -> str | None:
-    """The choice of `shown` that `text` picks by its number, its label, or sim/não: "2", "Pular", "sim".
+    """The choice of `shown` that `text` picks by its number, its label (in either language), or
+    sim/não: "2", "Pular", "skip", "sim".
 
     Only the choices that are not page turns have numbers (`numbered`): a number beyond them is
     not a choice, and goes on as text to the step."""
@@ -186,8 +201,10 @@ def typed_choice(shown: tuple[tuple, ...], text: str) -> str | None:
     if re.fullmatch(r"[1-9]\d?", typed) and int(typed) <= len(options):
         return options[int(typed) - 1][0]
     typed_words = words.plain(text)
-    for choice_id, label, *_ in shown:
-        if typed_words and words.plain(label) == typed_words:
+    # A label in either language: a bilingual servant types "enviar" on an English summary.
+    for choice_id, label, *mark in shown:
+        if typed_words and mark != [LISTED] and any(words.plain(same) == typed_words
+                                                     for same in in_every_language(label)):
             return choice_id
     answer = {True: choice_ids.YES, False: choice_ids.NO}.get(words.yes_or_no(text))
     if answer is not None and answer in (entry[0] for entry in shown):
@@ -197,8 +214,8 @@ def typed_choice(shown: tuple[tuple, ...], text: str) -> str | None:
 
 def numbered(choices: Any) -> list[Any]:
     """The choices a typed number picks, in order: "1" is the first one. Page turns ("◀ Anteriores",
-    "Próximos ▶") come last and take no number, so an option keeps its number on every page and
-    after "Manter" is offered. `choices` are `Choice`s or `Turn.shown` entries."""
+    "Próximos ▶") come last and take no number (nor do the options LISTED beyond the page), so an
+    option keeps its number on every page and after "Manter" is offered. `choices` are `Choice`s or `Turn.shown` entries."""
     return [c for c in choices if not (c.turns_page if isinstance(c, Choice) else len(c) == 3 and c[2])]
 
 

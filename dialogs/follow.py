@@ -15,6 +15,7 @@ from typing import Any
 from dialogs import choice_ids as ids
 from dialogs import follow_pending, held_files, identity, pending, render, words
 from dialogs.attendant_card import references_note
+from dialogs.events import demand_actions, requester_card
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import Choice
 from dialogs.states import MENU, FollowState
@@ -26,17 +27,7 @@ ACTIONS = ("show", "tl", "com", "can", "reo", "srv")
 
 
 def action_choices(turn: Turn, view: Any) -> list[Choice]:
-    protocol = view.protocol
-    choices = [turn.choice(ids.demand_action("tl", protocol), "demand.timeline")]
-    if view.status.is_open:
-        choices.append(turn.choice(ids.demand_action("com", protocol), "demand.comment"))
-        choices.append(turn.choice(ids.demand_action("can", protocol), "demand.cancel"))
-    else:
-        choices.append(turn.choice(ids.demand_action("reo", protocol), "demand.reopen"))
-    if view.survey_pending:
-        choices.append(turn.choice(ids.demand_action("srv", protocol), "demand.survey"))
-    choices.append(turn.choice(ids.MENU, "menu.back"))
-    return choices
+    return demand_actions(turn.t, view)
 
 
 async def _fetch(turn: Turn, protocol: str) -> Any | None:
@@ -54,10 +45,9 @@ async def show(turn: Turn, protocol: str) -> None:
     view = await _fetch(turn, protocol)
     if view is None:
         return
-    events = await turn.tx.timeline(turn.actor, protocol)
-    text, card = render.demand(turn.t, turn.taxonomy, view, events[:3])
+    latest = await turn.tx.timeline(turn.actor, protocol)
     await turn.menu(None, demand=protocol)
-    turn.say_text(text, choices=action_choices(turn, view), card=card, demand=view.protocol)
+    turn.replies.append(requester_card(view, latest, turn.t, taxonomy=turn.taxonomy))
 
 
 async def show_timeline(turn: Turn, protocol: str) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from dialogs import attendant, follow, identity, menu, new_demand, profile, words
 from dialogs import choice_ids as ids
-from dialogs.flow import Flow, Reply, Turn, menu_choices, typed_choice
+from dialogs.flow import LISTED, Flow, Reply, Turn, menu_choices, typed_choice
 from dialogs.messages import Incoming, Outgoing, outgoing_to_json, with_outbox_ids
 from dialogs.states import FlowState, InvalidState, MenuState, NewDemandState
 from dialogs.texts import Texts
@@ -161,9 +161,9 @@ def load_state(stored: Any, taxonomy: Any = None) -> tuple[FlowState, tuple[tupl
         raise InvalidState(f"shown: {shown!r}")
     pairs = []
     for pair in shown:
-        # [id, label], or [id, label, true] for a page turn (which takes no number).
+        # [id, label], [id, label, true] for a page turn, [id, label, "listed"] (flow.LISTED).
         if not (isinstance(pair, list) and len(pair) in (2, 3) and isinstance(pair[0], str)
-                and isinstance(pair[1], str) and (len(pair) == 2 or pair[2] is True)):
+                and isinstance(pair[1], str) and (len(pair) == 2 or pair[2] is True or pair[2] == LISTED)):
             raise InvalidState(f"shown: {pair!r}")
         pairs.append(tuple(pair))
     return flow.state.from_json(stored, taxonomy), tuple(pairs)

@@ -56,6 +56,17 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """The whole of a long list that a message shows one page of. A channel with a searchable list
+    (Teams' filtered ChoiceSet) shows every option in it, under `text` (the question without its
+    page number), instead of the page's options and its turns; a channel of buttons pages. The
+    options' ids are the ones the page's buttons send, so either way the same answer comes back."""
+
+    text: str
+    options: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
 class OutgoingFile:
     filename: str
     data: bytes
@@ -76,6 +87,7 @@ class Outgoing:
     outbox_id: int | None = None
     # Delivered without a sound where the channel can (a push to a requester at night).
     silent: bool = False
+    listing: Listing | None = None
 
 
 def outgoing_to_json(message: Outgoing) -> dict:
@@ -90,6 +102,9 @@ def outgoing_to_json(message: Outgoing) -> dict:
         "files": [{"filename": file.filename, "content_type": file.content_type, "sha256": file.sha256}
                   for file in message.files],
         "demand": message.demand,
+        "listing": None if message.listing is None else {
+            "text": message.listing.text,
+            "options": [[choice.id, choice.label] for choice in message.listing.options]},
     }
 
 
@@ -98,8 +113,12 @@ def outgoing_from_json(stored: dict, content: Callable[[str], bytes], outbox_id:
     files = tuple(OutgoingFile(filename=file["filename"], content_type=file.get("content_type"),
                                sha256=file["sha256"], data=content(file["sha256"]))
                   for file in stored.get("files", ()))
+    listing = stored.get("listing")  # rows queued before lists were kept whole have none
+    if listing is not None:
+        listing = Listing(text=listing["text"], options=tuple(Choice(id_, label) for id_, label in listing["options"]))
     return Outgoing(text=stored["text"], choices=tuple(Choice(id_, label, bool(page)) for id_, label, page in stored["choices"]),
-                    card=stored.get("card"), files=files, demand=stored.get("demand"), outbox_id=outbox_id)
+                    card=stored.get("card"), files=files, demand=stored.get("demand"), outbox_id=outbox_id,
+                    listing=listing)
 
 
 def with_outbox_ids(replies: list[Outgoing], ids: list[int]) -> list[Outgoing]:

@@ -6,6 +6,7 @@ incoming locale is English. Nothing user-facing lives anywhere else in `dialogs/
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 PT, EN = 0, 1
@@ -829,6 +830,24 @@ def locale_of(language_tag: str | None) -> str:
     """The catalogue locale for a channel's language tag (Telegram's `language_code`, a Bot
     Framework activity's `locale`): "en", "en-US", "EN-gb" read English; the rest Portuguese."""
     return ("pt-BR", "en")[language(language_tag)]
+
+
+def in_every_language(text: str) -> frozenset[str]:
+    """`text` and what the catalogue says in its place in the other language, when `text` is one
+    of its fixed texts (a button's label: "Enviar" and "Send"), so that a label typed in either
+    language picks the button, as "sim" and "yes" both answer yes."""
+    return _same_texts().get(text, frozenset((text,)))
+
+
+@functools.lru_cache(maxsize=1)
+def _same_texts() -> dict[str, frozenset[str]]:
+    # Built on first use, once every part of the catalogue below is in.
+    same: dict[str, set[str]] = {}
+    for pt, en in CATALOGUE.values():
+        if "{" not in pt:  # a text with fields is never a whole label as typed
+            same.setdefault(pt, {pt}).add(en)
+            same.setdefault(en, {en}).add(pt)
+    return {text: frozenset(texts) for text, texts in same.items()}
 
 
 class Texts:

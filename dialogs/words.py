@@ -36,25 +36,32 @@ def bare(text: str) -> str:
     return _EDGE_PUNCTUATION.sub("", normalize(text))
 
 
+# Every word list below is understood whatever the person's language, so each word has its
+# counterpart in the other language ("sair" and "quit", "certo" and "right", "nenhum" and "none").
+
 # Words that work at any step (checked against the whole message).
 GLOBAL_WORDS = {
-    "cancelar": "cancel", "cancela": "cancel", "cancel": "cancel", "sair": "cancel",
+    "cancelar": "cancel", "cancela": "cancel", "cancel": "cancel", "sair": "cancel", "quit": "cancel",
+    "exit": "cancel",
     "voltar": "back", "volta": "back", "back": "back",
     "menu": "menu", "inicio": "menu", "start": "start",
     # Greetings restart only from the menu: in the middle of a question they are an answer.
     "oi": "greeting", "ola": "greeting", "hi": "greeting", "hello": "greeting", "bom dia": "greeting",
-    "boa tarde": "greeting", "boa noite": "greeting",
+    "boa tarde": "greeting", "boa noite": "greeting", "good morning": "greeting",
+    "good afternoon": "greeting", "good evening": "greeting",
     "ajuda": "help", "help": "help", "socorro": "help",
 }
 
-YES_WORDS = {"sim", "s", "yes", "y", "ok", "confirmar", "confirmo", "confirm", "isso", "certo", "claro", "pode"}
-NO_WORDS = {"nao", "n", "no", "negativo"}
+YES_WORDS = {"sim", "s", "yes", "y", "ok", "confirmar", "confirmo", "confirm", "isso", "certo", "claro", "pode",
+             "right", "sure", "yeah", "yep"}
+NO_WORDS = {"nao", "n", "no", "negativo", "nope"}
 
 
 # "No more of this, go on" at steps that collect something optional (attachments).
 DONE_WORDS = {"pular", "pula", "pule", "concluir", "concluido", "pronto", "enviar", "seguir", "continuar",
-              "avancar", "proximo", "sem anexo", "sem anexos", "nenhum", "done", "skip", "next", "send",
-              "continue"}
+              "avancar", "proximo", "sem anexo", "sem anexos", "nenhum",
+              "done", "skip", "finish", "finished", "ready", "send", "continue", "proceed", "next",
+              "no attachment", "no attachments", "no files", "none"}
 
 
 # "Remove that held file": the verb, then maybe a filler, then its number or name ("remover o 2",

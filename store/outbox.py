@@ -26,7 +26,7 @@ by a transaction that did not see the mark yet is tried once more: its refusal m
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select, update
@@ -39,7 +39,7 @@ from .protocol import parse_protocol
 from .mappers import chat_view, demand_view, event_view, person_view
 from .recording import NOTIFY_CHANNEL
 from .service import Store
-from .views import Chat, DemandView, EventKind, EventView, Person
+from .views import Actor, Chat, DemandView, EventKind, EventView, Person
 
 PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
 UNSENT = (PENDING, SENDING)
@@ -179,18 +179,33 @@ async def remember_live_cards(store: Store, chat: Chat, message_ids: Iterable[st
             await attendance.remember_live_card(tx, chat.channel, chat.chat_id, message_id, protocol)
 
 
-async def card_snapshot(store: Store, protocol: str) -> tuple[DemandView | None, list[LiveCard]]:
-    """A demand as it is now and its live cards, read together, to bring the cards up to date."""
+@dataclass(frozen=True)
+class CardSnapshot:
+    """A demand as it is now, its live cards, and its events as its requester sees them (newest
+    first: a requester's card shows the latest), read together to bring the cards up to date."""
+
+    demand: DemandView | None
+    cards: list[LiveCard]
+    requester_events: list = field(default_factory=list)
+
+
+async def card_snapshot(store: Store, protocol: str) -> CardSnapshot:
     async with store.transaction() as tx:
         cards = await attendance.live_cards(tx, protocol)
         if not cards:
-            return None, []
+            return CardSnapshot(None, [])
         row = (await tx.session.execute(
             select(DemandRow).where(DemandRow.protocol == (parse_protocol(protocol) or protocol))
             .options(joinedload(DemandRow.requester), joinedload(DemandRow.assignee),
                      selectinload(DemandRow.attachments), selectinload(DemandRow.references))
         )).unique().scalar_one_or_none()
-        return (demand_view(row) if row else None), cards
+        if row is None:
+            return CardSnapshot(None, cards)
+        demand = demand_view(row)
+        events = []
+        if any(card.chat.kind == "private" for card in cards):  # a requester's card
+            events = await tx.timeline(Actor(person_id=demand.requester_id), demand.protocol)
+        return CardSnapshot(demand, cards, events)
 
 
 async def mark_sent(store: Store, outbox_id: int, owner: str) -> bool:
@@ -206,11 +221,13 @@ class SentReply:
     chat: Chat
     message_ids: tuple[str, ...]
     protocol: str | None
+    live: bool = False  # a card of the demand that is kept current (attendance.remember_live_card)
 
 
 async def mark_reply_sent(store: Store, outbox_id: int, owner: str, chat: Chat, message_ids: Iterable[str],
-                          protocol: str | None) -> bool:
-    return (await mark_replies_sent(store, owner, [SentReply(outbox_id, chat, tuple(message_ids), protocol)]))[0]
+                          protocol: str | None, live: bool = False) -> bool:
+    return (await mark_replies_sent(store, owner, [SentReply(outbox_id, chat, tuple(message_ids), protocol,
+                                                             live)]))[0]
 
 
 async def mark_replies_sent(store: Store, owner: str, replies: list[SentReply]) -> list[bool]:
@@ -219,9 +236,9 @@ async def mark_replies_sent(store: Store, owner: str, replies: list[SentReply]) 
     still this owner's to mark."""
     async with store.transaction() as tx:
         for reply in replies:
+            remember = attendance.remember_live_card if reply.live else attendance.remember_message
             for message_id in reply.message_ids if reply.protocol else ():
-                await attendance.remember_message(tx, reply.chat.channel, reply.chat.chat_id, message_id,
-                                                  reply.protocol)
+                await remember(tx, reply.chat.channel, reply.chat.chat_id, message_id, reply.protocol)
         ids = [reply.outbox_id for reply in replies]
         marked = set((await tx.session.execute(statements.REPLIES_SENT, {
             "ids": ids, "owner": owner, "now": _now(store)})).scalars().all())

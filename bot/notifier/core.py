@@ -36,14 +36,14 @@ from bot import metrics as counting
 from bot.channels import stop_on_signals
 from bot.config import Config
 from dialogs import Outgoing
-from dialogs.events import EMAIL_KINDS, room_card
+from dialogs.events import EMAIL_KINDS, card_now
 from store import Store, is_transient
 from store import outbox
 from store.group_commit import GroupCommit
 from store.outbox import Delivery
 from store.owners import keep_renewing, new_owner, release_dead_claims
 
-from .rendering import card_state, changes_card, is_room_card, make_choices_current, render
+from .rendering import card_state, changes_card, is_requester_card, is_room_card, make_choices_current, render
 from .pacing import ChatPacer, TokenBucket, backoff
 from .scheduled import Schedule, run_scheduled
 from .wal_watch import wal_file, watch_commits
@@ -269,7 +269,7 @@ class Notifier:
             self.metrics.delivery(delivery.chat.channel, counting.SENT)
             if delivery.message is not None:  # a reply whose turn's process could not send it
                 await self._record(outbox.mark_reply_sent, delivery.id, self.name, delivery.chat, shown,
-                                   messages[0].demand)
+                                   messages[0].demand, is_requester_card(delivery.chat, messages[0]))
                 return
             await self._mark_sent(delivery.id)
             await self._make_choices_current([(delivery, messages)])
@@ -346,17 +346,19 @@ class Notifier:
     async def refresh_cards(self, protocol: str, *, unless_state=None) -> int:
         """Edit every live card of the demand to show it as it is now (unless it still is in
         `unless_state`, what a card just sent shows); returns how many cards were edited."""
-        demand, cards = await outbox.card_snapshot(self.store, protocol)
+        snapshot = await outbox.card_snapshot(self.store, protocol)
+        demand = snapshot.demand
         if demand is None or card_state(demand) == unless_state:
             return 0
         edited = 0
-        for card in cards:
+        for card in snapshot.cards:
             edit = getattr(self.senders.get(card.chat.channel), "edit", None)
             if edit is None:
                 continue
             await self.bucket.take()
             try:
-                await edit(card.chat, card.message_id, room_card(demand, card.chat.locale))
+                await edit(card.chat, card.message_id,
+                           card_now(demand, card.chat.kind, card.chat.locale, snapshot.requester_events))
                 edited += 1
             except Exception as error:
                 log.warning("could not update the card of %s in %s chat %s: %s", protocol,

@@ -12,7 +12,7 @@ from datetime import datetime
 from dialogs import Outgoing, OutgoingFile
 from dialogs.events import REQUESTER, offer_choices, render_email, render_push, shown_entries
 from dialogs.messages import outgoing_from_json
-from store import EventKind, Store, outbox
+from store import Chat, EventKind, Store, outbox
 from store.outbox import Delivery
 from store.workdays import is_quiet_hour
 from taxonomy.references import default_references
@@ -99,6 +99,11 @@ def _no_content(sha256: str) -> bytes:
 
 def is_room_card(delivery: Delivery, message: Outgoing) -> bool:
     return delivery.event is not None and delivery.chat.is_attendant_room and (message.card or {}).get("kind") == "attendant_card"
+
+
+def is_requester_card(chat: Chat, message: Outgoing) -> bool:
+    """A demand shown to a person in their private chat, kept current like a room's card."""
+    return chat.kind == "private" and bool(message.demand) and (message.card or {}).get("kind") == "demand"
 
 
 def changes_card(event) -> bool:

@@ -34,7 +34,7 @@ from bot.replies import Replies
 from dialogs import Incoming, IncomingFile
 from dialogs.messages import Receipt
 from dialogs.texts import Texts
-from dialogs.events import room_card
+from dialogs.events import card_now
 from store import Store, inbox, outbox
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
 from store.attachments import MAX_ATTACHMENT_BYTES
@@ -144,19 +144,21 @@ class TeamsChannel:
 
     async def _invoke_answer(self, activity: Activity) -> dict:
         """What a Universal Action gets back: the card it was pressed on as it is now, when that is
-        a room's card of a demand (Teams shows it in place at once); else a short "done"."""
+        a live card of a demand (a room's, or a requester's in their chat: Teams shows it in place
+        at once); else a short "done"."""
         data = _action_data(activity)
         protocol = data.get("demand") if isinstance(data, dict) else None
         if isinstance(protocol, str) and protocol:
             try:
-                demand, cards = await outbox.card_snapshot(self.store, protocol)
+                snapshot = await outbox.card_snapshot(self.store, protocol)
             except Exception as error:  # the database away: the notifier's edit follows anyway
                 log.warning("No refreshed card for %s (%s)", protocol, error.__class__.__name__)
-                demand, cards = None, []
-            room = next((card.chat for card in cards if card.chat.channel == CHANNEL
+                snapshot = outbox.CardSnapshot(None, [])
+            chat = next((card.chat for card in snapshot.cards if card.chat.channel == CHANNEL
                          and card.chat.chat_id == conversation_id(activity)), None)
-            if demand is not None and room is not None:
-                card = adaptive_card(room_card(demand, room.locale), Texts(room.locale))
+            if snapshot.demand is not None and chat is not None:
+                now = card_now(snapshot.demand, chat.kind, chat.locale, snapshot.requester_events)
+                card = adaptive_card(now, Texts(chat.locale))
                 return {"statusCode": 200, "type": ADAPTIVE_CARD, "value": card}
         text = Texts(locale_of(locale_tag(activity)))("teams.action_taken")
         return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
@@ -240,7 +242,7 @@ class TeamsChannel:
             # Only files, and every one refused: the refusal was said already.
             await self._remember_chat(activity)
             return False
-        return await self._converse(incoming)
+        return await self._converse(incoming, thread=_thread_reference(activity))
 
     async def _on_added(self, context: TurnContext, activity: Activity, receipt: Receipt) -> bool:
         if _chat_kind(activity) == "private":
@@ -280,8 +282,9 @@ class TeamsChannel:
             await tx.ensure_chat(CHANNEL, conversation_id(activity), kind=_chat_kind(activity),
                                  reference=_reference(activity), locale=locale_of(activity.locale))
 
-    async def _converse(self, incoming: Incoming) -> bool:
-        return await self.replies.answer(self.dialogs, incoming)
+    async def _converse(self, incoming: Incoming, thread: dict | None = None) -> bool:
+        """`thread`: a channel thread's reference, where the replies to a post in it go."""
+        return await self.replies.answer(self.dialogs, incoming, reply_reference=thread)
 
     async def _say(self, context: TurnContext, key: str, **values: Any) -> None:
         text = Texts(locale_of(context.activity.locale))(key, **values)
@@ -403,6 +406,14 @@ def conversation_id(activity: Activity) -> str:
 def thread_root(activity: Activity) -> str | None:
     _, mark, root = activity.conversation.id.partition(THREAD_MARK)
     return root or None if mark else None
+
+
+def _thread_reference(activity: Activity) -> dict | None:
+    """Where an answer to a post in a channel's thread goes: that thread (Teams posts a message
+    sent to "<channel>;messageid=<root>" as a reply in it). None outside a thread."""
+    if thread_root(activity) is None:
+        return None
+    return TurnContext.get_conversation_reference(activity).serialize()
 
 
 def _reference(activity: Activity) -> dict:

@@ -6,6 +6,8 @@
 - more: an Adaptive Card with an `Input.ChoiceSet` (style "filtered", so people can type to
   search) and a submit button; the dialogs' page turns (`Choice.turns_page`: "◀ Anteriores",
   "Mais ▶") stay buttons;
+- a page of a long list (`Outgoing.listing`: órgãos, services...): the whole list in one filtered
+  ChoiceSet, without pages, so typing searches every entry; its ids are the page buttons' own;
 - buttons are Universal Actions (`Action.Execute`, verb "choice"; Teams answers them with an
   invoke, answered with the card refreshed), each with the `Action.Submit` fallback that older
   clients use;
@@ -137,6 +139,16 @@ def _size(size: int) -> str:
 def adaptive_card(outgoing: Outgoing, t: Texts) -> dict:
     record = outgoing.card or {}
     is_record = bool(record.get("fields") or record.get("events"))
+    listing = None if is_record else outgoing.listing
+    if listing is not None:
+        # A page of a long list: the whole list in one searchable ChoiceSet, so typing searches
+        # all of it; the page's other answers ("Manter") stay buttons, and there is no page to turn.
+        listed = {c.id for c in listing.options}
+        body = text_blocks(listing.text)
+        body.append(choice_set(listing.options, t))
+        actions = [pick_submit(outgoing.demand, t)]
+        actions += [submit(c, outgoing.demand) for c in outgoing.choices if not c.turns_page and c.id not in listed]
+        return _card(body, actions)
     body = record_blocks(outgoing.text, record, t) if is_record else text_blocks(outgoing.text)
     plain = [c for c in outgoing.choices if not c.turns_page]
     page_turns = [c for c in outgoing.choices if c.turns_page]
@@ -146,19 +158,30 @@ def adaptive_card(outgoing: Outgoing, t: Texts) -> dict:
     if len(plain) <= MAX_BUTTONS or is_record:
         actions += [submit(c, outgoing.demand) for c in plain]
     else:
-        body.append({
-            "type": "Input.ChoiceSet", "id": CHOICE_INPUT, "style": "filtered", "isRequired": True,
-            "placeholder": t("teams.pick"),
-            "choices": [{"title": c.label, "value": c.id} for c in plain],
-        })
-        actions.append(_execute({"type": "Action.Submit", "title": t("teams.pick_submit"),
-                                 "associatedInputs": "auto", "data": _demand_data(outgoing.demand)}))
+        body.append(choice_set(plain, t))
+        actions.append(pick_submit(outgoing.demand, t))
     actions += [submit(c) for c in page_turns]
+    return _card(body, actions)
+
+
+def _card(body: list[dict], actions: list[dict]) -> dict:
     card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "version": CARD_VERSION, "body": body}
     if actions:
         card["actions"] = actions
     return card
+
+
+def choice_set(choices: Sequence[Choice], t: Texts) -> dict:
+    """A searchable list (style "filtered": typing narrows it), sent back as `{"choice": id}`."""
+    return {"type": "Input.ChoiceSet", "id": CHOICE_INPUT, "style": "filtered", "isRequired": True,
+            "placeholder": t("teams.pick"), "choices": [{"title": c.label, "value": c.id} for c in choices]}
+
+
+def pick_submit(demand: str | None, t: Texts) -> dict:
+    """The button that sends the ChoiceSet's selection."""
+    return _execute({"type": "Action.Submit", "title": t("teams.pick_submit"),
+                     "associatedInputs": "auto", "data": _demand_data(demand)})
 
 
 def submit(choice: Choice, demand: str | None = None) -> dict:

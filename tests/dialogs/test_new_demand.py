@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialogs import Dialogs
+from dialogs.messages import outgoing_from_json, outgoing_to_json
 from store import Actor, Store
 from dialog_support import Conversation, person_id
 
@@ -153,6 +154,34 @@ async def test_long_lists_are_paginated(ready):
     assert "(página 2 de 4)" in ready.text
     await ready.press("cat:srv-contabilidade")
     assert "Qual é o serviço" in ready.text
+
+
+async def test_a_long_lists_page_carries_the_whole_list_and_any_of_it_answers(ready):
+    """A channel that shows a long list in one searchable control (Teams) gets every option with
+    the page, with the ids the page's buttons send; an option beyond the page answers the question,
+    while a typed number still counts on the page."""
+    await start_new(ready)
+    await ready.say("sim")
+    await ready.press("type:servicos")
+    page = ready.replies[-1]
+    whole = [choice.id for choice in page.listing.options]
+    on_page = [c for c in ready.choice_ids if not c.startswith("pg:")]
+    assert len(whole) == 30 and whole[:8] == on_page
+    assert page.text.startswith(page.listing.text) and "página" not in page.listing.text
+    # As the outbox keeps it, for a push or a reply sent again after a crash.
+    assert outgoing_from_json(outgoing_to_json(page), content=bytes.fromhex) == page
+    await ready.say("9")  # beyond the page's eight options: not a choice, taken as text
+    state = await ready.state()
+    assert state["step"] == "category" and not state["draft"].get("category_key")
+    await ready.send(choice="cat:srv-siac")  # on page 4, picked from the whole list
+    assert (await ready.state())["draft"]["category_key"] == "srv-siac"
+    assert "Qual é o serviço" in ready.text
+
+
+async def test_a_short_list_has_no_listing(ready):
+    await start_new(ready)
+    await ready.say("sim")
+    assert ready.replies[-1].listing is None  # three types: one page
 
 
 async def test_organ_may_be_changed_from_the_default(ready, sqlite_store):

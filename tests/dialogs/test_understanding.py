@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from dialog_support import Conversation, open_demand
 from samples import PROFILE
-from test_new_demand import demands_of, start_new
+from test_new_demand import demands_of, start_new, to_summary
 
 from dialogs.texts import CATALOGUE
 
@@ -144,3 +144,73 @@ async def test_english_courtesies(dialogs):
     await conv.say("what can you do?")
     assert "I did not understand" not in conv.text
 
+
+
+async def english_summary(conv) -> None:
+    await conv.press("menu:new")
+    await conv.say("A title")
+    await conv.press("yes")
+    await conv.press("type:servicos")
+    await conv.say("execução da despesa")
+    await conv.press("sub:liberar-liquidacao")
+    await conv.say("Stuck since yesterday.")
+    await conv.press("skip")
+    assert "Send" in conv.labels
+
+
+@pytest.mark.parametrize("typed", ["enviar", "Send"])
+async def test_an_english_summary_is_sent_by_enviar_or_send(dialogs, typed):
+    conv = await english_ready(dialogs)
+    await english_summary(conv)
+    await conv.say(typed)
+    assert "Demand created" in said(conv)
+
+
+@pytest.mark.parametrize("typed", ["send", "Enviar"])
+async def test_a_portuguese_summary_is_sent_by_send_or_enviar(ready, sqlite_store, typed):
+    await to_summary(ready)
+    await ready.say(typed)
+    assert "Demanda criada" in said(ready) and len(await demands_of(sqlite_store, ready)) == 1
+
+
+async def test_a_buttons_label_in_the_other_language_picks_it(ready):
+    await to_summary(ready)
+    await ready.say("discard")  # "Descartar" on a Portuguese summary
+    assert (await ready.state())["flow"] == "menu"
+    await start_new(ready)
+    await ready.say("confirm")  # yes, as "sim" is
+    assert (await ready.state())["step"] == "type"
+    await ready.say("keep")  # no "Manter" shown here: it is not a choice, and no type is called that
+    assert (await ready.state())["step"] == "type"
+
+
+@pytest.mark.parametrize("typed", ["none", "no files", "finish", "nenhum", "pronto"])
+async def test_no_files_is_understood_in_either_language(ready, typed):
+    await start_new(ready)
+    await ready.say("sim")
+    await ready.press("type:servicos")
+    await ready.say("execução da despesa")
+    await ready.press("sub:liberar-liquidacao")
+    await ready.say("Travada desde ontem.")
+    assert (await ready.state())["step"] == "attachments"
+    await ready.say(typed)
+    assert "Confira a demanda antes de enviar" in ready.text
+
+
+@pytest.mark.parametrize("typed", ["sair", "quit", "exit"])
+async def test_giving_up_is_understood_in_either_language(ready, typed):
+    await start_new(ready)
+    await ready.say(typed)
+    assert (await ready.state())["flow"] == "menu"
+
+
+@pytest.mark.parametrize("typed", ["certo", "right", "claro", "sure"])
+async def test_yes_is_understood_in_either_language(ready, typed):
+    await start_new(ready)
+    await ready.say(typed)  # "Órgão: SEFAZ. Confirmar?"
+    assert (await ready.state())["step"] == "type"
+
+
+async def test_good_morning_greets_as_bom_dia_does(ready):
+    await ready.say("good morning")
+    assert "menu:new" in ready.choice_ids and "Olá" in ready.text

@@ -84,3 +84,25 @@ async def test_plus_card_rows_become_the_live_mark_and_come_back_on_downgrade(em
         # The card whose plain row was missing keeps the plain row it was given.
         ("teams", "team-room", "abc", "CAGE-00002-C4D5"),
     }
+
+
+async def test_a_requesters_card_is_live_and_its_snapshot_has_their_timeline(world):
+    """A demand's card in the requester's private chat is kept current like a room's: the
+    snapshot that brings cards up to date carries the events as the requester sees them."""
+    from store import outbox
+
+    protocol = await world.open(world.ana)
+    async with world.store.transaction() as tx:
+        chat = await tx.chat(world.ana.chats["tg"])
+        room = await tx.chat(world.room)
+    await world.run("receive", world.caio, protocol)
+    await outbox.mark_replies_sent(world.store, "owner", [
+        outbox.SentReply(0, chat, ("501",), protocol, live=True),
+        outbox.SentReply(0, chat, ("502",), protocol)])  # a message naming it, not its card
+    async with world.store.transaction() as tx:
+        await remember_live_card(tx, "telegram", room.chat_id, "77", protocol)
+
+    snapshot = await outbox.card_snapshot(world.store, protocol)
+    assert snapshot.demand.protocol == protocol and snapshot.demand.assignee_id == world.caio.person_id
+    assert {(card.chat.kind, card.message_id) for card in snapshot.cards} == {("private", "501"), ("group", "77")}
+    assert [event.kind for event in snapshot.requester_events][:2] == ["received", "created"]

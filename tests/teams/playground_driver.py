@@ -98,12 +98,19 @@ class PlaygroundPage:
         await self.page.get_by_role("menuitem", name=BOT_NAME).first.click(timeout=STEP_TIMEOUT_MS)
         await self.page.keyboard.type(" ")
 
+    def _thread(self, of: str):
+        """The post that shows `of`, with its thread of replies and its reply box."""
+        return self.page.locator("div", has=self.page.get_by_text(of)).filter(
+            has=self.page.get_by_text(MESSAGE_BOX)).last
+
     async def replies_in_thread(self, of: str, text: str) -> None:
         """A reply in the thread of the post that shows `of`, the bot @mentioned (Teams gives
         the bot no reply that does not mention it)."""
-        post = self.page.locator("div", has=self.page.get_by_text(of)).filter(
-            has=self.page.get_by_text(MESSAGE_BOX)).last
-        await self._send(post, text, mention=True)
+        await self._send(self._thread(of), text, mention=True)
+
+    async def sees_in_thread(self, of: str, text: str) -> None:
+        """`text` among the replies of the post that shows `of`, not in a post of its own."""
+        await self._thread(of).get_by_text(text).last.wait_for(timeout=STEP_TIMEOUT_MS)
 
     async def count(self, text: str) -> int:
         return await self.page.get_by_text(text).count()

@@ -35,9 +35,13 @@ async def test_in_a_channel_the_mention_is_stripped_and_the_chat_is_a_group(ana,
         await tx.set_attendant(person.id, True)
     # Among attendants the bot answers only what is meant for it: "ajuda", once the
     # "<at>e-CAGE</at>" before it is taken away.
+    before = len(connector.sent)
     replies = await ana.says("ajuda", mention=True)
     assert texts(replies) == Texts("pt-BR")("att.help")
-    assert all(s.conversation_id == "19:cage-channel@thread.tacv2" for s in connector.sent)
+    # Asked in a post's thread, answered in that thread; the chat stays the channel.
+    assert [s.conversation_id for s in connector.sent[before:]] == ["19:cage-channel@thread.tacv2;messageid=1"]
+    assert (await stored_chat(store, "19:cage-channel@thread.tacv2")).reference["conversation"]["id"] == \
+        "19:cage-channel@thread.tacv2"
 
 
 async def test_the_reference_is_refreshed_on_every_activity(maria, connector, store):

@@ -104,3 +104,48 @@ async def test_a_whole_new_demand_by_cards_and_free_text(maria, connector, store
 
     await maria_asks_how_it_is_going(maria, protocol)
     print("TRANSCRIPT\n" + transcript(connector))
+
+
+async def test_a_long_list_is_one_searchable_choice_set_of_every_entry(maria, store):
+    """Serviços has 30 categories: Teams gets all of them in one filtered ChoiceSet (typing
+    searches every one, not a page of eight), no page turns, and any entry picked answers."""
+    await first_access(maria)
+    await maria.picks("Nova demanda")
+    await maria.says("Conciliar o caixa único")
+    await maria.picks("Confirmar")
+    replies = await maria.picks("Serviços")
+    card = card_of(replies[-1])
+    (choice_set,) = [item for item in card["body"] if item["type"] == "Input.ChoiceSet"]
+    assert choice_set["style"] == "filtered" and len(choice_set["choices"]) == 30
+    assert {"Contabilidade", "Execução da Despesa", "SIAC"} <= {c["title"] for c in choice_set["choices"]}
+    assert [action["title"] for action in card["actions"]] == ["Escolher"]  # no "Mais ▶"
+    assert "página" not in texts(replies[-1:])
+
+    replies = await maria.picks("SIAC")  # the last entry, beyond the first page of eight
+    assert "Qual é o serviço" in texts(replies)
+    async with store.transaction() as tx:
+        state = await tx.load_conversation("teams", maria.conversation_id, maria.aad_object_id)
+    assert state["step"] == "subject" and state["draft"]["category_key"] == "srv-siac"
+
+
+async def test_an_english_servant_reads_the_stores_refusals_in_english(maria, connector):
+    """Refusals come from the store as codes; they are worded in the person's language."""
+    maria.locale = "en-US"
+    await maria.adds_the_bot()
+    await maria.picks("Keep")
+    replies = await maria.says("not an e-mail")
+    assert "That e-mail does not look valid" in texts(replies)
+    for answer in (EMAIL, PHONE, CARGO, "sefaz"):
+        await maria.says(answer)
+    await maria.picks("New demand")
+    await maria.says("A settlement is stuck")
+    await maria.picks("Confirm")
+    await maria.picks("Services")
+    await maria.says("execução da despesa")
+    await maria.says("liberar liquidação")
+    await maria.says("Stuck since yesterday.")
+    replies = await maria.says("", attachments=[
+        {"contentType": "application/x-msdownload", "contentUrl": connector.add_file("setup.exe", b"MZ\x90\x00"),
+         "name": "setup.exe"}])
+    assert "I don't accept files like “setup.exe”" in texts(replies)
+    assert "Não" not in texts(replies) and "arquivo" not in texts(replies)

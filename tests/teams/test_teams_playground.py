@@ -153,6 +153,8 @@ async def test_a_demand_from_a_personal_chat_to_the_teams_channel_and_back(runni
             # The answer as a reply in the demand's own thread of the channel.
             await ana.replies_in_thread(f"New Demand | Protocol: {protocol}", f"Responder {ANSWER}")
             await ana.sees(ANSWER)
+            # The bot's confirmation lands in the demand's thread, not as a new post of the channel.
+            await ana.sees_in_thread(f"New Demand | Protocol: {protocol}", f"answer recorded on {protocol}")
             await ana.shot("answered-in-the-thread")
             await maria.sees(ANSWER)
             await maria.shot("answer-pushed")

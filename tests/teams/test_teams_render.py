@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.teams.render import ADAPTIVE_CARD, render, render_replies
-from dialogs import Choice, Outgoing, OutgoingFile
+from dialogs import Choice, Listing, Outgoing, OutgoingFile
 
 PAGE = [Choice(f"c{n}", f"Opção {n}") for n in range(1, 9)]
 NAV = [Choice("prev", "◀ Anteriores", turns_page=True), Choice("next", "Mais ▶", turns_page=True)]
@@ -53,6 +53,18 @@ def test_longer_lists_are_a_filtered_choice_set_and_page_turns_stay_buttons():
     assert submit["data"] == {} and submit["title"] == "Escolher" and submit["fallback"]["type"] == "Action.Submit"
     assert [(t["title"], t["data"], t["associatedInputs"]) for t in turns] == [
         ("◀ Anteriores", {"choice": "prev"}, "none"), ("Mais ▶", {"choice": "next"}, "none")]
+
+
+def test_a_page_of_a_long_list_shows_the_whole_list_without_pages():
+    whole = tuple(Choice(f"c{n}", f"Opção {n}") for n in range(1, 31))
+    keep = Choice("keep", "Manter")
+    content = card(Outgoing("Qual é a categoria?\n(página 1 de 4)", choices=tuple(PAGE) + (keep, NAV[1]),
+                            listing=Listing(text="Qual é a categoria?", options=whole)))
+    (choice_set,) = [item for item in content["body"] if item["type"] == "Input.ChoiceSet"]
+    assert [c["value"] for c in choice_set["choices"]] == [c.id for c in whole]
+    assert choice_set["style"] == "filtered"
+    assert [block["text"] for block in content["body"] if block["type"] == "TextBlock"] == ["Qual é a categoria?"]
+    assert [(a["title"], a["data"]) for a in content["actions"]] == [("Escolher", {}), ("Manter", {"choice": "keep"})]
 
 
 def test_a_page_turn_is_told_by_its_field_not_by_its_label():

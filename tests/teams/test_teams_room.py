@@ -7,7 +7,7 @@ import asyncio
 
 from fakes.connector import options, texts
 from samples import ATTENDANT_NAME, PLAIN_DRAFT, PROFILE_FIELDS
-from teams_support import ana_in, fast_sender
+from teams_support import ana_in, fast_sender, stored_chat
 
 from bot.notifier import Notifier
 from store import Actor
@@ -108,7 +108,7 @@ async def test_the_room_is_the_channel_and_each_demand_has_its_own_thread(bot_ur
     await maria.says("oi")
     requester = await the_operator_makes_ana_an_attendant_and_maria_completes_her_profile(store)
     await old_thread.says("/vincular", mention=True)
-    assert "sala dos atendentes" in texts(connector.to(ROOM))
+    assert "sala dos atendentes" in texts(connector.to(old_thread.conversation_id))  # answered in the thread
     first, second = [await maria_opens_a_demand(store, requester) for _ in range(2)]
 
     await deliver(store, connector, lambda: sent_to(connector, ROOM, second))
@@ -146,3 +146,40 @@ async def test_a_universal_action_elsewhere_is_answered_done(maria):
     replies = await maria.adds_the_bot()
     answer = await maria.executes(options(replies[-1])[0], replies)
     assert answer == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "Feito."}
+
+
+async def test_the_requesters_card_of_a_demand_follows_it_in_place(bot_url, connector, store, maria):
+    ana, protocol = await a_new_demand_in_the_bound_room(bot_url, connector, store, maria)
+    await maria.says("menu")  # her profile was completed behind her back: said first
+    replies = await maria.says(f"status da {protocol}")
+    (shown,) = [reply for reply in replies if "Linha do tempo" in options(reply)]
+    (posted,) = [s for s in connector.sent if s.activity is shown]
+    assert ATTENDANT_NAME not in texts([shown])
+
+    # The requester's card answers a Universal Action with itself as it is now, not the room's.
+    answer = await maria.executes("Linha do tempo", [shown])
+    now = {"attachments": [{"contentType": answer["type"], "content": answer["value"]}]}
+    assert "Cancelar demanda" in options(now) and "Receber" not in options(now)
+
+    await ana.picks("Receber", sent_to(connector, ROOM, protocol))
+
+    def updated():
+        return [s for s in connector.sent if s.method == "PUT" and s.activity_id == posted.activity_id]
+
+    await deliver(store, connector, updated)
+    card = updated()[-1].activity
+    assert updated()[-1].conversation_id == maria.conversation_id
+    assert ATTENDANT_NAME in texts([card]) and "Em Andamento" in texts([card])
+    assert "Cancelar demanda" in options(card) and "Receber" not in options(card)  # still the requester's card
+
+
+async def test_the_answer_to_a_post_in_a_demands_thread_lands_in_that_thread(bot_url, connector, store, maria):
+    ana, protocol = await a_new_demand_in_the_bound_room(bot_url, connector, store, maria)
+    (posted,) = [s for s in connector.sent if s.conversation_id == ROOM and protocol in texts([s.activity])]
+    ana.conversation_id = f"{ROOM};messageid={posted.activity_id}"  # a reply in the card's thread
+    before = len(connector.sent)
+    await ana.says("Receber", mention=True)
+    answers = [s for s in connector.sent[before:] if "recebida por Ana Atendente" in texts([s.activity])]
+    assert answers and all(s.conversation_id == ana.conversation_id for s in answers)
+    # The room is still the channel itself: pushes start new threads there, not in this one.
+    assert (await stored_chat(store, ROOM)).reference["conversation"]["id"] == ROOM
