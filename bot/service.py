@@ -94,7 +94,9 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
                     senders.setdefault(name, sender)
                 if not senders:
                     log.warning("notifier: no channel to deliver to is configured (Telegram, Teams, e-mail)")
-            delivery = Notifier(store, senders, metrics=metrics, schedule=Schedule.from_config(config))
+            # Alone in its process (`python -m bot notifier`), the turns it delivers commit elsewhere.
+            delivery = Notifier(store, senders, metrics=metrics, schedule=Schedule.from_config(config),
+                                watch_wal=not served)
             for channel in served:
                 channel.runner.on_done = delivery.wake.set
             delivering = asyncio.create_task(delivery.run(stop))

@@ -27,7 +27,7 @@ async def other_process_store(sqlite_store, tmp_path):
 async def test_a_push_committed_by_another_process_is_sent_without_waiting_for_the_poll(
         sqlite_store, other_process_store, api, telegram):
     world = await build_world(other_process_store)
-    notifier = Notifier(sqlite_store, telegram, **fast_options(poll_interval=3600))
+    notifier = Notifier(sqlite_store, telegram, watch_wal=True, **fast_options(poll_interval=3600))
     async with Running(notifier):
         await asyncio.sleep(0.2)  # its first pass found nothing: now it only waits
         protocol = await world.open()
