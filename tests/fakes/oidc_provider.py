@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
 
+from fakes.parallel import npm_install
 from fakes.ports import free_port
 
 HERE = Path(__file__).resolve().parent / "oidc"
@@ -24,9 +24,7 @@ START_TIMEOUT_S = 60
 
 
 def install() -> None:
-    if not (HERE / "node_modules" / "oidc-provider").is_dir():
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE,
-                       check=True, timeout=600)
+    npm_install(HERE, HERE / "node_modules" / "oidc-provider")
 
 
 class OidcProvider:
