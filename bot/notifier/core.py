@@ -74,6 +74,8 @@ class Notifier:
         self.metrics = metrics
         self.schedule = schedule  # the digest and long-wait announcements; None: not here
         self.wake = asyncio.Event()
+        # Set while a PostgreSQL LISTEN connection is up: from then on a commit wakes the loop.
+        self.listening = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
         self._warned_channels: set[str] = set()
         self._db_failures = 0
@@ -354,6 +356,7 @@ class Notifier:
                 connection = await asyncpg.connect(dsn, timeout=5)
                 await connection.add_listener(outbox.NOTIFY_CHANNEL, lambda *_: self.wake.set())
                 self.wake.set()  # whatever was committed while we were not listening
+                self.listening.set()
                 pause = 0.5
                 while not stop.is_set():
                     await asyncio.sleep(2)
@@ -365,6 +368,7 @@ class Notifier:
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, DB_RETRY_CAP)
             finally:
+                self.listening.clear()
                 if connection is not None:
                     connection.terminate()
 
