@@ -48,6 +48,17 @@ REQUIRE_POSTGRES = os.environ.get("ECAGE_REQUIRE_POSTGRES") == "1"
 pytest_plugins = ["fakes.fixtures"]
 
 
+# --- ECAGE_TEST_REPEAT=N: every test collected N times (to show a test is not flaky) ----------
+
+REPEAT = int(os.environ.get("ECAGE_TEST_REPEAT") or 1)
+
+
+def pytest_generate_tests(metafunc):
+    if REPEAT > 1:
+        metafunc.fixturenames.append("repeat_run")
+        metafunc.parametrize("repeat_run", range(1, REPEAT + 1), ids=lambda n: f"run{n}")
+
+
 # --- slow: whatever starts a process -----------------------------------------------------------
 
 _SPAWNS = frozenset({"subprocess.Popen", "os.posix_spawn", "os.fork", "os.forkpty", "os.exec",

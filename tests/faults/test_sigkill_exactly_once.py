@@ -24,7 +24,9 @@ from store import Store
 
 KILLS = 3
 
-pytestmark = pytest.mark.slow
+# Hundreds of requesters against a real bot process: on one worker, one rig at a time (two at
+# once on two cores starve each other's processes for no extra coverage).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("rigs")]
 
 
 async def kill_at_random(bot: Bot, rng: random.Random, done: asyncio.Event) -> int:
