@@ -18,9 +18,7 @@ from benchmarks.common import replies_per_turn, seed_profiles
 from benchmarks.telegram_rig import BotAPI
 from store import Store
 
-# Hundreds of requesters against a real bot process: on one worker, one rig at a time (two at
-# once on two cores starve each other's processes for no extra coverage).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("rigs")]
+pytestmark = pytest.mark.slow
 
 
 async def test_a_postgres_restart_mid_load_loses_no_draft_and_answers_no_error(own_postgres, tmp_path):

@@ -24,9 +24,7 @@ from store import Store
 
 KILLS = 3
 
-# Hundreds of requesters against a real bot process: on one worker, one rig at a time (two at
-# once on two cores starve each other's processes for no extra coverage).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("rigs")]
+pytestmark = pytest.mark.slow
 
 
 async def kill_at_random(bot: Bot, rng: random.Random, done: asyncio.Event) -> int:

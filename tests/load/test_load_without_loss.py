@@ -31,9 +31,7 @@ REQUESTERS = 200
 SECRET = "load-Secret_token"
 UNEXPECTED = "algo deu errado"
 
-# Hundreds of requesters against a real bot process: on one worker, one rig at a time (two at
-# once on two cores starve each other's processes for no extra coverage).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("rigs")]
+pytestmark = pytest.mark.slow
 
 
 async def requester(api: BotAPI, chat: int, counts: list[int]) -> None:
