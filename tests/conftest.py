@@ -12,6 +12,10 @@
 - ``file_store``: a store on a SQLite file of its own, as a channel's end-to-end tests use it;
   ``file_dialogs``: the real dialogs over it.
 - ``api`` and ``connector``: the fake Telegram Bot API and Bot Connector (tests/fakes/fixtures.py).
+
+A test that starts a process (our bot, a notifier, node, PostgreSQL, chromium) must be marked
+``slow``, so that ``pytest -m "not slow"`` is the quick loop: one that is not fails, naming what
+it started (an audit hook sees every spawn).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
@@ -29,6 +34,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from dialogs import Dialogs
+from fakes.parallel import worker
 from fakes.ports import free_port
 from store import Store
 from store.db import create_engine, migrate_url
@@ -40,6 +46,62 @@ POSTGRES_URL = os.environ.get(
 REQUIRE_POSTGRES = os.environ.get("ECAGE_REQUIRE_POSTGRES") == "1"
 
 pytest_plugins = ["fakes.fixtures"]
+
+
+# --- ECAGE_TEST_REPEAT=N: every test collected N times (to show a test is not flaky) ----------
+
+REPEAT = int(os.environ.get("ECAGE_TEST_REPEAT") or 1)
+
+
+def pytest_generate_tests(metafunc):
+    if REPEAT > 1:
+        metafunc.fixturenames.append("repeat_run")
+        metafunc.parametrize("repeat_run", range(1, REPEAT + 1), ids=lambda n: f"run{n}")
+
+
+# --- slow: whatever starts a process -----------------------------------------------------------
+
+_SPAWNS = frozenset({"subprocess.Popen", "os.posix_spawn", "os.fork", "os.forkpty", "os.exec",
+                     "os.spawn"})
+_spawned: list[str] | None = None  # what the running unmarked test started; None: not watching
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _spawned is not None and event in _SPAWNS:
+        _spawned.append(f"{event} {args[0] if args else ''}")
+
+
+sys.addaudithook(_audit)
+
+
+# Fixtures that start a process: a test using one is slow without saying so itself.
+_SLOW_FIXTURES = frozenset({"own_postgres"})
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    global _spawned
+    _spawned = None if item.get_closest_marker("slow") else []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    if _spawned:
+        pytest.fail(f"started a process but is not marked slow: {sorted(set(_spawned))}", pytrace=False)
+    return result
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item):
+    global _spawned
+    _spawned = None
 
 
 class FakeClock:
@@ -84,7 +146,8 @@ async def _server_execute(sql: str) -> None:
 
 def create_postgres_database() -> str:
     """A new empty database on the test server; skips (or fails in CI) when none answers."""
-    name = f"ecage_test_{secrets.token_hex(6)}"
+    # Random, and named after the xdist worker too, so that a leftover says whose it was.
+    name = "_".join(filter(None, ["ecage_test", worker(), secrets.token_hex(6)]))
     try:
         run_async(_server_execute(f'CREATE DATABASE "{name}"'))
     except (OSError, asyncio.TimeoutError, asyncpg.PostgresError) as error:

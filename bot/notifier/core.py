@@ -90,6 +90,8 @@ class Notifier:
         # own marks too, a claim each (bench_push: the in-process p50 went from 65 to 460 ms).
         self.watch_wal = watch_wal
         self.wake = asyncio.Event()
+        # Set while a PostgreSQL LISTEN connection is up: from then on a commit wakes the loop.
+        self.listening = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
         self._held: set[int] = set()  # outbox ids being sent: their leases are renewed
         self._warned_channels: set[str] = set()
@@ -402,6 +404,7 @@ class Notifier:
                 connection = await asyncpg.connect(dsn, timeout=5)
                 await connection.add_listener(outbox.NOTIFY_CHANNEL, lambda *_: self.wake.set())
                 self.wake.set()  # whatever was committed while we were not listening
+                self.listening.set()
                 pause = 0.5
                 while not stop.is_set():
                     await asyncio.sleep(2)
@@ -413,6 +416,7 @@ class Notifier:
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, DB_RETRY_CAP)
             finally:
+                self.listening.clear()
                 if connection is not None:
                     connection.terminate()
 

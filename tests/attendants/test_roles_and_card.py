@@ -7,6 +7,8 @@ import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from bot.config import Config
 from attendant_support import admin
 from dialogs import attendant, render
@@ -21,6 +23,7 @@ def roles(database_url: str, *argv: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow
 async def test_granting_revoking_and_listing_from_the_command_line(tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path / 'ecage.db'}"
     store = await Store.open(url, attachments_dir=tmp_path)

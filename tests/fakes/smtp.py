@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import threading
 
 from aiosmtpd.controller import Controller
+
+from fakes.ports import free_port
 
 
 class _Handler:
@@ -35,16 +36,10 @@ class _Handler:
         return "250 Message accepted"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class LocalSMTP:
     def __init__(self, refuse: set[str] = frozenset(), sender: str = "naoresponda@cage.rs.gov.br"):
         self.handler = _Handler({address.lower() for address in refuse})
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"smtp://127.0.0.1:{self.port}?from={sender}&starttls=0"
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 

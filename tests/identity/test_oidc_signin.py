@@ -47,19 +47,33 @@ class Bot:
             return [(i.kind, i.value) for i in await tx.identities(person.id)]
 
 
+@pytest.fixture(scope="module")
+def public_port() -> int:
+    """Our server's port, the same for the module's tests: the provider knows one redirect URI."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def provider(public_port):
+    """One provider for the module (starting node is most of a test's time). The tests stay
+    independent: each has its own store and its own browser (cookies, so the provider's
+    sessions), and tampering is undone before each."""
+    with running_provider(CLIENT_ID, SECRET, f"http://127.0.0.1:{public_port}{CALLBACK}") as started:
+        yield started
+
+
 @pytest.fixture
-async def bot(sqlite_store):
-    port = free_port()
-    public_url = f"http://127.0.0.1:{port}"
-    async with running_provider(CLIENT_ID, SECRET, public_url + CALLBACK) as provider:
-        signin = SignIn(Provider(provider.issuer, CLIENT_ID, SECRET, public_url), sqlite_store)
-        runner = await serve(create_app(signin=signin), port, host="127.0.0.1")
-        dialogs = Dialogs(sqlite_store, default_taxonomy(),
-                          verification=Verification(sign_in_base=public_url + PATH, required=True))
-        try:
-            yield Bot(sqlite_store, dialogs, provider, public_url)
-        finally:
-            await runner.cleanup()
+async def bot(sqlite_store, provider, public_port):
+    public_url = f"http://127.0.0.1:{public_port}"
+    await provider.tamper("")
+    signin = SignIn(Provider(provider.issuer, CLIENT_ID, SECRET, public_url), sqlite_store)
+    runner = await serve(create_app(signin=signin), public_port, host="127.0.0.1")
+    dialogs = Dialogs(sqlite_store, default_taxonomy(),
+                      verification=Verification(sign_in_base=public_url + PATH, required=True))
+    try:
+        yield Bot(sqlite_store, dialogs, provider, public_url)
+    finally:
+        await runner.cleanup()
 
 
 def browser() -> aiohttp.ClientSession:

@@ -86,9 +86,12 @@ async def test_postgres_restarting_under_a_running_notifier_is_survived(postgres
 @pytest.mark.postgres
 async def test_postgres_wakes_the_notifier_on_notify_without_waiting_for_the_poll(postgres_live_store, api, telegram):
     world = await build_world(postgres_live_store)
-    async with Running(Notifier(postgres_live_store, telegram, **fast_options(poll_interval=30))) as running:
-        await asyncio.sleep(0.5)  # the first poll is done and LISTEN is up; the next poll is 30 s away
+    notifier = Notifier(postgres_live_store, telegram, **fast_options(poll_interval=30))
+    async with Running(notifier) as running:
+        # LISTEN is up (waited for, not slept on: a loaded machine takes longer); the next poll is
+        # 30 s away, so only the NOTIFY can deliver within the 10 s below.
+        await asyncio.wait_for(notifier.listening.wait(), 30)
         protocol = await world.open()
         await world.run("answer", "caio", protocol, "acordou pelo NOTIFY")
-        await running.drained(timeout=3)
+        await running.drained(timeout=10)
     assert api.sent_to(ANA_TG)[-1]["text"].endswith("acordou pelo NOTIFY")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from fakes.smtp import LocalSMTP
 from notifier_support import Running, build_world, fast_options, statuses, wait_until
 
@@ -96,6 +97,7 @@ async def test_events_from_before_email_was_enabled_are_never_mailed(world, api,
         assert [after in mail["Subject"] for mail in smtp.messages] == [True]
 
 
+@pytest.mark.slow
 async def test_the_shell_sends_the_emails_too(live_store, database_url, tmp_path):
     """`python -m bot shell` with ECAGE_SMTP_URL: what is to be mailed goes out before it exits."""
     import os

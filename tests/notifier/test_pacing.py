@@ -7,13 +7,53 @@ import asyncio
 import logging
 import time
 
+import pytest
 from notifier_support import ANA_TG, Running, fast_options, statuses
 from samples import DRAFT
 
 from bot.notifier import Notifier
-from bot.notifier.pacing import BACKOFF_CAP, TokenBucket, backoff
+from bot.notifier.pacing import BACKOFF_CAP, ChatPacer, TokenBucket, backoff
+from bot.notifier.senders import TELEGRAM_PRIVATE_INTERVAL
 from store import Actor
 from store.lifecycle import RECEIVED_TEXT
+
+
+class FakeTime:
+    """A monotonic clock that moves only when slept on or by hand: what the pacers schedule,
+    whatever the machine's load does to real waits."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        # At least a nanosecond, like a real clock's tick: a bucket a rounding error short of a
+        # token asks for a sleep too short to move a float of this size.
+        self.now += max(seconds, 1e-9)
+
+
+async def test_the_chat_pacer_waits_the_interval_from_each_confirmed_send():
+    time_ = FakeTime()
+    pacer = ChatPacer(clock=time_, sleep=time_.sleep)
+    starts = []
+    for _ in range(3):
+        async with pacer.paced(7, 1.0):
+            starts.append(time_.now)
+            time_.now += 0.25  # the send itself, until the channel confirms it
+    # Each send starts a full interval after the previous one was confirmed, not after it began.
+    assert starts == [0.0, 1.25, 2.5] and time_.slept == [1.0, 1.0]
+    async with pacer.paced(8, 1.0):  # another chat does not wait for this one
+        async with pacer.paced(7, 0.0):  # nor does a channel without a per-chat interval
+            pass
+    assert time_.slept == [1.0, 1.0]
+    time_.now += 5  # long after the last send: no wait
+    async with pacer.paced(7, 1.0):
+        pass
+    assert time_.slept == [1.0, 1.0]
 
 
 async def test_one_private_chat_gets_at_most_one_message_a_second(world, api, telegram):
@@ -23,22 +63,38 @@ async def test_one_private_chat_gets_at_most_one_message_a_second(world, api, te
     notifier = Notifier(world.store, telegram, **fast_options(pace_chats=True))
     async with Running(notifier) as running:
         await running.drained(timeout=15)
-    # Timed where Telegram would count them: when the Bot API server received them (timing the
-    # confirmations instead adds each send's own commit to the gaps).
+    # Timed where Telegram would count them: when the Bot API server received them. Only a lower
+    # bound, which load cannot break: the pacer waits a second from the confirmation of the
+    # previous message, which the server had received before confirming it, so a slow machine
+    # only makes the gaps longer (the exact schedule is the test above, on a clock of its own).
     times = [call.at for call in api.calls_of("sendMessage") if int(call.params["chat_id"]) == ANA_TG]
     gaps = [b - a for a, b in zip(times, times[1:])]
-    assert len(gaps) == 3 and min(gaps) >= 0.95
+    assert len(gaps) == 3 and min(gaps) >= TELEGRAM_PRIVATE_INTERVAL
     # The first answer received the demand (nobody held it): that push comes first.
     assert [m["text"].rsplit("\n", 1)[-1] for m in api.sent_to(ANA_TG)] == [RECEIVED_TEXT] + [
         f"resposta {n}" for n in range(3)]
 
 
 async def test_token_bucket_spreads_a_burst():
-    bucket = TokenBucket(rate=20)
-    started = time.monotonic()
+    time_ = FakeTime()
+    bucket = TokenBucket(rate=20, clock=time_, sleep=time_.sleep)
     for _ in range(30):  # 20 at once, then 10 more at 20/s
         await bucket.take()
-    assert 0.4 <= time.monotonic() - started < 1.0
+    assert time_.slept[0] == pytest.approx(0.05) and time_.now == pytest.approx(0.5)
+    time_.now += 10  # a quiet while refills the bucket, to its size and no more
+    for _ in range(20):
+        await bucket.take()
+    assert time_.now == pytest.approx(10.5)
+    await bucket.take()
+    assert time_.now == pytest.approx(10.55)
+
+
+async def test_token_bucket_on_the_real_clock_waits_at_least_its_rate():
+    bucket = TokenBucket(rate=20)
+    started = time.monotonic()
+    for _ in range(30):
+        await bucket.take()
+    assert time.monotonic() - started >= 0.45  # a lower bound only: load makes it longer
 
 
 def test_backoff_is_exponential_with_full_jitter_and_honours_retry_after():

@@ -12,6 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
 from fakes.telegram_api import TOKEN, FakeTelegramAPI
 from service_support import SECRET, readyz
 
@@ -43,6 +44,7 @@ async def until_ready(port: int, process: asyncio.subprocess.Process) -> None:
     raise AssertionError("the service never became ready")
 
 
+@pytest.mark.slow
 async def test_json_lines_carry_the_chat_and_no_token_nor_what_maria_wrote(
         api: FakeTelegramAPI, http_port: int, tmp_path: Path) -> None:
     process = await asyncio.create_subprocess_exec(

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 from fakes.ports import free_port
 from fakes.telegram_api import TOKEN, FakeTelegramAPI
 from samples import ATTENDANT_NAME, DRAFT
@@ -82,6 +83,7 @@ async def another_process_opens_her_demand_and_answers_it(database_url: str, att
     return demand.protocol
 
 
+@pytest.mark.slow
 async def test_python_m_bot_serves_telegram_and_teams_on_one_port_and_pushes(tmp_path: Path) -> None:
     api = FakeTelegramAPI()
     await api.start()

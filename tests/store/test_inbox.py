@@ -95,6 +95,7 @@ async def test_an_albums_parts_are_one_message(store):
     assert [part.payload["update_id"] for part in parts] == [1, 2]
 
 
+@pytest.mark.slow
 async def test_the_claims_of_a_dead_process_of_this_host_are_taken_over_at_once(store, world):
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True, check=True)

@@ -133,6 +133,7 @@ async def test_processes_starting_together_migrate_once(empty_database, kind):
     assert revision == HEAD and differences == []
 
 
+@pytest.mark.slow
 def test_migrate_command_needs_no_alembic_ini_in_the_working_directory(tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path / 'novo.db'}"
     process = run_migrate(url)
@@ -141,6 +142,7 @@ def test_migrate_command_needs_no_alembic_ini_in_the_working_directory(tmp_path)
     assert url.split("///")[1] in out
 
 
+@pytest.mark.slow
 def test_default_database_is_a_file_in_the_working_directory(tmp_path):
     environment = {key: value for key, value in os.environ.items() if key != "ECAGE_DATABASE_URL"}
     result = subprocess.run([sys.executable, "-m", "store", "migrate"], cwd=tmp_path,

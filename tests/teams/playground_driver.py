@@ -11,6 +11,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from fakes.parallel import npm_install
+
 PLAYGROUND_DIR = Path(__file__).parent / "playground"
 CLI = PLAYGROUND_DIR / "node_modules" / "@microsoft" / "m365agentsplayground" / "cli.js"
 CHROMIUM = "/usr/bin/chromium"
@@ -29,9 +31,7 @@ def missing_tools() -> str | None:
         return "node and npm"
     if not Path(CHROMIUM).exists():
         return CHROMIUM
-    if not CLI.exists():
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=PLAYGROUND_DIR, check=True,
-                       stdout=subprocess.DEVNULL)
+    npm_install(PLAYGROUND_DIR, CLI)
     try:
         import playwright  # noqa: F401
     except ImportError:

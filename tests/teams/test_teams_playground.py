@@ -16,6 +16,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from fakes.parallel import worker
 from fakes.ports import free_port
 from playground_driver import CHROMIUM, CHROMIUM_FLAGS, PlaygroundPage, missing_tools, start_playground
 from samples import PROFILE_FIELDS
@@ -67,8 +68,10 @@ async def until_serving(url: str) -> None:
 @pytest.fixture
 async def running(tools, tmp_path: Path):
     """The bot and two Playgrounds; yields their page URLs and the screenshots folder."""
-    # Kept after the run (pytest's own temporary folders are pruned): ECAGE_TEST_ARTIFACTS or /tmp.
-    shots = Path(os.environ.get("ECAGE_TEST_ARTIFACTS", tempfile.gettempdir())) / "ecage-teams-playground"
+    # Kept after the run (pytest's own temporary folders are pruned): ECAGE_TEST_ARTIFACTS or /tmp,
+    # a folder per xdist worker ("-gw0"), so two workers never clear each other's.
+    shots = (Path(os.environ.get("ECAGE_TEST_ARTIFACTS", tempfile.gettempdir()))
+             / "-".join(filter(None, ["ecage-teams-playground", worker()])))
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
     print(f"\nPlayground screenshots and logs: {shots}")

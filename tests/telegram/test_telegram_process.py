@@ -9,11 +9,13 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
 from fakes.telegram_api import TOKEN, FakeTelegramAPI
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 async def test_the_command_answers_and_stops_on_sigterm(api: FakeTelegramAPI, tmp_path: Path) -> None:
     env = {**os.environ,
            "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": api.base_url,
