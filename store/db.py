@@ -4,12 +4,17 @@ SQLite runs on the event loop's thread (``sqlite_inline``) and gets WAL (readers
 the writer), foreign keys and a busy timeout, and every transaction starts with
 ``BEGIN IMMEDIATE``: a transaction that reads and then writes would otherwise fail with
 "database is locked" when another connection wrote in between.
-PostgreSQL migrations run under an advisory lock, so two processes starting together migrate once.
+Migrations run under a lock, so two processes starting together migrate once: an advisory lock
+on PostgreSQL, a lock file beside the database on SQLite (its own write lock alone let two
+processes under load both run a step: "expected to match one row" from Alembic).
 """
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 import os
+from contextlib import asynccontextmanager
 
 from alembic import command
 from alembic.config import Config
@@ -155,8 +160,22 @@ def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(config, revision)
 
 
+@asynccontextmanager
+async def _sqlite_migration_lock(engine: AsyncEngine):
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    with open(f"{database}.migrate.lock", "a") as lock:
+        await asyncio.to_thread(fcntl.flock, lock, fcntl.LOCK_EX)  # the other process's migration
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
-    async with engine.connect() as connection:
+    async with _sqlite_migration_lock(engine), engine.connect() as connection:
         await connection.run_sync(_upgrade, revision)
         await connection.commit()
 
