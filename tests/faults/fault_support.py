@@ -25,6 +25,9 @@ from store import Actor, Store
 from store.models import InboxRow, OutboxRow
 
 REQUESTERS = int(os.environ.get("FAULT_REQUESTERS", 200))
+# Patience, not targets: on a loaded machine (two xdist workers, both cores busy) a turn right
+# after a restart once took over a minute; a message lost still fails, only later.
+TURN_PATIENCE_S, LOAD_PATIENCE_S = 240.0, 600.0
 SECRET = "faults-Secret_token"
 HOOK = "/telegram/hook"
 UNEXPECTED = "algo deu errado"

@@ -12,7 +12,7 @@ import asyncio
 
 import aiohttp
 import pytest
-from fault_support import REQUESTERS, Bot, nothing_lost_nothing_doubled, requester, webhook_delivery
+from fault_support import LOAD_PATIENCE_S, REQUESTERS, TURN_PATIENCE_S, Bot, nothing_lost_nothing_doubled, requester, webhook_delivery
 
 from benchmarks.common import replies_per_turn, seed_profiles
 from benchmarks.telegram_rig import BotAPI
@@ -29,6 +29,7 @@ async def test_a_postgres_restart_mid_load_loses_no_draft_and_answers_no_error(o
     try:
         await seed_profiles(store, "telegram", [str(chat) for chat in chats])
         async with BotAPI() as api, aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+            api.turn_timeout = TURN_PATIENCE_S
             bot = Bot(api, url, tmp_path, webhook=True)
             await bot.start()
             try:
@@ -39,7 +40,7 @@ async def test_a_postgres_restart_mid_load_loses_no_draft_and_answers_no_error(o
                     await asyncio.sleep(0.05)
                 answered_before = sum(api.sent.values())
                 await asyncio.get_running_loop().run_in_executor(None, own_postgres.restart)
-                await asyncio.wait_for(talking, 240)
+                await asyncio.wait_for(talking, LOAD_PATIENCE_S)
             finally:
                 await bot.stop()
         assert answered_before < REQUESTERS * sum(counts), "the restart came after the load"

@@ -16,7 +16,7 @@ import random
 
 import aiohttp
 import pytest
-from fault_support import REQUESTERS, Bot, nothing_lost_nothing_doubled, polling_delivery, requester, webhook_delivery
+from fault_support import LOAD_PATIENCE_S, REQUESTERS, TURN_PATIENCE_S, Bot, nothing_lost_nothing_doubled, polling_delivery, requester, webhook_delivery
 
 from benchmarks.common import replies_per_turn, seed_profiles
 from benchmarks.telegram_rig import BotAPI
@@ -55,13 +55,14 @@ async def test_sigkill_at_random_instants_loses_nothing_and_doubles_nothing(mode
     try:
         await seed_profiles(store, "telegram", [str(chat) for chat in chats])
         async with BotAPI() as api, aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+            api.turn_timeout = TURN_PATIENCE_S
             bot = Bot(api, database_url, tmp_path, webhook=mode == "webhook")
             await bot.start()
             deliver = webhook_delivery(bot, http) if bot.webhook else polling_delivery(api)
             done = asyncio.Event()
             killing = asyncio.create_task(kill_at_random(bot, rng, done))
             try:
-                await asyncio.wait_for(asyncio.gather(*(requester(api, deliver, chat, counts) for chat in chats)), 240)
+                await asyncio.wait_for(asyncio.gather(*(requester(api, deliver, chat, counts) for chat in chats)), LOAD_PATIENCE_S)
             finally:
                 done.set()
                 kills = await killing
