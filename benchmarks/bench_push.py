@@ -1,7 +1,7 @@
 """Push latency: from the commit of an event (an attendant's answer) to its push arriving at the
 Bot API server, with the notifier in the committing process and woken by it, and with the
 notifier in a process of its own (`python -m bot notifier`: on SQLite it is woken by the WAL
-file's changes, bot/notifier/wal_watch.py; on PostgreSQL by LISTEN/NOTIFY).
+file's changes, bot/notifier/wakeups.py; on PostgreSQL by LISTEN/NOTIFY).
 
     python -m benchmarks.bench_push [--quick] [--no-postgres]
 

@@ -3,7 +3,8 @@
     python -m bot notifier        (also started by plain ``python -m bot``)
 """
 
-from .core import Notifier, deliver_shell_pushes, run_notifier
+from .beside import deliver_shell_pushes
+from .core import Notifier, run_notifier
 from .rendering import render
 from .senders import SENDERS, PermanentSendError, Sender, TransientSendError
 

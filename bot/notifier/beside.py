@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import AsyncIterator, Callable
 
 from bot.config import Config
+from dialogs import Outgoing
 from dialogs.events import EMAIL_KINDS
 from store import Store
 from store import outbox
 
-from .core import Notifier
+from .core import SHELL_CHANNEL, Notifier
+from .rendering import make_choices_current, render
 from .senders import open_senders
 
 log = logging.getLogger(__name__)
@@ -49,3 +52,20 @@ async def notifier_beside(config: Config, store: Store) -> AsyncIterator[Callabl
         finally:
             stop.set()
             await running
+
+
+async def deliver_shell_pushes(store: Store, chat_id: str, show: Callable[[list[Outgoing]], None]) -> int:
+    """Show the pushes waiting for one shell chat (the shell calls this after each turn).
+    Returns how many events were shown."""
+    owner = f"shell:{os.getpid()}"
+    shown = 0
+    while True:
+        claimed = await outbox.claim(store, owner, channels=(SHELL_CHANNEL,), chat_id=chat_id, limit=1)
+        if not claimed:
+            return shown
+        delivery = claimed[0]
+        messages = render(delivery)
+        show(messages)
+        await outbox.mark_sent(store, delivery.id, owner)
+        await make_choices_current(store, [(delivery, messages)])
+        shown += 1

@@ -3,7 +3,7 @@
 One loop claims the head row of every chat that is due (store/outbox.py), sends each in its own
 task, and marks it sent, for retry or failed as soon as the channel answered. It wakes on
 PostgreSQL's NOTIFY, on SQLite (a notifier in its own process) when another process committed
-(bot/notifier/wal_watch.py), when a send finishes (the chat's next row is now its head), and
+(bot/notifier/wakeups.py), when a send finishes (the chat's next row is now its head), and
 every ``poll_interval`` seconds in any case (a lost LISTEN connection, a commit not watched).
 Database errors never stop it: it waits and tries again, and an outcome it could not record yet
 is kept in memory and recorded once the database is back.
@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import time
 from collections import OrderedDict
 from contextlib import AsyncExitStack
@@ -35,7 +34,6 @@ from typing import Awaitable, Callable
 from bot import metrics as counting
 from bot.channels import stop_on_signals
 from bot.config import Config
-from dialogs import Outgoing
 from dialogs.events import EMAIL_KINDS, card_now
 from store import Store, is_transient
 from store import outbox
@@ -46,7 +44,7 @@ from store.owners import keep_renewing, new_owner, release_dead_claims
 from .rendering import card_state, changes_card, is_requester_card, is_room_card, make_choices_current, render
 from .pacing import ChatPacer, TokenBucket, backoff
 from .scheduled import Schedule, run_scheduled
-from .wal_watch import wal_file, watch_commits
+from .wakeups import listen_for_commits, wal_file, watch_commits
 from .senders import ChatGoneError, PermanentSendError, Sender, TransientSendError, open_senders
 
 log = logging.getLogger(__name__)
@@ -121,7 +119,8 @@ class Notifier:
         stop = stop or asyncio.Event()
         listener = None
         if self.store.dialect == "postgresql":
-            listener = asyncio.create_task(self._listen(stop))
+            listener = asyncio.create_task(listen_for_commits(self.store, self.wake.set, self.listening, stop,
+                                                              max_pause=DB_RETRY_CAP))
         elif self.watch_wal and (wal := wal_file(self.store.engine.url.database)) is not None:
             listener = asyncio.create_task(watch_commits(wal, self.wake.set, stop))
         jobs = (asyncio.create_task(run_scheduled(self.store, self.schedule, self.name, stop, self.wake.set))
@@ -391,35 +390,6 @@ class Notifier:
     async def _record(self, mark, *args) -> None:
         await record_patiently(mark, self.store, *args)
 
-    # --- PostgreSQL LISTEN ----------------------------------------------------------------------
-
-    async def _listen(self, stop: asyncio.Event) -> None:
-        import asyncpg
-
-        dsn = self.store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        pause = 0.5
-        while not stop.is_set():
-            connection = None
-            try:
-                connection = await asyncpg.connect(dsn, timeout=5)
-                await connection.add_listener(outbox.NOTIFY_CHANNEL, lambda *_: self.wake.set())
-                self.wake.set()  # whatever was committed while we were not listening
-                self.listening.set()
-                pause = 0.5
-                while not stop.is_set():
-                    await asyncio.sleep(2)
-                    await connection.execute("SELECT 1", timeout=5)  # notices a dead connection
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                log.info("outbox: LISTEN connection lost (%s), polling meanwhile", error.__class__.__name__)
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, DB_RETRY_CAP)
-            finally:
-                self.listening.clear()
-                if connection is not None:
-                    connection.terminate()
-
 
 def _fields(delivery: Delivery) -> dict:
     """A delivery's fields in a log line (bot/logs.py puts them in JSON lines)."""
@@ -467,20 +437,3 @@ async def run_notifier(config: Config, *, stop: asyncio.Event | None = None, sto
         if not senders:
             log.warning("notifier: no channel to deliver to is configured (Telegram, Teams, e-mail)")
         await Notifier(store, senders, **options).run(stop)
-
-
-async def deliver_shell_pushes(store: Store, chat_id: str, show: Callable[[list[Outgoing]], None]) -> int:
-    """Show the pushes waiting for one shell chat (the shell calls this after each turn).
-    Returns how many events were shown."""
-    owner = f"shell:{os.getpid()}"
-    shown = 0
-    while True:
-        claimed = await outbox.claim(store, owner, channels=(SHELL_CHANNEL,), chat_id=chat_id, limit=1)
-        if not claimed:
-            return shown
-        delivery = claimed[0]
-        messages = render(delivery)
-        show(messages)
-        await outbox.mark_sent(store, delivery.id, owner)
-        await make_choices_current(store, [(delivery, messages)])
-        shown += 1

@@ -1,5 +1,5 @@
 """On SQLite a notifier in another process than the bot is woken by the bot's commits (the WAL
-file changes, bot/notifier/wal_watch.py), not by its poll: with a poll of an hour, a push still
+file changes, bot/notifier/wakeups.py), not by its poll: with a poll of an hour, a push still
 arrives. The "other process" is a second Store on the same file: its commits wake nothing in this
 process's notifier, as another process's would not."""
 
@@ -11,7 +11,7 @@ import pytest
 from notifier_support import ANA_TG2, Running, build_world, fast_options, wait_until
 
 from bot.notifier import Notifier
-from bot.notifier.wal_watch import wal_file, watch_commits
+from bot.notifier.wakeups import wal_file, watch_commits
 from store import Store
 
 
