@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import platform
 import secrets
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -72,6 +73,9 @@ def _audit(event: str, args: tuple) -> None:
 
 
 sys.addaudithook(_audit)
+# platform.processor() runs `uname -p` once per process and keeps the answer; libraries ask for it
+# (user agents), so whichever test asked first would be taken for one that starts a process.
+platform.processor()
 
 
 # Fixtures that start a process: a test using one is slow without saying so itself.

@@ -1,14 +1,16 @@
 """Helpers of the Teams tests (tests/teams is on sys.path): fast retries, Ana the attendant in a
-channel, the notifier's Teams sender, and the chat the store recorded for a conversation."""
+channel, the notifier's Teams sender, the chat the store recorded for a conversation, and an
+attendant's answer to a demand of Maria's."""
 
 from __future__ import annotations
 
 from fakes.connector import FakeConnector, TeamsUser
-from samples import ATTENDANT_NAME
+from samples import ATTENDANT_NAME, PLAIN_DRAFT, PROFILE_FIELDS
 from sqlalchemy import select
 
 from bot.config import Config
 from bot.teams import Retry, TeamsSender
+from store import Actor
 from store.models import ChatRow
 
 # Retries in milliseconds, so the tests that provoke them stay fast.
@@ -33,3 +35,18 @@ async def stored_chat(store, conversation_id: str):
             ChatRow.channel == "teams", ChatRow.chat_id == conversation_id))
     async with store.transaction() as tx:
         return await tx.chat(chat_id)
+
+
+async def answered_by_an_attendant(maria: TeamsUser, store, text: str, files=()) -> tuple[Actor, str]:
+    """Maria (Teams) has a demand, which an attendant answers with `text` and `files`; her actor
+    and the demand's protocol."""
+    await maria.says("oi")
+    chat = await stored_chat(store, maria.conversation_id)
+    async with store.transaction() as tx:
+        person = await tx.person_for_account("teams", "aad-maria")
+        await tx.update_profile(person.id, **PROFILE_FIELDS)
+        view = await tx.open_demand(Actor(person.id, chat_id=chat.id), PLAIN_DRAFT)
+        caio = await tx.ensure_person("telegram", "777", "Caio Atendente")
+        await tx.set_attendant(caio.id, True)
+        await tx.answer(Actor(caio.id, is_attendant=True), view.protocol, text, files)
+    return Actor(person.id), view.protocol

@@ -9,8 +9,8 @@ import time
 
 import pytest
 from fakes.connector import BOT_ID, BOT_NAME, TeamsUser, texts, visible_text
-from samples import ATTENDANT_NAME, PDF, PLAIN_DRAFT, PROFILE_FIELDS
-from teams_support import FAST_RETRY, ana_in, fast_sender, stored_chat
+from samples import ATTENDANT_NAME, PDF, PLAIN_DRAFT
+from teams_support import FAST_RETRY, ana_in, answered_by_an_attendant, fast_sender, stored_chat
 
 from bot.notifier import PermanentSendError, TransientSendError
 from dialogs import Outgoing
@@ -74,17 +74,11 @@ async def test_attachments_too_large_or_unreachable_are_explained(maria, connect
 
 
 async def test_an_attendants_answer_is_pushed_to_the_recorded_conversation(maria, connector, store):
-    await maria.says("oi")
+    maria_actor, protocol = await answered_by_an_attendant(maria, store, "Liberada a *liquidação*.")
     chat = await stored_chat(store, maria.conversation_id)
     async with store.transaction() as tx:
-        person = await tx.person_for_account("teams", "aad-maria")
-        await tx.update_profile(person.id, **PROFILE_FIELDS)
-        view = await tx.open_demand(Actor(person.id, chat_id=chat.id), PLAIN_DRAFT)
-        caio = await tx.ensure_person("telegram", "777", "Caio Atendente")
-        await tx.set_attendant(caio.id, True)
-        await tx.answer(Actor(caio.id, is_attendant=True), view.protocol, "Liberada a *liquidação*.")
-        (event, *_) = await tx.timeline(Actor(person.id), view.protocol)
-        view = await tx.get_demand(Actor(person.id), view.protocol)
+        (event, *_) = await tx.timeline(maria_actor, protocol)
+        view = await tx.get_demand(maria_actor, protocol)
     (outgoing,) = render_push(event, view, REQUESTER, chat.locale)
 
     sender = fast_sender()

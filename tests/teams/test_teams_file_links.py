@@ -17,8 +17,8 @@ import pytest
 from aiohttp import ClientSession
 from fakes.connector import ADAPTIVE_CARD, TeamsUser
 from fakes.ports import free_port
-from samples import PDF, PLAIN_DRAFT, PNG, PROFILE_FIELDS
-from teams_support import FAST_RETRY, stored_chat
+from samples import PDF, PLAIN_DRAFT, PNG
+from teams_support import FAST_RETRY, answered_by_an_attendant
 
 from bot.config import Config
 from bot.downloads import SECRET_FILE, FileLinks
@@ -44,19 +44,6 @@ async def files_server(store):
     runner = await serve(create_app(downloads=links), port, host="127.0.0.1")
     yield links, config
     await runner.cleanup()
-
-
-async def answered_with_files(maria: TeamsUser, store, files) -> None:
-    """Maria (Teams) has a demand, which an attendant answers with `files`."""
-    await maria.says("oi")
-    chat = await stored_chat(store, maria.conversation_id)
-    async with store.transaction() as tx:
-        person = await tx.person_for_account("teams", "aad-maria")
-        await tx.update_profile(person.id, **PROFILE_FIELDS)
-        view = await tx.open_demand(Actor(person.id, chat_id=chat.id), PLAIN_DRAFT)
-        caio = await tx.ensure_person("telegram", "777", "Caio Atendente")
-        await tx.set_attendant(caio.id, True)
-        await tx.answer(Actor(caio.id, is_attendant=True), view.protocol, "Segue o parecer.", files)
 
 
 async def push_until_links_shown(store, config: Config, connector, maria: TeamsUser) -> None:
@@ -92,7 +79,7 @@ def card_actions(card: dict) -> list[dict]:
 
 async def test_an_answer_with_files_reaches_teams_inline_and_as_download_links(maria, connector, store, files_server):
     _, config = files_server
-    await answered_with_files(maria, store, [PARECER, PRINT])
+    await answered_by_an_attendant(maria, store, "Segue o parecer.", [PARECER, PRINT])
     await push_until_links_shown(store, config, connector, maria)
     # The answer's push (after "received"): its text, the image, the card of links.
     push, image, files = connector.to(maria.conversation_id)[-3:]
@@ -122,7 +109,7 @@ async def test_an_answer_with_files_reaches_teams_inline_and_as_download_links(m
 
 async def test_a_push_refused_after_its_text_sends_only_the_files_again(maria, connector, store, files_server):
     _, config = files_server
-    await answered_with_files(maria, store, [PARECER, PRINT])
+    await answered_by_an_attendant(maria, store, "Segue o parecer.", [PARECER, PRINT])
     # "received" and the answer's text go through; the image is refused past the sender's retries.
     connector.fail_next(FAST_RETRY.attempts, status=502, after=2)
     await push_until_links_shown(store, config, connector, maria)
