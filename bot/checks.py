@@ -5,7 +5,8 @@ One line per check, each one the operator can act on:
     ok   database: database sqlite+aiosqlite:///ecage.db answers; schema 0007, current
     FAIL telegram: Telegram refused TELEGRAM_BOT_TOKEN (Unauthorized) — fix: copy the bot's ...
 
-The database, the attachments directory (bot/preflight.py, the same checks as at start-up) and,
+The database, the attachments directory (bot/preflight.py, the same checks as at start-up), the
+working calendar (this year's movable holidays in store/holidays.toml) and,
 when configured, the Bot API (getMe), the Bot Framework (a token for MICROSOFT_APP_ID) and the
 SMTP server (EHLO, and login when ECAGE_SMTP_URL has a user). Exit code 0 only when all pass.
 """
@@ -15,12 +16,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Awaitable, Callable, TextIO
 from urllib.parse import urlsplit
 
 from bot import preflight
 from bot.config import Config
 from bot.preflight import NotReady, first_line
+from store.workdays import HOLIDAYS_FILE, LOCAL, holidays
 
 EXIT_FAILED = 1
 # A check that waits longer than this for an answer says so: the operator is waiting at a prompt.
@@ -45,6 +48,16 @@ async def _database(config: Config) -> str:
 
 async def _attachments(config: Config) -> str:
     return preflight.check_attachments_dir(config.attachments_dir)
+
+
+async def _calendar(config: Config) -> str:
+    year = datetime.now(LOCAL).year
+    if not holidays().knows_year(year):
+        raise NotReady(f"{HOLIDAYS_FILE.name} has no movable holidays for {year}: aging would count "
+                       "Carnaval, Sexta-feira Santa and Corpus Christi as working days",
+                       f"add {year}'s dates under [dates] in {HOLIDAYS_FILE}")
+    last = max(day.year for day in holidays().dates)
+    return f"working days known through {last}"
 
 
 async def _telegram(config: Config) -> str:
@@ -120,6 +133,7 @@ async def _smtp(config: Config) -> str:
 CHECKS: tuple[Check, ...] = (
     Check("database", lambda config: True, _database),
     Check("attachments", lambda config: True, _attachments),
+    Check("calendar", lambda config: True, _calendar),
     Check("telegram", lambda config: config.telegram_enabled, _telegram),
     Check("teams", lambda config: bool(config.microsoft_app_id), _teams),
     Check("smtp", lambda config: bool(config.smtp_url), _smtp),

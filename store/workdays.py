@@ -28,6 +28,11 @@ class Holidays:
     def __contains__(self, day: date) -> bool:
         return (day.month, day.day) in self.every_year or day in self.dates
 
+    def knows_year(self, year: int) -> bool:
+        """Whether the movable days of `year` were written down: without them its Carnaval would
+        count as working days, so `python -m bot check` says so (bot/checks.py)."""
+        return any(day.year == year for day in self.dates)
+
 
 @lru_cache(maxsize=1)
 def holidays() -> Holidays:

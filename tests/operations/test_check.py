@@ -21,11 +21,12 @@ async def test_everything_configured_answers(tmp_path):
         await api.close()
     assert code == 0, out + err
     lines = out.splitlines()
-    assert [line.split(":")[0] for line in lines] == ["ok   database", "ok   attachments", "ok   telegram",
-                                                      "ok   smtp"]
+    assert [line.split(":")[0] for line in lines] == ["ok   database", "ok   attachments", "ok   calendar",
+                                                      "ok   telegram", "ok   smtp"]
     assert "it is empty, the schema is created at start" in lines[0]
-    assert "knows the bot as @ecage_test_bot" in lines[2]
-    assert f"SMTP server 127.0.0.1:{smtp.port} answers EHLO" in lines[3]
+    assert lines[2].startswith("ok   calendar: working days known through ")
+    assert "knows the bot as @ecage_test_bot" in lines[3]
+    assert f"SMTP server 127.0.0.1:{smtp.port} answers EHLO" in lines[4]
     assert [call.method for call in api.calls] == ["getMe"]
 
 
@@ -42,7 +43,8 @@ async def test_what_does_not_answer_is_said_with_its_fix(tmp_path):
         await api.close()
     assert code == 1
     lines = dict(line.split(": ", 1) for line in out.splitlines())
-    assert list(lines) == ["FAIL database", "ok   attachments", "FAIL telegram", "FAIL teams", "FAIL smtp"]
+    assert list(lines) == ["FAIL database", "ok   attachments", "ok   calendar", "FAIL telegram", "FAIL teams",
+                           "FAIL smtp"]
     assert lines["FAIL database"].endswith(
         "cannot be reached: [Errno 111] Connect call failed ('127.0.0.1', 1) — fix: start the database "
         "server, or correct the host and port in ECAGE_DATABASE_URL")

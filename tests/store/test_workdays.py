@@ -34,6 +34,29 @@ def test_a_state_holiday_does_not_count():
     assert after_working_hours(thursday, 2) == at("2024-09-23", 9)
 
 
+def _easter(year: int) -> date:
+    """Gregorian Easter Sunday (the anonymous algorithm of 1876, as in Meeus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    h = (19 * a + b - b // 4 - (b - (b + 8) // 25 + 1) // 3 + 15) % 30
+    k = (32 + 2 * (b % 4) + 2 * (c // 4) - h - c % 4) % 7
+    m = (a + 11 * h + 22 * k) // 451
+    return date(year, (h + k - 7 * m + 114) // 31, (h + k - 7 * m + 114) % 31 + 1)
+
+
+def test_each_years_movable_holidays_are_the_days_easter_moves():
+    """A typo in the data file would make a working day a holiday: each year's four movable
+    days are Carnaval's Monday and Tuesday, Good Friday and Corpus Christi of that year's Easter."""
+    dates = workdays.holidays().dates
+    years = sorted({day.year for day in dates})
+    assert years == list(range(years[0], years[-1] + 1)) and years[-1] >= 2030
+    for year in years:
+        easter = _easter(year)
+        expected = {easter + timedelta(days=offset) for offset in (-48, -47, -2, 60)}
+        assert {day for day in dates if day.year == year} == expected, year
+        assert workdays.holidays().knows_year(year)
+    assert not workdays.holidays().knows_year(years[-1] + 1)
+
+
 def test_movable_holidays_come_from_the_data_file():
     assert {date(2026, 2, 16), date(2026, 2, 17), date(2026, 4, 3)} <= workdays.holidays().dates
     ash_wednesday = at("2026-02-18", 9)
