@@ -33,9 +33,10 @@ def configured_channels(config: Config) -> list[str]:
 
 async def run_service(config: Config, dialogs: Conversation | None, store: Store | None, *,
                       channels: Collection[str] = (), notifier: bool = False,
-                      stop: asyncio.Event | None = None) -> None:
+                      stop: asyncio.Event | None = None, notifier_options: dict | None = None) -> None:
     """Serve `channels` with `dialogs` and, when `notifier`, deliver the outbox of `store`,
-    until `stop` is set (by default: until SIGINT or SIGTERM)."""
+    until `stop` is set (by default: until SIGINT or SIGTERM). `notifier_options` go to the
+    `Notifier` (the fault tests' short leases and pretended schedule)."""
     unknown = set(channels) - set(CHANNELS)
     if unknown:
         raise ValueError(f"unknown channels: {sorted(unknown)}")
@@ -95,8 +96,8 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
                 if not senders:
                     log.warning("notifier: no channel to deliver to is configured (Telegram, Teams, e-mail)")
             # Alone in its process (`python -m bot notifier`), the turns it delivers commit elsewhere.
-            delivery = Notifier(store, senders, metrics=metrics, schedule=Schedule.from_config(config),
-                                watch_wal=not served)
+            options = {"schedule": Schedule.from_config(config), "watch_wal": not served, **(notifier_options or {})}
+            delivery = Notifier(store, senders, metrics=metrics, **options)
             for channel in served:
                 channel.runner.on_done = delivery.wake.set
             delivering = asyncio.create_task(delivery.run(stop))

@@ -4,9 +4,9 @@
 """
 
 from .beside import deliver_shell_pushes
-from .core import Notifier, run_notifier
+from .core import Notifier
 from .rendering import render
 from .senders import SENDERS, PermanentSendError, Sender, TransientSendError
 
 __all__ = ["SENDERS", "Notifier", "PermanentSendError", "Sender", "TransientSendError",
-           "deliver_shell_pushes", "render", "run_notifier"]
+           "deliver_shell_pushes", "render"]

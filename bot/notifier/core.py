@@ -28,12 +28,9 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
-from contextlib import AsyncExitStack
 from typing import Awaitable, Callable
 
 from bot import metrics as counting
-from bot.channels import stop_on_signals
-from bot.config import Config
 from dialogs.events import EMAIL_KINDS, card_now
 from store import Store, is_transient
 from store import outbox
@@ -45,7 +42,7 @@ from .rendering import card_state, changes_card, is_requester_card, is_room_card
 from .pacing import ChatPacer, TokenBucket, backoff
 from .scheduled import Schedule, run_scheduled
 from .wakeups import listen_for_commits, wal_file, watch_commits
-from .senders import ChatGoneError, PermanentSendError, Sender, TransientSendError, open_senders
+from .senders import ChatGoneError, PermanentSendError, Sender, TransientSendError
 
 log = logging.getLogger(__name__)
 
@@ -418,22 +415,3 @@ async def record_patiently(mark: Callable[..., Awaitable], store: Store, *args) 
             _log_database_failure(f"recording {mark.__name__}", error)
             await asyncio.sleep(pause)
             pause = min(pause * 2, DB_RETRY_CAP)
-
-
-async def run_notifier(config: Config, *, stop: asyncio.Event | None = None, store: Store | None = None,
-                       **options) -> None:
-    """Deliver until ``stop`` is set (by default: until SIGINT or SIGTERM), from ``store`` or, when
-    none is given, from the configured database. ``options`` go to ``Notifier`` (by default it
-    runs the configured schedule)."""
-    options.setdefault("schedule", Schedule.from_config(config))
-    options.setdefault("watch_wal", True)  # the turns commit in other processes
-    if stop is None:
-        stop = stop_on_signals()
-    async with AsyncExitStack() as stack:
-        if store is None:
-            store = await Store.open(config.database_url, attachments_dir=config.attachments_dir, migrate=True)
-            stack.push_async_callback(store.close)
-        senders = await open_senders(config, stack)
-        if not senders:
-            log.warning("notifier: no channel to deliver to is configured (Telegram, Teams, e-mail)")
-        await Notifier(store, senders, **options).run(stop)

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bot.config import Config  # noqa: E402
-from bot.notifier import run_notifier  # noqa: E402
+from bot.service import run_service  # noqa: E402
 from bot.notifier.scheduled import Schedule  # noqa: E402
 from store import Store, utc_now  # noqa: E402
 
@@ -35,7 +35,7 @@ async def main(options: dict) -> None:
     store = await Store.open(config.database_url, clock=pretended_clock(options.pop("pretend_now", None)),
                              attachments_dir=config.attachments_dir)
     try:
-        await run_notifier(config, store=store, **options)
+        await run_service(config, None, store, notifier=True, notifier_options=options)
     finally:
         await store.close()
 
