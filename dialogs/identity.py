@@ -5,8 +5,9 @@ On a network channel anyone can type any name or e-mail; a person counts as veri
 proved an identity (store/identity.py): signed in with the OpenID provider (gov.br) through a
 one-time link (bot/signin.py takes the browser's return), typed back a code e-mailed to an
 institutional address (the profile's e-mail step, dialogs/profile.py), or wrote from Teams, whose
-directory vouches for the account and for the e-mail its roster gives. With `Verification.required`, opening, listing or acting on
-demands waits for that; the terminal shell is the local operator, trusted as such.
+directory vouches for the account and for the e-mail its roster gives. With
+`Verification.required`, opening, listing or acting on demands waits for that; the terminal shell
+is the local operator, trusted as such.
 """
 
 from __future__ import annotations

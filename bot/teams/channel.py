@@ -229,7 +229,8 @@ class TeamsChannel:
     async def _on_added(self, context: TurnContext, activity: Activity, receipt: Receipt) -> bool:
         if _chat_kind(activity) == "private":
             # What Telegram's /start is: the dialogs greet and start the first access.
-            return await self.replies.answer(self.dialogs, await self._incoming(context, activity, receipt, text="start"))
+            incoming = await self._incoming(context, activity, receipt, text="start")
+            return await self.replies.answer(self.dialogs, incoming)
         await self._remember_chat(activity)
         await self._say(context, "teams.group_welcome")
         return False

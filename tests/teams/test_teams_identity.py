@@ -83,7 +83,8 @@ async def test_the_roster_is_read_once_per_member_also_when_the_activity_names_t
 
 
 async def test_without_an_email_the_user_principal_name_gives_it_when_it_is_an_address(maria, connector, store):
-    connector.members[maria.user_id] = {"id": maria.user_id, "name": "Maria", "userPrincipalName": "Maria@Sefaz.RS.gov.br"}
+    connector.members[maria.user_id] = {"id": maria.user_id, "name": "Maria",
+                                        "userPrincipalName": "Maria@Sefaz.RS.gov.br"}
     await maria.says("oi")
     assert await proofs(store) == [("aad", "aad-maria"), ("email", EMAIL)]
 
