@@ -40,6 +40,9 @@ MAX_ATTEMPTS = 5
 RETRY_CAP = 30.0
 # Rows of dead processes on this host and done rows past keeping are looked for this often.
 HOUSEKEEPING_EVERY = 10.0
+# A claim's lease, renewed every third of it while held: a turn's rows, and the replies it queued
+# born claimed (store/inbox.py), renewed while they are sent (bot/replies.py).
+LEASE_S = 30.0
 DONE_MEMORY = 10_000
 
 
@@ -59,7 +62,7 @@ def infrastructure(error: BaseException) -> bool:
 
 class InboxRunner:
     def __init__(self, store: Store, processors: list[Processor], *, owner: str | None = None,
-                 lease: float = 30.0, concurrency: int = 64, poll_interval: float = 1.0,
+                 lease: float = LEASE_S, concurrency: int = 64, poll_interval: float = 1.0,
                  retry_cap: float = RETRY_CAP) -> None:
         self.store = store
         self.retry_cap = retry_cap

@@ -8,13 +8,17 @@ replies after it, for the notifier to send in order (a 429 holds back only this 
 bot/telegram/limits.py); one refused for good is marked failed and the others still go out. A
 chat that cannot be reached at all (it blocked the bot) is marked, as the notifier marks it, and
 the turn's other replies are skipped with it (store/outbox.py `mark_chat_gone`).
+
+The rows stay this process's while it sends them: their lease (the turn's, `Receipt.lease`) is
+renewed as the notifier renews its own (store/owners.py `keep_renewing`), so a slow channel never
+lets a notifier take a reply under way and send it a second time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from dataclasses import replace
 
 from bot import metrics
 from bot.notifier.core import record_patiently
@@ -25,15 +29,17 @@ from bot.notifier.rendering import is_requester_card
 from dialogs import Incoming, Outgoing
 from store import Chat, Store, outbox
 from store.group_commit import GroupCommit
+from store.owners import keep_renewing
 
 log = logging.getLogger(__name__)
 
 
 def chat_of(incoming: Incoming) -> Chat:
-    """The chat a turn answers, as a sender needs it (the store's own id plays no part here)."""
+    """The chat a turn answers, as a sender needs it (the store's own id plays no part here),
+    addressed where the replies go (a thread of a Teams channel, `Incoming.reply_reference`)."""
     return Chat(id=0, channel=incoming.channel, chat_id=incoming.chat_id, kind=incoming.chat_kind,
-                person_id=None, reference=incoming.chat_reference, locale=incoming.locale,
-                is_attendant_room=False)
+                person_id=None, reference=incoming.reply_reference or incoming.chat_reference,
+                locale=incoming.locale, is_attendant_room=False)
 
 
 class Replies:
@@ -45,17 +51,16 @@ class Replies:
         # Replies of many chats confirmed at about the same time are marked in one transaction.
         self._mark_sent = GroupCommit(lambda sent: outbox.mark_replies_sent(store, owner, sent))
 
-    async def answer(self, dialogs: Conversation, incoming: Incoming, *, reply_reference: dict | None = None) -> bool:
+    async def answer(self, dialogs: Conversation, incoming: Incoming) -> bool:
         """The turn of a message taken from the inbox, and its replies sent. True when the turn
         took the message (its rows are done). The database away past the dialogs' patience
         raises StoreUnavailable: the message stays in the inbox.
 
-        `reply_reference`: where in the chat the replies go when that is not the chat itself (a
-        thread of a Teams channel); the chat keeps its own reference, for pushes."""
+        The replies go where `incoming.reply_reference` says when it does (a thread of a Teams
+        channel); the chat keeps its own reference, for pushes."""
         started = time.monotonic()
         replies = await dialogs.handle(incoming, waiting=self._waiting_note(incoming))
-        chat = chat_of(incoming)
-        await self.send(chat if reply_reference is None else replace(chat, reference=reply_reference), replies)
+        await self.send(chat_of(incoming), replies, incoming.receipt.lease if incoming.receipt else 0.0)
         took = any(reply.outbox_id is not None for reply in replies)
         self.metrics.turn(incoming.channel, metrics.turn_outcome(dialogs, incoming, took), time.monotonic() - started)
         return took
@@ -70,7 +75,19 @@ class Replies:
             await self.sender.send(chat_of(incoming), note)
         return send
 
-    async def send(self, chat: Chat, replies: list[Outgoing]) -> None:
+    async def send(self, chat: Chat, replies: list[Outgoing], lease: float) -> None:
+        """Send the turn's replies in order, their rows' `lease` renewed meanwhile (outbox.renew
+        extends only the rows still being sent: one recorded is left as it is)."""
+        ids = [reply.outbox_id for reply in replies if reply.outbox_id is not None]
+        renewing = asyncio.create_task(keep_renewing(
+            lambda: outbox.renew(self.store, self.owner, ids, lease), lease, "replies")) if ids and lease > 0 else None
+        try:
+            await self._send(chat, replies)
+        finally:
+            if renewing is not None:
+                renewing.cancel()
+
+    async def _send(self, chat: Chat, replies: list[Outgoing]) -> None:
         for index, reply in enumerate(replies):
             try:
                 sent = await self.sender.send(chat, reply) or []

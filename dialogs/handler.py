@@ -142,7 +142,8 @@ class Dialogs:
 async def _queue_replies(tx: Any, chat_id: int, incoming: Incoming, replies: list[Outgoing]) -> list[Outgoing]:
     """The one way out of a turn taken from the inbox: its replies, in its own transaction."""
     receipt = incoming.receipt
-    ids = await tx.queue_replies(chat_id, [outgoing_to_json(reply) for reply in replies], receipt.owner, receipt.lease)
+    ids = await tx.queue_replies(chat_id, [outgoing_to_json(reply) for reply in replies], receipt.owner, receipt.lease,
+                                 incoming.reply_reference)
     return with_outbox_ids(replies, ids)
 
 

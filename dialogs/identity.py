@@ -5,8 +5,9 @@ On a network channel anyone can type any name or e-mail; a person counts as veri
 proved an identity (store/identity.py): signed in with the OpenID provider (gov.br) through a
 one-time link (bot/signin.py takes the browser's return), typed back a code e-mailed to an
 institutional address (the profile's e-mail step, dialogs/profile.py), or wrote from Teams, whose
-directory vouches for the account. With `Verification.required`, opening, listing or acting on
-demands waits for that; the terminal shell is the local operator, trusted as such.
+directory vouches for the account and for the e-mail its roster gives. With
+`Verification.required`, opening, listing or acting on demands waits for that; the terminal shell
+is the local operator, trusted as such.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dialogs.messages import Outgoing, outgoing_to_json
 from dialogs.states import ProfileState
 from dialogs.texts import Texts
 from store import Actor
-from store.identity import AAD, CodeRefused
+from store.identity import AAD, EMAIL, CodeRefused
 
 # The local operator at the terminal.
 TRUSTED_CHANNELS = frozenset({"shell"})
@@ -87,6 +88,12 @@ def proves_emails(turn: Turn) -> bool:
             and turn.incoming.channel not in TRUSTED_CHANNELS)
 
 
+async def email_proved(turn: Turn, address: str) -> bool:
+    """Whether `address` is an e-mail this person proved (a code, the OpenID provider, Teams'
+    roster): shown as confirmed, and never asked a code again."""
+    return any(person.id == turn.person.id for person in await turn.tx.people_by_identity(EMAIL, address))
+
+
 async def send_code(turn: Turn, address: str) -> bool:
     """E-mail a new code to `address` (through the outbox); False when asked again too soon."""
     try:
@@ -119,19 +126,33 @@ async def _as_account_owner(turn: Turn) -> None:
     """Proving an identity someone else proved first joins this account to them: the rest of the
     turn is theirs."""
     person = await turn.tx.person_for_account(turn.incoming.channel, turn.incoming.user_id)
-    if person is not None and person.id != turn.person.id:
-        turn.person = person
+    if person is not None:
+        _as(turn, person)
+
+
+def _as(turn: Turn, person) -> None:
+    """The rest of the turn is `person`'s: whom a proof joined this account to, or the same
+    person as a proof left them (an attendant, by a grant waiting for it)."""
+    if person.id != turn.person.id:
         turn.actor = Actor(person_id=person.id, chat_id=turn.actor.chat_id)
+    turn.person = person
 
 
 # --- what a directory vouches for ------------------------------------------------------------------------
 
 async def vouched_for(turn: Turn) -> None:
-    """Teams' directory object id is Microsoft's word on who writes: recorded, never asked."""
-    directory_id = turn.incoming.directory_id
-    if directory_id and turn.person.id not in {p.id for p in await turn.tx.people_by_identity(AAD, directory_id)}:
-        await turn.tx.verify_identity(turn.person.id, AAD, directory_id, "teams directory")
-        await _as_account_owner(turn)
+    """Teams' directory object id, and the e-mail its roster gives beside it, are Microsoft's word
+    on who writes: recorded, never asked. The e-mail joins whoever proved it first (an e-mail code
+    on Telegram, say), brings a role granted to it, and becomes the profile's when it has none."""
+    incoming = turn.incoming
+    if not incoming.directory_id:
+        return  # an e-mail is vouched for only beside the account's directory id
+    proved = {(identity.kind, identity.value) for identity in await turn.tx.identities(turn.person.id)}
+    for kind, value in ((AAD, incoming.directory_id), (EMAIL, incoming.directory_email)):
+        if value and (kind, value.lower() if kind == EMAIL else value) not in proved:
+            _as(turn, await turn.tx.verify_identity(turn.person.id, kind, value, "teams directory"))
+            if kind == EMAIL and not turn.person.email:
+                turn.person = await turn.tx.update_profile(turn.person.id, email=value)
 
 
 def signed_in_message(locale: str | None, name: str) -> dict:

@@ -39,9 +39,14 @@ class Incoming:
     chat_kind: str = "private"
     chat_reference: dict | None = None
     reply_to: str | None = None
+    # Where in the chat the replies go when that is not the chat itself (a thread of a Teams
+    # channel): kept with each reply queued, so whoever sends it sends it there.
+    reply_reference: dict | None = None
     receipt: Receipt | None = None
-    # The account's id in a directory that vouches for it (Teams: the AAD object id).
+    # The account's id in a directory that vouches for it (Teams: the AAD object id), and the
+    # e-mail that directory gives for it (Teams: the roster's), vouched for alike.
     directory_id: str | None = None
+    directory_email: str | None = None
 
 
 @dataclass(frozen=True)

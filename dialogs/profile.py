@@ -57,8 +57,16 @@ def _night(turn: Turn) -> tuple[str, str]:
     return turn.t("profile.night"), turn.t("profile.night_silent" if silent else "profile.night_sound")
 
 
+async def _shown(turn: Turn, field: str) -> str | None:
+    """A field as the view shows it: an e-mail the person proved says so."""
+    value = _value(turn, field)
+    if field == "email" and value and await identity.email_proved(turn, value):
+        return turn.t("profile.email_proved", email=value)
+    return value
+
+
 async def ask_view(turn: Turn) -> None:
-    fields = [(turn.t("field." + field), _value(turn, field)) for field in FIELDS] + [_night(turn)]
+    fields = [(turn.t("field." + field), await _shown(turn, field)) for field in FIELDS] + [_night(turn)]
     lines = [turn.t("profile.view")] + [f"{label}: {value or '—'}" for label, value in fields]
     choices = [turn.choice(ids.profile_field(field), f"profile.edit_{field}") for field in FIELDS]
     choices.append(turn.choice(ids.profile_field(NIGHT), "profile.edit_night_sound" if turn.person.silent_at_night
@@ -139,6 +147,9 @@ async def _prove_email(turn: Turn, typed: str) -> None:
     except StoreError as error:
         turn.refuse(error)
         return await turn.ask()
+    if await identity.email_proved(turn, address):  # by a code before, or by Teams' directory
+        turn.person = await turn.tx.update_profile(turn.person.id, email=address)
+        return await _next(turn)
     if not turn.verification.domain_allowed(address):
         turn.say("identity.domain_refused", domains=", ".join(turn.verification.email_domains))
         return await turn.ask()

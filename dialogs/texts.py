@@ -370,6 +370,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "profile.needed": ("Para abrir demandas, preciso antes dos seus dados.",
                        "To open demands I first need your data."),
     "profile.view": ("Seus dados:", "Your data:"),
+    "profile.email_proved": ("{email} (confirmado)", "{email} (confirmed)"),
     "profile.saved": ("Dados atualizados.", "Data updated."),
     "profile.done": ("Obrigado, seus dados estão completos. Você pode alterá-los em “Meus dados”.",
                      "Thank you, your data is complete. You can change it in “My data”."),

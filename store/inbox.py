@@ -37,6 +37,9 @@ PENDING, DONE = "pending", "done"
 # be a duplicate of anything that will come, and is deleted.
 KEEP_DONE = timedelta(days=2)
 REPLY = "reply"
+# The key of a reply row's message that says where in its chat it goes, when not to the chat's
+# own reference (a Teams channel's thread): read by store/outbox.py for whoever sends the row.
+REPLY_REFERENCE = "reference"
 
 
 class AlreadyHandled(Exception):
@@ -178,9 +181,13 @@ class TurnReceipts(UnitOfWork):
         if result.rowcount != len(ids):
             raise AlreadyHandled(ids)
 
-    async def queue_replies(self, chat_id: int, messages: Sequence[dict], owner: str, lease: float) -> list[int]:
+    async def queue_replies(self, chat_id: int, messages: Sequence[dict], owner: str, lease: float,
+                            reference: dict | None = None) -> list[int]:
         """The turn's replies as outbox rows of its chat (by the chat's store id), claimed by
-        `owner`, who sends them right after the commit; returns their ids, in order.
+        `owner`, who sends them right after the commit; returns their ids, in order. `reference`:
+        where in the chat they go when not to the chat itself (a thread), kept in each row, so
+        that a reply the notifier sends in the end (refused for now, or left by a crash) lands
+        there too.
 
         When an older reply of the chat is still unsent (waiting for its retry, or left by a
         process that died), these wait behind it, pending, for the notifier to send in order: then
@@ -193,6 +200,8 @@ class TurnReceipts(UnitOfWork):
         claim = ({"status": "pending", "claimed_by": None, "claimed_until": None, "attempts": 0} if behind else
                  {"status": "sending", "claimed_by": owner, "claimed_until": now + timedelta(seconds=lease),
                   "attempts": 1})
+        if reference is not None:
+            messages = [{**message, REPLY_REFERENCE: reference} for message in messages]
         rows = [{"event_id": None, "chat_id": chat_id, "audience": REPLY, "message": message, **claim,
                  "next_attempt_at": now, "created_at": now} for message in messages]
         ids = (await self.session.scalars(statements.REPLY_INSERT, rows)).all()

@@ -26,7 +26,7 @@ by a transaction that did not see the mark yet is tried once more: its refusal m
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select, update
@@ -34,6 +34,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from . import attendance, db, owners, statements
 from .attendance import LiveCard
+from .inbox import REPLY_REFERENCE
 from .models import ChatRow, CounterRow, DemandRow, EventRow, OutboxRow, PersonRow, PushPreferenceRow
 from .protocol import parse_protocol
 from .mappers import chat_view, demand_view, event_view, person_view
@@ -163,13 +164,20 @@ async def _deliveries(session, ids: list[int]) -> list[Delivery]:
                       joinedload(EventRow.demand).selectinload(DemandRow.references))
              .order_by(OutboxRow.id))
     result = (await session.execute(query)).unique().all()
-    return [Delivery(id=row.id, attempts=row.attempts, audience=row.audience, chat=chat_view(chat),
+    return [Delivery(id=row.id, attempts=row.attempts, audience=row.audience, chat=_addressed(row, chat_view(chat)),
                      event=event_view(event) if event else None,
                      demand=demand_view(event.demand) if event else None,
                      requester=person_view(event.demand.requester) if event else None,
                      message=row.message if row.event_id is None else None,  # an event's row keeps only progress
                      progress=Progress.of(row.message))
             for row, chat, event in result]
+
+
+def _addressed(row: OutboxRow, chat: Chat) -> Chat:
+    """The chat as a reply row is sent to: where its turn said (a thread: store/inbox.py
+    `queue_replies`), else the chat's own reference."""
+    reference = (row.message or {}).get(REPLY_REFERENCE) if row.event_id is None else None
+    return chat if reference is None else replace(chat, reference=reference)
 
 
 async def remember_live_cards(store: Store, chat: Chat, message_ids: Iterable[str], protocol: str) -> None:

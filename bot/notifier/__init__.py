@@ -6,7 +6,7 @@
 from .beside import deliver_shell_pushes
 from .core import Notifier
 from .rendering import render
-from .senders import SENDERS, PermanentSendError, Sender, TransientSendError
+from .senders import SENDERS, ChatGoneError, PermanentSendError, Sender, TransientSendError
 
-__all__ = ["SENDERS", "Notifier", "PermanentSendError", "Sender", "TransientSendError",
+__all__ = ["SENDERS", "ChatGoneError", "Notifier", "PermanentSendError", "Sender", "TransientSendError",
            "deliver_shell_pushes", "render"]

@@ -22,13 +22,12 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 from botbuilder.core import BotAdapter, TurnContext
-from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationReference
 
 from bot.config import Config
 from bot.contract import Conversation, locale_of
 from bot.downloads import FileLinks
-from bot.inbox import InboxRunner
+from bot.inbox import LEASE_S, InboxRunner
 from bot.notifier import PermanentSendError, TransientSendError
 from bot.replies import Replies
 from dialogs import Incoming, IncomingFile
@@ -41,6 +40,7 @@ from store.attachments import MAX_ATTACHMENT_BYTES
 from store.inbox import InboxItem, Received
 
 from .render import ADAPTIVE_CARD, adaptive_card, text_activity
+from .roster import Roster, directory_email
 from .send import Retry, TeamsSender, build_adapter, deliver, not_a_reply
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class TeamsChannel:
     group_quiet = 0.0
 
     def __init__(self, config: Config, dialogs: Conversation, store: Store, *,
-                 retry: Retry = Retry()) -> None:
+                 retry: Retry = Retry(), lease: float = LEASE_S) -> None:
         self.config = config
         self.dialogs = dialogs
         self.store = store
@@ -78,10 +78,11 @@ class TeamsChannel:
         self.adapter = build_adapter(config)
         self.app_id = config.microsoft_app_id or None
         self.authenticated = bool(config.microsoft_app_id)
-        self.runner = InboxRunner(store, [self])
+        self.runner = InboxRunner(store, [self], lease=lease)
         self._receive = inbox.receiver(store, self.runner.owner, self.runner.lease)
         self.sender = TeamsSender(self.adapter, self.app_id, retry=retry, links=FileLinks.from_config(config))
         self.replies = Replies(store, self.sender, self.runner.owner)
+        self.roster = Roster()  # names and e-mails of the people who write, from Teams' directory
         self._session: aiohttp.ClientSession | None = None
         if not self.authenticated:
             log.warning("!" * 78)
@@ -177,8 +178,6 @@ class TeamsChannel:
             nonlocal taken
             context.on_send_activities(not_a_reply)
             context.activity.locale = activity.locale  # our notes speak the person's language
-            await self._fill_in_name(context, activity)
-
             taken = await self._on_activity(context, activity, receipt)
 
         await self.adapter.continue_conversation(reference, turn, bot_app_id=self.app_id)
@@ -190,23 +189,6 @@ class TeamsChannel:
         async with self.store.transaction() as tx:
             chat = await tx.ensure_chat(CHANNEL, conversation_id(activity), kind=_chat_kind(activity))
         return chat.locale
-
-    async def _fill_in_name(self, context: TurnContext, activity: Activity) -> None:
-        """A conversationUpdate (the first activity of a chat) names nobody: the roster does, so
-        nobody is greeted by a directory id."""
-        sender = activity.from_property
-        if sender.name or not sender.id or activity.type not in (ActivityTypes.message,
-                                                                  ActivityTypes.conversation_update):
-            return
-        team = activity.channel_data.get("team") if isinstance(activity.channel_data, dict) else None
-        # The team's roster in a channel, the conversation's elsewhere (TeamsInfo reads the team here).
-        context.activity.channel_data = {"team": team} if isinstance(team, dict) and team.get("id") else {}
-        try:
-            member = await TeamsInfo.get_member(context, sender.id)
-        except Exception as error:  # no roster (a connector that has none, an id it does not know)
-            log.info("No roster entry for a Teams member (%s)", error.__class__.__name__)
-            return
-        sender.name = getattr(member, "name", None) or getattr(member, "user_principal_name", None) or ""
 
     async def _on_activity(self, context: TurnContext, activity: Activity, receipt: Receipt) -> bool:
         if activity.type == ActivityTypes.message:
@@ -232,8 +214,8 @@ class TeamsChannel:
         value = activity.value if isinstance(activity.value, dict) else {}
         choice = value.get("choice")
         files = await self._download_all(context, activity)
-        incoming = self._incoming(
-            activity, receipt,
+        incoming = await self._incoming(
+            context, activity, receipt,
             text=_text_without_mention(activity),
             choice=str(choice) if choice else None,
             files=tuple(files),
@@ -242,12 +224,13 @@ class TeamsChannel:
             # Only files, and every one refused: the refusal was said already.
             await self._remember_chat(activity)
             return False
-        return await self._converse(incoming, thread=_thread_reference(activity))
+        return await self.replies.answer(self.dialogs, incoming)
 
     async def _on_added(self, context: TurnContext, activity: Activity, receipt: Receipt) -> bool:
         if _chat_kind(activity) == "private":
             # What Telegram's /start is: the dialogs greet and start the first access.
-            return await self._converse(self._incoming(activity, receipt, text="start"))
+            incoming = await self._incoming(context, activity, receipt, text="start")
+            return await self.replies.answer(self.dialogs, incoming)
         await self._remember_chat(activity)
         await self._say(context, "teams.group_welcome")
         return False
@@ -257,21 +240,27 @@ class TeamsChannel:
         bot = activity.recipient.id if activity.recipient else None
         return any(member is not None and member.id == bot for member in activity.members_added or [])
 
-    def _incoming(self, activity: Activity, receipt: Receipt, **fields: Any) -> Incoming:
+    async def _incoming(self, context: TurnContext, activity: Activity, receipt: Receipt, **fields: Any) -> Incoming:
         sender = activity.from_property
+        member = await self.roster.member(context, activity)  # bot/teams/roster.py
         return Incoming(
             channel=CHANNEL,
             chat_id=conversation_id(activity),
             user_id=sender.aad_object_id or sender.id,
-            user_name=sender.name or "",
+            # A conversationUpdate names nobody: the roster does, never a directory id.
+            user_name=sender.name or (member.name if member else None) or "",
             locale=locale_of(activity.locale),
             chat_kind=_chat_kind(activity),
             chat_reference=_reference(activity),
-            # A post in a channel's thread answers the thread's first message: a demand's card.
+            # A post in a channel's thread answers the thread's first message: a demand's card,
+            # and the replies go in that thread.
             reply_to=activity.reply_to_id or thread_root(activity),
+            reply_reference=_thread_reference(activity),
             receipt=receipt,
-            # The directory's id of the sender: Microsoft vouches for it (dialogs/identity.py).
+            # The directory's id of the sender and the roster's e-mail of it: Microsoft vouches
+            # for both (dialogs/identity.py).
             directory_id=sender.aad_object_id or None,
+            directory_email=directory_email(member, activity),
             **fields,
         )
 
@@ -281,10 +270,6 @@ class TeamsChannel:
         async with self.store.transaction() as tx:
             await tx.ensure_chat(CHANNEL, conversation_id(activity), kind=_chat_kind(activity),
                                  reference=_reference(activity), locale=locale_of(activity.locale))
-
-    async def _converse(self, incoming: Incoming, thread: dict | None = None) -> bool:
-        """`thread`: a channel thread's reference, where the replies to a post in it go."""
-        return await self.replies.answer(self.dialogs, incoming, reply_reference=thread)
 
     async def _say(self, context: TurnContext, key: str, **values: Any) -> None:
         text = Texts(locale_of(context.activity.locale))(key, **values)

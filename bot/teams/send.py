@@ -1,5 +1,11 @@
 """Sending to Teams: the adapter built from the configuration, a send that retries what the Bot
-Connector asks us to retry, and `TeamsSender` for the notifier's proactive pushes."""
+Connector asks us to retry, and `TeamsSender` for the notifier's proactive pushes.
+
+The connector's refusals are the notifier's errors (bot/notifier/senders.py): what Teams asks to
+retry is a TransientSendError, a refusal that says the conversation cannot be reached any more
+(blocked, the bot removed, the conversation gone: `GONE`) a ChatGoneError, which marks the chat
+until it writes again, and any other refusal (a bad token among them) a PermanentSendError of
+this message only."""
 
 from __future__ import annotations
 
@@ -20,7 +26,7 @@ from msrest.exceptions import ClientRequestError
 
 from bot.config import Config
 from bot.downloads import FileLinks
-from bot.notifier import PermanentSendError, TransientSendError
+from bot.notifier import ChatGoneError, PermanentSendError, TransientSendError
 from dialogs import Outgoing
 
 from .render import render
@@ -29,6 +35,17 @@ log = logging.getLogger(__name__)
 
 # 429 throttled, 412 a concurrent update of the conversation, 502/504 the connector's gateway.
 RETRY_STATUSES = frozenset({429, 412, 502, 504})
+# The connector's error codes that mean nothing reaches the conversation until someone there
+# writes to the bot again (Teams' "Status codes from bot conversational APIs": blocked by the
+# user, disabled by the tenant's admin, the bot no longer in the conversation or not installed
+# for the user, the conversation deleted; MessageWritesBlocked, a subCode, for a user who blocked
+# or uninstalled the bot). A 403 with another code (a token refused, a permission missing) is no
+# sign that the chat is gone.
+GONE = {
+    403: frozenset({"ConversationBlockedByUser", "BotDisabledByAdmin", "BotNotInConversationRoster",
+                    "ForbiddenOperationException", "MessageWritesBlocked"}),
+    404: frozenset({"ConversationNotFound"}),
+}
 
 
 def build_adapter(config: Config) -> CloudAdapter:
@@ -80,6 +97,18 @@ def retry_after_of(error: BaseException) -> float | None:
         return None
 
 
+def error_codes(error: BaseException) -> set[str]:
+    """The codes the connector's error body names (botbuilder's ErrorResponse: `error.code`, and a
+    `subCode` beside it where Teams gives one)."""
+    body = getattr(getattr(error, "error", None), "error", None)
+    extra = getattr(body, "additional_properties", None) or {}
+    return {code for code in (getattr(body, "code", None), extra.get("subCode")) if isinstance(code, str)}
+
+
+def chat_gone(error: BaseException) -> bool:
+    return bool(error_codes(error) & GONE.get(status_of(error), frozenset()))
+
+
 def is_transient(error: BaseException) -> bool:
     status = status_of(error)
     if status is not None:
@@ -112,6 +141,8 @@ async def with_retries(call: Callable[[], Awaitable[Any]], retry: Retry) -> Any:
                 continue
             if is_transient(error):
                 raise TransientSendError(f"teams: send failed ({status or error!r})", retry_after) from error
+            if chat_gone(error):
+                raise ChatGoneError(f"teams: conversation unreachable (HTTP {status}: {error})") from error
             if status is not None:
                 raise PermanentSendError(f"teams: message refused (HTTP {status})") from error
             raise

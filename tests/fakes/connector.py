@@ -7,6 +7,7 @@ driver does (tests/chat_driver.py).
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ class Sent:
 class _Failure:
     status: int
     retry_after: str | None
+    code: str = "Throttled"
+    sub_code: str | None = None
 
 
 @dataclass
@@ -55,7 +58,10 @@ class FakeConnector:
         self.downloads: list[dict] = []  # {"path", "authorization"}
         self.created: list[dict] = []  # bodies of POST /v3/conversations
         self.members: dict[str, dict] = {}  # the roster: member id -> TeamsChannelAccount JSON
+        self.member_lookups: list[str] = []  # paths of the roster's GETs, in order
+        self.roster_status: int | None = None  # set: every roster GET answers this failure
         self._failures: list[_Failure | None] = []  # None: a call let through
+        self._delays: list[float] = []  # seconds the next activity calls wait before answering
         self._files: dict[str, _File] = {}
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -88,10 +94,15 @@ class FakeConnector:
     # ----------------------------------------------------------------------- test controls
 
     def fail_next(self, times: int = 1, status: int = 429, retry_after: str | None = None, *,
-                  after: int = 0) -> None:
-        """Answer the next `times` activity calls with `status` (and Retry-After when given),
-        once `after` more calls went through."""
-        self._failures += [None] * after + [_Failure(status, retry_after)] * times
+                  after: int = 0, code: str = "Throttled", sub_code: str | None = None) -> None:
+        """Answer the next `times` activity calls with `status` (and Retry-After when given) and
+        the connector's error body naming `code` (and `sub_code`), once `after` more calls went
+        through."""
+        self._failures += [None] * after + [_Failure(status, retry_after, code, sub_code)] * times
+
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        """The next `times` activity calls are answered only after `seconds` (a slow connector)."""
+        self._delays += [seconds] * times
 
     def add_file(self, name: str, data: bytes, content_type: str = "application/octet-stream",
                  token: str | None = None, chunked: bool = False) -> str:
@@ -104,12 +115,16 @@ class FakeConnector:
     # ----------------------------------------------------------------------- handlers
 
     async def _send(self, request: web.Request) -> web.Response:
+        if self._delays:
+            await asyncio.sleep(self._delays.pop(0))
         failure = self._failures.pop(0) if self._failures else None
         if failure is not None:
             self.refused.append((request.path, failure.status))
             headers = {"Retry-After": failure.retry_after} if failure.retry_after else {}
-            return web.json_response({"error": {"code": "Throttled", "message": "try later"}},
-                                     status=failure.status, headers=headers)
+            error = {"code": failure.code, "message": "refused by the fake connector"}
+            if failure.sub_code:
+                error["subCode"] = failure.sub_code
+            return web.json_response({"error": error}, status=failure.status, headers=headers)
         activity = await request.json()
         activity_id = request.match_info.get("activity") if request.method == "PUT" else None
         activity_id = activity_id or f"bot-{next(self._ids)}"
@@ -119,6 +134,9 @@ class FakeConnector:
         return web.json_response({"id": activity_id})
 
     async def _member(self, request: web.Request) -> web.Response:
+        self.member_lookups.append(request.path)
+        if self.roster_status is not None:
+            return web.json_response({"error": {"code": "ServiceError"}}, status=self.roster_status)
         member = self.members.get(request.match_info["member"])
         if member is None:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)

@@ -1,19 +1,24 @@
 """Helpers of the identity tests: the e-mails the notifier sent, the codes in them, what the
-outbox holds for a chat."""
+outbox holds for a chat, proving an e-mail through the profile, the operator's CLI."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import re
 from contextlib import asynccontextmanager
 
+from samples import CARGO, EMAIL, ORGAN, PHONE
 from sqlalchemy import select
 
+from bot.config import Config
 from bot.notifier import Notifier
 from bot.notifier.mail import EmailSender, parse_smtp_url
+from bot.roles import add_arguments, run
 from store.models import ChatRow, OutboxRow
 
 DOMAINS = ("rs.gov.br",)
+ANA_EMAIL = "ana.atendente@cage.rs.gov.br"
 
 
 @asynccontextmanager
@@ -44,3 +49,33 @@ async def chat_messages(store, channel: str, chat_id: str) -> list[dict]:
                                         .where(ChatRow.channel == channel, ChatRow.chat_id == chat_id)
                                         .order_by(OutboxRow.id))
         return [row for row in rows if row]
+
+
+async def prove(conv, notifier, smtp, email: str = EMAIL, *, first: bool = True) -> None:
+    """Through the profile's e-mail step and its code (`conv` a chat driver); a first access
+    finishes the profile."""
+    if first:
+        await conv.say("oi")
+        await conv.press("keep")
+    else:
+        await conv.press("menu:profile")
+        await conv.press("pf:email")
+    await conv.say(email)
+    await conv.say(await mailed_code(notifier, smtp, email))
+    assert "confirmado" in conv.text
+    if first and "Qual é o seu telefone" in conv.text:
+        for answer in (PHONE, CARGO, ORGAN):
+            await conv.say(answer)
+
+
+async def person_of(store, conv):
+    """The person a dialogs' Conversation's account belongs to now."""
+    async with store.transaction() as tx:
+        return await tx.person_for_account(conv.channel, conv.user)
+
+
+async def admin(config: Config, *argv: str) -> int:
+    """`python -m bot admin ARGV...`, in this process."""
+    parser = argparse.ArgumentParser()
+    add_arguments(parser.add_subparsers(dest="command"))
+    return await run(parser.parse_args(list(argv)), config)

@@ -4,36 +4,12 @@ identity it was granted to; ownership still holds for linked and unlinked accoun
 from __future__ import annotations
 
 from dialog_support import Conversation, open_demand
-from identity_support import mail_notifier, mailed_code
-from samples import CARGO, EMAIL, ORGAN, PHONE
+from identity_support import ANA_EMAIL, admin, mail_notifier, person_of, prove
+from samples import EMAIL
 
 from bot.config import Config
-from bot.roles import add_arguments, run
 from dialogs import Dialogs
 from taxonomy import default_taxonomy
-
-ANA_EMAIL = "ana.atendente@cage.rs.gov.br"
-
-
-async def prove(conv: Conversation, notifier, smtp, email: str = EMAIL, *, first: bool = True) -> None:
-    """Through the profile's e-mail step and its code; a first access finishes the profile."""
-    if first:
-        await conv.say("oi")
-        await conv.press("keep")
-    else:
-        await conv.press("menu:profile")
-        await conv.press("pf:email")
-    await conv.say(email)
-    await conv.say(await mailed_code(notifier, smtp, email))
-    assert "confirmado" in conv.text
-    if first and "Qual é o seu telefone" in conv.text:
-        for answer in (PHONE, CARGO, ORGAN):
-            await conv.say(answer)
-
-
-async def person_of(store, conv: Conversation):
-    async with store.transaction() as tx:
-        return await tx.person_for_account(conv.channel, conv.user)
 
 
 async def test_verified_on_telegram_and_teams_one_person_sees_one_list(email_dialogs, sqlite_store, smtp, clock):
@@ -80,14 +56,6 @@ async def test_typing_someones_email_joins_nothing_and_shows_nothing(email_dialo
     await unguarded.say("cancelar")
     await unguarded.say(f"status da {protocol}")
     assert "não encontrei" in unguarded.text.lower() and "Solicitante" not in unguarded.text
-
-
-async def admin(config: Config, *argv: str) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser()
-    add_arguments(parser.add_subparsers(dest="command"))
-    return await run(parser.parse_args(list(argv)), config)
 
 
 async def test_a_role_granted_to_an_email_goes_only_to_who_proves_it(email_dialogs, sqlite_store, smtp, clock,

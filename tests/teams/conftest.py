@@ -11,6 +11,7 @@ from fakes.ports import free_port
 from teams_support import FAST_RETRY
 
 from bot.config import Config
+from bot.inbox import LEASE_S
 from bot.http import create_app, serve
 from bot.teams import TeamsChannel
 from dialogs import Dialogs
@@ -26,12 +27,13 @@ def store(file_store: Store) -> Store:
 
 @pytest.fixture
 async def start_server(file_dialogs: Dialogs, file_store: Store) -> AsyncIterator[Callable[..., Awaitable[str]]]:
-    """start_server(**config changes) -> the URL of /api/messages on our running application."""
+    """start_server(lease=the inbox's, **config changes) -> the URL of /api/messages on our
+    running application."""
     started = []
 
-    async def start(**changes: object) -> str:
+    async def start(lease: float = LEASE_S, **changes: object) -> str:
         config = Config(http_port=free_port(), **changes)
-        channel = TeamsChannel(config, file_dialogs, file_store, retry=FAST_RETRY)
+        channel = TeamsChannel(config, file_dialogs, file_store, retry=FAST_RETRY, lease=lease)
         await channel.start()
         runner = await serve(create_app(teams=channel.handle_request), config.http_port, host="127.0.0.1")
         started.append((runner, channel))

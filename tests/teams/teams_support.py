@@ -1,14 +1,18 @@
 """Helpers of the Teams tests (tests/teams is on sys.path): fast retries, Ana the attendant in a
-channel, the notifier's Teams sender, the chat the store recorded for a conversation, and an
-attendant's answer to a demand of Maria's."""
+channel, the notifier's Teams sender and a notifier run until something is delivered, the chat
+the store recorded for a conversation, and an attendant's answer to a demand of Maria's."""
 
 from __future__ import annotations
 
-from fakes.connector import FakeConnector, TeamsUser
+import asyncio
+import inspect
+
+from fakes.connector import FakeConnector, TeamsUser, texts
 from samples import ATTENDANT_NAME, PLAIN_DRAFT, PROFILE_FIELDS
 from sqlalchemy import select
 
 from bot.config import Config
+from bot.notifier import Notifier
 from bot.teams import Retry, TeamsSender
 from store import Actor
 from store.models import ChatRow
@@ -26,6 +30,31 @@ def ana_in(bot_url: str, connector: FakeConnector, conversation_id: str) -> Team
 def fast_sender() -> TeamsSender:
     """What the notifier pushes to Teams with, retrying in milliseconds."""
     return TeamsSender.from_config(Config(), retry=FAST_RETRY)
+
+
+async def deliver(store, connector, until, **options) -> None:
+    """Run a notifier with the Teams sender until `until()` (maybe awaitable) holds for what the
+    connector received or the store holds. `options` go to the Notifier."""
+    stop = asyncio.Event()
+    notifier = Notifier(store, {"teams": fast_sender()}, **{"poll_interval": 0.05, "global_rate": 0,
+                                                           "pace_chats": False, **options})
+    running = asyncio.create_task(notifier.run(stop))
+    try:
+        for _ in range(200):
+            done = until()
+            if await done if inspect.isawaitable(done) else done:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"not delivered; sent: {[texts([s.activity]) for s in connector.sent[-3:]]}")
+    finally:
+        stop.set()
+        await running
+
+
+def sent_to(connector, conversation_id: str, fragment: str) -> list[dict]:
+    """The activities the bot sent to a conversation that show `fragment`."""
+    return [s.activity for s in connector.sent
+            if s.conversation_id == conversation_id and fragment in texts([s.activity])]
 
 
 async def stored_chat(store, conversation_id: str):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from fakes.connector import TeamsUser, texts
 
 GUID = "00000000-0000-0000-0000-00000000abcd"
@@ -51,3 +53,61 @@ async def test_an_activity_without_any_locale_speaks_as_the_chat_last_did(maria,
     english.locale = ""
     welcome = await english.adds_the_bot()
     assert "Hello, Maria Souza" in texts(welcome), texts(welcome)
+
+
+# --- the roster's e-mail ---------------------------------------------------------------------------
+
+EMAIL = "maria@sefaz.rs.gov.br"
+
+
+async def proofs(store, account: str = "aad-maria") -> list[tuple[str, str]]:
+    async with store.transaction() as tx:
+        person = await tx.person_for_account("teams", account)
+        return sorted((i.kind, i.value) for i in await tx.identities(person.id))
+
+
+async def profile_email(store, account: str = "aad-maria") -> str | None:
+    async with store.transaction() as tx:
+        return (await tx.person_for_account("teams", account)).email
+
+
+async def test_the_roster_is_read_once_per_member_also_when_the_activity_names_the_person(maria, connector, store):
+    connector.members[maria.user_id] = {"id": maria.user_id, "name": "Maria S.", "aadObjectId": "aad-maria",
+                                        "email": EMAIL}
+    for text in ("oi", "menu", "ajuda"):
+        await maria.says(text)
+    assert connector.member_lookups == [f"/v3/conversations/{maria.conversation_id}/members/{maria.user_id}"]
+    assert await proofs(store) == [("aad", "aad-maria"), ("email", EMAIL)]
+    assert await profile_email(store) == EMAIL
+    assert "Olá, Maria Souza" in maria.said(connector.to(maria.conversation_id))  # the activity's name wins
+
+
+async def test_without_an_email_the_user_principal_name_gives_it_when_it_is_an_address(maria, connector, store):
+    connector.members[maria.user_id] = {"id": maria.user_id, "name": "Maria",
+                                        "userPrincipalName": "Maria@Sefaz.RS.gov.br"}
+    await maria.says("oi")
+    assert await proofs(store) == [("aad", "aad-maria"), ("email", EMAIL)]
+
+
+@pytest.mark.parametrize("roster", [
+    pytest.param({"status": 500}, id="the roster fails"),
+    pytest.param({"entry": {"name": "Maria"}}, id="no e-mail"),
+    pytest.param({"entry": {"name": "Maria", "userPrincipalName": "maria_gmail.com#EXT#@cage.onmicrosoft.com"}},
+                 id="a guest's principal name"),
+    pytest.param({"entry": {"name": "Maria", "email": "nao-e-email"}}, id="an e-mail that is none"),
+    pytest.param({"entry": {"name": "Outra", "aadObjectId": "aad-outra", "email": EMAIL}},
+                 id="another object's entry"),
+])
+async def test_a_roster_without_a_trustworthy_email_changes_nothing_else(maria, connector, store, roster):
+    if "status" in roster:
+        connector.roster_status = roster["status"]
+    else:
+        connector.members[maria.user_id] = {"id": maria.user_id, **roster["entry"]}
+    replies = await maria.says("oi")
+    looked_up = len(connector.member_lookups)  # botbuilder's client retries a 500 by itself
+    await maria.says("menu")
+    assert "Olá, Maria Souza" in texts(replies)
+    assert "O que você deseja fazer?" in maria.text
+    assert await proofs(store) == [("aad", "aad-maria")]
+    assert await profile_email(store) is None
+    assert len(connector.member_lookups) == looked_up  # not asked again on the next message

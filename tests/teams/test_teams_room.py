@@ -3,38 +3,13 @@ cards pushed by the notifier, and the card's buttons act on the demand."""
 
 from __future__ import annotations
 
-import asyncio
-
 from fakes.connector import options, texts
 from samples import ATTENDANT_NAME, PLAIN_DRAFT, PROFILE_FIELDS
-from teams_support import ana_in, fast_sender, stored_chat
+from teams_support import ana_in, deliver, sent_to, stored_chat
 
-from bot.notifier import Notifier
 from store import Actor
 
 ROOM = "19:cage-atendimento@thread.tacv2"
-
-
-async def deliver(store, connector, until) -> None:
-    """Run a notifier with the Teams sender until `until()` holds for what the connector received."""
-    stop = asyncio.Event()
-    notifier = Notifier(store, {"teams": fast_sender()}, poll_interval=0.05, global_rate=0, pace_chats=False)
-    running = asyncio.create_task(notifier.run(stop))
-    try:
-        for _ in range(200):
-            if until():
-                return
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"not delivered; sent: {[texts([s.activity]) for s in connector.sent[-3:]]}")
-    finally:
-        stop.set()
-        await running
-
-
-def sent_to(connector, conversation_id: str, fragment: str) -> list[dict]:
-    """The activities the bot sent to a conversation that show `fragment`."""
-    return [s.activity for s in connector.sent
-            if s.conversation_id == conversation_id and fragment in texts([s.activity])]
 
 
 async def the_operator_makes_ana_an_attendant_and_maria_completes_her_profile(store) -> Actor:
