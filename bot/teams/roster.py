@@ -3,9 +3,12 @@ its e-mail or user principal name, its object id), read once per member per proc
 
 A conversationUpdate names nobody, and no activity carries an e-mail: both come from the roster
 (botbuilder's TeamsInfo.get_member, the team's roster in a channel, the conversation's elsewhere).
-Microsoft vouches for that e-mail as it does for the AAD object id (dialogs/identity.py), so it is
-taken only beside one: from an activity that names its sender's object id, and from a roster
-entry that is not another object's. A roster that cannot be read, or has no e-mail, gives what it
+Microsoft vouches for the user principal name as it does for the AAD object id
+(dialogs/identity.py): a tenant can only give its users names in domains it proved it owns. The
+roster's `email` field is not: a tenant's administrator may write any address there, a CAGE
+attendant's included, so it is never taken as a proof. The name is taken only beside an object
+id: from an activity that names its sender's object id, and from a roster entry that is not
+another object's. A roster that cannot be read, or has no e-mail, gives what it
 has, maybe nothing; the turn goes on without it.
 """
 
@@ -41,7 +44,7 @@ LOOKUP_TIMEOUT = 2.0
 @dataclass(frozen=True)
 class Member:
     name: str | None = None  # the display name, else the user principal name
-    email: str | None = None  # the roster's e-mail, else the user principal name if it is an address
+    email: str | None = None  # the user principal name, when it is an address
     aad_object_id: str | None = None
 
 
@@ -82,12 +85,12 @@ class Roster:
             return None
         principal = _text(getattr(found, "user_principal_name", None))
         return Member(name=_text(getattr(found, "name", None)) or principal,
-                      email=_address(getattr(found, "email", None)) or _address(principal),
+                      email=_address(principal),
                       aad_object_id=_text(getattr(found, "aad_object_id", None)))
 
 
 def directory_email(member: Member | None, activity: Activity) -> str | None:
-    """The roster's e-mail as Microsoft's word on who writes: only beside the sender's object id,
+    """The roster's user principal name as Microsoft's word on who writes: only beside the sender's object id,
     from an entry that is not another object's."""
     aad = activity.from_property.aad_object_id
     if member is None or not member.email or not aad:

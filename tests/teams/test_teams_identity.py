@@ -73,7 +73,7 @@ async def profile_email(store, account: str = "aad-maria") -> str | None:
 
 async def test_the_roster_is_read_once_per_member_also_when_the_activity_names_the_person(maria, connector, store):
     connector.members[maria.user_id] = {"id": maria.user_id, "name": "Maria S.", "aadObjectId": "aad-maria",
-                                        "email": EMAIL}
+                                        "userPrincipalName": EMAIL}
     for text in ("oi", "menu", "ajuda"):
         await maria.says(text)
     assert connector.member_lookups == [f"/v3/conversations/{maria.conversation_id}/members/{maria.user_id}"]
@@ -82,8 +82,8 @@ async def test_the_roster_is_read_once_per_member_also_when_the_activity_names_t
     assert "Olá, Maria Souza" in maria.said(connector.to(maria.conversation_id))  # the activity's name wins
 
 
-async def test_without_an_email_the_user_principal_name_gives_it_when_it_is_an_address(maria, connector, store):
-    connector.members[maria.user_id] = {"id": maria.user_id, "name": "Maria",
+async def test_the_user_principal_name_gives_it_not_the_email_field(maria, connector, store):
+    connector.members[maria.user_id] = {"id": maria.user_id, "name": "Maria", "email": "diretor@cage.rs.gov.br",
                                         "userPrincipalName": "Maria@Sefaz.RS.gov.br"}
     await maria.says("oi")
     assert await proofs(store) == [("aad", "aad-maria"), ("email", EMAIL)]
@@ -94,8 +94,10 @@ async def test_without_an_email_the_user_principal_name_gives_it_when_it_is_an_a
     pytest.param({"entry": {"name": "Maria"}}, id="no e-mail"),
     pytest.param({"entry": {"name": "Maria", "userPrincipalName": "maria_gmail.com#EXT#@cage.onmicrosoft.com"}},
                  id="a guest's principal name"),
-    pytest.param({"entry": {"name": "Maria", "email": "nao-e-email"}}, id="an e-mail that is none"),
-    pytest.param({"entry": {"name": "Outra", "aadObjectId": "aad-outra", "email": EMAIL}},
+    pytest.param({"entry": {"name": "Maria", "userPrincipalName": "maria.souza"}}, id="a principal name that is no address"),
+    # Any tenant's administrator may write any address in this field, a CAGE attendant's too.
+    pytest.param({"entry": {"name": "Maria", "email": EMAIL}}, id="only the e-mail field"),
+    pytest.param({"entry": {"name": "Outra", "aadObjectId": "aad-outra", "userPrincipalName": EMAIL}},
                  id="another object's entry"),
 ])
 async def test_a_roster_without_a_trustworthy_email_changes_nothing_else(maria, connector, store, roster):
