@@ -87,7 +87,8 @@ class TeamsChannel:
         if not self.authenticated:
             log.warning("!" * 78)
             log.warning("MICROSOFT_APP_ID is not set: the Teams endpoint /api/messages accepts "
-                        "UNAUTHENTICATED requests. Use this for local testing only.")
+                        "UNAUTHENTICATED requests, whose directory ids nobody vouches for. Use this for "
+                        "local testing only.")
             log.warning("!" * 78)
 
     async def start(self) -> None:
