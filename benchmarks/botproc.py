@@ -80,7 +80,8 @@ async def main_async(args: argparse.Namespace) -> None:
                     telegram_api_url=args.api, telegram_webhook_url=f"http://127.0.0.1:{args.port}{HOOK_PATH}",
                     telegram_webhook_secret=args.secret, http_port=args.port, telegram_rate_limited=False)
     async with open_app(config) as app:
-        service = asyncio.create_task(run_service(config, app.dialogs, app.store, channels=["telegram"], stop=stop))
+        service = asyncio.create_task(run_service(config, app.dialogs, app.store, channels=["telegram"], stop=stop,
+                                                   owns_process=True))
         await _until_ready(args.port, service)
         print("ready", flush=True)
         await service

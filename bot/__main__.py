@@ -64,7 +64,8 @@ def _service(channels: list[str] | None = None, notifier: bool = False):
         async with open_app(config) as app:
             await run_service(config, app.dialogs, app.store,
                               notifier=notifier and not getattr(args, "no_notifier", False),
-                              channels=configured_channels(config) if channels is None else channels)
+                              channels=configured_channels(config) if channels is None else channels,
+                              owns_process=True)
         return 0
 
     return run

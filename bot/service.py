@@ -8,6 +8,7 @@ the same alone or together with the others.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Collection
 from contextlib import AsyncExitStack
@@ -33,10 +34,12 @@ def configured_channels(config: Config) -> list[str]:
 
 async def run_service(config: Config, dialogs: Conversation | None, store: Store | None, *,
                       channels: Collection[str] = (), notifier: bool = False,
-                      stop: asyncio.Event | None = None, notifier_options: dict | None = None) -> None:
+                      stop: asyncio.Event | None = None, notifier_options: dict | None = None,
+                      owns_process: bool = False) -> None:
     """Serve `channels` with `dialogs` and, when `notifier`, deliver the outbox of `store`,
     until `stop` is set (by default: until SIGINT or SIGTERM). `notifier_options` go to the
-    `Notifier` (the fault tests' short leases and pretended schedule)."""
+    `Notifier` (the fault tests' short leases and pretended schedule). `owns_process`: this
+    service is what the process is for (`python -m bot`), so what it loaded is settled once up."""
     unknown = set(channels) - set(CHANNELS)
     if unknown:
         raise ValueError(f"unknown channels: {sorted(unknown)}")
@@ -82,6 +85,8 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
         served = [channel for channel in (telegram, teams) if channel is not None]
         if readiness is not None:
             readiness.channels_started = True
+        if owns_process:
+            settle_memory()
         if served or notifier:
             # A channel's process delivers its own outbox too: the replies a crash or a refusal
             # left behind, and the pushes of its turns at once (woken after each turn).
@@ -103,6 +108,16 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
             delivering = asyncio.create_task(delivery.run(stop))
             stack.push_async_callback(lambda: delivering)
         await stop.wait()
+
+
+def settle_memory() -> None:
+    """Everything loaded at start-up (Anexo I, the libraries, the statements) lives as long as the
+    process: moved out of the collector's sight, a full collection walks only what turns made since.
+    Without it each full collection walked some 160,000 objects, a 55-85 ms pause of every turn
+    under way (measured on the 2-core machine). Never in a process that runs services one after
+    another (the tests): what is frozen is never collected."""
+    gc.collect()
+    gc.freeze()
 
 
 def _signin(config: Config, store: Store):
