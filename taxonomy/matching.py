@@ -168,6 +168,10 @@ class Matcher:
             self._slot[("type", c.type)]: self._slot[("category", c.key)] for c in categories if c.fallback
         }
         self._homes = {subject: homes for plan in self._plans for subject, homes in plan.homes.items()}
+        self._subjects_of: dict[int, list[int]] = defaultdict(list)  # category slot -> its subjects' slots
+        for subject, homes in self._homes.items():
+            for category in homes:
+                self._subjects_of[category].append(subject)
         # A sentence may name an entry together with words of the entries above it in the tree
         # ("erro" of the category with "fpe" of the system): those words do not count against it.
         self._terms_of = {

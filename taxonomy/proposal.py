@@ -31,6 +31,7 @@ _WHOLE_COVER = 0.95
 _PATH_SHARE = 0.9  # a word explained by another entry of the reading's path, not by its main entry
 MAX_READINGS = 3  # a close call shows the top three
 CLOSE_CALL_SPREAD = 15.0  # ... those within this many points of the best
+FILL_FLOOR = 35.0  # a service under the cutoff, clearly ahead of its siblings, fills its category's reading
 _NO_SYSTEM_FACTOR = 0.85  # a Suporte Sistemas reading that names no system: "problema", "erro" alone are weak
 
 
@@ -100,7 +101,7 @@ def propose(matcher: Matcher, text: str) -> Proposal | None:
         return None
     offered: list[tuple[float, tuple[int, int, int]]] = []
     for value, path in ranked:
-        path = _filled(matcher, path)
+        path = _filled(matcher, path, evaluation)
         if all(_conflict(path, other) for _, other in offered):
             offered.append((value, path))
         if len(offered) == MAX_READINGS:
@@ -118,13 +119,26 @@ def _proposal(
     return Proposal(type_entry, category, subject, round(value, 1), ambiguous, alternatives)
 
 
-def _filled(matcher: Matcher, path: tuple[int, int, int]) -> tuple[int, int, int]:
+def _filled(
+    matcher: Matcher, path: tuple[int, int, int], evaluation: Evaluation
+) -> tuple[int, int, int]:
     """A level the sentence leaves open, filled where only one entry can be meant: the single
-    service of a Serviços category, the type's fallback category for a system named alone
-    ("o SICHE não gera o relatório": Erros/Dúvidas/Solicitações)."""
+    service of a Serviços category, or the one of its services clearly ahead of the others though
+    under the cutoff (the context around it weighs: "a liquidação da nota 1234 da empresa de
+    limpeza não foi liberada"); the type's fallback category for a system named alone ("o SICHE
+    não gera o relatório": Erros/Dúvidas/Solicitações)."""
     type_slot, category, subject = path
-    if category >= 0 and subject < 0 and category in matcher._sole_service:
-        return type_slot, category, matcher._sole_service[category]
+    if category >= 0 and subject < 0:
+        if category in matcher._sole_service:
+            return type_slot, category, matcher._sole_service[category]
+        # by their own evidence: the category's words explain them all alike
+        under = sorted(
+            (evaluation.entries[slot][0], slot)
+            for slot in matcher._subjects_of.get(category, ())
+            if slot in evaluation.entries
+        )[::-1]
+        if under and under[0][0] >= FILL_FLOOR and (len(under) == 1 or under[0][0] - under[1][0] >= AMBIGUITY_MARGIN):
+            return type_slot, category, under[0][1]
     if category < 0 and subject >= 0:
         fallback = matcher._fallback_category.get(type_slot)
         if fallback is not None and fallback in matcher._homes.get(subject, ()):
