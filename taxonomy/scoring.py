@@ -40,7 +40,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from taxonomy.text import STOP_WORDS, index_term, strip_accents, words
+from taxonomy.text import REQUEST_WORDS, STOP_WORDS, index_term, strip_accents, words
 
 if TYPE_CHECKING:
     from taxonomy.data import Entry
@@ -113,7 +113,11 @@ def name_groups(text: str, keep: frozenset[str]) -> tuple[Group, ...]:
             else:
                 groups.append(([term], depth > 0))
             join = False
-    return tuple(Group(tuple(alts), optional) for alts, optional in groups)
+    # "Solicitação de numerário": a request says that it asks by being one
+    return tuple(
+        Group(tuple(alts), optional or (len(groups) > 1 and len(alts) == 1 and alts[0] in REQUEST_WORDS))
+        for alts, optional in groups
+    )
 
 
 _LIST_SEPARATOR = re.compile(r",|\s+e\s+")

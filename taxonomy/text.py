@@ -126,6 +126,10 @@ MOOD_WORDS = frozenset(
     """.split()
 )
 
+# The act of asking in a service's name ("Solicitação de numerário", "pedido de TN"): optional
+# there, since every request asks ("solicitamos numerário", "transferência de numerário urgente").
+REQUEST_WORDS = frozenset({"solicitacao", "pedido"})
+
 # Of those, the ones that also join clauses or ask a favour ("cadastrar como ordenador", "a conta
 # pode ser encerrada?"): a question of how or whether only when they open the sentence.
 QUESTION_WORDS = frozenset("como qual quais quando quanto quantos pode saber".split())
