@@ -51,6 +51,7 @@ _MIN_SPLIT = 6  # "cagegerencial": words run together are looked for from this l
 _VERB_SHARE = 0.6  # "aditivar" found through "aditivo": the action weighs less than its object
 _VERB_ENDINGS = ("ar", "er", "ir")
 _PURPOSE_SHARE = 0.6  # a word of what the request is for ("... para pagamento de diária")
+_CONTEXT_SHARE = 0.5  # a word of the story around the request ("o credor mudou de banco, precisamos ...")
 _CHILD_FACTOR = 0.9  # a category found through the name of one of its services
 
 
@@ -251,7 +252,11 @@ class Matcher:
                 )
                 resolved.append(sims)
                 # a verb standing for a noun of ours; a word of what the request is for
-                emphasis.append((_VERB_SHARE if verb else 1.0) * (_PURPOSE_SHARE if word.purpose else 1.0))
+                emphasis.append(
+                    (_VERB_SHARE if verb else 1.0)
+                    * (_PURPOSE_SHARE if word.purpose else 1.0)
+                    * (_CONTEXT_SHARE if word.context else 1.0)
+                )
                 mood.append(word.mood)
             last.append(len(resolved) - 1)
         links = tuple((last[word.of], first[i]) for i, word in enumerate(parsed) if word.of is not None)

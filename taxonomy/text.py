@@ -135,6 +135,18 @@ REQUEST_WORDS = frozenset({"solicitacao", "pedido"})
 QUESTION_WORDS = frozenset("como qual quais quando quanto quantos pode saber".split())
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+# a word, or the end of a clause (punctuation, but not inside a number: "12.345.678/0001-90")
+_TOKEN_OR_END = re.compile(r"([A-Za-z0-9]+)|(?<!\d)[.,:]|[.,:](?!\d)|[;!?\n]")
+# The words that ask ("preciso", "solicito", "please"): the clause they open says the service
+# asked for; other clauses tell its story ("o credor mudou de banco, precisamos ...").
+REQUEST_MARKERS = frozenset(
+    """
+    preciso precisamos precisa precisam necessito necessitamos solicito solicitamos favor peco
+    pedimos gostaria gostariamos quero queremos podem poderiam need needs please request want
+    """.split()
+)
+# A clause that asks with this many informative words makes the others context.
+_FOCUS_WORDS = 2
 # "aditivo de convênio", "prestação de contas do convênio": the word after "de" names what the
 # message is about (see `query_terms`).
 _OF = frozenset("de do da dos das".split())
@@ -158,20 +170,34 @@ _STOP_AT_THE_END = frozenset({"bem"})
 def chat_words(text: str, vocabulary: Vocabulary = NO_VOCABULARY) -> list[str]:
     """Like `words`, with the vocabulary's words put in the guide's ("pgto" -> "pagamento",
     "NE" -> "empenho", "release" -> "liberar") and a greeting vocative ("pessoal, ...") left out."""
-    out: list[str] = []
+    return [word for word, _ in _marked_words(text, vocabulary)[0]]
+
+
+def _marked_words(text: str, vocabulary: Vocabulary) -> tuple[list[tuple[str, int]], frozenset[int]]:
+    """chat_words, each with the number of its clause; the clauses that ask ("preciso ...",
+    "please ...")."""
+    out: list[tuple[str, int]] = []
+    asking: set[int] = set()
     text = _VOCATIVE.sub(" ", strip_accents(text))
-    for token in _TOKEN.findall(text):
+    clause = 0
+    for match in _TOKEN_OR_END.finditer(text):
+        token = match.group(1)
+        if token is None:
+            clause += 1
+            continue
         word = token.lower()
+        if word in REQUEST_MARKERS:
+            asking.add(clause)
         meant = vocabulary.words.get(word)
         if meant is None and len(word) > 3 and word.endswith("s"):
             meant = vocabulary.words.get(word[:-1])  # "notes" as "note" (English plurals)
         if token.isupper() and word in vocabulary.capitals:
-            out.extend(vocabulary.capitals[word])
+            out.extend((w, clause) for w in vocabulary.capitals[word])
         elif meant is not None:
-            out.extend(meant)
+            out.extend((w, clause) for w in meant)
         elif len(word) > 1 and not word.isdigit():
-            out.append(word)
-    return out
+            out.append((word, clause))
+    return out, frozenset(asking)
 
 
 def _is_stop(word: str, following: str | None) -> bool:
@@ -186,6 +212,7 @@ class QueryTerm:
     mood: bool  # a word of MOOD_WORDS: how the servant asks, not what about
     of: int | None  # "aditivo de convênio": for "convenio", the index of "aditivo"
     purpose: bool = False  # after "para": "cadastrar credor para pagamento de diária" (what it is for)
+    context: bool = False  # outside the clause that asks: "o credor mudou de banco, precisamos ..."
 
 
 def query_terms(
@@ -200,9 +227,12 @@ def query_terms(
     previous: int | None = None  # the informative word just before, if nothing came between
     head: int | None = None  # the informative word before a "de" that just came
     purpose = False
-    words_ = chat_words(text, vocabulary)
+    marked, asking = _marked_words(text, vocabulary)
+    words_ = [word for word, _ in marked]
+    stops = [_is_stop(word, words_[i + 1] if i + 1 < len(words_) else None) for i, word in enumerate(words_)]
+    focused = sum(1 for (_, clause), stop in zip(marked, stops) if clause in asking and not stop) >= _FOCUS_WORDS
     for i, word in enumerate(words_):
-        if _is_stop(word, words_[i + 1] if i + 1 < len(words_) else None):
+        if stops[i]:
             head = previous if word in _OF else None
             previous = None
             purpose = purpose or (word in _FOR and bool(found))
@@ -211,9 +241,10 @@ def query_terms(
         of = None if word in _PLACES or head == index.get(term) else head
         if term not in index:
             index[term] = len(found)
-            found.append(QueryTerm(term, word in MOOD_WORDS, of, purpose))
+            found.append(QueryTerm(term, word in MOOD_WORDS, of, purpose, focused and marked[i][1] not in asking))
         elif found[index[term]].of is None and of is not None:
-            found[index[term]] = QueryTerm(term, found[index[term]].mood, of, found[index[term]].purpose)
+            old = found[index[term]]
+            found[index[term]] = QueryTerm(term, old.mood, of, old.purpose, old.context)
         previous, head = index[term], None
     return found
 
