@@ -69,9 +69,11 @@ def propose(matcher: Matcher, text: str) -> Proposal | None:
     described = {
         c for _, c in query.links if query.resolved[c] and query.resolved[c].keys() <= matcher._type_terms
     }
-    if described:
-        emphasis = tuple(0.0 if i in described else e for i, e in enumerate(query.emphasis))
-        query = Query(query.resolved, emphasis, query.mood, query.links)
+    emphasis = tuple(0.0 if i in described else e for i, e in enumerate(query.emphasis))
+    # In a whole sentence the word after "de" is as often the story ("a liquidação da obra",
+    # "consulta de pagamentos do empenho") as what the request is about ("aditivo de convênio"):
+    # neither word of the pair is weighed up or down (the links are left out).
+    query = Query(query.resolved, emphasis, query.mood, ())
     # The Orientação reading explains the mood words, the other readings have them against.
     evaluation = matcher._scopes[("propose", None)].evaluate(query, mood_counts=True)
     if not evaluation.entries:

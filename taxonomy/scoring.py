@@ -25,8 +25,10 @@
   ("dúvida", "requisitos") the scope does not know weighs nothing; a verb found through its noun
   weighs less, and so does a word after "para", what the request is for ("cadastro de
   fornecedor para pagamento de diária"), and a word of a clause that does not ask when another
-  one does ("o credor mudou de banco, precisamos atualizar ..."); in "aditivo de convênio" the word after "de" weighs more and the one before it
-  less, when both are known and no entry is named by the two together. The score is
+  one does ("o credor mudou de banco, precisamos atualizar ..."); in "aditivo de convênio" the
+  word after "de" weighs more and the one before it less, when both are known and no entry is
+  named by the two together (at one level; a whole sentence's proposal leaves the links out). The
+  score is
   ``100 * cover**0.6 * (0.3 + 0.7 * explained)`` (times 0.98 for an alias, so the guide's own
   name wins a tie): a sentence that contains a whole name still scores high, while an entry
   that shares only one common word with the query does not.

@@ -267,7 +267,9 @@ _ENDINGS = (
     ("avel", ""), ("ivel", ""), ("ado", ""), ("ada", ""), ("ido", ""), ("ida", ""), ("ando", ""),
     ("endo", ""), ("indo", ""), ("eio", "e"), ("eiem", "e"),
     # the requests' subjunctive keeps the sound of the stem: publique(m) ~ publicar, troque ~ troca
-    ("quem", "c"), ("guem", "g"), ("que", "c"), ("gue", "g"), ("em", ""), ("am", ""), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
+    ("quem", "c"), ("guem", "g"), ("que", "c"), ("gue", "g"),
+    # "tem como liberarem ...?", "para cadastrarmos": the personal infinitive
+    ("arem", ""), ("erem", ""), ("irem", ""), ("armos", ""), ("ermos", ""), ("irmos", ""), ("em", ""), ("am", ""), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
     ("o", ""), ("a", ""), ("e", ""),
 )
 MIN_ROOT = 4
