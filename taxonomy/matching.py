@@ -22,7 +22,7 @@ from rapidfuzz.distance import OSA
 
 from taxonomy.proposal import Proposal, build_plans, propose
 from taxonomy.scoring import AMBIGUITY_MARGIN, Evaluation, Group, Query, Scope, form_texts, name_groups
-from taxonomy.text import SHORT_WORDS, STOP_WORDS, acronyms, query_terms, root
+from taxonomy.text import REQUEST_WORDS, SHORT_WORDS, STOP_WORDS, acronyms, query_terms, root
 
 if TYPE_CHECKING:  # data.py imports this module lazily; avoid the cycle at run time
     from taxonomy.data import Entry, Taxonomy
@@ -251,9 +251,10 @@ class Matcher:
                     and root(term) in self._by_root  # "aditivar" -> "aditivo", not a typo
                 )
                 resolved.append(sims)
-                # a verb standing for a noun of ours; a word of what the request is for
+                # a verb standing for a noun of ours; a word of what the request is for; "pedido",
+                # "solicitação": every request asks, the word says nothing of what about
                 emphasis.append(
-                    (_VERB_SHARE if verb else 1.0)
+                    (0.0 if term in REQUEST_WORDS else _VERB_SHARE if verb else 1.0)
                     * (_PURPOSE_SHARE if word.purpose else 1.0)
                     * (_CONTEXT_SHARE if word.context else 1.0)
                 )
