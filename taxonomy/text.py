@@ -107,6 +107,7 @@ class Vocabulary:
 
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     capitals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    context: frozenset[str] = frozenset()  # words that place a request ("Banrisul"): weighed less
 
 
 NO_VOCABULARY = Vocabulary()
@@ -212,7 +213,7 @@ class QueryTerm:
     mood: bool  # a word of MOOD_WORDS: how the servant asks, not what about
     of: int | None  # "aditivo de convênio": for "convenio", the index of "aditivo"
     purpose: bool = False  # after "para": "cadastrar credor para pagamento de diária" (what it is for)
-    context: bool = False  # outside the clause that asks: "o credor mudou de banco, precisamos ..."
+    context: bool = False  # outside the clause that asks ("o credor mudou de banco, precisamos ..."), or a bank
 
 
 def query_terms(
@@ -241,7 +242,8 @@ def query_terms(
         of = None if word in _PLACES or head == index.get(term) else head
         if term not in index:
             index[term] = len(found)
-            found.append(QueryTerm(term, word in MOOD_WORDS, of, purpose, focused and marked[i][1] not in asking))
+            context = (focused and marked[i][1] not in asking) or word in vocabulary.context
+            found.append(QueryTerm(term, word in MOOD_WORDS, of, purpose, context))
         elif found[index[term]].of is None and of is not None:
             old = found[index[term]]
             found[index[term]] = QueryTerm(term, old.mood, of, old.purpose, old.context)

@@ -96,6 +96,35 @@ def test_a_word_may_stand_for_nothing_or_a_mood():
     assert tax.vocabulary.words["bitte"] == () and tax.vocabulary.words["wie"] == ("requisito",)
 
 
+CONTEXT = 'words = ["Banrisul", '
+
+
+def test_a_bank_named_places_the_request_and_the_operator_lists_the_banks(tmp_path):
+    # "Banrisul" is in the name of one SIAC service, but a request names the state's bank for any account
+    sentence = "criação de conta corrente no Banrisul para o programa Avançar"
+    assert CONTEXT in SOURCE
+    proposal = load().propose(sentence)
+    assert (proposal.category.key, proposal.subject.key) == ("srv-contas-bancarias", "solicitacao-criacao-cc")
+    edited = tmp_path / "anexo_i.toml"
+    edited.write_text(SOURCE.replace(CONTEXT, "words = [", 1), encoding="utf-8")
+    assert load(edited).propose(sentence).subject.key == "criacao-cc-aplicacao-siac"
+
+
+@pytest.mark.parametrize(
+    "new, message",
+    [
+        ('words = ["Banco do Brasil", ', "cada item deve ser uma só palavra"),
+        ('words = ["Sicredi", ', "a palavra já está na lista"),
+        ('words = "Banrisul"\nother = [', "deve conter apenas words"),
+        ('words = [1, ', "o valor deve ser uma lista de palavras entre aspas"),
+    ],
+)
+def test_a_bad_context_line_is_refused_with_what_to_fix(new, message):
+    with pytest.raises(ValueError) as error:
+        loads(SOURCE.replace(CONTEXT, new, 1), source="anexo_i.toml")
+    assert message in str(error.value) and "[context]" in str(error.value)
+
+
 def test_the_words_table_must_be_a_table():
     broken = SOURCE.replace("[words_in_capitals]\n", "[other]\n", 1)
     with pytest.raises(ValueError, match="seção desconhecida other"):
