@@ -176,11 +176,17 @@ def _is_question(text: str, vocabulary: Vocabulary) -> int:
     opening the sentence: "cadastrar como ordenador" asks nothing), _ASKS for a question mark
     alone ("podem liberar?" is a request said politely), 0 for neither."""
     opening = True  # no informative word yet ("bom dia, como faço ...": "como" opens it)
+    previous = None
     for word in chat_words(text, vocabulary):
-        if word in MOOD_WORDS and (opening or word not in QUESTION_WORDS):
+        polite = word == "como" and previous in _POLITE  # "tem como liberarem ...?" asks a favour
+        if word in MOOD_WORDS and (opening or word not in QUESTION_WORDS) and not polite:
             return _ASKS_HOW
         opening = opening and word in STOP_WORDS
+        previous = word
     return _ASKS if "?" in text else 0
+
+
+_POLITE = frozenset("tem teria ha haveria".split())
 
 
 @dataclass(frozen=True)
