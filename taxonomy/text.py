@@ -171,19 +171,18 @@ _STOP_AT_THE_END = frozenset({"bem"})
 def chat_words(text: str, vocabulary: Vocabulary = NO_VOCABULARY) -> list[str]:
     """Like `words`, with the vocabulary's words put in the guide's ("pgto" -> "pagamento",
     "NE" -> "empenho", "release" -> "liberar") and a greeting vocative ("pessoal, ...") left out."""
-    return [word for word, _ in _marked_words(text, vocabulary)[0]]
+    return _marked_words(text, vocabulary)[0]
 
 
-def _marked_words(text: str, vocabulary: Vocabulary) -> tuple[list[tuple[str, int]], frozenset[int]]:
-    """chat_words, each with the number of its clause; the clauses that ask ("preciso ...",
+def _marked_words(text: str, vocabulary: Vocabulary) -> tuple[list[str], list[int], set[int]]:
+    """chat_words, the number of each one's clause, and the clauses that ask ("preciso ...",
     "please ...")."""
-    out: list[tuple[str, int]] = []
+    out: list[str] = []
+    clauses: list[int] = []
     asking: set[int] = set()
-    text = _VOCATIVE.sub(" ", strip_accents(text))
     clause = 0
-    for match in _TOKEN_OR_END.finditer(text):
-        token = match.group(1)
-        if token is None:
+    for token in _TOKEN_OR_END.findall(_VOCATIVE.sub(" ", strip_accents(text))):
+        if not token:  # the end of a clause
             clause += 1
             continue
         word = token.lower()
@@ -193,12 +192,16 @@ def _marked_words(text: str, vocabulary: Vocabulary) -> tuple[list[tuple[str, in
         if meant is None and len(word) > 3 and word.endswith("s"):
             meant = vocabulary.words.get(word[:-1])  # "notes" as "note" (English plurals)
         if token.isupper() and word in vocabulary.capitals:
-            out.extend((w, clause) for w in vocabulary.capitals[word])
-        elif meant is not None:
-            out.extend((w, clause) for w in meant)
-        elif len(word) > 1 and not word.isdigit():
-            out.append((word, clause))
-    return out, frozenset(asking)
+            meant = vocabulary.capitals[word]
+        elif meant is None:
+            if len(word) < 2 or word.isdigit():
+                continue
+            out.append(word)
+            clauses.append(clause)
+            continue
+        out.extend(meant)
+        clauses.extend([clause] * len(meant))
+    return out, clauses, asking
 
 
 def _is_stop(word: str, following: str | None) -> bool:
@@ -228,10 +231,11 @@ def query_terms(
     previous: int | None = None  # the informative word just before, if nothing came between
     head: int | None = None  # the informative word before a "de" that just came
     purpose = False
-    marked, asking = _marked_words(text, vocabulary)
-    words_ = [word for word, _ in marked]
+    words_, clauses, asking = _marked_words(text, vocabulary)
     stops = [_is_stop(word, words_[i + 1] if i + 1 < len(words_) else None) for i, word in enumerate(words_)]
-    focused = sum(1 for (_, clause), stop in zip(marked, stops) if clause in asking and not stop) >= _FOCUS_WORDS
+    focused = bool(asking) and sum(
+        1 for clause, stop in zip(clauses, stops) if clause in asking and not stop
+    ) >= _FOCUS_WORDS
     for i, word in enumerate(words_):
         if stops[i]:
             head = previous if word in _OF else None
@@ -242,7 +246,7 @@ def query_terms(
         of = None if word in _PLACES or head == index.get(term) else head
         if term not in index:
             index[term] = len(found)
-            context = (focused and marked[i][1] not in asking) or word in vocabulary.context
+            context = (focused and clauses[i] not in asking) or word in vocabulary.context
             found.append(QueryTerm(term, word in MOOD_WORDS, of, purpose, context))
         elif found[index[term]].of is None and of is not None:
             old = found[index[term]]
