@@ -136,8 +136,15 @@ REQUEST_WORDS = frozenset({"solicitacao", "pedido"})
 QUESTION_WORDS = frozenset("como qual quais quando quanto quantos pode saber".split())
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
-# a word, or the end of a clause (punctuation, but not inside a number: "12.345.678/0001-90")
-_TOKEN_OR_END = re.compile(r"([A-Za-z0-9]+)|(?<!\d)[.,:]|[.,:](?!\d)|[;!?\n]")
+# a word, a quote mark (not an apostrophe: "UO's"), or the end of a clause (punctuation, but not
+# inside a number: "12.345.678/0001-90")
+_QUOTES = "'\"\u201c\u201d\u2018\u2019"
+_TOKEN_OR_END = re.compile(
+    rf"([A-Za-z0-9]+|(?<![A-Za-z0-9])[{_QUOTES}]|[{_QUOTES}](?![A-Za-z0-9]))|(?<!\d)[.,:]|[.,:](?!\d)|[;!?\n]"
+)
+# A quoted text in a sentence is a message a system showed ("o FPE dá erro 'credor inativo'"): its
+# words are the message's, not the request's, and the sentence reports a message.
+_QUOTED_MEANS = "mensagem"
 # The words that ask ("preciso", "solicito", "please"): the clause they open says the service
 # asked for; other clauses tell its story ("o credor mudou de banco, precisamos ...").
 REQUEST_MARKERS = frozenset(
@@ -174,16 +181,24 @@ def chat_words(text: str, vocabulary: Vocabulary = NO_VOCABULARY) -> list[str]:
     return _marked_words(text, vocabulary)[0]
 
 
-def _marked_words(text: str, vocabulary: Vocabulary) -> tuple[list[str], list[int], set[int]]:
-    """chat_words, the number of each one's clause, and the clauses that ask ("preciso ...",
-    "please ...")."""
+def _marked_words(text: str, vocabulary: Vocabulary) -> tuple[list[str], list[int], set[int], set[int]]:
+    """chat_words, the number of each one's clause, the clauses that ask ("preciso ...",
+    "please ...") and the quoted ones."""
     out: list[str] = []
     clauses: list[int] = []
     asking: set[int] = set()
+    quoted: set[int] = set()
     clause = 0
+    quoting = False
     for token in _TOKEN_OR_END.findall(_VOCATIVE.sub(" ", strip_accents(text))):
         if not token:  # the end of a clause
             clause += 1
+            continue
+        if token in _QUOTES:  # a quote opens or closes a clause of its own
+            clause += 1
+            quoting = not quoting
+            if quoting:
+                quoted.add(clause)
             continue
         word = token.lower()
         if word in REQUEST_MARKERS:
@@ -201,7 +216,9 @@ def _marked_words(text: str, vocabulary: Vocabulary) -> tuple[list[str], list[in
             continue
         out.extend(meant)
         clauses.extend([clause] * len(meant))
-    return out, clauses, asking
+    if quoting:  # a quote never closed is no quotation
+        quoted.discard(clause)
+    return out, clauses, asking, quoted
 
 
 def _is_stop(word: str, following: str | None) -> bool:
@@ -231,7 +248,7 @@ def query_terms(
     previous: int | None = None  # the informative word just before, if nothing came between
     head: int | None = None  # the informative word before a "de" that just came
     purpose = False
-    words_, clauses, asking = _marked_words(text, vocabulary)
+    words_, clauses, asking, quoted = _marked_words(text, vocabulary)
     stops = [_is_stop(word, words_[i + 1] if i + 1 < len(words_) else None) for i, word in enumerate(words_)]
     focused = bool(asking) and sum(
         1 for clause, stop in zip(clauses, stops) if clause in asking and not stop
@@ -246,12 +263,14 @@ def query_terms(
         of = None if word in _PLACES or head == index.get(term) else head
         if term not in index:
             index[term] = len(found)
-            context = (focused and clauses[i] not in asking) or word in vocabulary.context
+            context = (focused and clauses[i] not in asking) or clauses[i] in quoted or word in vocabulary.context
             found.append(QueryTerm(term, word in MOOD_WORDS, of, purpose, context))
         elif found[index[term]].of is None and of is not None:
             old = found[index[term]]
             found[index[term]] = QueryTerm(term, old.mood, of, old.purpose, old.context)
         previous, head = index[term], None
+    if _QUOTED_MEANS not in index and any(clause in quoted for clause in clauses):
+        found.append(QueryTerm(_QUOTED_MEANS, False, None))
     return found
 
 
