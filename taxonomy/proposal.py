@@ -32,6 +32,7 @@ _PATH_SHARE = 0.9  # a word explained by another entry of the reading's path, no
 MAX_READINGS = 3  # a close call shows the top three
 CLOSE_CALL_SPREAD = 15.0  # ... those within this many points of the best
 FILL_FLOOR = 35.0  # a service under the cutoff, clearly ahead of its siblings, fills its category's reading
+_NAMED_COVER = 0.85  # ... when the sentence names it nearly whole, or explains more than the category
 _NO_SYSTEM_FACTOR = 0.85  # a Suporte Sistemas reading that names no system: "problema", "erro" alone are weak
 
 
@@ -139,7 +140,12 @@ def _filled(
             for slot in matcher._subjects_of.get(category, ())
             if slot in evaluation.entries
         )[::-1]
-        if under and under[0][0] >= FILL_FLOOR and (len(under) == 1 or under[0][0] - under[1][0] >= AMBIGUITY_MARGIN):
+        if (
+            under
+            and under[0][0] >= FILL_FLOOR
+            and (len(under) == 1 or under[0][0] - under[1][0] >= AMBIGUITY_MARGIN)
+            and _says_more(evaluation, under[0][1], category)
+        ):
             return type_slot, category, under[0][1]
     if category < 0 and subject >= 0:
         fallback = matcher._fallback_category.get(type_slot)
@@ -233,6 +239,16 @@ def _joint_score(
             # a word the main entry explains itself counts a little more than one its category does
             combined = [max(a, _PATH_SHARE * b) for a, b in zip(combined, evaluation.entries[slot][2])]
     return evaluation.score(cover, combined)
+
+
+def _says_more(evaluation: Evaluation, subject: int, category: int) -> bool:
+    """Whether a service says more than its category: the sentence names it (nearly) whole, or it
+    explains a word the category does not ("contrato" names Contratos, not its "Desbloquear
+    contrato para liquidação")."""
+    _, cover, explained = evaluation.entries[subject]
+    if cover >= _NAMED_COVER or category not in evaluation.entries:
+        return True
+    return any(s > c for s, c in zip(explained, evaluation.entries[category][2]))
 
 
 def _conflict(path: tuple[int, int, int], other: tuple[int, int, int]) -> bool:
