@@ -160,6 +160,10 @@ _FOCUS_WORDS = 2
 _OF = frozenset("de do da dos das".split())
 # ... unless it only places the thing: "custos do estado", "secretaria da fazenda do RS".
 _PLACES = frozenset("estado estadual governo rs rio grande sul porto alegre mes ano semana".split())
+# "o FPE dá erro ao incluir a retenção", "error when adding": after an error, "ao"/"quando" tell the
+# operation that failed, words of the story (the type is Suporte Sistemas, whatever was being done).
+_ERROR = "erro"
+_WHEN = frozenset("ao quando durante".split())
 # "lançamento contábil para corrigir a classificação da despesa": the request comes first, what it
 # is for after.
 _FOR = frozenset("para pra".split())
@@ -253,7 +257,12 @@ def query_terms(
     focused = bool(asking) and sum(
         1 for clause, stop in zip(clauses, stops) if clause in asking and not stop
     ) >= _FOCUS_WORDS
+    erring = operation = -1  # the clause that reports an error; the one where its operation is told
     for i, word in enumerate(words_):
+        if word == _ERROR:
+            erring = clauses[i]
+        elif word in _WHEN and erring == clauses[i]:
+            operation = clauses[i]  # "dá erro ao incluir a retenção": what was being done, not asked
         if stops[i]:
             head = previous if word in _OF else None
             previous = None
@@ -263,7 +272,12 @@ def query_terms(
         of = None if word in _PLACES or head == index.get(term) else head
         if term not in index:
             index[term] = len(found)
-            context = (focused and clauses[i] not in asking) or clauses[i] in quoted or word in vocabulary.context
+            context = (
+                (focused and clauses[i] not in asking)
+                or clauses[i] in quoted
+                or operation == clauses[i]
+                or word in vocabulary.context
+            )
             found.append(QueryTerm(term, word in MOOD_WORDS, of, purpose, context))
         elif found[index[term]].of is None and of is not None:
             old = found[index[term]]
