@@ -7,11 +7,12 @@ path explain together ("erro" -> the category, "fpe" -> the system).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from taxonomy.scoring import AMBIGUITY_MARGIN, Evaluation, Query
-from taxonomy.text import MOOD_WORDS, QUESTION_WORDS, STOP_WORDS, Vocabulary, chat_words
+from taxonomy.text import MOOD_WORDS, QUESTION_WORDS, STOP_WORDS, Vocabulary, chat_words, fold
 
 if TYPE_CHECKING:
     from taxonomy.data import Entry, Taxonomy
@@ -180,7 +181,8 @@ def build_plans(taxonomy: Taxonomy, slot: dict[tuple[str, str], int]) -> list[Pl
 def _is_question(text: str, vocabulary: Vocabulary) -> int:
     """_ASKS_HOW for a question of how or whether ("posso", "dúvida", "correto", or "como", "qual"
     opening the sentence: "cadastrar como ordenador" asks nothing), _ASKS for a question mark
-    alone ("podem liberar?" is a request said politely), 0 for neither."""
+    alone ("o credor pode ser estrangeiro?"), 0 for neither, or when each question mark closes a
+    favour asked ("podem liberar?", "poderiam verificar?": a request said politely)."""
     opening = True  # no informative word yet ("bom dia, como faço ...": "como" opens it)
     previous = None
     for word in chat_words(text, vocabulary):
@@ -189,9 +191,20 @@ def _is_question(text: str, vocabulary: Vocabulary) -> int:
             return _ASKS_HOW
         opening = opening and word in STOP_WORDS
         previous = word
-    return _ASKS if "?" in text else 0
+    return _ASKS if "?" in text and not _asks_favours(text) else 0
 
 
+_QUESTION_CLAUSE = re.compile(r"[^.,;:!?]*\?")
+
+
+def _asks_favours(text: str) -> bool:
+    """Whether every question mark closes a clause that asks a favour ("poderiam verificar?")."""
+    return all(_FAVOURS.intersection(fold(clause).split()) for clause in _QUESTION_CLAUSE.findall(text))
+
+
+# The words of a favour asked ("precisa" is none: "o que precisa pra cadastrar credor?" asks what
+# is needed), and those before "como" that ask one ("tem como liberarem?").
+_FAVOURS = frozenset("podem poderiam consegue conseguem conseguiriam favor please".split())
 _POLITE = frozenset("tem teria ha haveria".split())
 
 

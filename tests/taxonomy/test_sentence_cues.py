@@ -91,6 +91,10 @@ def test_the_personal_infinitive_reaches_its_family():
     assert root("atenderem") == root("atender")
 
 
-def test_tem_como_asks_a_favour_not_how(tax):
+def test_a_favour_asked_is_a_request_not_a_question(tax):
     assert _is_question("tem como liberarem a liquidação?", tax.vocabulary) == _ASKS
+    assert _is_question("a liquidação ficou travada, poderiam verificar?", tax.vocabulary) == 0
     assert _is_question("como faço para liberar a liquidação?", tax.vocabulary) == _ASKS_HOW
+    assert _is_question("o credor pode ser estrangeiro?", tax.vocabulary) == _ASKS
+    # one question besides the favour: still a question
+    assert _is_question("podem liberar a NL? e qual o prazo?", tax.vocabulary) == _ASKS
