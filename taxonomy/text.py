@@ -182,7 +182,22 @@ _STOP_AT_THE_END = frozenset({"bem"})
 def chat_words(text: str, vocabulary: Vocabulary = NO_VOCABULARY) -> list[str]:
     """Like `words`, with the vocabulary's words put in the guide's ("pgto" -> "pagamento",
     "NE" -> "empenho", "release" -> "liberar") and a greeting vocative ("pessoal, ...") left out."""
-    return _marked_words(text, vocabulary)[0]
+    out: list[str] = []
+    for token in _TOKEN.findall(_VOCATIVE.sub(" ", strip_accents(text))):
+        out.extend(_meant(token, token.lower(), vocabulary))
+    return out
+
+
+def _meant(token: str, word: str, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The guide's word(s) a typed token stands for (``word``: the token in lower case)."""
+    if token.isupper() and word in vocabulary.capitals:
+        return vocabulary.capitals[word]
+    meant = vocabulary.words.get(word)
+    if meant is None and len(word) > 3 and word.endswith("s"):
+        meant = vocabulary.words.get(word[:-1])  # "notes" as "note" (English plurals)
+    if meant is not None:
+        return meant
+    return () if len(word) < 2 or word.isdigit() else (word,)
 
 
 def _marked_words(text: str, vocabulary: Vocabulary) -> tuple[list[str], list[int], set[int], set[int]]:
@@ -207,17 +222,7 @@ def _marked_words(text: str, vocabulary: Vocabulary) -> tuple[list[str], list[in
         word = token.lower()
         if word in REQUEST_MARKERS:
             asking.add(clause)
-        meant = vocabulary.words.get(word)
-        if meant is None and len(word) > 3 and word.endswith("s"):
-            meant = vocabulary.words.get(word[:-1])  # "notes" as "note" (English plurals)
-        if token.isupper() and word in vocabulary.capitals:
-            meant = vocabulary.capitals[word]
-        elif meant is None:
-            if len(word) < 2 or word.isdigit():
-                continue
-            out.append(word)
-            clauses.append(clause)
-            continue
+        meant = _meant(token, word, vocabulary)
         out.extend(meant)
         clauses.extend([clause] * len(meant))
     if quoting:  # a quote never closed is no quotation
