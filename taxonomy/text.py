@@ -313,7 +313,8 @@ _ENDINGS = (
     # the requests' subjunctive keeps the sound of the stem: publique(m) ~ publicar, troque ~ troca
     ("quem", "c"), ("guem", "g"), ("que", "c"), ("gue", "g"),
     # "tem como liberarem ...?", "para cadastrarmos": the personal infinitive
-    ("arem", ""), ("erem", ""), ("irem", ""), ("armos", ""), ("ermos", ""), ("irmos", ""), ("em", ""), ("am", ""), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
+    ("arem", ""), ("erem", ""), ("irem", ""), ("armos", ""), ("ermos", ""), ("irmos", ""),
+    ("em", ""), ("am", ""), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
     ("o", ""), ("a", ""), ("e", ""),
 )
 MIN_ROOT = 4

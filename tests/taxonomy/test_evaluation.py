@@ -13,10 +13,10 @@ from taxonomy.evaluation import evaluate, read_cases
 
 EVAL = Path(__file__).with_name("eval")
 # Top-1 shares each part keeps. The issue asks triple >= 95% and type >= 99% on the held-out part:
-# type is met (99.2%), the triple is not (91.8%, was 91.0%); the tuning part, grown by eight batches
-# each written before it was run, is at 95.5% / 98.8% of 695 with the eighth batch not yet tuned on.
+# type is met (99.2%), the triple is not (91.8%, was 91.0%); the tuning part, grown by twelve batches
+# each written before it was run, is at 97.1% / 99.1% of 1054.
 FLOORS = {
-    "tuning": {"triple": 0.955, "type": 0.988},
+    "tuning": {"triple": 0.97, "type": 0.99},
     "held_out": {"triple": 0.915, "type": 0.99},
 }
 
