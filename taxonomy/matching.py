@@ -22,7 +22,7 @@ from rapidfuzz.distance import OSA
 
 from taxonomy.proposal import Proposal, build_plans, propose
 from taxonomy.scoring import AMBIGUITY_MARGIN, Evaluation, Group, Query, Scope, form_texts, name_groups
-from taxonomy.text import SHORT_WORDS, STOP_WORDS, acronyms, query_terms, root
+from taxonomy.text import REQUEST_WORDS, SHORT_WORDS, STOP_WORDS, acronyms, query_terms, root
 
 if TYPE_CHECKING:  # data.py imports this module lazily; avoid the cycle at run time
     from taxonomy.data import Entry, Taxonomy
@@ -51,6 +51,7 @@ _MIN_SPLIT = 6  # "cagegerencial": words run together are looked for from this l
 _VERB_SHARE = 0.6  # "aditivar" found through "aditivo": the action weighs less than its object
 _VERB_ENDINGS = ("ar", "er", "ir")
 _PURPOSE_SHARE = 0.6  # a word of what the request is for ("... para pagamento de diária")
+_CONTEXT_SHARE = 0.5  # a word of the story around the request ("o credor mudou de banco, precisamos ...")
 _CHILD_FACTOR = 0.9  # a category found through the name of one of its services
 
 
@@ -168,6 +169,10 @@ class Matcher:
             self._slot[("type", c.type)]: self._slot[("category", c.key)] for c in categories if c.fallback
         }
         self._homes = {subject: homes for plan in self._plans for subject, homes in plan.homes.items()}
+        self._subjects_of: dict[int, list[int]] = defaultdict(list)  # category slot -> its subjects' slots
+        for subject, homes in self._homes.items():
+            for category in homes:
+                self._subjects_of[category].append(subject)
         # A sentence may name an entry together with words of the entries above it in the tree
         # ("erro" of the category with "fpe" of the system): those words do not count against it.
         self._terms_of = {
@@ -246,8 +251,13 @@ class Matcher:
                     and root(term) in self._by_root  # "aditivar" -> "aditivo", not a typo
                 )
                 resolved.append(sims)
-                # a verb standing for a noun of ours; a word of what the request is for
-                emphasis.append((_VERB_SHARE if verb else 1.0) * (_PURPOSE_SHARE if word.purpose else 1.0))
+                # a verb standing for a noun of ours; a word of what the request is for; "pedido",
+                # "solicitação": every request asks, the word says nothing of what about
+                emphasis.append(
+                    (0.0 if term in REQUEST_WORDS else _VERB_SHARE if verb else 1.0)
+                    * (_PURPOSE_SHARE if word.purpose else 1.0)
+                    * (_CONTEXT_SHARE if word.context else 1.0)
+                )
                 mood.append(word.mood)
             last.append(len(resolved) - 1)
         links = tuple((last[word.of], first[i]) for i, word in enumerate(parsed) if word.of is not None)

@@ -7,11 +7,12 @@ path explain together ("erro" -> the category, "fpe" -> the system).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from taxonomy.scoring import AMBIGUITY_MARGIN, Evaluation, Query
-from taxonomy.text import MOOD_WORDS, QUESTION_WORDS, STOP_WORDS, Vocabulary, chat_words
+from taxonomy.text import MOOD_WORDS, QUESTION_WORDS, STOP_WORDS, Vocabulary, chat_words, fold
 
 if TYPE_CHECKING:
     from taxonomy.data import Entry, Taxonomy
@@ -31,6 +32,8 @@ _WHOLE_COVER = 0.95
 _PATH_SHARE = 0.9  # a word explained by another entry of the reading's path, not by its main entry
 MAX_READINGS = 3  # a close call shows the top three
 CLOSE_CALL_SPREAD = 15.0  # ... those within this many points of the best
+FILL_FLOOR = 35.0  # a service under the cutoff, clearly ahead of its siblings, fills its category's reading
+_NAMED_COVER = 0.85  # ... when the sentence names it nearly whole, or explains more than the category
 _NO_SYSTEM_FACTOR = 0.85  # a Suporte Sistemas reading that names no system: "problema", "erro" alone are weak
 
 
@@ -68,9 +71,11 @@ def propose(matcher: Matcher, text: str) -> Proposal | None:
     described = {
         c for _, c in query.links if query.resolved[c] and query.resolved[c].keys() <= matcher._type_terms
     }
-    if described:
-        emphasis = tuple(0.0 if i in described else e for i, e in enumerate(query.emphasis))
-        query = Query(query.resolved, emphasis, query.mood, query.links)
+    emphasis = tuple(0.0 if i in described else e for i, e in enumerate(query.emphasis))
+    # In a whole sentence the word after "de" is as often the story ("a liquidação da obra",
+    # "consulta de pagamentos do empenho") as what the request is about ("aditivo de convênio"):
+    # neither word of the pair is weighed up or down (the links are left out).
+    query = Query(query.resolved, emphasis, query.mood, ())
     # The Orientação reading explains the mood words, the other readings have them against.
     evaluation = matcher._scopes[("propose", None)].evaluate(query, mood_counts=True)
     if not evaluation.entries:
@@ -100,7 +105,7 @@ def propose(matcher: Matcher, text: str) -> Proposal | None:
         return None
     offered: list[tuple[float, tuple[int, int, int]]] = []
     for value, path in ranked:
-        path = _filled(matcher, path)
+        path = _filled(matcher, path, evaluation)
         if all(_conflict(path, other) for _, other in offered):
             offered.append((value, path))
         if len(offered) == MAX_READINGS:
@@ -118,13 +123,31 @@ def _proposal(
     return Proposal(type_entry, category, subject, round(value, 1), ambiguous, alternatives)
 
 
-def _filled(matcher: Matcher, path: tuple[int, int, int]) -> tuple[int, int, int]:
+def _filled(
+    matcher: Matcher, path: tuple[int, int, int], evaluation: Evaluation
+) -> tuple[int, int, int]:
     """A level the sentence leaves open, filled where only one entry can be meant: the single
-    service of a Serviços category, the type's fallback category for a system named alone
-    ("o SICHE não gera o relatório": Erros/Dúvidas/Solicitações)."""
+    service of a Serviços category, or the one of its services clearly ahead of the others though
+    under the cutoff (the context around it weighs: "a liquidação da nota 1234 da empresa de
+    limpeza não foi liberada"); the type's fallback category for a system named alone ("o SICHE
+    não gera o relatório": Erros/Dúvidas/Solicitações)."""
     type_slot, category, subject = path
-    if category >= 0 and subject < 0 and category in matcher._sole_service:
-        return type_slot, category, matcher._sole_service[category]
+    if category >= 0 and subject < 0:
+        if category in matcher._sole_service:
+            return type_slot, category, matcher._sole_service[category]
+        # by their own evidence: the category's words explain them all alike
+        under = sorted(
+            (evaluation.entries[slot][0], slot)
+            for slot in matcher._subjects_of.get(category, ())
+            if slot in evaluation.entries
+        )[::-1]
+        if (
+            under
+            and under[0][0] >= FILL_FLOOR
+            and (len(under) == 1 or under[0][0] - under[1][0] >= AMBIGUITY_MARGIN)
+            and _says_more(evaluation, under[0][1], category)
+        ):
+            return type_slot, category, under[0][1]
     if category < 0 and subject >= 0:
         fallback = matcher._fallback_category.get(type_slot)
         if fallback is not None and fallback in matcher._homes.get(subject, ()):
@@ -158,13 +181,31 @@ def build_plans(taxonomy: Taxonomy, slot: dict[tuple[str, str], int]) -> list[Pl
 def _is_question(text: str, vocabulary: Vocabulary) -> int:
     """_ASKS_HOW for a question of how or whether ("posso", "dúvida", "correto", or "como", "qual"
     opening the sentence: "cadastrar como ordenador" asks nothing), _ASKS for a question mark
-    alone ("podem liberar?" is a request said politely), 0 for neither."""
+    alone ("o credor pode ser estrangeiro?"), 0 for neither, or when each question mark closes a
+    favour asked ("podem liberar?", "poderiam verificar?": a request said politely)."""
     opening = True  # no informative word yet ("bom dia, como faço ...": "como" opens it)
+    previous = None
     for word in chat_words(text, vocabulary):
-        if word in MOOD_WORDS and (opening or word not in QUESTION_WORDS):
+        polite = word == "como" and previous in _POLITE  # "tem como liberarem ...?" asks a favour
+        if word in MOOD_WORDS and (opening or word not in QUESTION_WORDS) and not polite:
             return _ASKS_HOW
         opening = opening and word in STOP_WORDS
-    return _ASKS if "?" in text else 0
+        previous = word
+    return _ASKS if "?" in text and not _asks_favours(text) else 0
+
+
+_QUESTION_CLAUSE = re.compile(r"[^.,;:!?]*\?")
+
+
+def _asks_favours(text: str) -> bool:
+    """Whether every question mark closes a clause that asks a favour ("poderiam verificar?")."""
+    return all(_FAVOURS.intersection(fold(clause).split()) for clause in _QUESTION_CLAUSE.findall(text))
+
+
+# The words of a favour asked ("precisa" is none: "o que precisa pra cadastrar credor?" asks what
+# is needed), and those before "como" that ask one ("tem como liberarem?").
+_FAVOURS = frozenset("podem poderiam consegue conseguem conseguiriam favor please".split())
+_POLITE = frozenset("tem teria ha haveria".split())
 
 
 @dataclass(frozen=True)
@@ -211,6 +252,16 @@ def _joint_score(
             # a word the main entry explains itself counts a little more than one its category does
             combined = [max(a, _PATH_SHARE * b) for a, b in zip(combined, evaluation.entries[slot][2])]
     return evaluation.score(cover, combined)
+
+
+def _says_more(evaluation: Evaluation, subject: int, category: int) -> bool:
+    """Whether a service says more than its category: the sentence names it (nearly) whole, or it
+    explains a word the category does not ("contrato" names Contratos, not its "Desbloquear
+    contrato para liquidação")."""
+    _, cover, explained = evaluation.entries[subject]
+    if cover >= _NAMED_COVER or category not in evaluation.entries:
+        return True
+    return any(s > c for s, c in zip(explained, evaluation.entries[category][2]))
 
 
 def _conflict(path: tuple[int, int, int], other: tuple[int, int, int]) -> bool:

@@ -24,8 +24,11 @@
   small constant, and in a long message all such words together weigh as two; a mood word
   ("dúvida", "requisitos") the scope does not know weighs nothing; a verb found through its noun
   weighs less, and so does a word after "para", what the request is for ("cadastro de
-  fornecedor para pagamento de diária"); in "aditivo de convênio" the word after "de" weighs more and the one before it
-  less, when both are known and no entry is named by the two together. The score is
+  fornecedor para pagamento de diária"), and a word of a clause that does not ask when another
+  one does ("o credor mudou de banco, precisamos atualizar ..."); in "aditivo de convênio" the
+  word after "de" weighs more and the one before it less, when both are known and no entry is
+  named by the two together (at one level; a whole sentence's proposal leaves the links out). The
+  score is
   ``100 * cover**0.6 * (0.3 + 0.7 * explained)`` (times 0.98 for an alias, so the guide's own
   name wins a tie): a sentence that contains a whole name still scores high, while an entry
   that shares only one common word with the query does not.
@@ -40,7 +43,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from taxonomy.text import STOP_WORDS, index_term, strip_accents, words
+from taxonomy.text import REQUEST_WORDS, STOP_WORDS, index_term, strip_accents, words
 
 if TYPE_CHECKING:
     from taxonomy.data import Entry
@@ -113,7 +116,11 @@ def name_groups(text: str, keep: frozenset[str]) -> tuple[Group, ...]:
             else:
                 groups.append(([term], depth > 0))
             join = False
-    return tuple(Group(tuple(alts), optional) for alts, optional in groups)
+    # "Solicitação de numerário": a request says that it asks by being one
+    return tuple(
+        Group(tuple(alts), optional or (len(groups) > 1 and len(alts) == 1 and alts[0] in REQUEST_WORDS))
+        for alts, optional in groups
+    )
 
 
 _LIST_SEPARATOR = re.compile(r",|\s+e\s+")

@@ -107,6 +107,7 @@ class Vocabulary:
 
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     capitals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    context: frozenset[str] = frozenset()  # words that place a request ("Banrisul"): weighed less
 
 
 NO_VOCABULARY = Vocabulary()
@@ -126,16 +127,43 @@ MOOD_WORDS = frozenset(
     """.split()
 )
 
+# The act of asking in a service's name ("Solicitação de numerário", "pedido de TN"): optional
+# there, since every request asks ("solicitamos numerário", "transferência de numerário urgente").
+REQUEST_WORDS = frozenset({"solicitacao", "pedido"})
+
 # Of those, the ones that also join clauses or ask a favour ("cadastrar como ordenador", "a conta
 # pode ser encerrada?"): a question of how or whether only when they open the sentence.
 QUESTION_WORDS = frozenset("como qual quais quando quanto quantos pode saber".split())
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+# a word, a quote mark (not an apostrophe: "UO's"), or the end of a clause (punctuation, but not
+# inside a number: "12.345.678/0001-90")
+_QUOTES = "'\"\u201c\u201d\u2018\u2019"
+_TOKEN_OR_END = re.compile(
+    rf"([A-Za-z0-9]+|(?<![A-Za-z0-9])[{_QUOTES}]|[{_QUOTES}](?![A-Za-z0-9]))|(?<!\d)[.,:]|[.,:](?!\d)|[;!?\n]"
+)
+# A quoted text in a sentence is a message a system showed ("o FPE dá erro 'credor inativo'"): its
+# words are the message's, not the request's, and the sentence reports a message.
+_QUOTED_MEANS = "mensagem"
+# The words that ask ("preciso", "solicito", "please"): the clause they open says the service
+# asked for; other clauses tell its story ("o credor mudou de banco, precisamos ...").
+REQUEST_MARKERS = frozenset(
+    """
+    preciso precisamos precisa precisam necessito necessitamos solicito solicitamos favor peco
+    pedimos gostaria gostariamos quero queremos podem poderiam need needs please request want
+    """.split()
+)
+# A clause that asks with this many informative words makes the others context.
+_FOCUS_WORDS = 2
 # "aditivo de convênio", "prestação de contas do convênio": the word after "de" names what the
 # message is about (see `query_terms`).
 _OF = frozenset("de do da dos das".split())
 # ... unless it only places the thing: "custos do estado", "secretaria da fazenda do RS".
 _PLACES = frozenset("estado estadual governo rs rio grande sul porto alegre mes ano semana".split())
+# "o FPE dá erro ao incluir a retenção", "error when adding": after an error, "ao"/"quando" tell the
+# operation that failed, words of the story (the type is Suporte Sistemas, whatever was being done).
+_ERROR = "erro"
+_WHEN = frozenset("ao quando durante".split())
 # "lançamento contábil para corrigir a classificação da despesa": the request comes first, what it
 # is for after.
 _FOR = frozenset("para pra".split())
@@ -155,19 +183,51 @@ def chat_words(text: str, vocabulary: Vocabulary = NO_VOCABULARY) -> list[str]:
     """Like `words`, with the vocabulary's words put in the guide's ("pgto" -> "pagamento",
     "NE" -> "empenho", "release" -> "liberar") and a greeting vocative ("pessoal, ...") left out."""
     out: list[str] = []
-    text = _VOCATIVE.sub(" ", strip_accents(text))
-    for token in _TOKEN.findall(text):
-        word = token.lower()
-        meant = vocabulary.words.get(word)
-        if meant is None and len(word) > 3 and word.endswith("s"):
-            meant = vocabulary.words.get(word[:-1])  # "notes" as "note" (English plurals)
-        if token.isupper() and word in vocabulary.capitals:
-            out.extend(vocabulary.capitals[word])
-        elif meant is not None:
-            out.extend(meant)
-        elif len(word) > 1 and not word.isdigit():
-            out.append(word)
+    for token in _TOKEN.findall(_VOCATIVE.sub(" ", strip_accents(text))):
+        out.extend(_meant(token, token.lower(), vocabulary))
     return out
+
+
+def _meant(token: str, word: str, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The guide's word(s) a typed token stands for (``word``: the token in lower case)."""
+    if token.isupper() and word in vocabulary.capitals:
+        return vocabulary.capitals[word]
+    meant = vocabulary.words.get(word)
+    if meant is None and len(word) > 3 and word.endswith("s"):
+        meant = vocabulary.words.get(word[:-1])  # "notes" as "note" (English plurals)
+    if meant is not None:
+        return meant
+    return () if len(word) < 2 or word.isdigit() else (word,)
+
+
+def _marked_words(text: str, vocabulary: Vocabulary) -> tuple[list[str], list[int], set[int], set[int]]:
+    """chat_words, the number of each one's clause, the clauses that ask ("preciso ...",
+    "please ...") and the quoted ones."""
+    out: list[str] = []
+    clauses: list[int] = []
+    asking: set[int] = set()
+    quoted: set[int] = set()
+    clause = 0
+    quoting = False
+    for token in _TOKEN_OR_END.findall(_VOCATIVE.sub(" ", strip_accents(text))):
+        if not token:  # the end of a clause
+            clause += 1
+            continue
+        if token in _QUOTES:  # a quote opens or closes a clause of its own
+            clause += 1
+            quoting = not quoting
+            if quoting:
+                quoted.add(clause)
+            continue
+        word = token.lower()
+        if word in REQUEST_MARKERS:
+            asking.add(clause)
+        meant = _meant(token, word, vocabulary)
+        out.extend(meant)
+        clauses.extend([clause] * len(meant))
+    if quoting:  # a quote never closed is no quotation
+        quoted.discard(clause)
+    return out, clauses, asking, quoted
 
 
 def _is_stop(word: str, following: str | None) -> bool:
@@ -182,6 +242,7 @@ class QueryTerm:
     mood: bool  # a word of MOOD_WORDS: how the servant asks, not what about
     of: int | None  # "aditivo de convênio": for "convenio", the index of "aditivo"
     purpose: bool = False  # after "para": "cadastrar credor para pagamento de diária" (what it is for)
+    context: bool = False  # outside the clause that asks ("o credor mudou de banco, precisamos ..."), or a bank
 
 
 def query_terms(
@@ -196,9 +257,18 @@ def query_terms(
     previous: int | None = None  # the informative word just before, if nothing came between
     head: int | None = None  # the informative word before a "de" that just came
     purpose = False
-    words_ = chat_words(text, vocabulary)
+    words_, clauses, asking, quoted = _marked_words(text, vocabulary)
+    stops = [_is_stop(word, words_[i + 1] if i + 1 < len(words_) else None) for i, word in enumerate(words_)]
+    focused = bool(asking) and sum(
+        1 for clause, stop in zip(clauses, stops) if clause in asking and not stop
+    ) >= _FOCUS_WORDS
+    erring = operation = -1  # the clause that reports an error; the one where its operation is told
     for i, word in enumerate(words_):
-        if _is_stop(word, words_[i + 1] if i + 1 < len(words_) else None):
+        if word == _ERROR:
+            erring = clauses[i]
+        elif word in _WHEN and erring == clauses[i]:
+            operation = clauses[i]  # "dá erro ao incluir a retenção": what was being done, not asked
+        if stops[i]:
             head = previous if word in _OF else None
             previous = None
             purpose = purpose or (word in _FOR and bool(found))
@@ -207,10 +277,19 @@ def query_terms(
         of = None if word in _PLACES or head == index.get(term) else head
         if term not in index:
             index[term] = len(found)
-            found.append(QueryTerm(term, word in MOOD_WORDS, of, purpose))
+            context = (
+                (focused and clauses[i] not in asking)
+                or clauses[i] in quoted
+                or operation == clauses[i]
+                or word in vocabulary.context
+            )
+            found.append(QueryTerm(term, word in MOOD_WORDS, of, purpose, context))
         elif found[index[term]].of is None and of is not None:
-            found[index[term]] = QueryTerm(term, found[index[term]].mood, of, found[index[term]].purpose)
+            old = found[index[term]]
+            found[index[term]] = QueryTerm(term, old.mood, of, old.purpose, old.context)
         previous, head = index[term], None
+    if _QUOTED_MEANS not in index and any(clause in quoted for clause in clauses):
+        found.append(QueryTerm(_QUOTED_MEANS, False, None))
     return found
 
 
@@ -232,7 +311,10 @@ _ENDINGS = (
     ("avel", ""), ("ivel", ""), ("ado", ""), ("ada", ""), ("ido", ""), ("ida", ""), ("ando", ""),
     ("endo", ""), ("indo", ""), ("eio", "e"), ("eiem", "e"),
     # the requests' subjunctive keeps the sound of the stem: publique(m) ~ publicar, troque ~ troca
-    ("quem", "c"), ("guem", "g"), ("que", "c"), ("gue", "g"), ("em", ""), ("am", ""), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
+    ("quem", "c"), ("guem", "g"), ("que", "c"), ("gue", "g"),
+    # "tem como liberarem ...?", "para cadastrarmos": the personal infinitive
+    ("arem", ""), ("erem", ""), ("irem", ""), ("armos", ""), ("ermos", ""), ("irmos", ""),
+    ("em", ""), ("am", ""), ("ar", ""), ("er", ""), ("ir", ""), ("al", ""),
     ("o", ""), ("a", ""), ("e", ""),
 )
 MIN_ROOT = 4

@@ -1,5 +1,6 @@
 """The [words] and [words_in_capitals] tables of anexo_i.toml: the guide's word(s) and how
-servants write them (chat shorthand, English, misspellings), checked as they load.
+servants write them (chat shorthand, English, misspellings), checked as they load; and [context],
+the words that place a request rather than say it (banks), weighed less in a sentence.
 
 A word said for the guide's must be something the matcher knows: a word of some name or synonym
 (or of its family, "liberar" for "Liberação"), a filler, a mood word, or "" (a word that says
@@ -15,7 +16,8 @@ from typing import Any
 
 from taxonomy.text import MOOD_WORDS, STOP_WORDS, Vocabulary, fold, index_term, root
 
-SECTIONS = ("words", "words_in_capitals")
+SECTIONS = ("words", "words_in_capitals", "context")
+_MAPS = SECTIONS[:2]  # the tables of typed word -> the guide's
 _ONE_WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -35,7 +37,7 @@ def build_vocabulary(raw: dict[str, Any], texts: Iterable[str], fail: Callable[[
     # only a meaning that is no word of the guide needs the roots (rarely: keep loading fast)
     roots = functools.cache(lambda: frozenset(root(word) for word in known))
     tables: dict[str, dict[str, tuple[str, ...]]] = {}
-    for section in SECTIONS:
+    for section in _MAPS:
         table = raw.get(section, {})
         if not isinstance(table, dict):
             fail(f"[{section}]", '"palavra(s) do guia" = ["como se escreve", ...], uma linha por palavra do guia')
@@ -50,7 +52,28 @@ def build_vocabulary(raw: dict[str, Any], texts: Iterable[str], fail: Callable[[
                 if folded in typed_words:
                     fail(f"{where}: {word!r}", "a palavra já está listada em outra linha da seção")
                 typed_words[folded] = words
-    return Vocabulary(words=tables["words"], capitals=tables["words_in_capitals"])
+    return Vocabulary(
+        words=tables["words"], capitals=tables["words_in_capitals"], context=_context(raw.get("context", {}), fail)
+    )
+
+
+def _context(table: Any, fail: Callable[[str, str], None]) -> frozenset[str]:
+    """``[context] words = ["Banrisul", ...]``: any word, a word of the guide too ("Banrisul" is
+    in the name of one service, yet a request names the state's bank for every account)."""
+    if not isinstance(table, dict) or set(table) - {"words"}:
+        fail("[context]", 'deve conter apenas words = ["Banrisul", ...]')
+    typed = table.get("words", [])
+    if not isinstance(typed, list) or not all(isinstance(t, str) for t in typed):
+        fail("[context] words", 'o valor deve ser uma lista de palavras entre aspas: ["Banrisul", "Sicredi"]')
+    found: set[str] = set()
+    for word in typed:
+        folded = fold(word)
+        if not _ONE_WORD.fullmatch(folded):
+            fail(f"[context] words: {word!r}", "cada item deve ser uma só palavra (letras e dígitos, sem espaços)")
+        if folded in found:
+            fail(f"[context] words: {word!r}", "a palavra já está na lista")
+        found.add(folded)
+    return frozenset(found)
 
 
 def _typed_word(typed: str, where: str, section: str, known: frozenset[str], fail: Callable[[str, str], None]) -> str:

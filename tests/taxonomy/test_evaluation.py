@@ -13,11 +13,11 @@ from taxonomy.evaluation import evaluate, read_cases
 
 EVAL = Path(__file__).with_name("eval")
 # Top-1 shares each part keeps. The issue asks triple >= 95% and type >= 99% on the held-out part:
-# type is met (99.2%), the triple is not (91.8%, was 91.0%); the tuning part, grown by six batches
-# each written before it was run, is at 97.3% / 99.4% of 476.
+# both are met (95.9% triple, was 91.8%; 99.2% type), measured once after the round that grew the
+# tuning part by five batches each written before it was run (97.1% / 99.1% of 1054 there).
 FLOORS = {
     "tuning": {"triple": 0.97, "type": 0.99},
-    "held_out": {"triple": 0.915, "type": 0.99},
+    "held_out": {"triple": 0.95, "type": 0.99},
 }
 
 

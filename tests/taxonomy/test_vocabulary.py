@@ -74,26 +74,44 @@ def test_capitals_only_words_count_only_in_capitals(tax):
     assert tax.propose("tá travado, ne?") is None  # in lower case "ne" is "né"
 
 
+CONTEXT = 'words = ["Banrisul", '
+
+
 @pytest.mark.parametrize(
-    "lines, message",
+    "edited, message, section",
     [
-        ('"fpe" = ["duas palavras"]', "cada item deve ser uma só palavra"),
-        ('"suporte técnico" = ["fpe"]', "já é uma palavra de um nome ou sinônimo"),
-        ('"conciliação contábil" = ["liquidacoes"]', "já é uma palavra de um nome ou sinônimo"),
-        ('"abacaxi" = ["xyz"]', "'abacaxi' não é palavra de nenhum nome ou sinônimo"),
-        ('"fpe" = "xyz"', "o valor deve ser uma lista de palavras entre aspas"),
-        ('"fpe" = ["release"]', "a palavra já está listada em outra linha"),
+        (with_words('"fpe" = ["duas palavras"]'), "cada item deve ser uma só palavra", "[words]"),
+        (with_words('"suporte técnico" = ["fpe"]'), "já é uma palavra de um nome ou sinônimo", "[words]"),
+        (with_words('"conciliação contábil" = ["liquidacoes"]'), "já é uma palavra de um nome ou sinônimo", "[words]"),
+        (with_words('"abacaxi" = ["xyz"]'), "'abacaxi' não é palavra de nenhum nome ou sinônimo", "[words]"),
+        (with_words('"fpe" = "xyz"'), "o valor deve ser uma lista de palavras entre aspas", "[words]"),
+        (with_words('"fpe" = ["release"]'), "a palavra já está listada em outra linha", "[words]"),
+        (SOURCE.replace(CONTEXT, 'words = ["Banco do Brasil", ', 1), "cada item deve ser uma só palavra", "[context]"),
+        (SOURCE.replace(CONTEXT, 'words = ["Sicredi", ', 1), "a palavra já está na lista", "[context]"),
+        (SOURCE.replace(CONTEXT, 'words = "Banrisul"\nother = [', 1), "deve conter apenas words", "[context]"),
+        (SOURCE.replace(CONTEXT, "words = [1, ", 1), "o valor deve ser uma lista de palavras entre aspas", "[context]"),
     ],
 )
-def test_a_bad_word_line_is_refused_with_what_to_fix(lines, message):
+def test_a_bad_vocabulary_line_is_refused_with_what_to_fix(edited, message, section):
     with pytest.raises(ValueError) as error:
-        loads(with_words(lines), source="anexo_i.toml")
-    assert message in str(error.value) and "[words]" in str(error.value)
+        loads(edited, source="anexo_i.toml")
+    assert message in str(error.value) and section in str(error.value)
 
 
 def test_a_word_may_stand_for_nothing_or_a_mood():
     tax = loads(with_words('"requisito" = ["wie"]').replace('\n"" = [', '\n"" = ["bitte", ', 1))
     assert tax.vocabulary.words["bitte"] == () and tax.vocabulary.words["wie"] == ("requisito",)
+
+
+def test_a_bank_named_places_the_request_and_the_operator_lists_the_banks(tmp_path):
+    # "Banrisul" is in the name of one SIAC service, but a request names the state's bank for any account
+    sentence = "criação de conta corrente no Banrisul para o programa Avançar"
+    assert CONTEXT in SOURCE
+    proposal = load().propose(sentence)
+    assert (proposal.category.key, proposal.subject.key) == ("srv-contas-bancarias", "solicitacao-criacao-cc")
+    edited = tmp_path / "anexo_i.toml"
+    edited.write_text(SOURCE.replace(CONTEXT, "words = [", 1), encoding="utf-8")
+    assert load(edited).propose(sentence).subject.key == "criacao-cc-aplicacao-siac"
 
 
 def test_the_words_table_must_be_a_table():
