@@ -23,6 +23,7 @@ from bot.downloads import FileLinks
 from bot.notifier import PermanentSendError, TransientSendError
 from dialogs import Outgoing
 
+from . import msrest_policy
 from .render import render
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ RETRY_STATUSES = frozenset({429, 412, 502, 504})
 def build_adapter(config: Config) -> CloudAdapter:
     """The Bot Framework adapter; without MICROSOFT_APP_ID it neither checks the channel's token
     nor fetches one of its own (the Bot Framework's local-testing mode)."""
+    msrest_policy.apply()
     settings = SimpleNamespace(
         APP_ID=config.microsoft_app_id or "",
         APP_PASSWORD=config.microsoft_app_password or "",
