@@ -16,7 +16,7 @@ import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ConversationReference
-from msrest.exceptions import ClientRequestError
+from msrest.exceptions import ClientRequestError, DeserializationError
 
 from bot.config import Config
 from bot.downloads import FileLinks
@@ -86,8 +86,11 @@ def is_transient(error: BaseException) -> bool:
     status = status_of(error)
     if status is not None:
         return status in RETRY_STATUSES or status >= 500
-    # msrest's ClientRequestError: the connector not reached at all (refused, name unknown, cut).
-    return isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError, ClientRequestError))
+    # msrest's ClientRequestError: the connector not reached at all (refused, name unknown, cut);
+    # its DeserializationError: an answer that is no JSON (a gateway's text/plain or HTML page),
+    # which msrest reads before it looks at the status. Unclassified, it failed the whole turn.
+    return isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError, ClientRequestError,
+                              DeserializationError))
 
 
 async def deliver(context: TurnContext, activity: Activity, retry: Retry = Retry()) -> str | None:

@@ -1,6 +1,6 @@
 """bot/teams/msrest_policy.py: the Bot Connector clients botbuilder builds keep the statuses msrest
 always listed, and a refused connection is raised at once (our retries take over), never slept
-on in the executor's thread."""
+on in the executor's thread; an answer msrest cannot read is a transient failure too."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bot.notifier import TransientSendError
 from bot.teams import build_adapter
 from bot.teams.msrest_policy import _ORIGINAL, ConnectorRetryPolicy
 from dialogs import Outgoing
+from store import inbox, outbox
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +52,17 @@ async def test_a_push_to_a_connector_nobody_listens_on_is_a_transient_failure(ma
     with pytest.raises(TransientSendError):  # the notifier sends it again later, with backoff
         await fast_sender().send(dataclasses.replace(chat, reference=nowhere), Outgoing("Novidade"))
     assert len(connector.sent) == before
+
+
+async def test_an_answer_that_is_no_json_is_a_transient_failure_and_the_turn_is_done(maria: TeamsUser, connector, store):
+    # The fake connector has no /emea/ route: its 404 is text/plain, as a gateway's page would be.
+    activity = maria.activity(text="menu")
+    activity["serviceUrl"] = connector.service_url + "emea/"
+    await maria.post(activity)
+    chat = await stored_chat(store, maria.conversation_id)
+    with pytest.raises(TransientSendError):  # left to the notifier, not a failed turn
+        await fast_sender().send(chat, Outgoing("Novidade"))
+    waiting = [entry for entry in await outbox.list_outbox(store) if entry.chat_id == maria.conversation_id]
+    assert waiting and all(entry.status == "pending" and "DeserializationError" in entry.last_error
+                           for entry in waiting)
+    assert await inbox.waiting(store, ["teams"]) == 0  # the turn is done: nothing to take again
