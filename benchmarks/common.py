@@ -35,6 +35,18 @@ SCRIPT: tuple[tuple[str, str | None], ...] = (
     ("", "skip"),
     ("", "send"),
 )
+# The same kind of demand in six turns, from a sentence at the menu: the bot proposes type,
+# category and subject and takes the sentence as the description; then the suggested title, the
+# organ, no attachments, send. A draft kept across five turns, and sent: what the fault and load
+# tests have each of their 200 requesters do (the benchmarks keep SCRIPT, to stay comparable).
+SENTENCE_SCRIPT: tuple[tuple[str, str | None], ...] = (
+    ("Preciso liberar a liquidação do empenho 123, travada desde ontem no FPE.", None),
+    ("", "yes"),
+    ("", "title:suggested"),
+    ("sim", None),
+    ("", "skip"),
+    ("", "send"),
+)
 PROFILE = {"name": "Maria Souza", "email": "maria@sefaz.rs.gov.br", "phone": "(51) 3214-5200",
            "cargo": "Analista", "organ_key": "sefaz"}
 
@@ -61,8 +73,8 @@ async def seeded_sqlite(folder: str, name: str, chats: list[int]) -> str:
     return url
 
 
-async def replies_per_turn() -> list[int]:
-    """How many chat messages each turn of SCRIPT answers with (Telegram sends one message per
+async def replies_per_turn(script: tuple[tuple[str, str | None], ...] = SCRIPT) -> list[int]:
+    """How many chat messages each turn of `script` answers with (Telegram sends one message per
     reply with text or buttons), found by running the script once on a scratch database."""
     from dialogs import Dialogs, Incoming
     from store import Store
@@ -74,7 +86,7 @@ async def replies_per_turn() -> list[int]:
             await seed_profiles(store, "calibrate", ["1"])
             dialogs = Dialogs(store, default_taxonomy())
             counts = []
-            for text, choice in SCRIPT:
+            for text, choice in script:
                 replies = await dialogs.handle(Incoming("calibrate", "1", "1", PROFILE["name"], text=text,
                                                         choice=choice))
                 counts.append(sum(1 for r in replies if r.text.strip() or r.choices) +

@@ -186,18 +186,40 @@ def sqlite_url(tmp_path_factory):
     return url
 
 
+_TABLES = [table.name for table in reversed(Base.metadata.sorted_tables)]  # children first
+# The sequences the tables own (their ids, the demand numbers), as TRUNCATE ... RESTART IDENTITY
+# would restart them.
+_OWNED_SEQUENCES = """
+    SELECT DISTINCT sequence.oid::regclass::text FROM pg_class sequence
+    JOIN pg_depend owned ON owned.objid = sequence.oid AND owned.deptype IN ('a', 'i')
+    JOIN pg_class owner ON owner.oid = owned.refobjid
+    WHERE sequence.relkind = 'S' AND owner.relname = ANY($1::text[])"""
+_emptying: dict[str, str] = {}  # PostgreSQL database -> the script that empties it
+
+
 async def clean_database(url: str) -> None:
-    """Empty every table (the schema stays), so each test starts from nothing."""
+    """Empty every table (the schema stays) and restart the sequences, so each test starts from
+    nothing. On PostgreSQL with DELETEs, not TRUNCATE: a TRUNCATE of the 21 tables took 45 ms a
+    test (a new file per table), the DELETEs of a test's few rows take 5 ms."""
+    if make_url(url).get_backend_name() == "postgresql":
+        connection = await asyncpg.connect(_asyncpg_dsn(url), timeout=5)
+        try:
+            if url not in _emptying:
+                sequences = [row[0] for row in await connection.fetch(_OWNED_SEQUENCES, _TABLES)]
+                # setval to the start value is the RESTART, without ALTER SEQUENCE's 18 rewrites.
+                restart = ", ".join(f"'{sequence}'::regclass" for sequence in sequences)
+                _emptying[url] = "".join(f"DELETE FROM {table};" for table in _TABLES) + (
+                    f"SELECT setval(seqrelid, seqstart, false) FROM pg_sequence WHERE seqrelid IN ({restart});"
+                    if sequences else "")
+            await connection.execute(_emptying[url])
+        finally:
+            await connection.close()
+        return
     engine = create_engine(url)
     try:
         async with engine.begin() as connection:
-            tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
-            if connection.dialect.name == "postgresql":
-                await connection.execute(
-                    text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    await connection.execute(text(f"DELETE FROM {table}"))
+            for table in _TABLES:
+                await connection.execute(text(f"DELETE FROM {table}"))
     finally:
         await engine.dispose()
 

@@ -22,13 +22,14 @@ import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ConversationReference
-from msrest.exceptions import ClientRequestError
+from msrest.exceptions import ClientRequestError, DeserializationError
 
 from bot.config import Config
 from bot.downloads import FileLinks
 from bot.notifier import ChatGoneError, PermanentSendError, TransientSendError
 from dialogs import Outgoing
 
+from . import msrest_policy
 from .render import render
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ GONE = {
 def build_adapter(config: Config) -> CloudAdapter:
     """The Bot Framework adapter; without MICROSOFT_APP_ID it neither checks the channel's token
     nor fetches one of its own (the Bot Framework's local-testing mode)."""
+    msrest_policy.apply()
     settings = SimpleNamespace(
         APP_ID=config.microsoft_app_id or "",
         APP_PASSWORD=config.microsoft_app_password or "",
@@ -113,8 +115,11 @@ def is_transient(error: BaseException) -> bool:
     status = status_of(error)
     if status is not None:
         return status in RETRY_STATUSES or status >= 500
-    # msrest's ClientRequestError: the connector not reached at all (refused, name unknown, cut).
-    return isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError, ClientRequestError))
+    # msrest's ClientRequestError: the connector not reached at all (refused, name unknown, cut);
+    # its DeserializationError: an answer that is no JSON (a gateway's text/plain or HTML page),
+    # which msrest reads before it looks at the status. Unclassified, it failed the whole turn.
+    return isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError, ClientRequestError,
+                              DeserializationError))
 
 
 async def deliver(context: TurnContext, activity: Activity, retry: Retry = Retry()) -> str | None:

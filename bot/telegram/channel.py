@@ -36,7 +36,7 @@ from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
 from store.inbox import InboxItem, Received
 
 from .render import CHOSEN_DATA, chosen_keyboard, label_of, press_of
-from .send import file_url_for, rate_limiter, send_outgoing
+from .send import bot_api_request, file_url_for, rate_limiter, send_outgoing
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +129,7 @@ class TelegramChannel:
             .base_file_url(file_url_for(config.telegram_api_url))
             # Updates are fetched (and acknowledged) by us, once they are in the inbox.
             .updater(None)
+            .request(bot_api_request())
         )
         self.application = builder.rate_limiter(rate_limiter(throttle=rate_limited)).build()
         self.runner = InboxRunner(store, [self], concurrency=max_concurrent_updates)

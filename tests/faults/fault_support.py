@@ -18,13 +18,15 @@ from fakes.ports import free_port
 from fakes.telegram_api import FakeTelegramAPI
 from sqlalchemy import func, select
 
-from benchmarks.common import ROOT, SCRIPT
+from benchmarks.common import ROOT, SENTENCE_SCRIPT
 from benchmarks.telegram_rig import BotAPI
 from bot.http import TELEGRAM_SECRET_HEADER
 from store import Actor, Store
 from store.models import InboxRow, OutboxRow
 
 REQUESTERS = int(os.environ.get("FAULT_REQUESTERS", 200))
+# What each requester does: a demand from a sentence, its draft kept over five turns, then sent.
+SCRIPT = SENTENCE_SCRIPT
 # Patience, not targets: on a loaded machine (two xdist workers, both cores busy) a turn right
 # after a restart once took over a minute; a message lost still fails, only later.
 TURN_PATIENCE_S, LOAD_PATIENCE_S = 240.0, 600.0

@@ -12,7 +12,7 @@ import asyncio
 
 import aiohttp
 import pytest
-from fault_support import LOAD_PATIENCE_S, REQUESTERS, TURN_PATIENCE_S, Bot, nothing_lost_nothing_doubled, requester, webhook_delivery
+from fault_support import LOAD_PATIENCE_S, REQUESTERS, SCRIPT, TURN_PATIENCE_S, Bot, nothing_lost_nothing_doubled, requester, webhook_delivery
 
 from benchmarks.common import replies_per_turn, seed_profiles
 from benchmarks.telegram_rig import BotAPI
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 async def test_a_postgres_restart_mid_load_loses_no_draft_and_answers_no_error(own_postgres, tmp_path):
     url = own_postgres.url()
     chats = list(range(90_001, 90_001 + REQUESTERS))
-    counts = await replies_per_turn()
+    counts = await replies_per_turn(SCRIPT)
     store = await Store.open(url, attachments_dir=tmp_path / "files")
     try:
         await seed_profiles(store, "telegram", [str(chat) for chat in chats])

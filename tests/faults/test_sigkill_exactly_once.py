@@ -16,7 +16,7 @@ import random
 
 import aiohttp
 import pytest
-from fault_support import LOAD_PATIENCE_S, REQUESTERS, TURN_PATIENCE_S, Bot, nothing_lost_nothing_doubled, polling_delivery, requester, webhook_delivery
+from fault_support import LOAD_PATIENCE_S, REQUESTERS, SCRIPT, TURN_PATIENCE_S, Bot, nothing_lost_nothing_doubled, polling_delivery, requester, webhook_delivery
 
 from benchmarks.common import replies_per_turn, seed_profiles
 from benchmarks.telegram_rig import BotAPI
@@ -50,7 +50,7 @@ async def test_sigkill_at_random_instants_loses_nothing_and_doubles_nothing(mode
     print(f"random seed {seed}")
     rng = random.Random(seed)
     chats = list(range(80_001, 80_001 + REQUESTERS))
-    counts = await replies_per_turn()
+    counts = await replies_per_turn(SCRIPT)
     store = await Store.open(database_url, attachments_dir=tmp_path / "files")
     try:
         await seed_profiles(store, "telegram", [str(chat) for chat in chats])

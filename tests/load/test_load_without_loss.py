@@ -18,7 +18,7 @@ import pytest
 
 from fakes.ports import free_port
 
-from benchmarks.common import PROFILE, SCRIPT, replies_per_turn, seed_profiles
+from benchmarks.common import PROFILE, SENTENCE_SCRIPT, replies_per_turn, seed_profiles
 from benchmarks.telegram_rig import BotAPI
 from bot.app import open_app
 from bot.config import Config
@@ -28,6 +28,8 @@ from bot.telegram import TelegramChannel
 from store import Actor
 
 REQUESTERS = 200
+# Each requester's demand, from a sentence: its draft kept over five turns, then sent.
+SCRIPT = SENTENCE_SCRIPT
 SECRET = "load-Secret_token"
 UNEXPECTED = "algo deu errado"
 
@@ -83,7 +85,7 @@ async def each_requester_has_the_one_demand_its_confirmation_names(api: BotAPI, 
 
 async def test_200_concurrent_requesters_each_open_exactly_one_demand(tmp_path: Path):
     chats = list(range(70_001, 70_001 + REQUESTERS))
-    counts = await replies_per_turn()
+    counts = await replies_per_turn(SCRIPT)
     port = free_port()
     async with BotAPI() as api:
         config = Config(database_url=f"sqlite+aiosqlite:///{tmp_path / 'ecage.db'}",

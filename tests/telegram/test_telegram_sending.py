@@ -7,6 +7,7 @@ import time
 
 from bot.notifier import Notifier
 from bot.telegram import build_bot, send_outgoing
+from bot.telegram.send import CONNECTIONS
 from dialogs import Choice, Outgoing, OutgoingFile
 from store import outbox
 
@@ -87,3 +88,18 @@ async def test_notifier_push_sends_long_text_in_pieces_and_files_as_documents(ap
     assert "\n".join(shown) == long_text
     (document,) = api.calls_of("sendDocument")
     assert document.files["document"] == ("parecer.pdf", b"%PDF-1.4 parecer")
+
+
+async def test_sends_beyond_the_open_connections_wait_for_one_and_none_fails(api, config):
+    # bot/telegram/send.py: at most CONNECTIONS requests in flight; the others wait for a free
+    # connection, longer than python-telegram-bot's own 1 s, and still go out.
+    api.hold("sendMessage")
+    texts = [f"mensagem {number}" for number in range(2 * CONNECTIONS)]
+    async with build_bot(config) as telegram_bot:
+        sending = [asyncio.create_task(telegram_bot.send_message(CHAT, text)) for text in texts]
+        await api.wait_for(lambda: len(api.held) == CONNECTIONS)
+        await asyncio.sleep(1.5)  # past the library's pool timeout: the waiting ones did not fail
+        assert len(api.held) == CONNECTIONS and not any(task.done() for task in sending)
+        api.release()
+        sent = await asyncio.gather(*sending)
+    assert sorted(message.text for message in sent) == sorted(texts)
