@@ -109,8 +109,10 @@ class PeopleAndChats(UnitOfWork):
 
     async def ensure_chat(self, channel: str, chat_id: str, kind: str = "private",
                           person_id: int | None = None, reference: dict | None = None,
-                          locale: str | None = None) -> Chat:
-        """The chat, created or refreshed with what the channel needs to write to it later."""
+                          locale: str | None = None, reachable: bool = False) -> Chat:
+        """The chat, created or refreshed with what the channel needs to write to it later.
+        `reachable`: the channel says the bot can write there again (added back to a team), so a
+        mark of a chat that could not be reached (store/outbox.py `mark_chat_gone`) goes."""
         chat_id = str(chat_id)
         row = await self._chat_row(channel, chat_id)
         now = self.now()
@@ -131,6 +133,9 @@ class PeopleAndChats(UnitOfWork):
             if value is not None and getattr(row, field) != value:
                 setattr(row, field, value)
                 changed = True
+        if reachable and row.blocked_at is not None:
+            row.blocked_at = None
+            changed = True
         if changed:
             row.updated_at = now
             await self.session.flush()

@@ -232,7 +232,8 @@ class TeamsChannel:
             # What Telegram's /start is: the dialogs greet and start the first access.
             incoming = await self._incoming(context, activity, receipt, text="start")
             return await self.replies.answer(self.dialogs, incoming)
-        await self._remember_chat(activity)
+        # Added back to a team it was removed from: its room can be written to again.
+        await self._remember_chat(activity, reachable=True)
         await self._say(context, "teams.group_welcome")
         return False
 
@@ -265,12 +266,13 @@ class TeamsChannel:
             **fields,
         )
 
-    async def _remember_chat(self, activity: Activity) -> None:
+    async def _remember_chat(self, activity: Activity, reachable: bool = False) -> None:
         if activity.conversation is None or not activity.service_url:
             return
         async with self.store.transaction() as tx:
             await tx.ensure_chat(CHANNEL, conversation_id(activity), kind=_chat_kind(activity),
-                                 reference=_reference(activity), locale=locale_of(activity.locale))
+                                 reference=_reference(activity), locale=locale_of(activity.locale),
+                                 reachable=reachable)
 
     async def _say(self, context: TurnContext, key: str, **values: Any) -> None:
         text = Texts(locale_of(context.activity.locale))(key, **values)

@@ -105,6 +105,21 @@ async def test_a_conversation_teams_says_is_gone_is_skipped_until_it_writes_agai
     await deliver(store, connector, lambda: "Depois de ela voltar." in texts(connector.to(maria.conversation_id)))
 
 
+async def test_a_room_the_bot_was_removed_from_is_reachable_again_once_the_bot_is_added_back(bot_url, connector,
+                                                                                              store):
+    ana = ana_in(bot_url, connector, ROOM)
+    await ana.adds_the_bot()
+    connector.fail_next(1, status=403, code="BotNotInConversationRoster")  # removed from the team
+    await ana.says("ajuda", mention=True)
+    assert await blocked_at(store, ROOM) is not None
+    tried = len(connector.refused) + len(connector.sent)
+
+    # Added back, with nobody writing yet: the mark goes, and the room hears from the bot.
+    welcome = await ana.adds_the_bot()
+    assert await blocked_at(store, ROOM) is None
+    assert len(connector.refused) + len(connector.sent) > tried and welcome
+
+
 @pytest.mark.parametrize("code", ["Forbidden", "NotEnoughPermissions", "InvalidBotApiHost"])
 async def test_a_403_for_another_reason_fails_that_push_only(maria, connector, store, code):
     _, protocol = await answered_by_an_attendant(maria, store, "Primeira resposta.")
