@@ -17,8 +17,9 @@ import re
 from pathlib import PurePath
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, CallbackQuery, Chat, Message, Update, User
-from telegram.constants import ChatType
+from telegram import (BotCommand, BotCommandScopeAllGroupChats, CallbackQuery, Chat, ChatMemberUpdated, Message,
+                      Update, User)
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ExtBot
 
@@ -262,6 +263,9 @@ class TelegramChannel:
             return await self._on_press(update.callback_query, receipt)
         if update.message is not None:
             return await self._on_message(update.message, receipt)
+        if update.my_chat_member is not None:
+            await self._on_bot_status(update.my_chat_member)
+            return False
         if update.edited_message is not None:
             await self._say(chat.id, user, "tg.edited")
         return False
@@ -283,6 +287,16 @@ class TelegramChannel:
             await self._say(chat.id, user, "tg.unsupported", what=what)
         # Service messages (members joining, pinned messages, ...) need no answer.
         return False
+
+    async def _on_bot_status(self, change: ChatMemberUpdated) -> None:
+        """The bot unblocked in a private chat, or added back to a group: pushes may go there
+        again (a mark of a chat that could not be reached goes, store/outbox.py `mark_chat_gone`)."""
+        if change.new_chat_member.status not in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR):
+            return
+        chat = change.chat
+        async with self.store.transaction() as tx:
+            await tx.ensure_chat(CHANNEL, str(chat.id), kind="private" if chat.type == ChatType.PRIVATE else "group",
+                                 reachable=True)
 
     async def _on_album(self, parts: list[Message], receipt: Receipt) -> bool:
         """Telegram delivers an album as one message per file: the dialogs get one `Incoming`

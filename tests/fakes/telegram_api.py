@@ -199,6 +199,20 @@ class FakeTelegramAPI:
         self._say(f"{self._name(message['from'])} edits #{message_id}: {text}")
         await self._enqueue({"edited_message": message})
 
+    async def bot_status_changes(self, chat_id: int, old: str, new: str, *, user: dict | None = None) -> None:
+        """What Telegram sends when a person blocks ("kicked") or unblocks ("member") the bot in a
+        private chat, or a group removes or adds it back: a `my_chat_member` update."""
+        message = self._user_message(chat_id, user, {})
+        self._say(f"{self._name(message['from'])} changes the bot: {old} -> {new}")
+        await self._enqueue({"my_chat_member": {
+            "chat": message["chat"], "from": message["from"], "date": message["date"],
+            "old_chat_member": self._bot_member(old), "new_chat_member": self._bot_member(new)}})
+
+    @staticmethod
+    def _bot_member(status: str) -> dict:
+        # A ban ("kicked", a private chat's block) says until when: 0 is for ever.
+        return {"user": BOT_USER, "status": status, **({"until_date": 0} if status == "kicked" else {})}
+
     async def user_sends(self, chat_id: int, kind: str, payload: dict, *, user: dict | None = None) -> dict:
         """Any other kind of message: user_sends(1, "voice", {"file_id": ..., "duration": 3})."""
         message = self._user_message(chat_id, user, {kind: payload})

@@ -140,6 +140,25 @@ async def test_a_chat_that_blocked_the_bot_is_skipped_until_it_writes_again(worl
     assert await _blocked_at(store, REQUESTER_TG) is None
     assert len(api.sent_to(REQUESTER_TG)) > answered
 
+    # Blocked again (her next push refused), then unblocked: Telegram says so (my_chat_member), and
+    # her pushes go again before she writes.
+    async with store.transaction() as tx:
+        await tx.answer(world.caio_actor(), protocol, "Bloqueado de novo.")
+    api.fail_next("sendMessage", status=403, description=BLOCKED, chat_id=REQUESTER_TG)
+    async with Running(Notifier(store, telegram, **fast_options())) as running:
+        await running.drained()
+    assert await _blocked_at(store, REQUESTER_TG) is not None
+    channel = TelegramChannel(telegram_config(api, database_url, telegram_rate_limited=False), dialogs, store,
+                              poll_timeout=1)
+    await channel.start()
+    try:
+        await api.bot_status_changes(REQUESTER_TG, "kicked", "member", user=api.user(REQUESTER_TG))
+        await api.taken()
+        await channel.drain()
+    finally:
+        await channel.stop()
+    assert await _blocked_at(store, REQUESTER_TG) is None
+
     # Her next event reaches her; the one skipped stays skipped (old news).
     async with store.transaction() as tx:
         await tx.answer(world.caio_actor(), protocol, "Depois de ela voltar.")
