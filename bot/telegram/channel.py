@@ -36,12 +36,14 @@ from store import Store, find_protocols, inbox
 from store.attachments import ALLOWED as ALLOWED_EXTENSIONS
 from store.inbox import InboxItem, Received
 
+from .polling import get_updates, readable
 from .render import CHOSEN_DATA, chosen_keyboard, label_of, press_of
 from .send import bot_api_request, file_url_for, rate_limiter, send_outgoing
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
+
 # Telegram lets bots download files of at most 20 MB (getFile).
 MAX_DOWNLOAD_MB = 20
 MAX_DOWNLOAD_BYTES = MAX_DOWNLOAD_MB * 1024 * 1024
@@ -220,12 +222,11 @@ class TelegramChannel:
         offset, pause = None, 0.5
         while True:
             try:
-                updates = await self.bot.get_updates(offset=offset, timeout=self.poll_timeout,
-                                                     allowed_updates=Update.ALL_TYPES)
-                if updates:
+                batch = await get_updates(self.bot, offset, self.poll_timeout)
+                if batch:
                     self._fetched.clear()
-                    await self.receive([(update.to_dict(), update) for update in updates])
-                    offset = updates[-1].update_id + 1
+                    await self.receive(readable(self.bot, batch))
+                    offset = max(update_id for update_id, _ in batch) + 1
                 pause = 0.5
             except asyncio.CancelledError:
                 raise

@@ -1,5 +1,6 @@
 """Updates Telegram should never send but a proxy or a bug might: a message or a button press
-whose chat or sender is missing or has a null id. No turn runs and nothing is written (no chat,
+whose chat or sender is missing or has a null id, an update python-telegram-bot cannot read
+(polling passes it over; the webhook answers it 400). No turn runs and nothing is written (no chat,
 person or conversation "None"); the update is acknowledged (the webhook answers 200, polling
 moves on) and logged once, without its text; the next normal update gets its answer."""
 
@@ -112,3 +113,20 @@ async def test_a_malformed_update_runs_no_turn_writes_nothing_and_the_next_one_i
     assert await _rows_named_none(store) == 0
     sent_to = {str(call.params.get("chat_id")) for call in api.calls if call.method in OUTGOING[:2]}
     assert sent_to == {str(PRIVATE_CHAT)}
+
+
+# A ban without the `until_date` Telegram always sends: python-telegram-bot cannot read it. Read
+# with its batch, it made every later getUpdates fail on it, for ever: no chat was answered again.
+UNREADABLE = {"my_chat_member": {
+    "chat": _chat(PRIVATE_CHAT), "from": _user(PRIVATE_CHAT), "date": 0,
+    "old_chat_member": {"user": {"id": 1, "is_bot": True, "first_name": "Bot"}, "status": "member"},
+    "new_chat_member": {"user": {"id": 1, "is_bot": True, "first_name": "Bot"}, "status": "kicked"}}}
+
+
+async def test_an_update_the_library_cannot_read_is_passed_over_and_polling_goes_on(api, start_bot, caplog):
+    channel = await start_bot()
+    await api.send_raw_update(UNREADABLE)
+    replies = await api.chat(PRIVATE_CHAT, channel).says("/start")
+    assert "Olá, Maria Souza" in replies[0]["text"]
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "bot.telegram.polling" and "Ignored" in r.getMessage()]
+    assert "python-telegram-bot cannot read it" in warning
