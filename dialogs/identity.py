@@ -20,7 +20,7 @@ from dialogs.messages import Outgoing, outgoing_to_json
 from dialogs.states import ProfileState
 from dialogs.texts import Texts
 from store import Actor
-from store.identity import AAD, EMAIL, CodeRefused
+from store.identity import AAD, EMAIL, CodeRefused, normal_form
 
 # The local operator at the terminal.
 TRUSTED_CHANNELS = frozenset({"shell"})
@@ -149,7 +149,7 @@ async def vouched_for(turn: Turn) -> None:
         return  # an e-mail is vouched for only beside the account's directory id
     proved = {(identity.kind, identity.value) for identity in await turn.tx.identities(turn.person.id)}
     for kind, value in ((AAD, incoming.directory_id), (EMAIL, incoming.directory_email)):
-        if value and (kind, value.lower() if kind == EMAIL else value) not in proved:
+        if value and (kind, normal_form(kind, value)) not in proved:
             _as(turn, await turn.tx.verify_identity(turn.person.id, kind, value, "teams directory"))
             if kind == EMAIL and not turn.person.email:
                 turn.person = await turn.tx.update_profile(turn.person.id, email=value)

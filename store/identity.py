@@ -26,6 +26,13 @@ from .views import Person
 
 OIDC, EMAIL, AAD = "oidc", "email", "aad"
 KINDS = (OIDC, EMAIL, AAD)
+
+
+def normal_form(kind: str, value: str) -> str:
+    """An identity's value as it is stored and compared: an e-mail in any case is one address."""
+    return value.strip().lower() if kind == EMAIL else value.strip()
+
+
 LINK_TTL = timedelta(minutes=10)
 CODE_TTL = timedelta(minutes=10)
 CODE_TRIES = 5
@@ -104,7 +111,7 @@ class Identities(PeopleAndChats):
         waiting for this identity applies now."""
         if kind not in KINDS:
             raise ValueError(f"identity kind {kind!r}")
-        value = value.strip().lower() if kind == EMAIL else value.strip()
+        value = normal_form(kind, value)
         now = self.now()
         # Insert unless the value is someone's: two people proving it at once (on PostgreSQL) do
         # not both find it free; the second waits on the unique key, then reads the first's row.
@@ -151,7 +158,7 @@ class Identities(PeopleAndChats):
             await self.set_push_preference(into, channel, False)
 
     async def people_by_identity(self, kind: str, value: str) -> list[Person]:
-        value = value.strip().lower() if kind == EMAIL else value.strip()
+        value = normal_form(kind, value)
         rows = await self.session.scalars(select(PersonRow).join(
             VerifiedIdentityRow, VerifiedIdentityRow.person_id == PersonRow.id).where(
             VerifiedIdentityRow.kind == kind, VerifiedIdentityRow.value == value))
@@ -162,7 +169,7 @@ class Identities(PeopleAndChats):
     async def grant_by_identity(self, kind: str, value: str, grant: bool) -> tuple[bool, list[Person]]:
         """Grant (or revoke) the role to whoever proves `value`: whether a grant was there
         before, and the people it applies to now."""
-        value = value.strip().lower() if kind == EMAIL else value.strip()
+        value = normal_form(kind, value)
         existed = await self.session.scalar(select(AttendantGrantRow.id).where(
             AttendantGrantRow.kind == kind, AttendantGrantRow.value == value)) is not None
         if grant and not existed:
