@@ -76,7 +76,7 @@ class Person:
         self.person_id = person_id
         self.contents: set[str] = set()
         self.acting_on: str | None = None
-        self.last_text: str | None = None
+        self.asked_about: str | None = None  # the text of the latest "Registrar como …?"
 
     async def shown(self) -> list[tuple]:
         state = await self.conversation.state()
@@ -144,6 +144,10 @@ async def description_of(store: Store, protocol: str) -> str:
 # its demand, and the "sim" cancels that one (found by this test, the oracle corrected).
 @example(story=[("requester", ("protocol", "cancelar a {p}", 0)), ("requester", ("protocol", "{p}", 1)),
                 ("requester", ("word", "sim"))])
+# "1" typed where a comment is asked for: the bot asks whether to record it, and a typed "sim"
+# records it, as "Sim, registrar" does (found by this test, the oracle corrected).
+@example(story=[("requester", ("protocol", "{p}", 0)), ("requester", ("number", 2)), ("requester", ("number", 1)),
+                ("requester", ("word", "sim"))])
 def test_no_event_on_another_demand_and_no_content_that_was_not_written_as_content(world, story):
     loop, dialogs = world
     loop.run_until_complete(_play(dialogs, story))
@@ -167,14 +171,15 @@ async def _play(dialogs: Dialogs, story) -> None:
             options = numbered(await person.shown())
             if token[1] <= len(options):  # the option the number stands for
                 picked = options[token[1] - 1]
+        elif token == ("word", "sim"):  # typed, "sim" answers a yes-or-no question as its "yes" does
+            picked = next((option for option in await person.shown() if option[1] == RECORD_IT), None)
         if picked is not None:
             person.acting_on = named("", picked[0], demands) or person.acting_on
-            if picked[1] == RECORD_IT and person.last_text:  # the person says: yes, that was content
-                person.contents.add(person.last_text)
+            if picked[1] == RECORD_IT and person.asked_about:  # the person says: yes, that was content
+                person.contents.add(person.asked_about)
         if token[0] == "content":
             person.contents.add(text)
         person.acting_on = named(text, choice, demands) or person.acting_on
-        person.last_text = text if choice is None else person.last_text
         replies = await (person.conversation.send(choice=choice) if choice else person.conversation.say(text))
         asked = [reply.text for reply in replies if reply.text.startswith(NAMING_QUESTIONS)]
         events = await recorded_since(dialogs.store, last_event)
@@ -192,3 +197,5 @@ async def _play(dialogs: Dialogs, story) -> None:
                 assert written in person.contents, f"{who} {text or choice!r}: {kind} recorded {written!r}"
         if asked:
             person.acting_on = find_protocols(asked[-1])[0]
+            if asked[-1].startswith("Registrar como"):  # the text it asks about, quoted whole
+                person.asked_about = asked[-1].split("“", 1)[1].rsplit("”", 1)[0]
