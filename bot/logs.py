@@ -5,8 +5,8 @@ for a log collector: time, level, logger, message, and the fields a call passes 
 ``extra={"channel": ..., "chat": ..., "demand": ..., "turn": ...}``; a traceback travels inside
 the line, as ``exception``, so an event is always one line.
 
-What is logged at INFO and above never holds a token, a password or what a person wrote: httpx
-logs Bot API URLs, which contain the bot token, at INFO (bot/service.py keeps it at WARNING).
+What is logged at INFO and above never holds a token, a password or what a person wrote. (Bot API
+URLs contain the bot token: their HTTP client, bot/telegram/bot_api_http.py, logs none.)
 """
 
 from __future__ import annotations

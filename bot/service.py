@@ -61,9 +61,6 @@ async def run_service(config: Config, dialogs: Conversation | None, store: Store
         if "telegram" in channels:
             from bot.telegram import TelegramChannel
 
-            # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
-            logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
-
             telegram = _counted(TelegramChannel(config, dialogs, store, rate_limited=config.telegram_rate_limited),
                                 metrics)
             # Pushed before the HTTP server's cleanup, so the server stops first and Telegram

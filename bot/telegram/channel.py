@@ -133,6 +133,7 @@ class TelegramChannel:
             # Updates are fetched (and acknowledged) by us, once they are in the inbox.
             .updater(None)
             .request(bot_api_request())
+            .get_updates_request(bot_api_request(connections=1))
         )
         self.application = builder.rate_limiter(rate_limiter(throttle=rate_limited)).build()
         self.runner = InboxRunner(store, [self], concurrency=max_concurrent_updates)

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import sys
 
 from telegram import InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
 
 from bot.config import Config
 from dialogs.texts import Texts
 
+from .bot_api_http import CONNECTIONS, AiohttpRequest
 from .limits import ChatLimits
 from .render import keyboard, split_text, to_html
 
 log = logging.getLogger(__name__)
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-
-
-def _remember_that_sniffio_is_missing() -> None:
-    """httpcore (under python-telegram-bot's httpx) tries `import sniffio` on every request, to
-    tell asyncio from trio; with no sniffio installed, every try searches the whole import path
-    again, 5% of a bot process's CPU at 50 people (py-spy, benchmarks/bench_replies.py). None in
-    sys.modules is Python's own "not there", answered at once: the same ImportError, cached."""
-    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None
-
-
-_remember_that_sniffio_is_missing()
 
 
 def file_url_for(api_url: str) -> str:
@@ -41,20 +27,10 @@ def file_url_for(api_url: str) -> str:
     return f"{head}/file/{tail}"
 
 
-# Connections to the Bot API kept open. python-telegram-bot's default of 256 let the pool grow to
-# every request ever in flight at once, and httpcore looks at each pooled connection (a poll() on
-# its socket, and a count of the idle ones for each idle one) whenever a request starts or ends:
-# a quarter of a bot process's CPU under load (py-spy, 200 requesters through `python -m bot
-# telegram`), 20% less with 16. Sixteen carry about 100 requests a second at Telegram's round
-# trip, three times the 30 messages a second a bot may send. A request beyond them waits for a
-# free one, up to POOL_WAIT_S, instead of failing after the library's 1 s.
-CONNECTIONS = 16
-POOL_WAIT_S = 30.0
-
-
-def bot_api_request() -> HTTPXRequest:
-    """The HTTP client a bot sends through (not getUpdates', which holds its one connection)."""
-    return HTTPXRequest(connection_pool_size=CONNECTIONS, pool_timeout=POOL_WAIT_S)
+def bot_api_request(connections: int = CONNECTIONS) -> AiohttpRequest:
+    """The HTTP client a bot's Bot API calls go through (bot/telegram/bot_api_http.py says why);
+    getUpdates, which holds its connection for the whole long poll, gets one of its own."""
+    return AiohttpRequest(connections)
 
 
 def rate_limiter(throttle: bool = True) -> ChatLimits:
@@ -73,6 +49,7 @@ def build_bot(config: Config) -> ExtBot:
         base_file_url=file_url_for(config.telegram_api_url),
         rate_limiter=rate_limiter(config.telegram_rate_limited),
         request=bot_api_request(),
+        get_updates_request=bot_api_request(connections=1),
     )
 
 

@@ -1,0 +1,110 @@
+"""The HTTP client python-telegram-bot sends our Bot API calls through: aiohttp's, behind the
+library's own `BaseRequest` interface (its documented way to bring another HTTP library), instead
+of the httpx client it ships with.
+
+Why: every turn makes two or three Bot API calls (the answer, often a second message, the
+callback's answer), and httpx with httpcore spent 1.3 ms of CPU on each at one request at a time
+and 2.6 ms at fifty in flight (httpcore looks at every pooled connection, a poll() on each idle
+one, whenever a request starts or ends); aiohttp, whose HTTP parser is compiled, spends 0.3 to
+0.4 ms. That was half of a bot process's CPU per update (`python -m benchmarks --only overhead`,
+`python -m benchmarks.bench_replies`). Everything above the HTTP exchange stays the library's:
+what is sent, how an answer is read, which error a failure becomes.
+
+What the library expects of a request, kept here as httpx kept it: the default timeouts (5 s to
+connect, to read and to write; 20 s to write a file), a wait for a free connection of up to
+POOL_WAIT_S, proxies from the environment (HTTPS_PROXY, as on a government network), and
+failures raised as `TimedOut` or `NetworkError`, which the outbox retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+# Connections to the Bot API kept open. Sixteen carry about 100 requests a second at Telegram's
+# round trip, three times the 30 messages a second a bot may send; a request beyond them waits
+# for a free one, up to POOL_WAIT_S, instead of failing after the library's usual 1 s.
+CONNECTIONS = 16
+POOL_WAIT_S = 30.0
+CONNECT_S = READ_S = WRITE_S = 5.0
+FILE_WRITE_S = 20.0
+
+
+class AiohttpRequest(BaseRequest):
+    """python-telegram-bot's requests over one aiohttp session (opened by `initialize`)."""
+
+    def __init__(self, connections: int = CONNECTIONS, pool_wait: float = POOL_WAIT_S) -> None:
+        self._connections = connections
+        self._pool_wait = pool_wait
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float:
+        return READ_S
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections), trust_env=True,
+                headers={"User-Agent": self.USER_AGENT})
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout=BaseRequest.DEFAULT_NONE,
+        write_timeout=BaseRequest.DEFAULT_NONE,
+        connect_timeout=BaseRequest.DEFAULT_NONE,
+        pool_timeout=BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        has_files = bool(request_data and request_data.contains_files)
+        read = _given(read_timeout, READ_S)
+        write = _given(write_timeout, FILE_WRITE_S if has_files else WRITE_S)
+        connect = _given(connect_timeout, CONNECT_S)
+        pool = _given(pool_timeout, self._pool_wait)
+        # aiohttp has no write timeout of its own: the whole exchange is bounded by the sum.
+        timeout = aiohttp.ClientTimeout(total=_sum(pool, connect, write, read), connect=_sum(pool, connect),
+                                        sock_connect=connect, sock_read=read)
+        try:
+            async with self._session.request(method, url, data=_body(request_data), timeout=timeout) as response:
+                return response.status, await response.read()
+        except asyncio.TimeoutError as error:
+            raise TimedOut from error
+        except aiohttp.ClientError as error:
+            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+
+
+def _given(value, default: float) -> float | None:
+    return default if isinstance(value, DefaultValue) else value
+
+
+def _sum(*parts: float | None) -> float | None:
+    """No limit where any part has none (the library's None: wait as long as it takes)."""
+    return None if any(part is None for part in parts) else sum(parts)
+
+
+def _body(request_data: RequestData | None) -> dict[str, str] | aiohttp.FormData | None:
+    """The parameters form-encoded, as Telegram takes them; multipart when there are files."""
+    if request_data is None:
+        return None
+    if not request_data.contains_files:
+        return request_data.json_parameters
+    # Names as written, in UTF-8, as browsers and httpx send them: quoted, "tela do FPE.png"
+    # would reach the chat as "tela%20do%20FPE.png".
+    form = aiohttp.FormData(quote_fields=False)
+    for name, value in request_data.json_parameters.items():
+        form.add_field(name, value)
+    for name, (filename, content, mimetype) in request_data.multipart_data.items():
+        form.add_field(name, content, filename=filename, content_type=mimetype)
+    return form

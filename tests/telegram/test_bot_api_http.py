@@ -1,0 +1,83 @@
+"""The HTTP client under python-telegram-bot (bot/telegram/bot_api_http.py): what the library
+expects of it, against the local Bot API server — forms and files as Telegram takes them, the
+library's errors for a slow or absent server, and a proxy named in the environment."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+
+import pytest
+from telegram.error import NetworkError, TimedOut
+
+from bot.config import Config
+from bot.telegram import build_bot
+
+CHAT = 1001
+BOT_USER = {"id": 42, "is_bot": True, "first_name": "e-CAGE", "username": "ecage_bot"}
+
+
+async def test_texts_keyboards_and_files_arrive_as_sent(api, config):
+    async with build_bot(config) as telegram_bot:
+        sent = await telegram_bot.send_message(CHAT, "Ação nº 12 — ok?", reply_markup={
+            "inline_keyboard": [[{"text": "Sim", "callback_data": "yes"}]]})
+        await telegram_bot.send_document(CHAT, b"%PDF-1.4 parecer", filename="parecer técnico nº 2.pdf",
+                                         caption="Parecer é este")
+    (text,) = api.calls_of("sendMessage")
+    assert text.params["text"] == "Ação nº 12 — ok?" and sent.message_id
+    assert text.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "yes"
+    (document,) = api.calls_of("sendDocument")
+    assert document.files["document"] == ("parecer técnico nº 2.pdf", b"%PDF-1.4 parecer")
+    assert document.params["caption"] == "Parecer é este"
+
+
+async def test_an_answer_slower_than_the_read_timeout_is_the_librarys_timed_out(api, config):
+    api.hold("sendMessage")
+    try:
+        async with build_bot(config) as telegram_bot:
+            with pytest.raises(TimedOut):
+                await telegram_bot.send_message(CHAT, "oi", read_timeout=0.3)
+    finally:
+        api.release()
+
+
+async def test_no_server_listening_is_the_librarys_network_error(api):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    nowhere = Config(telegram_bot_token=api.token, telegram_api_url=f"http://127.0.0.1:{port}/bot")
+    with pytest.raises(NetworkError) as refused:
+        async with build_bot(nowhere):  # its first call, getMe, finds nobody
+            pass
+    assert not isinstance(refused.value, TimedOut)
+
+
+async def test_a_proxy_named_in_the_environment_carries_the_requests(api, config, monkeypatch):
+    """A government network reaches Telegram through its proxy: HTTP_PROXY is honoured, as the
+    library's own client honoured it. The proxy here answers for Telegram and notes what it got."""
+    seen: list[str] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = (await reader.readuntil(b"\r\n\r\n")).decode()
+        length = next(int(line.split(":")[1]) for line in head.split("\r\n") if line.lower().startswith("content-length"))
+        await reader.readexactly(length)
+        seen.append(head.split("\r\n")[0])
+        result = (BOT_USER if "/getMe " in seen[-1] else
+                  {"message_id": 7, "date": 0, "chat": {"id": CHAT, "type": "private"}, "text": "oi"})
+        body = json.dumps({"ok": True, "result": result}).encode()
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    try:
+        async with build_bot(config) as telegram_bot:
+            sent = await telegram_bot.send_message(CHAT, "oi")
+    finally:
+        server.close()
+    assert sent.message_id == 7 and api.calls_of("sendMessage") == []
+    assert seen == [f"POST {api.base_url}{api.token}/{method} HTTP/1.1" for method in ("getMe", "sendMessage")]
