@@ -51,6 +51,7 @@ async def test_no_server_listening_is_the_librarys_network_error(api):
         async with build_bot(nowhere):  # its first call, getMe, finds nobody
             pass
     assert not isinstance(refused.value, TimedOut)
+    assert api.token not in str(refused.value)  # errors are logged: the token never is
 
 
 async def test_a_proxy_named_in_the_environment_carries_the_requests(api, config, monkeypatch):
@@ -66,7 +67,8 @@ async def test_a_proxy_named_in_the_environment_carries_the_requests(api, config
         result = (BOT_USER if "/getMe " in seen[-1] else
                   {"message_id": 7, "date": 0, "chat": {"id": CHAT, "type": "private"}, "text": "oi"})
         body = json.dumps({"ok": True, "result": result}).encode()
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        writer.write(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(body) + body)
         await writer.drain()
         writer.close()
 
@@ -81,3 +83,13 @@ async def test_a_proxy_named_in_the_environment_carries_the_requests(api, config
         server.close()
     assert sent.message_id == 7 and api.calls_of("sendMessage") == []
     assert seen == [f"POST {api.base_url}{api.token}/{method} HTTP/1.1" for method in ("getMe", "sendMessage")]
+
+
+async def test_a_mistyped_api_address_is_a_network_error_that_does_not_show_the_token(api):
+    """aiohttp names the URL it cannot use, and a Bot API URL holds the token: the error, which
+    is logged, says where without it."""
+    mistyped = Config(telegram_bot_token=api.token, telegram_api_url="http://127.0.0.1:99999/bot")
+    with pytest.raises(NetworkError) as refused:
+        async with build_bot(mistyped):
+            pass
+    assert "127.0.0.1:99999/bot<token>/getMe" in str(refused.value) and api.token not in str(refused.value)
