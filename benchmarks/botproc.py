@@ -5,7 +5,9 @@
 `full` is the service as `python -m bot telegram` runs it in webhook mode (bot.app.open_app: store,
 dialogs; bot.service.run_service: the flood guard, TelegramChannel behind bot.http, metrics,
 readiness, and the notifier of the channel's own outbox, woken after each turn). `echo` is the floor: the same python-telegram-bot
-`Application` and the same webhook endpoint, with a handler that only echoes. Prints "ready" once
+`Application` and the same webhook endpoint, with a handler that only echoes, as the library comes
+(its httpx client); `echo-our-client` is that echo through our Bot API client
+(bot/telegram/bot_api_http.py). Prints "ready" once
 the webhook listens; stops on SIGTERM.
 
 Both run without python-telegram-bot's rate limiter: it holds every bot to Telegram's 30 messages
@@ -17,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import importlib.util
 import signal
 import sys
 import tempfile
@@ -34,17 +35,9 @@ from bot.app import open_app  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.http import TelegramWebhook, create_app, serve  # noqa: E402
 from bot.service import run_service  # noqa: E402
+from bot.telegram.send import bot_api_request  # noqa: E402
 
 HOOK_PATH = "/telegram/hook"
-
-
-def _floor_at_its_best() -> None:
-    """httpcore, under the echo's httpx, tries `import sniffio` on every request; with no sniffio
-    installed each try searches the whole import path again, 5% of the echo's CPU. Our bot once
-    spared itself that (before bot/telegram/bot_api_http.py), and the echo with it: it is spared
-    still, so that the floor stays the library at its best and comparable with earlier runs."""
-    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # Python's own "not there", answered at once
 
 
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -69,10 +62,11 @@ async def main_async(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    if args.mode == "echo":
-        _floor_at_its_best()
-        application = (Application.builder().token(args.token).base_url(args.api).updater(None)
-                       .concurrent_updates(64).build())
+    if args.mode in ("echo", "echo-our-client"):
+        builder = Application.builder().token(args.token).base_url(args.api).updater(None).concurrent_updates(64)
+        if args.mode == "echo-our-client":  # the library's echo, through our Bot API client
+            builder = builder.request(bot_api_request())
+        application = builder.build()
         application.add_handler(TypeHandler(Update, _echo))
         await application.initialize()
         await application.start()
@@ -114,7 +108,7 @@ async def _until_ready(port: int, service: asyncio.Task) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mode", choices=["full", "echo"], required=True)
+    parser.add_argument("--mode", choices=["full", "echo", "echo-our-client"], required=True)
     parser.add_argument("--api", required=True, help="the Bot API base URL (…/bot)")
     parser.add_argument("--token", required=True)
     parser.add_argument("--port", type=int, required=True)
