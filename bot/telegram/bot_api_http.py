@@ -3,12 +3,13 @@ library's own `BaseRequest` interface (its documented way to bring another HTTP 
 of the httpx client it ships with.
 
 Why: every turn makes two or three Bot API calls (the answer, often a second message, the
-callback's answer), and httpx with httpcore spent 1.3 ms of CPU on each at one request at a time
-and 2.6 ms at fifty in flight (httpcore looks at every pooled connection, a poll() on each idle
-one, whenever a request starts or ends); aiohttp, whose HTTP parser is compiled, spends 0.3 to
-0.4 ms. That was half of a bot process's CPU per update (`python -m benchmarks --only overhead`,
-`python -m benchmarks.bench_replies`). Everything above the HTTP exchange stays the library's:
-what is sent, how an answer is read, which error a failure becomes.
+callback's answer), and httpx with httpcore spent 0.8 ms of CPU on each at one request at a time
+and 1.3 to 1.4 ms at 16 to 50 in flight (httpcore looks at every pooled connection, a poll() on
+each idle one, whenever a request starts or ends); aiohttp, whose HTTP parser is compiled, spends
+0.2 to 0.4 ms. With it, and without aiohttp's per-request look at the environment (below), a bot
+process's CPU per update fell from 8.4 to about 4.5 ms (`python -m benchmarks --only overhead`).
+Everything above the HTTP exchange stays the library's: what is sent, how an answer is read,
+which error a failure becomes.
 
 What the library expects of a request, kept here as httpx kept it: the default timeouts (5 s to
 connect, to read and to write; 20 s to write a file), a wait for a free connection of up to
