@@ -241,8 +241,13 @@ async def mark_reply_sent(store: Store, outbox_id: int, owner: str, chat: Chat, 
 async def mark_replies_sent(store: Store, owner: str, replies: list[SentReply]) -> list[bool]:
     """Record replies confirmed sent and, for those that show a demand, which messages show it (a
     reply to one of them then acts on that demand), in one transaction. For each, whether it was
-    still this owner's to mark."""
-    async with store.transaction() as tx:
+    still this owner's to mark.
+
+    Urgent, as a webhook's inbox write is (store/gate.py): the turn's next reply is sent only
+    once this one is marked, so that a crash repeats at most the one in flight, and behind the
+    turns queued in this process a two-message answer waited tens of milliseconds between its
+    messages (benchmarks/bench_replies.py at 50 people)."""
+    async with store.transaction(urgent=True) as tx:
         for reply in replies:
             remember = attendance.remember_live_card if reply.live else attendance.remember_message
             for message_id in reply.message_ids if reply.protocol else ():

@@ -80,3 +80,35 @@ async def test_postgres_notifies_listeners_at_commit_only(postgres_world):
         assert received.empty()  # nothing from the rolled back transaction
     finally:
         await listener.close()
+
+
+async def test_marking_a_sent_reply_goes_before_the_turns_waiting_for_the_database(sqlite_store):
+    """A turn's next reply waits for this mark (store/outbox.py `mark_replies_sent`): it must not
+    also wait behind every turn queued in the process meanwhile."""
+    from store import outbox
+
+    order: list[str] = []
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def turn_in_progress() -> None:
+        async with sqlite_store.transaction():
+            holding.set()
+            await release.wait()
+
+    async def turn_waiting() -> None:
+        async with sqlite_store.transaction():
+            order.append("turn")
+
+    async def mark() -> None:
+        await outbox.mark_replies_sent(sqlite_store, "this-process", [])
+        order.append("mark")
+
+    current = asyncio.create_task(turn_in_progress())
+    await holding.wait()
+    waiting = asyncio.create_task(turn_waiting())
+    await asyncio.sleep(0.05)  # the turn is queued first
+    marking = asyncio.create_task(mark())
+    await asyncio.sleep(0.05)
+    release.set()
+    await asyncio.gather(current, waiting, marking)
+    assert order == ["mark", "turn"]
