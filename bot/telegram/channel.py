@@ -328,13 +328,19 @@ class TelegramChannel:
             return False
         press = press_of(data)
         label = label_of(message.reply_markup, data)
-        await self._answer(query)
+        polish = [self._answer(query)]
         # A demand's card in the attendants' room keeps its buttons: each attendant may act on it.
         if not self.dialogs.keeps_choices(press.choice):
             # A page turn is not a choice worth showing with a check mark: the next page follows.
             shown = None if label is None or press.turns_page else chosen_keyboard(label)
-            await self._quietly(message.edit_reply_markup(reply_markup=shown))
-        return await self._converse(self._incoming(message.chat, user, None, receipt, choice=press.choice))
+            polish.append(self._quietly(message.edit_reply_markup(reply_markup=shown)))
+        # The spinner stopped and the check mark shown while the turn runs, not before it: two
+        # round trips to Telegram that the answer no longer waits for.
+        polishing = asyncio.gather(*polish)
+        try:
+            return await self._converse(self._incoming(message.chat, user, None, receipt, choice=press.choice))
+        finally:
+            await polishing
 
     # ----------------------------------------------------------------------- files
 
