@@ -18,6 +18,11 @@ from .queries import DemandQueries
 from .views import Actor, Page
 
 _REFERENCES = DemandReferenceRow.__table__
+# Built once per dialect (as store/statements.py does): a statement built anew on every send cost
+# about as much as running it (benchmarks/bench_references.py). RETURNING says which rows were
+# new; asking it to keep their order made SQLAlchemy send one statement a row on SQLite.
+_INSERTS = {dialect: db.insert_for(dialect, _REFERENCES).on_conflict_do_nothing()
+            .returning(_REFERENCES.c.kind, _REFERENCES.c.value) for dialect in ("sqlite", "postgresql")}
 
 
 async def record(session: AsyncSession, demand_id: int, event_id: int, texts: Iterable[str | None], now,
@@ -30,12 +35,11 @@ async def record(session: AsyncSession, demand_id: int, event_id: int, texts: It
         return ()
     # `known` may miss what an earlier change of the same transaction wrote: the unique key
     # decides, and only the rows written are new.
-    statement = (db.insert_for(session.bind.dialect.name, _REFERENCES).on_conflict_do_nothing()
-                 .returning(_REFERENCES.c.kind, _REFERENCES.c.value, sort_by_parameter_order=True))
-    written = (await session.execute(statement, [
+    rows = await session.execute(_INSERTS[session.bind.dialect.name], [
         {"demand_id": demand_id, "event_id": event_id, "kind": ref.kind, "value": ref.value, "created_at": now}
-        for ref in new])).all()
-    return tuple(Reference(kind, value) for kind, value in written)
+        for ref in new])
+    written = {(kind, value) for kind, value in rows}
+    return tuple(ref for ref in new if (ref.kind, ref.value) in written)
 
 
 def citing(references: Iterable[Reference]):
