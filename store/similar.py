@@ -6,7 +6,7 @@ number, or have the same classification and close descriptions.
 from __future__ import annotations
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import and_, bindparam, or_, select, tuple_
+from sqlalchemy import and_, bindparam, case, select, tuple_
 
 from taxonomy.references import default_references
 
@@ -22,19 +22,19 @@ MAX_CANDIDATES = 50
 
 # Built once (as store/statements.py does): the check runs on every send, and building these
 # statements anew cost more than running them (benchmarks/bench_references.py). One round trip:
-# the requester's open demands that cite one of the draft's numbers or share its type and
-# category, newest first, each saying whether it cites one.
+# the requester's newest open demands, each saying whether it cites one of the draft's numbers
+# (looked up by the demand's own unique key, so a number many demands cite costs nothing more)
+# and, when it has the draft's type and category, its description.
 _DEMANDS, _REFERENCES = DemandRow.__table__, DemandReferenceRow.__table__
 _SHARES = (select(_REFERENCES.c.id)
            .where(_REFERENCES.c.demand_id == _DEMANDS.c.id,
-                  tuple_(_REFERENCES.c.value, _REFERENCES.c.kind).in_(bindparam("cited", expanding=True)))
+                  tuple_(_REFERENCES.c.kind, _REFERENCES.c.value).in_(bindparam("cited", expanding=True)))
            .exists())
+_SAME_KIND = and_(_DEMANDS.c.type_key == bindparam("type_key"), _DEMANDS.c.category_key == bindparam("category_key"))
 _CANDIDATES = (select(_DEMANDS.c.id, _DEMANDS.c.type_key, _DEMANDS.c.category_key, _DEMANDS.c.subject_key,
-                      _DEMANDS.c.description, _SHARES.label("shares"))
+                      case((_SAME_KIND, _DEMANDS.c.description)).label("description"), _SHARES.label("shares"))
                .where(_DEMANDS.c.requester_id == bindparam("requester_id"),
-                      _DEMANDS.c.status.in_([status.name for status in OPEN_STATUSES]),
-                      or_(and_(_DEMANDS.c.type_key == bindparam("type_key"),
-                               _DEMANDS.c.category_key == bindparam("category_key")), _SHARES))
+                      _DEMANDS.c.status.in_([status.name for status in OPEN_STATUSES]))
                .order_by(_DEMANDS.c.created_at.desc(), _DEMANDS.c.id.desc()).limit(MAX_CANDIDATES))
 # No number cited: a pair no reference has, so the statement stays the same.
 _NOTHING = [("", "")]
@@ -44,7 +44,7 @@ class SimilarDemands(UnitOfWork):
     async def similar_open_demand(self, actor: Actor, draft: DemandDraft) -> DemandView | None:
         """The actor's open demand that looks like `draft`, or None: the newest citing a number the
         draft cites, else the closest description of the same classification."""
-        cited = [(ref.value, ref.kind) for ref in default_references().extract(draft.title, draft.description)]
+        cited = [(ref.kind, ref.value) for ref in default_references().extract(draft.title, draft.description)]
         rows = (await self.session.execute(_CANDIDATES, {
             "requester_id": actor.person_id, "cited": cited or _NOTHING, "type_key": draft.type_key,
             "category_key": draft.category_key})).all()
