@@ -17,7 +17,8 @@ from .views import OPEN_STATUSES, Actor, DemandDraft, DemandView
 
 # rapidfuzz's ratio (0-100) of the folded descriptions from which two are "the same request".
 CLOSE_DESCRIPTION = 80
-# A requester's open demands compared, newest first; more than this open at once is rare.
+# A requester's open demands compared, the newest first whatever their classification; more
+# than this open at once is rare.
 MAX_CANDIDATES = 50
 
 # Built once (as store/statements.py does): the check runs on every send, and building these
