@@ -93,3 +93,66 @@ async def test_a_mistyped_api_address_is_a_network_error_that_does_not_show_the_
         async with build_bot(mistyped):
             pass
     assert "127.0.0.1:99999/bot<token>/getMe" in str(refused.value) and api.token not in str(refused.value)
+
+
+def _self_signed(folder) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 that no authority signed, and its key: (cert file, key file)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Bot API de teste")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
+                   .not_valid_after(now + datetime.timedelta(hours=1))
+                   .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                                  critical=False)
+                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                   .sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / "bot-api.pem", folder / "bot-api.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+async def test_https_is_checked_and_an_authority_named_in_ssl_cert_file_is_trusted(api, tmp_path, monkeypatch):
+    """The Bot API over TLS: a certificate nobody vouches for is refused; one whose authority
+    SSL_CERT_FILE names (a network that inspects TLS installs its own) is accepted."""
+    import ssl
+
+    from aiohttp import web
+
+    cert_file, key_file = _self_signed(tmp_path)
+
+    async def answer(request: web.Request) -> web.Response:
+        await request.post()
+        return web.json_response({"ok": True, "result": BOT_USER})
+
+    app = web.Application()
+    app.router.add_post("/{path:.*}", answer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert_file, key_file)
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    await web.TCPSite(runner, "127.0.0.1", port, ssl_context=tls).start()
+    secure = Config(telegram_bot_token=api.token, telegram_api_url=f"https://127.0.0.1:{port}/bot")
+    try:
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+        with pytest.raises(NetworkError, match="(?i)certificate"):
+            async with build_bot(secure):
+                pass
+        monkeypatch.setenv("SSL_CERT_FILE", cert_file)
+        async with build_bot(secure) as telegram_bot:
+            assert telegram_bot.username == BOT_USER["username"]
+    finally:
+        await runner.cleanup()
