@@ -9,7 +9,7 @@ CPU time the bot process spent per update (the driver and the Bot API server run
 of their own); wall time per update is reported beside it. Target: ours <= 1x the echo's.
 
 The floor is the library's echo as it comes, with its httpx client. Our bot sends through aiohttp's
-(bot/telegram/bot_api_http.py), a fifth of the CPU a request, so beside the target's ratio stands
+(bot/telegram/bot_api_http.py), a sixth to a half of the CPU a request, so beside the target's ratio stands
 the ratio against the echo through our client too: what our durability and dialogs cost on their
 own. (Only when the checkout measured is this one: an older one has no such echo.)
 """

@@ -12,13 +12,13 @@ Everything above the HTTP exchange stays the library's: what is sent, how an ans
 which error a failure becomes.
 
 What the library expects of a request, kept here as httpx kept it: the default timeouts (5 s to
-connect, to read and to write; 20 s to write a file), a wait for a free connection of up to
-POOL_WAIT_S, proxies from the environment (HTTPS_PROXY, as on a government network), and
-failures raised as `TimedOut` or `NetworkError`, which the outbox retries, and certificates
-checked against Mozilla's authorities (certifi, as httpx did) and the system's, with
-SSL_CERT_FILE (where a network that inspects TLS puts its own authority). The proxy is looked
-up once per server, not by aiohttp's `trust_env`, which reads the environment and ~/.netrc in a
-worker thread on every request: two thread hops a call, a tenth of the process's CPU.
+connect, to read and to write; 20 s to write a file); a wait for a free connection of up to
+POOL_WAIT_S; proxies from the environment (HTTPS_PROXY, as on a government network); failures
+raised as `TimedOut` or `NetworkError`, which the outbox retries; certificates checked against
+Mozilla's authorities (certifi, as httpx did) and the system's, SSL_CERT_FILE included (where a
+network that inspects TLS puts its own authority). The proxy is looked up once per server, not by
+aiohttp's `trust_env`, which reads the environment and ~/.netrc in a worker thread on every
+request: two thread hops a call, a tenth of the process's CPU.
 """
 
 from __future__ import annotations
