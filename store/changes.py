@@ -59,11 +59,10 @@ class DemandChanges(UnitOfWork):
             "number": number, "status": demand.status.name,
             **{column: getattr(demand, column) for column in statements.DEMAND_INSERT_FIELDS}})
         demand = dataclasses.replace(demand, id=demand_id)
-        event_id, added = await recording.write_event(
-            self.session, self.store.files, actor, demand, change, now)
-        await recording.queue_outbox(self.session, actor, demand, event_id, change.kind, now)
-        cited = await references.record(self.session, demand_id, event_id, (title, description), now)
-        return dataclasses.replace(demand, attachments=added, references=cited)
+        written = await recording.write_event(self.session, self.store.files, actor, demand, change, now,
+                                              references.cited_anew((title, description)))
+        await recording.queue_outbox(self.session, actor, demand, written.event_id, change.kind, now)
+        return dataclasses.replace(demand, attachments=written.attachments, references=written.references)
 
     async def receive(self, actor: Actor, protocol: str, *, reassign: bool = False) -> DemandView:
         me, demand = await self._load(actor, protocol, EventKind.RECEIVED)
@@ -156,13 +155,14 @@ class DemandChanges(UnitOfWork):
             demand.closed_at = outcome.closed_at
             demand.survey_pending = outcome.survey_pending
         demand.updated_at = now
-        event_id, added = await recording.write_event(
-            self.session, self.store.files, actor, demand, change, now)
-        await recording.queue_outbox(self.session, actor, demand, event_id, change.kind, now)
         view = demand_view(demand)
-        cited = await references.record(self.session, demand.id, event_id, (change.text,), now, view.references)
-        if added:
-            # The row's collection does not know the attachments just written: a later load
-            # fills it again (and a forgotten one fails loudly, as lazy loads do here).
-            self.session.expire(demand, ["attachments"])
-        return dataclasses.replace(view, attachments=view.attachments + added, references=view.references + cited)
+        written = await recording.write_event(self.session, self.store.files, actor, demand, change, now,
+                                              references.cited_anew((change.text,), view.references))
+        await recording.queue_outbox(self.session, actor, demand, written.event_id, change.kind, now)
+        # The row's collections do not know the attachments and references just written: a later
+        # load fills them again (and a forgotten one fails loudly, as lazy loads do here).
+        stale = [name for name in ("attachments", "references") if getattr(written, name)]
+        if stale:
+            self.session.expire(demand, stale)
+        return dataclasses.replace(view, attachments=view.attachments + written.attachments,
+                                   references=view.references + written.references)

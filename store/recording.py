@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from . import statements
+from . import references, statements
 from .attachments import CheckedAttachment, ContentStore
 from .lifecycle import ROOM_EVENTS
 from .views import Actor, AttachmentView, EventKind
+from taxonomy.references import Reference
 
 # The PostgreSQL channel a notifier LISTENs on (store/outbox.py, bot/notifier).
 NOTIFY_CHANNEL = "ecage_outbox"
@@ -45,12 +47,20 @@ class Change:
     data: dict | None = None  # what the event keeps besides its text (a rating, a former assignee)
 
 
+@dataclass(frozen=True)
+class Written:
+    event_id: int
+    attachments: tuple[AttachmentView, ...]
+    references: tuple[Reference, ...]  # first cited by this event
+
+
 async def write_event(session: AsyncSession, files: ContentStore, actor: Actor, demand: DemandRef,
-                      change: Change, now: datetime) -> tuple[int, tuple[AttachmentView, ...]]:
-    """The event and its attachments; returns the event's id and the attachments written."""
-    event_id = await session.scalar(statements.EVENT_INSERT, {
+                      change: Change, now: datetime, cites: Sequence[Reference] = ()) -> Written:
+    """The event, the references `cites` (what its texts cite that the demand did not) and its
+    attachments."""
+    event_id, cited = await references.insert_event(session, {
         "demand_id": demand.id, "kind": change.kind.value, "author_id": actor.person_id,
-        "text": change.text, "data": change.data, "visibility": "public", "created_at": now})
+        "text": change.text, "data": change.data, "visibility": "public", "created_at": now}, cites)
     # Written before the rows that point to them: a rollback leaves at most an unreferenced
     # file (harmless, content-addressed), never a row without its content.
     for item in change.files:
@@ -63,7 +73,7 @@ async def write_event(session: AsyncSession, files: ContentStore, actor: Actor, 
         ids = (await session.scalars(statements.ATTACHMENT_INSERT, rows)).all()
         added = tuple(AttachmentView(id=attachment_id, **{k: v for k, v in row.items() if k != "demand_id"})
                       for attachment_id, row in zip(ids, rows))
-    return event_id, added
+    return Written(event_id, added, cited)
 
 
 async def queue_outbox(session: AsyncSession, actor: Actor, demand: DemandRef, event_id: int,

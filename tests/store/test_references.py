@@ -26,6 +26,18 @@ async def test_references_of_title_description_and_comments_are_kept_once(world)
     assert (await world.run("get_demand", world.caio, protocol)).references == answered.references
 
 
+async def test_a_number_cited_twice_in_one_transaction_stays_with_its_first_event(world):
+    protocol = await world.open(description="Sem número.")
+    async with world.store.transaction() as tx:
+        first = await tx.comment(world.ana.actor(), protocol, "empenho 2025NE000123")
+        again = await tx.comment(world.ana.actor(), protocol, "de novo o 2025NE000123 e a 2025NL000456")
+    assert first.references == (NE,)
+    assert again.references == (NE, NL)  # NE once, NL new
+    demand = await world.run("get_demand", world.caio, protocol)
+    assert demand.references == (NE, NL)
+    assert (await world.run("demands_citing", world.caio, [NE])).total == 1
+
+
 async def test_a_refused_change_writes_no_reference(world):
     protocol = await world.open(description="Sem número.")
     await world.run("cancel", world.ana, protocol)
