@@ -209,7 +209,7 @@ class DemandReferenceRow(Base):
     __tablename__ = "demand_references"
     __table_args__ = (
         UniqueConstraint("demand_id", "kind", "value"),
-        Index("ix_demand_references_value_kind", "value", "kind"),  # /buscar, the duplicate check
+        Index("ix_demand_references_value_kind", "value", "kind"),  # /buscar (the duplicate check uses the unique key)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

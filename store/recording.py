@@ -11,18 +11,19 @@ own reply).
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taxonomy.references import Reference
+
 from . import references, statements
 from .attachments import CheckedAttachment, ContentStore
 from .lifecycle import ROOM_EVENTS
 from .views import Actor, AttachmentView, EventKind
-from taxonomy.references import Reference
 
 # The PostgreSQL channel a notifier LISTENs on (store/outbox.py, bot/notifier).
 NOTIFY_CHANNEL = "ecage_outbox"

@@ -26,19 +26,31 @@ _INSERTS = {dialect: db.insert_for(dialect, _REFERENCES).on_conflict_do_nothing(
             .returning(_REFERENCES.c.kind, _REFERENCES.c.value) for dialect in ("sqlite", "postgresql")}
 
 
+def pairs_table():
+    """PostgreSQL: references bound as two arrays (`pairs_parameters`), as a table of (kind,
+    value). One statement text whatever their number, where a list of pairs is rendered anew on
+    every run."""
+    return (func.unnest(bindparam("kinds", type_=ARRAY(String)), bindparam("values", type_=ARRAY(String)))
+            .table_valued("kind", "value").render_derived(name="cited"))
+
+
+def pairs_parameters(references: Iterable[Reference]) -> dict:
+    wanted = tuple(references)
+    return {"kinds": [ref.kind for ref in wanted], "values": [ref.value for ref in wanted]}
+
+
 def _event_citing():
     """PostgreSQL: the event and the references its text cites in one statement, so a send that
     cites a number costs no round trip more than one that does not (SQLite has no INSERT in a
-    WITH, and no round trip to save). Returns a row per reference written (one with no reference when none is), each with the
-    event's id."""
+    WITH, and no round trip to save). Returns a row per reference written (a single one with no
+    reference when none is), each with the event's id."""
     event = (insert(_EVENTS).values({column: bindparam(column) for column in _EVENT_COLUMNS})
              .returning(_EVENTS.c.id).cte("event"))
-    cited = (func.unnest(bindparam("kinds", type_=ARRAY(String)), bindparam("values", type_=ARRAY(String)))
-             .table_valued("kind", "value").render_derived(name="cited"))
+    cited = pairs_table()
     written = (db.insert_for("postgresql", _REFERENCES)
                .from_select(["demand_id", "event_id", "kind", "value", "created_at"],
-                            select(bindparam("demand_id", type_=_EVENTS.c.demand_id.type), event.c.id, cited.c.kind, cited.c.value,
-                                   bindparam("created_at", type_=_EVENTS.c.created_at.type))
+                            select(bindparam("demand_id", type_=_EVENTS.c.demand_id.type), event.c.id, cited.c.kind,
+                                   cited.c.value, bindparam("created_at", type_=_EVENTS.c.created_at.type))
                             .select_from(event).join(cited, true()))
                .on_conflict_do_nothing().returning(_REFERENCES.c.kind, _REFERENCES.c.value).cte("written"))
     return select(event.c.id, written.c.kind, written.c.value).select_from(event).outerjoin(written, true())
@@ -54,13 +66,13 @@ def cited_anew(texts: Iterable[str | None], known: Iterable[Reference] = ()) -> 
     return tuple(ref for ref in default_references().extract(*texts) if ref not in seen)
 
 
-async def insert_event(session: AsyncSession, event: dict, new: Sequence[Reference]) -> tuple[int, tuple[Reference, ...]]:
+async def insert_event(session: AsyncSession, event: dict,
+                       new: Sequence[Reference]) -> tuple[int, tuple[Reference, ...]]:
     """Insert the event (a row of `events`, as a dict) with the references `new` its text cites,
     first cited by it; returns its id and the references written (a demand already citing one,
     by an earlier change of the same transaction, keeps its first)."""
     if new and session.bind.dialect.name == "postgresql":
-        rows = (await session.execute(_EVENT_CITING, {
-            **event, "kinds": [ref.kind for ref in new], "values": [ref.value for ref in new]})).all()
+        rows = (await session.execute(_EVENT_CITING, {**event, **pairs_parameters(new)})).all()
         event_id, written = rows[0].id, {(row.kind, row.value) for row in rows}
     else:
         event_id = await session.scalar(statements.EVENT_INSERT, event)

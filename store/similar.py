@@ -6,13 +6,13 @@ number, or have the same classification and close descriptions.
 from __future__ import annotations
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import String, and_, bindparam, case, func, literal_column, or_, select, tuple_
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import and_, bindparam, case, literal_column, or_, select, tuple_
 
-from taxonomy.references import default_references
+from taxonomy.references import Reference, default_references
 
 from .mappers import demand_view
 from .models import DemandReferenceRow, DemandRow
+from .references import pairs_parameters, pairs_table
 from .unit import UnitOfWork, demand_loads
 from .views import OPEN_STATUSES, Actor, DemandDraft, DemandView
 
@@ -37,10 +37,9 @@ _SAME_KIND = and_(_DEMANDS.c.type_key == bindparam("type_key"), _DEMANDS.c.categ
 def _shares(dialect: str):
     """Whether the demand cites one of the draft's numbers. PostgreSQL takes them as two arrays,
     one probe of the unique key per number: half the time of a list of pairs, whose plan scanned
-    the index by value and whose text SQLAlchemy rendered again on each run. SQLite has no arrays."""
+    the index by value (benchmarks/bench_references.py). SQLite has no arrays."""
     if dialect == "postgresql":
-        cited = func.unnest(bindparam("kinds", type_=ARRAY(String)), bindparam("values", type_=ARRAY(String))) \
-            .table_valued("kind", "value").render_derived(name="cited")
+        cited = pairs_table()
         return (select(_REFERENCES.c.id).select_from(cited)
                 .join(_REFERENCES, and_(_REFERENCES.c.demand_id == _DEMANDS.c.id, _REFERENCES.c.kind == cited.c.kind,
                                         _REFERENCES.c.value == cited.c.value))
@@ -51,11 +50,11 @@ def _shares(dialect: str):
             .exists())
 
 
-def _cited(dialect: str, cited: list[tuple[str, str]]) -> dict:
+def _cited(dialect: str, cited: list[Reference]) -> dict:
     if dialect == "postgresql":
-        return {"kinds": [kind for kind, _ in cited], "values": [value for _, value in cited]}
+        return pairs_parameters(cited)
     # No number cited: a pair no reference has, so the statement stays the same.
-    return {"cited": cited or [("", "")]}
+    return {"cited": [(ref.kind, ref.value) for ref in cited] or [("", "")]}
 
 
 def _candidates(dialect: str):
@@ -74,7 +73,7 @@ class SimilarDemands(UnitOfWork):
     async def similar_open_demand(self, actor: Actor, draft: DemandDraft) -> DemandView | None:
         """The actor's open demand that looks like `draft`, or None: the newest citing a number the
         draft cites, else the closest description of the same classification."""
-        cited = [(ref.kind, ref.value) for ref in default_references().extract(draft.title, draft.description)]
+        cited = default_references().extract(draft.title, draft.description)
         dialect = self.store.dialect
         rows = (await self.session.execute(_CANDIDATES[dialect], {
             "requester_id": actor.person_id, "type_key": draft.type_key, "category_key": draft.category_key,
