@@ -14,10 +14,9 @@ whose transaction is under way: `similar_open_demand` (extraction, the candidate
 shared-number probe, fuzzy matching), then the demand's creation event written with the
 references it cites (`references.insert_event`: one statement on PostgreSQL, two on SQLite); and,
 in the same transaction, the same event written alone, as a turn without the feature would. The
-figure is the difference of their percentiles: how much later the turn's p50 and p99 come. Target:
-p99 < 1 ms.
-Beside it, a `SELECT 1` in the same transaction: the floor of one round trip on the machine at that
-moment (a loaded machine's p99 is its scheduler's).
+figure is the difference of their percentiles: how much later the turn's p50 and p99 come.
+Target: p99 < 1 ms. Beside it, a `SELECT 1` in the same transaction: the floor of one round trip on
+the machine at that moment (a loaded machine's p99 is its scheduler's).
 """
 
 from __future__ import annotations
