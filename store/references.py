@@ -39,6 +39,9 @@ def pairs_parameters(references: Iterable[Reference]) -> dict:
     return {"kinds": [ref.kind for ref in wanted], "values": [ref.value for ref in wanted]}
 
 
+_EVENT_COLUMNS = ("demand_id", "kind", "author_id", "text", "data", "visibility", "created_at")
+
+
 def _event_citing():
     """PostgreSQL: the event and the references its text cites in one statement, so a send that
     cites a number costs no round trip more than one that does not (SQLite has no INSERT in a
@@ -56,7 +59,6 @@ def _event_citing():
     return select(event.c.id, written.c.kind, written.c.value).select_from(event).outerjoin(written, true())
 
 
-_EVENT_COLUMNS = ("demand_id", "kind", "author_id", "text", "data", "visibility", "created_at")
 _EVENT_CITING = _event_citing()
 
 

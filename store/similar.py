@@ -5,6 +5,8 @@ number, or have the same classification and close descriptions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import and_, bindparam, case, literal_column, or_, select, tuple_
 
@@ -50,7 +52,7 @@ def _shares(dialect: str):
             .exists())
 
 
-def _cited(dialect: str, cited: list[Reference]) -> dict:
+def _cited(dialect: str, cited: Sequence[Reference]) -> dict:
     if dialect == "postgresql":
         return pairs_parameters(cited)
     # No number cited: a pair no reference has, so the statement stays the same.
