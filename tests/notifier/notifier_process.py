@@ -3,7 +3,8 @@
 Configuration comes from the environment as in `python -m bot notifier`; the JSON argument
 holds Notifier options (short leases, no pacing) so the tests run in seconds. The schedule (the
 digest, long waits) runs only when asked: "schedule_interval" (seconds between looks), with
-"pretend_now" (ISO) to start the process's clock at that moment."""
+"pretend_now" (ISO): the moment the process's clock shows at the real instant "pretend_from"
+(seconds since the epoch), so that processes started one after the other share one timeline."""
 
 import asyncio
 import json
@@ -21,19 +22,19 @@ from bot.notifier.scheduled import Schedule  # noqa: E402
 from store import Store, utc_now  # noqa: E402
 
 
-def pretended_clock(start: str | None):
+def pretended_clock(start: str | None, real_start: float | None):
     if start is None:
         return utc_now
-    began, moment = time.monotonic(), datetime.fromisoformat(start)
-    return lambda: moment + timedelta(seconds=time.monotonic() - began)
+    moment = datetime.fromisoformat(start)
+    return lambda: moment + timedelta(seconds=time.time() - real_start)
 
 
 async def main(options: dict) -> None:
     config = Config.from_env()
     interval = options.pop("schedule_interval", None)
     options["schedule"] = Schedule.from_config(config, interval=interval) if interval else None
-    store = await Store.open(config.database_url, clock=pretended_clock(options.pop("pretend_now", None)),
-                             attachments_dir=config.attachments_dir)
+    clock = pretended_clock(options.pop("pretend_now", None), options.pop("pretend_from", None))
+    store = await Store.open(config.database_url, clock=clock, attachments_dir=config.attachments_dir)
     try:
         await run_service(config, None, store, notifier=True, notifier_options=options)
     finally:

@@ -6,7 +6,9 @@ the outbox and the fake Bot API, with two notifiers looking at once."""
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
-from datetime import time
+from datetime import date, time
+
+import asyncio
 
 import pytest
 from notifier_support import ROOM_TG, Running, build_world, fast_options, wait_until
@@ -17,6 +19,9 @@ from bot.notifier import Notifier
 from bot.notifier.attention import queue_attention
 from bot.notifier.digest import queue_digests
 from bot.notifier.scheduled import Schedule
+from store import Store
+from store.announcements import attendant_rooms
+from store.digest import claim_digest
 from store.models import AttentionMarkRow, DigestClaimRow, OutboxRow
 
 SCHEDULE = Schedule(digest_at=time(8, 30), attention_after_h=24, interval=0.05)
@@ -77,6 +82,30 @@ async def test_the_digest_goes_to_the_room_once_at_digest_time_with_what_happene
     assert "Aguardando informações do solicitante: 1\n• " + demands["info"] in digest
     assert await queue_digests(store, SCHEDULE.digest_at, "test") == 0  # claimed for the day
     assert await count(store, DigestClaimRow) == 2 and len(room_texts(api, "Resumo do dia 04/02")) == 1
+
+
+async def test_a_process_that_claims_a_room_while_another_is_claiming_it_waits_and_yields(store, database_url,
+                                                                                           clock, tmp_path):
+    """The claim itself, the two processes' moves forced in the worst order: the second one looks
+    while the first one's claim is written but not committed (on PostgreSQL it sees no claim yet
+    and its own waits on the first one's key; on SQLite it waits for the writer), then queues
+    nothing."""
+    await build_world(store)
+    clock.set(local_time("2025-02-04", 8, 30))
+    other = await Store.open(database_url, clock=clock, attachments_dir=tmp_path / "other", migrate=False)
+    try:
+        async with store.transaction() as tx:
+            room, = await attendant_rooms(tx)
+            assert await claim_digest(tx, room.id, date(2025, 2, 4), "first")
+            second = asyncio.create_task(queue_digests(other, SCHEDULE.digest_at, "second"))
+            await asyncio.sleep(0.3)
+            assert not second.done()  # waiting for the first one's transaction
+        assert await second == 0
+    finally:
+        await other.close()
+    async with store.transaction() as tx:
+        claims = (await tx.session.execute(select(DigestClaimRow.chat_id, DigestClaimRow.claimed_by))).all()
+    assert claims == [(room.id, "first")]
 
 
 async def test_no_digest_on_a_weekend_or_a_holiday(store, clock):

@@ -104,29 +104,40 @@ async def test_two_notifiers_on_postgres_send_each_rooms_digest_once(api, postgr
         await tx.bind_room(world.caio_actor(), second_room.id)
     for n in range(3):
         await world.open(title=f"Demanda {n}")
-    # The processes' clocks start at 08:29:59 of the next working day: the demands opened now
-    # are that day's "yesterday" (the previous working day, or the weekend before it).
+    # Both processes' clocks show the same moment at the same instant: 08:30 of the next working
+    # day comes for both at once, a few seconds from now, once both are up and looking (every
+    # 50 ms). The demands opened now are that day's "yesterday" (the previous working day, or
+    # the weekend before it).
     day = local(store.clock()).date() + timedelta(days=1)
     while not is_working_day(day):
         day += timedelta(days=1)
-    start = datetime(day.year, day.month, day.day, 8, 29, 59, tzinfo=LOCAL).isoformat()
+    due_in = 5.0
+    start = (datetime(day.year, day.month, day.day, 8, 30, tzinfo=LOCAL) - timedelta(seconds=due_in)).isoformat()
     url = store.engine.url.render_as_string(hide_password=False)
-    processes = [await start_notifier(api, url, schedule_interval=0.05, pretend_now=start) for _ in range(2)]
+    timeline = {"schedule_interval": 0.05, "pretend_now": start, "pretend_from": time.time()}
+    processes = [await start_notifier(api, url, **timeline) for _ in range(2)]
+    rooms = (ROOM_TG, -2002)
     try:
-        rooms = (ROOM_TG, -2002)
+        await asyncio.sleep(due_in - 1)
+        assert not any(_digests(api, room) for room in rooms)  # not before its time
         await wait_until(lambda: _digests_in(api, rooms), timeout=60)
         await wait_until(lambda: _empty(store), timeout=60)
         await asyncio.sleep(0.5)  # both processes look again, many times, before they stop
+        assert [process.returncode for process in processes] == [None, None]  # both there throughout
     finally:
         for process in processes:
             await stop(process)
     for room in rooms:
-        digests = [m["text"] for m in api.sent_to(room) if m["text"].startswith("📋 Resumo do dia")]
+        digests = _digests(api, room)
         assert len(digests) == 1 and "Abertas: 3" in digests[0], room
 
 
+def _digests(api, room: int) -> list[str]:
+    return [m["text"] for m in api.sent_to(room) if m["text"].startswith("📋 Resumo do dia")]
+
+
 async def _digests_in(api, rooms) -> bool:
-    return all(any(m["text"].startswith("📋 Resumo do dia") for m in api.sent_to(room)) for room in rooms)
+    return all(_digests(api, room) for room in rooms)
 
 
 async def _empty(store) -> bool:
