@@ -5,10 +5,9 @@ the outbox and the fake Bot API, with two notifiers looking at once."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AsyncExitStack
 from datetime import date, time
-
-import asyncio
 
 import pytest
 from notifier_support import ROOM_TG, Running, build_world, fast_options, wait_until
