@@ -144,8 +144,8 @@ class TelegramChannel:
         self._fetched = asyncio.Event()  # set while no fetched batch waits to be written
         self._fetched.set()
         # The updates this process received and starts at once (rows written claimed), as
-        # parsed on receipt, by inbox id: their turn does not parse the payload again (a tenth
-        # of a millisecond, some 3% of a turn's CPU: benchmarks/bench_overhead.py).
+        # parsed on receipt, by inbox id: their turn does not parse the payload again (0.15 ms,
+        # some 3% of a turn's CPU: benchmarks/bench_overhead.py).
         self._parsed: dict[int, Update] = {}
 
     @property

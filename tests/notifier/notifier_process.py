@@ -4,7 +4,8 @@ Configuration comes from the environment as in `python -m bot notifier`; the JSO
 holds Notifier options (short leases, no pacing) so the tests run in seconds. The schedule (the
 digest, long waits) runs only when asked: "schedule_interval" (seconds between looks), with
 "pretend_now" (ISO): the moment the process's clock shows at the real instant "pretend_from"
-(seconds since the epoch), so that processes started one after the other share one timeline."""
+(seconds since the epoch; by default, when the process starts), so that processes started one
+after the other can share one timeline."""
 
 import asyncio
 import json
@@ -25,7 +26,7 @@ from store import Store, utc_now  # noqa: E402
 def pretended_clock(start: str | None, real_start: float | None):
     if start is None:
         return utc_now
-    moment = datetime.fromisoformat(start)
+    moment, real_start = datetime.fromisoformat(start), time.time() if real_start is None else real_start
     return lambda: moment + timedelta(seconds=time.time() - real_start)
 
 
