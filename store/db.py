@@ -21,14 +21,14 @@ from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from . import sqlite_inline
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///ecage.db"
-SQLITE_BUSY_TIMEOUT_MS = 15000
+SQLITE_BUSY_TIMEOUT_S = 15.0
 # Any constant works as long as every process uses the same one; this is "ECAG" in ASCII.
 MIGRATION_LOCK_ID = 0x45434147
 
@@ -41,7 +41,11 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str | None = None, **options) -> AsyncEngine:
+def create_engine(url: str | None = None, *, busy_timeout_s: float = SQLITE_BUSY_TIMEOUT_S,
+                  **options) -> AsyncEngine:
+    """The asyncio engine of `url` (a SQLite one waits up to `busy_timeout_s` for another process's
+    write lock). On SQLite the store's own transactions go through a synchronous engine beside
+    it (`inline_engine`)."""
     url = database_url(url)
     if not is_sqlite(url):
         # No pre-ping: it costs a round trip on every transaction, a third of a dialog turn on
@@ -50,26 +54,32 @@ def create_engine(url: str | None = None, **options) -> AsyncEngine:
         # run again where it is safe to (may_run_again below).
         return create_async_engine(url, **options)
     database = make_url(url).database or ":memory:"
-    options.setdefault("async_creator", lambda: sqlite_inline.connect(
-        database, busy_timeout_s=SQLITE_BUSY_TIMEOUT_MS / 1000))
+    options.setdefault("async_creator", lambda: sqlite_inline.connect(database, busy_timeout_s=busy_timeout_s))
     engine = create_async_engine(url, **options)
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def on_connect(dbapi_connection, _record):
-        # The connection leaves transaction control to "begin" below (isolation_level None), and
-        # waits for other processes' locks itself (see sqlite_inline), including while switching
-        # to WAL, which waits for other processes opening the same file.
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+    event.listen(engine.sync_engine, "connect", lambda connection, _record: prepare_sqlite(connection))
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def prepare_sqlite(dbapi_connection) -> None:
+    """Every SQLite connection of ours: it leaves transaction control to "begin" (isolation_level
+    None), and waits for other processes' locks itself (see sqlite_inline), including while
+    switching to WAL, which waits for other processes opening the same file."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def inline_engine(engine: AsyncEngine) -> Engine:
+    """The synchronous engine on the SQLite file of `engine`, whose sessions run the store's
+    transactions inline (store/sqlite_inline.py says why)."""
+    return sqlite_inline.sync_engine(engine.url.database, prepare_sqlite)
 
 
 # SQLSTATEs of a server that is going away, coming back, or lost: class 08 (connection exception:

@@ -16,8 +16,9 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.orm import sessionmaker
 
-from . import db, recording
+from . import db, recording, sqlite_inline
 from .attachments import ContentStore
 from .changes import DemandChanges
 from .conversations import Conversations
@@ -43,12 +44,18 @@ class Transaction(Conversations, DemandChanges, ReferenceQueries, DemandQueries,
 
 
 class Store:
-    def __init__(self, engine, *, clock: Clock | None = None, attachments_dir=None):
+    def __init__(self, engine, *, clock: Clock | None = None, attachments_dir=None,
+                 busy_timeout_s: float = db.SQLITE_BUSY_TIMEOUT_S):
         self.engine = engine
         self.clock: Clock = clock or utc_now
         self.files = ContentStore(
             attachments_dir or os.environ.get("ECAGE_ATTACHMENTS_DIR", "").strip() or "attachments")
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self.busy_timeout_s = busy_timeout_s
+        if engine.dialect.name == "sqlite":
+            self._inline_engine = db.inline_engine(engine)
+            self._inline_sessions = sessionmaker(self._inline_engine, expire_on_commit=False, autoflush=False)
+        else:
+            self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         # This process's transactions take turns here, first come first served: on SQLite one
         # at a time (it runs one writer, and every transaction here starts as a writer; waiting
         # connections would poll its busy handler, which leaves the lock idle between polls), on
@@ -64,17 +71,20 @@ class Store:
     @classmethod
     async def open(cls, url: str | None = None, *, clock: Clock | None = None,
                    attachments_dir: str | os.PathLike | None = None, migrate: bool = True,
-                   **engine_options) -> Store:
-        engine = db.create_engine(url, **engine_options)
+                   busy_timeout_s: float = db.SQLITE_BUSY_TIMEOUT_S, **engine_options) -> Store:
+        """`busy_timeout_s`: on SQLite, how long a transaction waits for another process's write lock."""
+        engine = db.create_engine(url, busy_timeout_s=busy_timeout_s, **engine_options)
         if migrate:
             try:
                 await db.migrate(engine)
             except BaseException:
                 await engine.dispose()
                 raise
-        return cls(engine, clock=clock, attachments_dir=attachments_dir)
+        return cls(engine, clock=clock, attachments_dir=attachments_dir, busy_timeout_s=busy_timeout_s)
 
     async def close(self) -> None:
+        if self.dialect == "sqlite":
+            self._inline_engine.dispose()
         await self.engine.dispose()
 
     @property
@@ -84,18 +94,23 @@ class Store:
     @asynccontextmanager
     async def transaction(self, *, urgent: bool = False) -> AsyncIterator[Transaction]:
         if self.dialect == "sqlite":
-            # SQLite runs inline (store/sqlite_inline.py), so closing a session never suspends:
-            # it is closed here, not as SQLAlchemy's async context manager would, in a task of its
-            # own that the caller waits for. That cost a round or two of the event loop per
-            # transaction, with the turn held: every other transaction waited behind all the loop
-            # had to do (benchmarks/bench_replies.py: the wait for a turn, p99 1.6 s at 50 people,
-            # now under 0.1 ms), and a webhook's acknowledgement came rounds later than its commit.
-            session = self._sessions()
+            # SQLite runs inline (store/sqlite_inline.py): a synchronous session, committed and
+            # closed without a suspension, so that the turn ends at its commit (an asyncio
+            # session's close, in a task of its own, held the turn for a round or two of the
+            # event loop: benchmarks/bench_replies.py, the wait for a turn at 50 people was 1.6 s
+            # at p99, and a webhook's acknowledgement came rounds later than its commit).
+            session = self._inline_sessions()
+            inline = sqlite_inline.InlineSession(session, self.busy_timeout_s)
             try:
-                async with self._turn(urgent), session.begin():
-                    yield Transaction(self, session)
+                async with self._turn(urgent):
+                    try:
+                        yield Transaction(self, inline)
+                        await inline.commit()
+                    except BaseException:
+                        session.rollback()
+                        raise
             finally:
-                await session.close()
+                session.close()
             self._committed(session)
         else:
             # On PostgreSQL the turns count connections: a turn ends once its connection is back

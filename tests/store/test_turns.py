@@ -11,10 +11,12 @@ import sqlite3
 import time
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from store_support import DRAFT
 
-from store import Actor, Store, may_run_again, sqlite_inline
+from store import Actor, Store, may_run_again
+from store.models import PersonRow
 
 
 async def test_many_concurrent_openings_all_finish_with_distinct_protocols(sqlite_store):
@@ -102,10 +104,27 @@ async def test_a_transaction_waits_for_another_writer_without_blocking_the_loop(
     assert await asyncio.wait_for(task, timeout=10) > 0
 
 
+async def test_a_transaction_that_only_adds_rows_waits_for_another_writer_at_its_commit(sqlite_store):
+    # Nothing runs a statement before the commit, which writes the row: the wait is there.
+    other = _hold_write_lock(sqlite_store)
+
+    async def add_person() -> None:
+        async with sqlite_store.transaction() as tx:
+            tx.session.add(PersonRow(name="Eva", created_at=tx.now(), updated_at=tx.now()))
+
+    task, ticks = await _ticks_while(add_person(), 20)
+    assert not task.done() and ticks == 20
+    other.execute("COMMIT")
+    other.close()
+    await asyncio.wait_for(task, timeout=10)
+    async with sqlite_store.transaction() as tx:
+        assert await tx.session.scalar(select(PersonRow.id).where(PersonRow.name == "Eva")) is not None
+
+
 async def test_the_wait_for_another_writer_ends_with_an_error_after_the_busy_timeout(sqlite_store):
     database = sqlite_store.engine.url.database
     impatient = await Store.open(f"sqlite+aiosqlite:///{database}", migrate=False,
-                                 async_creator=lambda: sqlite_inline.connect(database, busy_timeout_s=0.3))
+                                 busy_timeout_s=0.3)
     other = _hold_write_lock(sqlite_store)
     try:
         async def add_person() -> None:
