@@ -10,9 +10,10 @@ Here the sqlite3 calls run inline, in two ways:
 - The store's transactions (store/service.py) go through SQLAlchemy's synchronous `Session`,
   behind the awaitable methods the store calls (`InlineSession`). SQLite never suspends, so
   SQLAlchemy's asyncio layer only cost us: a greenlet switch in and out for every call, and
-  another for each call to the driver. A transaction of one UPDATE took 0.60 ms of CPU through
-  `AsyncSession` and takes 0.36 ms here; a dialog turn, 2.0 ms and 1.2 ms (03/12/2026, a machine
-  running a 10-million-step Python loop in 0.45 s).
+  another for each call to the driver. A transaction of one UPDATE took 0.44 ms of CPU through
+  `AsyncSession` and takes 0.26 ms here; a turn of the demand script, 1.4 ms and 1.1 ms on
+  average; a bot process, 9.8 ms and 7.1 ms of CPU per update (benchmarks/bench_overhead.py;
+  03/12/2026, on a machine running a 10-million-step Python loop in 0.42 s).
 - The asyncio engine that migrations, start-up checks and `/readyz` use gets connections
   (`InlineConnection`) that speak the subset of aiosqlite's interface SQLAlchemy's aiosqlite
   dialect uses, plugged in through ``create_async_engine(..., async_creator=...)``.
