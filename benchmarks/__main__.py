@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from benchmarks.checkout import CHECKOUT_VARIABLE, target
-from benchmarks.common import machine
+from benchmarks.common import PACE_STEPS, machine
 
 DEFAULT_JSON = Path(__file__).parent / "results" / "latest.json"
 Row = tuple[str, str, str]
@@ -122,12 +122,14 @@ def main(argv: list[str] | None = None) -> int:
             report["results"][name] = results
         rows.extend(new_rows)
     report["elapsed_s"] = round(time.perf_counter() - started, 1)
-    report["load_after"] = machine()["load"]
+    after = machine()
+    report["load_after"], report["pace_after_s"] = after["load"], after["pace_s"]
     m = report["machine"]
     print(format_table(rows))
     print(f"\n{m['cores']} cores, {m['cpu']}, {m['memory_gib']} GiB, Python {m['python']}; "
           f"{report['elapsed_s']} s in all" + (" (--quick)" if args.quick else "") +
-          f"; load average {m['load']} before, {report['load_after']} after; bot code: {target().name}")
+          f"; load average {m['load']} before, {report['load_after']} after; a {PACE_STEPS:,}-step Python loop "
+          f"{m['pace_s']} s before, {report['pace_after_s']} s after; bot code: {target().name}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"figures written to {args.json}")
