@@ -165,3 +165,10 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url):
     # SQLite's own busy timeout is 0: waiting for another process's lock is done by the connection
     # with asyncio.sleep, never blocking the event loop (tests/store/test_sqlite_inline.py).
     assert asyncio.run(pragmas()) == ["wal", 1, 0]
+
+
+async def test_the_stores_own_transactions_run_with_the_same_pragmas(sqlite_store):
+    # On SQLite they go through a synchronous engine of their own (store/sqlite_inline.py).
+    async with sqlite_store.transaction() as tx:
+        assert [await tx.session.scalar(text(f"PRAGMA {name}"))
+                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")] == ["wal", 1, 0, 1]
