@@ -8,6 +8,11 @@ with a pause of 0.3 to 1 s before each message: turns per second, the reply late
 POST to the last answer of the turn arriving at the Bot API server) and the webhook's
 acknowledgement (the POST's own time: the update written to the inbox). Then the acknowledgement
 p99 with 200 updates posted at the same instant. Target: reply p99 <= 20 ms at 50 people.
+
+Beside ours, the floors of the same rig at 50 people: python-telegram-bot's echo as the library
+comes (its httpx client) and through our Bot API client, each answering every update with one
+message and keeping nothing (benchmarks/botproc.py): what the driver, the Bot API server and the
+library take before our durability and dialogs add theirs.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ if __package__ in (None, ""):
 
 import aiohttp  # noqa: E402
 
-from benchmarks.checkout import prepared_sqlite, target  # noqa: E402
+from benchmarks.checkout import ROOT, prepared_sqlite, target  # noqa: E402
 from benchmarks.common import SCRIPT, latency_figures, print_results  # noqa: E402
 from benchmarks.telegram_rig import SECRET, RemoteBotAPI, Tally, bot_processes  # noqa: E402
 from bot.http import TELEGRAM_SECRET_HEADER  # noqa: E402
@@ -91,7 +96,18 @@ async def run(quick: bool = False, crowds: tuple[int, ...] | None = None) -> dic
                 results[f"x{people}"] = await _crowd(api, bots[0].url, everyone[start:start + people], counts)
                 start += people
             results[f"ack_burst_{BURST}"] = await _burst(api, bots[0].url, everyone[start:start + BURST])
+    floors = ("echo", "echo-our-client") if target().root == ROOT else ("echo",)
+    for mode in floors if 50 in crowds else ():
+        results[f"floor_{mode}_x50"] = await _floor(mode, everyone[:50])
     return results
+
+
+async def _floor(mode: str, chats: list[int]) -> dict:
+    """50 people pausing, as above, against an echo bot (one message an update, nothing kept)."""
+    answers = [1] * len(SCRIPT)
+    async with RemoteBotAPI() as api, bot_processes(api, mode) as bots:
+        await _crowd(api, bots[0].url, [10**9], answers)  # warm up
+        return await _crowd(api, bots[0].url, chats, answers)
 
 
 def rows(results: dict) -> list[tuple[str, str, str]]:
@@ -104,6 +120,10 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
                           f"{figures['ack']['p99_ms']} ms", target))
     burst = results[f"ack_burst_{BURST}"]
     table.append((f"webhook ack, {BURST} at once", f"p50 {burst['p50_ms']} ms, p99 {burst['p99_ms']} ms", ""))
+    for mode, name in (("echo", "the library's echo"), ("echo-our-client", "that echo through our Bot API client")):
+        if (floor := results.get(f"floor_{mode}_x50")) is not None:
+            table.append((f"replies x50 (pausing), {name}", f"reply p50 {floor['reply']['p50_ms']} ms p99 "
+                          f"{floor['reply']['p99_ms']} ms", "floor"))
     return table
 
 
