@@ -9,7 +9,8 @@ from typing import Any
 
 from dialogs import choice_ids as ids
 from dialogs import identity, render, words
-from dialogs.drafting import answered, change, current_line, discard, draft_of, forget, keep_choice, mark
+from dialogs.drafting import (answered, change, current_line, discard, draft_of, forget, keep_choice, mark,
+                              not_the_demands_text)
 from dialogs.flow import Reply, Turn
 from dialogs.messages import Choice
 from dialogs.states import Draft, NewDemandState, changed
@@ -85,7 +86,7 @@ async def answer_description(turn: Turn, reply: Reply) -> None:
         turn.say("stale")
         return await turn.ask()
     text = reply.text.strip()
-    if not text:
+    if not text or not_the_demands_text(turn, text):
         return await turn.ask()
     await take_description(turn, text)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs import choice_ids as ids
-from dialogs import held_files
+from dialogs import held_files, pending, words
 from dialogs.flow import Reply, Turn
 from dialogs.messages import Choice
 from dialogs.states import Draft, changed
@@ -99,10 +99,25 @@ async def typed_line(turn: Turn, reply: Reply, too_long_key: str) -> str | None:
         turn.say("stale")
     elif len(text) > MAX_TITLE:
         turn.say(too_long_key, length=len(text), limit=MAX_TITLE)
+    elif not_the_demands_text(turn, text):
+        text = ""
     if not text or len(text) > MAX_TITLE:
         await turn.ask()
         return None
     return text
+
+
+def not_the_demands_text(turn: Turn, text: str) -> bool:
+    """Whether `text`, typed where the demand's own text is asked for (title, theme, description),
+    is no such text, after saying so: a greeting alone is said back; a yes, a no, a number, a
+    command or a "pular" alone answers some other question, and the person is told what is asked."""
+    if words.global_word(text) == "greeting":
+        turn.say("new.greeting_is_no_answer")
+        return True
+    if pending.is_a_request_alone(text):
+        turn.say("new.not_the_demands_text", text=text[:60])
+        return True
+    return False
 
 
 async def leave(turn: Turn) -> None:

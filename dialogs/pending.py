@@ -70,14 +70,21 @@ def protocol_alone(text: str) -> bool:
     return bool(parse_protocol(text)) or bool(_PROTOCOL_NUMBER.fullmatch(words.bare(text)))
 
 
+def is_a_request_alone(text: str) -> bool:
+    """A message that is only a request to the bot, never anyone's content: a command or a menu
+    phrase alone, a number alone (an option picked from a list no longer on screen), a word that
+    works at any step or a greeting, a yes or a no, a "pular" or "enviar"."""
+    return bool(words.looks_like_command(text) or _SMALL_NUMBER.fullmatch(words.bare(text))
+                or words.global_word(text) is not None or words.yes_or_no(text) is not None
+                or words.is_done(text))
+
+
 def looks_like_a_request(text: str, protocol: str) -> bool:
     """Text that reads as a request to the bot rather than content for `protocol`: a menu phrase
     alone ("minhas demandas"), a greeting, a yes or a no, a "pular" or "enviar", or a number alone
     (an option picked from a list no longer on screen), a sentence naming another demand, or a demand named with a
     request word ("linha do tempo CAGE-…", "status da 00002")."""
-    if (words.looks_like_command(text) or _SMALL_NUMBER.fullmatch(words.bare(text))
-            or words.global_word(text) is not None or words.yes_or_no(text) is not None
-            or words.is_done(text)):
+    if is_a_request_alone(text):
         return True
     named = find_protocols(text)
     if any(other != protocol for other in named):

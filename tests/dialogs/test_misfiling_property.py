@@ -148,6 +148,17 @@ async def description_of(store: Store, protocol: str) -> str:
 # records it, as "Sim, registrar" does (found by this test, the oracle corrected).
 @example(story=[("requester", ("protocol", "{p}", 0)), ("requester", ("number", 2)), ("requester", ("number", 1)),
                 ("requester", ("word", "sim"))])
+# "oi", then "sim", typed where the description is asked for became the new demand's description
+# (found by this test; at the steps that take the demand's text, a greeting alone is said back and
+# an answer to another question is refused with what is asked).
+@example(story=[("requester", ("word", "menu")), ("requester", ("number", 1)), ("requester", ("content", 0)),
+                ("requester", ("number", 1)), ("requester", ("number", 2)), ("requester", ("number", 1)),
+                ("requester", ("content", 0)), ("requester", ("word", "oi")), ("requester", ("number", 1)),
+                ("requester", ("number", 1))])
+@example(story=[("requester", ("word", "menu")), ("requester", ("number", 1)), ("requester", ("content", 0)),
+                ("requester", ("number", 1)), ("requester", ("number", 2)), ("requester", ("number", 1)),
+                ("requester", ("content", 0)), ("requester", ("word", "sim")), ("requester", ("number", 1)),
+                ("requester", ("number", 1))])
 def test_no_event_on_another_demand_and_no_content_that_was_not_written_as_content(world, story):
     loop, dialogs = world
     loop.run_until_complete(_play(dialogs, story))

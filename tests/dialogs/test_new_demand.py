@@ -256,7 +256,35 @@ async def test_title_over_the_limit_is_refused(ready):
     assert "151 caracteres e o limite é 150" in ready.text and "Qual é o título" in ready.text
 
 
+async def test_a_greeting_at_the_title_is_said_back_not_taken_as_the_title(ready):
+    await ready.press("menu:new")
+    await ready.say("bom dia")
+    assert "Sua nova demanda continua aqui" in ready.text and "Qual é o título" in ready.text
+    await ready.say("Liberar liquidação do empenho 123")
+    assert "Órgão" in ready.text
+
+
 # --- description ---------------------------------------------------------------------------------------
+
+async def test_a_greeting_at_the_description_is_said_back_not_filed_as_the_description(ready, sqlite_store):
+    # Found by the misfiling property: "oi" here became a demand's description.
+    await to_description(ready)
+    await ready.say("oi")
+    assert "Sua nova demanda continua aqui" in ready.text and "Descreva a demanda" in ready.text
+    await ready.say("A liquidação está travada desde ontem.")
+    await ready.press("skip")
+    await ready.press("send")
+    [demand] = await demands_of(sqlite_store, ready)
+    assert demand.description == "A liquidação está travada desde ontem."
+
+
+@pytest.mark.parametrize("typed", ["sim", "não", "2", "pular", "minhas demandas"])
+async def test_an_answer_to_another_question_is_not_filed_as_the_description(ready, typed):
+    # Also found by the misfiling property ("sim" became a description).
+    await to_description(ready)
+    await ready.say(typed)
+    assert f"“{typed}” não serve como texto da demanda" in ready.text and "Descreva a demanda" in ready.text
+
 
 LONG = " ".join(f"palavra{n}" for n in range(400))  # about 4,000 characters
 
