@@ -112,8 +112,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "new.greeting_is_no_answer": ("Olá! Sua nova demanda continua aqui, do ponto em que parou.",
                                   "Hello! Your new request is still here, where you left it."),
     "new.not_the_demands_text": ("“{text}” não serve como texto da demanda. Escreva com suas palavras o que "
-                                 "você precisa.",
-                                 "“{text}” can't be the request's text. Write in your own words what you need."),
+                                 "você precisa, ou “menu” para sair: o rascunho fica guardado.",
+                                 "“{text}” can't be the request's text. Write in your own words what you need, "
+                                 "or “menu” to leave: the draft is kept."),
     "new.back_to_menu": ("Voltando ao menu. Nada foi enviado.", "Back to the menu. Nothing was sent."),
     "new.organ_confirm": ("Órgão: {organ}. Confirmar?", "Agency: {organ}. Confirm?"),
     "new.organ_change": ("Escolher outro órgão", "Choose another agency"),
