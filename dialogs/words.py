@@ -45,7 +45,8 @@ GLOBAL_WORDS = {
     "exit": "cancel",
     "voltar": "back", "volta": "back", "back": "back",
     "menu": "menu", "inicio": "menu", "start": "start",
-    # Greetings restart only from the menu: in the middle of a question they are an answer.
+    # Greetings restart only from the menu; in the middle of a question the step answers them (one
+    # that takes the demand's own text says a greeting back: dialogs/drafting.py).
     "oi": "greeting", "ola": "greeting", "hi": "greeting", "hello": "greeting", "bom dia": "greeting",
     "boa tarde": "greeting", "boa noite": "greeting", "good morning": "greeting",
     "good afternoon": "greeting", "good evening": "greeting",
