@@ -110,11 +110,12 @@ async def typed_line(turn: Turn, reply: Reply, too_long_key: str) -> str | None:
 def not_the_demands_text(turn: Turn, text: str) -> bool:
     """Whether `text`, typed where the demand's own text is asked for (title, theme, description),
     is no such text, after saying so: a greeting alone is said back; a yes, a no, a number, a
-    command or a "pular" alone answers some other question, and the person is told what is asked."""
+    command or a "pular" alone answers some other question, as a demand asked for does ("status
+    da CAGE-…"), and the person is told what is asked."""
     if words.global_word(text) == "greeting":
         turn.say("new.greeting_is_no_answer")
         return True
-    if pending.is_a_request_alone(text):
+    if pending.is_a_request_alone(text) or pending.asks_about_a_demand(text):
         turn.say("new.not_the_demands_text", text=text[:60])
         return True
     return False

@@ -30,6 +30,8 @@ LEAVING_WORDS = frozenset({"start", "menu", "back"})
 # A protocol's sequence number typed alone: five digits or more, or with leading zeros ("00002").
 _PROTOCOL_NUMBER = re.compile(r"\d{5,9}|0\d{1,8}")
 _SMALL_NUMBER = re.compile(r"[1-9]\d{0,3}")
+# A protocol's words once punctuation is gone ("cage 08336 t2d3"); its check code is letter, digit, letter, digit.
+_PROTOCOL_PART = re.compile(r"cage|\d+|[a-z]\d[a-z]\d")
 
 
 def started_now(turn: Turn) -> str:
@@ -77,6 +79,15 @@ def is_a_request_alone(text: str) -> bool:
     return bool(words.looks_like_command(text) or _SMALL_NUMBER.fullmatch(words.bare(text))
                 or words.global_word(text) is not None or words.yes_or_no(text) is not None
                 or words.is_done(text))
+
+
+def asks_about_a_demand(text: str) -> bool:
+    """A demand asked for rather than written about: its protocol or bare number with nothing but
+    words that ask around it ("CAGE-…", "status da CAGE-…", "linha do tempo 00002", "reabrir CAGE-…")."""
+    if not (find_protocols(text) or [n for n in words.bare_numbers(text) if _PROTOCOL_NUMBER.fullmatch(n)]):
+        return False
+    rest = " ".join(token for token in words.plain(text).split() if not _PROTOCOL_PART.fullmatch(token))
+    return words.only_asks(rest)
 
 
 def looks_like_a_request(text: str, protocol: str) -> bool:

@@ -174,6 +174,21 @@ def sentence_intents(text: str) -> set[str]:
     the ones about demands when it names a demand, none when it is a need ("preciso consultar o
     saldo de empenho no FPE"). Digits are left to the protocol search."""
     tokens = plain(text).split()
+    covered = _asking(tokens)
+    found = intents(text)
+    names_a_demand = any(token in DEMAND_NOUNS for token in tokens)
+    if all(covered):
+        return found or ({"status"} if names_a_demand else set())  # "quero saber da minha demanda"
+    return found & ABOUT_DEMANDS if names_a_demand else set()
+
+
+def only_asks(text: str) -> bool:
+    """Whether every word of `text` is one that asks (an intent's, a filler, a demand noun, digits)."""
+    return all(_asking(plain(text).split()))
+
+
+def _asking(tokens: list[str]) -> list[bool]:
+    """For each token, whether it is a word that asks nothing by itself or part of an intent's words."""
     covered = [token.isdigit() or token in FILLER_WORDS or token in DEMAND_NOUNS for token in tokens]
     for phrases in INTENT_WORDS.values():
         for phrase in phrases:
@@ -181,11 +196,7 @@ def sentence_intents(text: str) -> set[str]:
             for start in range(len(tokens) - size + 1):
                 if " ".join(tokens[start:start + size]) == phrase:
                     covered[start:start + size] = [True] * size
-    found = intents(text)
-    names_a_demand = any(token in DEMAND_NOUNS for token in tokens)
-    if all(covered):
-        return found or ({"status"} if names_a_demand else set())  # "quero saber da minha demanda"
-    return found & ABOUT_DEMANDS if names_a_demand else set()
+    return covered
 
 
 _NOT_WORD = re.compile(r"[^\w]+")

@@ -8,6 +8,7 @@ from dialogs import Dialogs
 from dialogs.messages import outgoing_from_json, outgoing_to_json
 from store import Actor, Store
 from dialog_support import Conversation, person_id
+from samples import DRAFT
 
 
 async def demands_of(store, conv) -> list:
@@ -278,12 +279,24 @@ async def test_a_greeting_at_the_description_is_said_back_not_filed_as_the_descr
     assert demand.description == "A liquidação está travada desde ontem."
 
 
-@pytest.mark.parametrize("typed", ["sim", "não", "2", "pular", "minhas demandas"])
-async def test_an_answer_to_another_question_is_not_filed_as_the_description(ready, typed):
-    # Also found by the misfiling property ("sim" became a description).
+@pytest.mark.parametrize("typed", ["sim", "não", "2", "pular", "minhas demandas", "{p}", "{n}", "status da {p}",
+                                   "qual a situação da {n}?", "reabrir {p}"])
+async def test_an_answer_to_another_question_is_not_filed_as_the_description(ready, sqlite_store, typed):
+    # Also found by the misfiling property ("sim" became a description); a demand asked for too.
+    async with sqlite_store.transaction() as tx:
+        other = await tx.open_demand(Actor(await person_id(sqlite_store, ready)), DRAFT)
+    typed = typed.format(p=other.protocol, n=other.protocol.split("-")[1])
     await to_description(ready)
     await ready.say(typed)
     assert f"“{typed}” não serve como texto da demanda" in ready.text and "Descreva a demanda" in ready.text
+
+
+async def test_a_description_that_cites_another_demand_is_taken(ready, sqlite_store):
+    async with sqlite_store.transaction() as tx:
+        other = await tx.open_demand(Actor(await person_id(sqlite_store, ready)), DRAFT)
+    await to_description(ready)
+    await ready.say(f"Como na {other.protocol}, o empenho 2025NE000123 não liquida.")
+    assert "anexar arquivos" in ready.text
 
 
 LONG = " ".join(f"palavra{n}" for n in range(400))  # about 4,000 characters
