@@ -56,30 +56,34 @@ def create_engine(url: str | None = None, *, busy_timeout_s: float = SQLITE_BUSY
     database = make_url(url).database or ":memory:"
     options.setdefault("async_creator", lambda: sqlite_inline.connect(database, busy_timeout_s=busy_timeout_s))
     engine = create_async_engine(url, **options)
-    event.listen(engine.sync_engine, "connect", lambda connection, _record: prepare_sqlite(connection))
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
+    _set_up_sqlite(engine.sync_engine)
     return engine
-
-
-def prepare_sqlite(dbapi_connection) -> None:
-    """Every SQLite connection of ours: it leaves transaction control to "begin" (isolation_level
-    None), and waits for other processes' locks itself (see sqlite_inline), including while
-    switching to WAL, which waits for other processes opening the same file."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
 
 
 def inline_engine(engine: AsyncEngine) -> Engine:
     """The synchronous engine on the SQLite file of `engine`, whose sessions run the store's
-    transactions inline (store/sqlite_inline.py says why)."""
-    return sqlite_inline.sync_engine(engine.url.database, prepare_sqlite)
+    transactions inline (store/sqlite_inline.py says why), set up as the asyncio one is."""
+    inline = sqlite_inline.sync_engine(engine.url.database)
+    _set_up_sqlite(inline)
+    return inline
+
+
+def _set_up_sqlite(engine: Engine) -> None:
+    """Every SQLite connection of ours leaves transaction control to "begin" (isolation_level
+    None), and waits for other processes' locks itself (see sqlite_inline), including while
+    switching to WAL, which waits for other processes opening the same file. Every transaction
+    begins as a writer."""
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 # SQLSTATEs of a server that is going away, coming back, or lost: class 08 (connection exception:

@@ -78,16 +78,12 @@ async def waiting_while_busy(call: Callable[[], Any], busy_timeout_s: float) -> 
 
 # --- the store's transactions -------------------------------------------------------------------
 
-def sync_engine(database: str, prepare: Callable[[Any], None]) -> sqlalchemy.Engine:
+def sync_engine(database: str) -> sqlalchemy.Engine:
     """The engine of the store's sessions on SQLite: SQLAlchemy's synchronous one, over sqlite3
-    connections that `prepare` sets up (the same pragmas as the asyncio engine's), each
-    transaction begun with ``BEGIN IMMEDIATE``."""
+    connections (store/db.py sets them up as the asyncio engine's)."""
     # A pool of its own kind: SQLAlchemy takes a URL without a file for one in memory, one
     # connection a thread, and two sessions of the loop's thread would share a connection.
-    engine = sqlalchemy.create_engine("sqlite://", creator=lambda: _open(database), poolclass=sqlalchemy.pool.QueuePool)
-    sqlalchemy.event.listen(engine, "connect", lambda connection, _record: prepare(connection))
-    sqlalchemy.event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
-    return engine
+    return sqlalchemy.create_engine("sqlite://", creator=lambda: _open(database), poolclass=sqlalchemy.pool.QueuePool)
 
 
 class InlineSession:
@@ -107,7 +103,7 @@ class InlineSession:
     async def _begun_session(self) -> Session:
         """The session, its transaction begun (on the first call)."""
         if not self._begun:
-            # BEGIN IMMEDIATE (sync_engine). Refused, it leaves the session as it was, the rows
+            # BEGIN IMMEDIATE (store/db.py). Refused, it leaves the session as it was, the rows
             # added to it included (a rollback would drop them), for the next try.
             await waiting_while_busy(self.sync_session.connection, self.busy_timeout_s)
             self._begun = True
