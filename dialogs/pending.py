@@ -84,7 +84,7 @@ def is_a_request_alone(text: str) -> bool:
 def asks_about_a_demand(text: str) -> bool:
     """A demand asked for rather than written about: its protocol or bare number with nothing but
     words that ask around it ("CAGE-…", "status da CAGE-…", "linha do tempo 00002", "reabrir CAGE-…")."""
-    if not (find_protocols(text) or [n for n in words.bare_numbers(text) if _PROTOCOL_NUMBER.fullmatch(n)]):
+    if not (find_protocols(text) or _protocol_numbers(text)):
         return False
     rest = " ".join(token for token in words.plain(text).split() if not _PROTOCOL_PART.fullmatch(token))
     return words.only_asks(rest)
@@ -101,7 +101,12 @@ def looks_like_a_request(text: str, protocol: str) -> bool:
     if any(other != protocol for other in named):
         return True
     asks = words.intents(text)
-    return bool(asks) and bool(named or [n for n in words.bare_numbers(text) if _PROTOCOL_NUMBER.fullmatch(n)])
+    return bool(asks) and bool(named or _protocol_numbers(text))
+
+
+def _protocol_numbers(text: str) -> list[str]:
+    """The bare numbers of `text` that may be a protocol's sequence number ("status da 00002")."""
+    return [number for number in words.bare_numbers(text) if _PROTOCOL_NUMBER.fullmatch(number)]
 
 
 def confirm_choices(turn: Turn) -> list[Choice]:
