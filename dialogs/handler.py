@@ -14,7 +14,7 @@ from typing import Any
 from dialogs import attendant, follow, identity, menu, new_demand, profile, words
 from dialogs import choice_ids as ids
 from dialogs.flow import LISTED, Flow, Reply, Turn, menu_choices, typed_choice
-from dialogs.messages import Incoming, Outgoing, outgoing_to_json, with_outbox_ids
+from dialogs.messages import Incoming, Outgoing, in_few_messages, outgoing_to_json, with_outbox_ids
 from dialogs.states import FlowState, InvalidState, MenuState, NewDemandState
 from dialogs.texts import Texts
 from store import Actor, StoreUnavailable, run_with_retries
@@ -121,6 +121,7 @@ class Dialogs:
             await identity.vouched_for(turn)
             await route(turn)
             turn.remember_choices()
+            turn.replies = in_few_messages(turn.replies)
             await tx.save_conversation(channel, chat_id, user_id, save_state(turn.state, turn.shown))
             if incoming.receipt is not None:
                 return await _queue_replies(tx, chat.id, incoming, turn.replies)

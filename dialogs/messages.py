@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from dialogs.render import MAX_TEXT
+
 
 @dataclass(frozen=True)
 class IncomingFile:
@@ -93,6 +95,35 @@ class Outgoing:
     # Delivered without a sound where the channel can (a push to a requester at night).
     silent: bool = False
     listing: Listing | None = None
+
+
+def _is_text_alone(reply: Outgoing) -> bool:
+    return not (reply.choices or reply.card or reply.files or reply.demand or reply.listing)
+
+
+def _takes_a_lead(reply: Outgoing) -> bool:
+    # A card may be shown instead of the text (Teams), and a message that shows a demand is
+    # edited as the demand changes: a line put before either would be lost.
+    return reply.card is None and reply.demand is None
+
+
+def in_few_messages(replies: list[Outgoing]) -> list[Outgoing]:
+    """A turn's replies in as few messages as they read well: a text alone ("✔ Execução da
+    Despesa", a greeting, a note that a pending answer was discarded) opens the reply after it,
+    a paragraph of its own, instead of being a message apart. Every message is a bubble in the
+    chat and a call to the channel, made one after another: a turn of two messages was the slowest
+    a person waited for (benchmarks/bench_replies.py)."""
+    joined: list[Outgoing] = []
+    for reply in replies:
+        lead = joined[-1] if joined else None
+        if (lead is None or not _is_text_alone(lead) or not _takes_a_lead(reply) or lead.silent != reply.silent
+                or len(lead.text) + len(reply.text) + 2 > MAX_TEXT):
+            joined.append(reply)
+            continue
+        listing = reply.listing and replace(reply.listing, text=f"{lead.text}\n\n{reply.listing.text}")
+        text = f"{lead.text}\n\n{reply.text}" if reply.text.strip() else lead.text
+        joined[-1] = replace(reply, text=text, listing=listing)
+    return joined
 
 
 def outgoing_to_json(message: Outgoing) -> dict:

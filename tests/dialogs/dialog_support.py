@@ -62,6 +62,23 @@ class Conversation(ChatDriver):
     async def attach(self, filename: str, data: bytes, text: str = "") -> list[Outgoing]:
         return await self.send(text=text, files=[IncomingFile(filename, data, None)])
 
+    @property
+    def paragraphs(self) -> list[str]:
+        """What the latest replies said, paragraph by paragraph: a note said before a question
+        opens the question's message (dialogs.messages.in_few_messages)."""
+        return [paragraph for reply in self.replies for paragraph in reply.text.split("\n\n")]
+
+    @property
+    def question(self) -> str:
+        """The question the latest replies end with: their last paragraph."""
+        return self.paragraphs[-1]
+
+    def assert_helped_then_asked(self, question: str) -> None:
+        """The latest replies are the step's help and then `question` again, in one message (a
+        card, as the summary is, comes apart: dialogs.messages.in_few_messages)."""
+        assert self.text.endswith(question) and len(self.text) > len(question)
+        assert len(self.replies) == (2 if self.replies[-1].card else 1)
+
     async def state(self) -> dict | None:
         async with self.dialogs.store.transaction() as tx:
             return await tx.load_conversation(self.channel, f"chat-{self.user}", self.user)

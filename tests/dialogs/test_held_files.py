@@ -64,7 +64,8 @@ async def test_an_executable_named_pdf_is_refused_on_arrival_and_the_good_files_
     await to_attachments(ready)
     await ready.send(files=[IncomingFile("nota.pdf", PDF), IncomingFile("relatorio.pdf", PROGRAM),
                             IncomingFile("planilha.xlsx", PDF), IncomingFile("foto.png", PNG)])
-    said = [reply.text for reply in ready.replies]
+    said = ready.paragraphs  # the refusals, then the files kept: one message
+    assert len(ready.replies) == 1
     assert said[0].startswith("O arquivo “relatorio.pdf” é um programa executável e não pode ser anexado.")
     assert said[1].startswith("O conteúdo do arquivo “planilha.xlsx” não corresponde à extensão")
     assert said[2].startswith("Anexos:\n1. nota.pdf\n2. foto.png\n")
@@ -80,14 +81,14 @@ async def test_any_held_file_can_be_removed_by_number_name_or_button(ready):
     await to_attachments(ready)
     await ready.send(files=[IncomingFile(name, PDF) for name in ("a.pdf", "b.pdf", "c.pdf", "d.pdf")])
     await ready.say("remover 2")
-    assert ready.replies[0].text == "Removi b.pdf."
+    assert ready.paragraphs[0] == "Removi b.pdf."
     assert "1. a.pdf\n2. c.pdf\n3. d.pdf" in ready.text
     await ready.say("tirar o anexo D.pdf")
-    assert ready.replies[0].text == "Removi d.pdf."
+    assert ready.paragraphs[0] == "Removi d.pdf."
     await ready.press("rmf:ask")
     assert "Qual anexo devo remover?" in ready.text and ready.labels == ["Remover a.pdf", "Remover c.pdf"]
     await ready.say("2")  # the second one of the list shown
-    assert ready.replies[0].text == "Removi c.pdf." and "1. a.pdf\n" in ready.text
+    assert ready.paragraphs[0] == "Removi c.pdf." and "1. a.pdf\n" in ready.text
     assert await held_names(ready) == ["a.pdf"]
     await ready.say("remover z.pdf")
     assert "Não encontrei “z.pdf” entre os anexos." in ready.text and ready.labels == ["Remover a.pdf"]
@@ -95,7 +96,7 @@ async def test_any_held_file_can_be_removed_by_number_name_or_button(ready):
     await ready.send(files=[IncomingFile("e.pdf", PDF)])  # at the summary: kept for the demand
     assert "Guardei e.pdf" in ready.text
     await ready.say("remover a.pdf")  # from the summary too
-    assert ready.replies[0].text == "Removi a.pdf." and "Anexos: e.pdf" in ready.text
+    assert ready.paragraphs[0] == "Removi a.pdf." and "Anexos: e.pdf" in ready.text
     await ready.press("send")
     assert await demand_files(ready) == ["e.pdf"] and await held_names(ready) == []
 
@@ -105,7 +106,7 @@ async def test_a_comment_keeps_its_text_and_good_file_when_another_file_is_refus
     await ready.say(f"comentar na {protocol}")
     await ready.send(text="Segue a nota de empenho.",
                      files=[IncomingFile("nota.pdf", PDF), IncomingFile("extrato.pdf", PROGRAM)])
-    assert ready.replies[0].text.startswith("O arquivo “extrato.pdf” é um programa executável")
+    assert ready.paragraphs[0].startswith("O arquivo “extrato.pdf” é um programa executável")
     assert "Comentário registrado" in ready.text
     async with ready.dialogs.store.transaction() as tx:
         [latest, *_] = await tx.timeline(Actor(await person_id(ready.dialogs.store, ready)), protocol)
@@ -120,7 +121,7 @@ async def test_a_comments_held_file_can_be_removed(ready):
     await ready.send(files=[IncomingFile("a.pdf", PDF), IncomingFile("b.png", PNG)])
     assert "Arquivos prontos:\n1. a.pdf\n2. b.png\n" in ready.text and "rmf:ask" in ready.choice_ids
     await ready.say("remover 1")
-    assert ready.replies[0].text == "Removi a.pdf." and "1. b.png" in ready.text
+    assert ready.paragraphs[0] == "Removi a.pdf." and "1. b.png" in ready.text
     await ready.say("Só a foto.")
     async with ready.dialogs.store.transaction() as tx:
         [latest, *_] = await tx.timeline(Actor(await person_id(ready.dialogs.store, ready)), protocol)

@@ -191,8 +191,8 @@ async def _play(dialogs: Dialogs, story) -> None:
         if token[0] == "content":
             person.contents.add(text)
         person.acting_on = named(text, choice, demands) or person.acting_on
-        replies = await (person.conversation.send(choice=choice) if choice else person.conversation.say(text))
-        asked = [reply.text for reply in replies if reply.text.startswith(NAMING_QUESTIONS)]
+        await (person.conversation.send(choice=choice) if choice else person.conversation.say(text))
+        asked = [said for said in person.conversation.paragraphs if said.startswith(NAMING_QUESTIONS)]
         events = await recorded_since(dialogs.store, last_event)
         for event_id, protocol, kind, author_id, written in events:
             last_event = event_id

@@ -49,7 +49,7 @@ async def test_a_pending_action_is_discarded_by_other_commands_and_oi_is_not_rec
     await ana.say(f"/{command} {first}")
     assert first in ana.text and "Escreva" in ana.text  # it waits for the text
     await ana.say("/fila")
-    assert ana.replies[0].text == discarded.format(protocol=first)
+    assert ana.paragraphs[0] == discarded.format(protocol=first)
     assert second in ana.text  # and then the queue, as asked
     await ana.say(f"/demanda {second}")
     assert ana.text.startswith(f"📄 {second}")
@@ -87,8 +87,8 @@ async def test_a_menu_word_or_another_protocol_discards_it_too(leave, dialogs, s
     before = await _facts(sqlite_store, actor, first)
     await ana.say(f"/responder {first}")
     await ana.say(leave.format(second=second))
-    assert ana.replies[0].text == f"Resposta a {first} descartada."
-    assert len(ana.replies) > 1  # and then what was asked
+    assert ana.paragraphs[0] == f"Resposta a {first} descartada."
+    assert len(ana.paragraphs) > 1  # and then what was asked
     await ana.say("oi")
     assert await _facts(sqlite_store, actor, first) == before
 
@@ -99,7 +99,7 @@ async def test_a_button_of_another_demand_discards_it(dialogs, sqlite_store, rea
     await ana.say(f"/demanda {second}")
     await ana.say(f"/solucionar {first}")
     await ana.send(choice=f"atd:tl:{second}")  # a card's button, pressed on the older message
-    assert ana.replies[0].text == f"Solução de {first} descartada."
+    assert ana.paragraphs[0] == f"Solução de {first} descartada."
     await ana.say("feito")
     assert await _facts(sqlite_store, actor, first) == before
 
@@ -152,4 +152,4 @@ async def test_the_discard_is_said_in_english_too(dialogs, sqlite_store, ready):
     ana = Conversation(dialogs, user="attendant", name="Ana Atendente", locale="en")
     await ana.say(f"/solucionar {first}")
     await ana.say("/fila")
-    assert ana.replies[0].text == f"Solution of {first} discarded."
+    assert ana.paragraphs[0] == f"Solution of {first} discarded."

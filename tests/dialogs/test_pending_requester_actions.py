@@ -37,7 +37,7 @@ async def test_in_comment_mode_another_demands_number_shows_it_saying_the_commen
     first, second = await _two(sqlite_store, ready)
     await ready.send(choice=f"dm:com:{first}")
     await ready.say("00002")
-    assert ready.replies[0].text == f"Comentário em {first} descartado."
+    assert ready.paragraphs[0] == f"Comentário em {first} descartado."
     assert ready.replies[-1].text.startswith(f"📄 {second}")
     assert await _events(sqlite_store, ready, first) == [(EventKind.CREATED, None)]
 
@@ -49,7 +49,7 @@ async def test_a_query_in_comment_mode_is_asked_about_and_no_does_what_it_asked(
     assert ready.text == f"Registrar como comentário em {first}?\n“linha do tempo {second}”"
     assert ready.choice_ids == ["yes", "no"]
     await ready.say("não")
-    assert ready.replies[0].text == f"Comentário em {first} descartado."
+    assert ready.paragraphs[0] == f"Comentário em {first} descartado."
     assert f"Linha do tempo de {second}" in ready.text
     assert await _events(sqlite_store, ready, first) == [(EventKind.CREATED, None)]
     assert (await ready.state())["flow"] == "menu"
@@ -99,8 +99,8 @@ async def test_a_pending_text_is_discarded_by_anything_of_something_else(step, l
         await ready.send(choice=f"dm:show:{second}")  # an older message's button
     else:
         await ready.say(leave.format(second=second))
-    assert ready.replies[0].text == said
-    assert len(ready.replies) > 1  # and then what was asked
+    assert ready.paragraphs[0] == said
+    assert len(ready.paragraphs) > 1  # and then what was asked
     if leave in ("{second}", "00002", "button"):
         assert ready.replies[-1].text.startswith(f"📄 {second}")
     await ready.say("Texto solto, depois.")
@@ -115,7 +115,7 @@ async def test_a_pending_text_expires(step, ready, sqlite_store, clock):
     before = await _events(sqlite_store, ready, first)
     clock.advance(minutes=PENDING_MINUTES + 1)
     await ready.say("Escrevi isto bem depois.")
-    assert ready.replies[0].text == f"{said} Passaram mais de {PENDING_MINUTES} minutos sem resposta; nada foi registrado."
+    assert ready.paragraphs[0] == f"{said} Passaram mais de {PENDING_MINUTES} minutos sem resposta; nada foi registrado."
     assert await _events(sqlite_store, ready, first) == before
 
 
@@ -124,7 +124,7 @@ async def test_the_requesters_discard_is_said_in_english_too(dialogs, sqlite_sto
     first = await open_demand(sqlite_store, john)
     await john.send(choice=f"dm:com:{first}")
     await john.say("menu")
-    assert john.replies[0].text == f"Comment on {first} discarded."
+    assert john.paragraphs[0] == f"Comment on {first} discarded."
     await john.send(choice=f"dm:com:{first}")
     await john.say(f"timeline {first}")
     assert john.text == f"Record this as a comment on {first}?\n“timeline {first}”"
@@ -138,7 +138,7 @@ async def test_an_attendants_text_that_reads_as_a_query_is_asked_about(dialogs, 
     await ana.say(f"linha do tempo {second}")
     assert ana.text == f"Registrar como resposta a {first}?\n“linha do tempo {second}”"
     await ana.say("não")
-    assert ana.replies[0].text == f"Resposta a {first} descartada."
+    assert ana.paragraphs[0] == f"Resposta a {first} descartada."
     assert f"Linha do tempo de {second}" in ana.text  # and what it asked, in her private chat
     async with sqlite_store.transaction() as tx:
         assert [event.kind for event in await tx.timeline(actor, first)] == [EventKind.CREATED]
