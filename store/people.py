@@ -3,17 +3,18 @@ attendants' rooms): the part of a unit of work that knows who is who."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from . import errors, validation
 from .mappers import chat_view, person_view
 from .models import ChannelAccountRow, ChatRow, PersonRow
-from .statements import PERSON_BY_ID
+from .statements import PERSON_BY_ID, chat_insert
 from .unit import UnitOfWork
 from .views import Actor, Chat, Person
 
 _UNSET = object()
+_CHAT_BY_KEY = select(ChatRow).where(ChatRow.channel == bindparam("channel"), ChatRow.chat_id == bindparam("chat_id"))
 
 
 class PeopleAndChats(UnitOfWork):
@@ -117,16 +118,13 @@ class PeopleAndChats(UnitOfWork):
         row = await self._chat_row(channel, chat_id)
         now = self.now()
         if row is None:
-            try:
-                async with self.session.begin_nested():
-                    row = ChatRow(channel=channel, chat_id=chat_id, kind=kind, person_id=person_id,
-                                  reference=reference, locale=locale, is_attendant_room=False,
-                                  created_at=now, updated_at=now)
-                    self.session.add(row)
-                    await self.session.flush()
-                return chat_view(row)
-            except IntegrityError:
-                row = await self._chat_row(channel, chat_id)
+            created = await self.session.scalar(chat_insert(self.store.dialect), {
+                "channel": channel, "chat_id": chat_id, "kind": kind, "person_id": person_id, "reference": reference,
+                "locale": locale, "is_attendant_room": False, "created_at": now, "updated_at": now})
+            if created is not None:
+                return Chat(id=created, channel=channel, chat_id=chat_id, kind=kind, person_id=person_id,
+                            reference=reference, locale=locale, is_attendant_room=False)
+            row = await self._chat_row(channel, chat_id)  # another unit of work wrote it first
         wanted = {"kind": kind, "person_id": person_id, "reference": reference, "locale": locale}
         changed = False
         for field, value in wanted.items():
@@ -146,8 +144,7 @@ class PeopleAndChats(UnitOfWork):
         return chat_view(row) if row else None
 
     async def _chat_row(self, channel: str, chat_id: str) -> ChatRow | None:
-        return await self.session.scalar(
-            select(ChatRow).where(ChatRow.channel == channel, ChatRow.chat_id == chat_id))
+        return await self.session.scalar(_CHAT_BY_KEY, {"channel": channel, "chat_id": chat_id})
 
     async def bind_room(self, actor: Actor, chat_db_id: int) -> Chat:
         return await self._set_room(actor, chat_db_id, True)
