@@ -258,17 +258,12 @@ async def mark_replies_sent(store: Store, owner: str, replies: list[SentReply]) 
     return [reply.outbox_id in marked for reply in replies]
 
 
-def _mark_sent_statement(outbox_ids: list[int], owner: str, now: datetime):
-    return (update(OutboxRow)
-            .where(OutboxRow.id.in_(outbox_ids), OutboxRow.claimed_by == owner, OutboxRow.status == SENDING)
-            .values(status=SENT, sent_at=now, claimed_until=None, last_error=None))
-
-
 async def mark_sent_many(store: Store, outbox_ids: list[int], owner: str) -> int:
     """Record sends confirmed at about the same time in one commit (a group commit)."""
     async with store.transaction() as tx:
-        result = await tx.session.execute(_mark_sent_statement(outbox_ids, owner, _now(store)))
-        return result.rowcount
+        marked = (await tx.session.execute(statements.REPLIES_SENT, {
+            "ids": outbox_ids, "owner": owner, "now": _now(store)})).scalars().all()
+        return len(marked)
 
 
 async def mark_retry(store: Store, outbox_id: int, owner: str, delay: float, error: str,
