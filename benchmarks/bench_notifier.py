@@ -95,6 +95,10 @@ async def _produce(store: Store, attendant: Actor, protocols: list[str], events:
         committed[event_id] = time.perf_counter()
         if committed_hook is not None:
             committed_hook()
+        # A writer of the bot (a turn) goes on to send its replies after its commit, which gives
+        # the loop back; on SQLite a transaction itself never does (store/sqlite_inline.py), and
+        # a loop of them alone would keep the notifier beside it from running until the last.
+        await asyncio.sleep(0)
     return committed
 
 

@@ -3,6 +3,13 @@ transaction. The first caller writes; the ones that arrive while that write is u
 then the next writer takes all of them at once. Alone, a call is written at once (no timer, no
 added latency); under load, a transaction's fixed cost is shared (benchmarks/bench_overhead.py:
 the webhook's inbox writes and the marks of sent replies).
+
+A write that never gives the event loop back (SQLite's transactions run inline,
+store/sqlite_inline.py) is never under way when another caller comes, so each caller writes
+alone. Where throughput matters more than one turn of the loop, `gather_ready` has the first
+caller let the tasks ready at that moment add theirs before it writes: the notifier's marks (1,000
+sends of a backlog were 1,000 commits, benchmarks/bench_notifier.py). Not the webhook's inbox
+writes nor a turn's replies, whose acknowledgement and next message would wait behind turns.
 """
 
 from __future__ import annotations
@@ -16,9 +23,10 @@ R = TypeVar("R")
 
 
 class GroupCommit(Generic[T, R]):
-    def __init__(self, write: Callable[[list[T]], Awaitable[Sequence[R]]]) -> None:
+    def __init__(self, write: Callable[[list[T]], Awaitable[Sequence[R]]], *, gather_ready: bool = False) -> None:
         """`write(items)` writes them in one transaction and returns one result per item."""
         self._write = write
+        self._gather_ready = gather_ready
         self._waiting: list[tuple[T, asyncio.Future]] = []
         self._writing = asyncio.Lock()
 
@@ -27,6 +35,8 @@ class GroupCommit(Generic[T, R]):
         mine = [loop.create_future() for _ in items]
         self._waiting += zip(items, mine)
         async with self._writing:
+            if self._gather_ready and mine and not mine[-1].done():
+                await asyncio.sleep(0)
             if mine and not mine[-1].done():  # not written by the commit we waited for
                 batch, self._waiting = self._waiting, []
                 try:

@@ -91,7 +91,7 @@ class Notifier:
         self._held: set[int] = set()  # outbox ids being sent: their leases are renewed
         self._warned_channels: set[str] = set()
         self._db_failures = 0
-        self._mark_sent_together = GroupCommit(self._mark_rows_sent)
+        self._mark_sent_together = GroupCommit(self._mark_rows_sent, gather_ready=True)
         # Pushes delivered at about the same time make their options current in one transaction.
         self._make_choices_current = GroupCommit(lambda offers: make_choices_current(store, offers))
         self._refreshed: OrderedDict[int, None] = OrderedDict()
