@@ -118,12 +118,12 @@ class PeopleAndChats(UnitOfWork):
         row = await self._chat_row(channel, chat_id)
         now = self.now()
         if row is None:
-            created = await self.session.scalar(chat_insert(self.store.dialect), {
-                "channel": channel, "chat_id": chat_id, "kind": kind, "person_id": person_id, "reference": reference,
-                "locale": locale, "is_attendant_room": False, "created_at": now, "updated_at": now})
+            fields = {"channel": channel, "chat_id": chat_id, "kind": kind, "person_id": person_id,
+                      "reference": reference, "locale": locale, "is_attendant_room": False}
+            created = await self.session.scalar(chat_insert(self.store.dialect),
+                                                {**fields, "created_at": now, "updated_at": now})
             if created is not None:
-                return Chat(id=created, channel=channel, chat_id=chat_id, kind=kind, person_id=person_id,
-                            reference=reference, locale=locale, is_attendant_room=False)
+                return Chat(id=created, **fields)
             row = await self._chat_row(channel, chat_id)  # another unit of work wrote it first
         wanted = {"kind": kind, "person_id": person_id, "reference": reference, "locale": locale}
         changed = False

@@ -85,6 +85,7 @@ TURN_CONTEXT = (
     .where(_ACCOUNTS.c.channel == bindparam("key_channel"),
            _ACCOUNTS.c.channel_user_id == bindparam("key_user_id")))
 
+
 @functools.lru_cache(maxsize=None)
 def chat_insert(dialect: str):
     """A chat the bot has not written to yet; its new id, or nothing when another unit of work
