@@ -97,6 +97,10 @@ class Outgoing:
     listing: Listing | None = None
 
 
+# Between a text alone and the reply it opens (dialogs read and tests split on it).
+PARAGRAPH_BREAK = "\n\n"
+
+
 def _is_text_alone(reply: Outgoing) -> bool:
     return not (reply.choices or reply.card or reply.files or reply.demand or reply.listing)
 
@@ -105,6 +109,10 @@ def _takes_a_lead(reply: Outgoing) -> bool:
     # A card may be shown instead of the text (Teams), and a message that shows a demand is
     # edited as the demand changes: a line put before either would be lost.
     return reply.card is None and reply.demand is None
+
+
+def _opened(lead: str, text: str) -> str:
+    return lead + PARAGRAPH_BREAK + text if text.strip() else lead
 
 
 def in_few_messages(replies: list[Outgoing]) -> list[Outgoing]:
@@ -117,12 +125,11 @@ def in_few_messages(replies: list[Outgoing]) -> list[Outgoing]:
     for reply in replies:
         lead = joined[-1] if joined else None
         if (lead is None or not _is_text_alone(lead) or not _takes_a_lead(reply) or lead.silent != reply.silent
-                or len(lead.text) + len(reply.text) + 2 > MAX_TEXT):
+                or len(lead.text) + len(PARAGRAPH_BREAK) + len(reply.text) > MAX_TEXT):
             joined.append(reply)
             continue
-        listing = reply.listing and replace(reply.listing, text=f"{lead.text}\n\n{reply.listing.text}")
-        text = f"{lead.text}\n\n{reply.text}" if reply.text.strip() else lead.text
-        joined[-1] = replace(reply, text=text, listing=listing)
+        listing = reply.listing and replace(reply.listing, text=_opened(lead.text, reply.listing.text))
+        joined[-1] = replace(reply, text=_opened(lead.text, reply.text), listing=listing)
     return joined
 
 

@@ -14,6 +14,7 @@ from chat_driver import ChatDriver, Option
 from samples import ATTENDANT_NAME, DRAFT, NAME, PROFILE
 
 from dialogs import Dialogs, Incoming, IncomingFile, Outgoing
+from dialogs.messages import PARAGRAPH_BREAK
 from dialogs.texts import Texts
 from store import Actor
 
@@ -66,7 +67,7 @@ class Conversation(ChatDriver):
     def paragraphs(self) -> list[str]:
         """What the latest replies said, paragraph by paragraph: a note said before a question
         opens the question's message (dialogs.messages.in_few_messages)."""
-        return [paragraph for reply in self.replies for paragraph in reply.text.split("\n\n")]
+        return [paragraph for reply in self.replies for paragraph in reply.text.split(PARAGRAPH_BREAK)]
 
     @property
     def question(self) -> str:
