@@ -106,7 +106,24 @@ async def requester(api: BotAPI, deliver, chat: int, counts: list[int]) -> None:
     for (text, choice), count in zip(SCRIPT, counts):
         await deliver(api.update_for(chat, text, choice))
         expected += count
-        await api.until_sent(chat, expected)
+        await until_answered(api, chat, expected)
+
+
+async def until_answered(api: BotAPI, chat: int, answers: int) -> None:
+    """Until the chat has `answers` messages besides the "wait" notes: a note is no answer, and a
+    person who reads one waits on for the answer (counted as one, it let the requester run a step
+    ahead, and the check come before the last answer)."""
+    while True:
+        notes = wait_notes(api, chat)
+        await api.until_sent(chat, answers + notes)
+        if wait_notes(api, chat) == notes:
+            return
+
+
+def wait_notes(api: BotAPI, chat: int) -> int:
+    """How many "wait" notes the bot sent to `chat`."""
+    return sum(1 for call in api.calls if call.method == "sendMessage" and int(call.params["chat_id"]) == chat
+               and WAIT_NOTE in str(call.params.get("text", "")))
 
 
 async def nothing_lost_nothing_doubled(api: BotAPI, store: Store, chats: list[int], counts: list[int], *,
@@ -114,10 +131,7 @@ async def nothing_lost_nothing_doubled(api: BotAPI, store: Store, chats: list[in
     """Every answer came (the requesters waited for each) and none twice beyond `repeats_allowed`
     sends in flight per chat; no error reply, at most `notes_allowed` "wait" notes per chat; every
     update done once, every reply confirmed, one demand per requester, the one its chat names."""
-    notes = {chat: 0 for chat in chats}
-    for call in api.calls:
-        if call.method == "sendMessage" and WAIT_NOTE in str(call.params.get("text", "")):
-            notes[int(call.params["chat_id"])] += 1
+    notes = {chat: wait_notes(api, chat) for chat in chats}
     assert all(count <= notes_allowed for count in notes.values()), notes
     # The notes are no answers: they do not count as the messages a turn answers with.
     assert {chat: api.sent[chat] - notes[chat] for chat in chats} == {chat: sum(counts) for chat in chats}
