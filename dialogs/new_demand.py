@@ -16,12 +16,13 @@ from dialogs import choosing, held_files, identity, render, similar, words
 from dialogs.describing import (answer_description, answer_propose, ask_description, ask_propose, back_from_propose,
                                 parts)
 from dialogs.drafting import (advance, answered, back, change, current_line, discard, draft_of, forget, keep_choice,
-                              leave, typed_line)
+                              leave, mark, typed_line)
 from dialogs.flow import Flow, Reply, Step, Turn
 from dialogs.messages import IncomingFile
 from dialogs.states import MENU, Draft, InvalidState, NewDemandState
 from store import MAX_TITLE, StoreError
 from store.pending import HeldFile
+from taxonomy.matching import NEAR_EXACT
 
 OTHER_SUBJECT = "outro"  # the taxonomy's "Outro" service: its text is the subject
 
@@ -141,9 +142,11 @@ async def answer_type(turn: Turn, reply: Reply) -> None:
 
 
 def category_options(turn: Turn) -> choosing.Options:
+    """The type's categories; after a subject written in their place, those that hold it."""
     type_key = draft_of(turn).type_key
-    return choosing.Options(prefix="cat", entries=turn.taxonomy.categories(type_key), level="category",
-                            type_key=type_key, label=_label(turn))
+    named = _named_subject(turn)
+    entries = _homes(turn, named) if named is not None else turn.taxonomy.categories(type_key)
+    return choosing.Options(prefix="cat", entries=entries, level="category", type_key=type_key, label=_label(turn))
 
 
 def _label(turn: Turn):
@@ -160,7 +163,69 @@ async def ask_category(turn: Turn) -> None:
 
 
 async def answer_category(turn: Turn, reply: Reply) -> None:
+    """A category, or a subject of the type written outright ("FPE", "liberar liquidação"): its
+    category, if only one holds it or the text names that one too, and the subject with it, so
+    that the next question does not ask again what was said. A subject several categories hold
+    is kept while the person picks one of those."""
+    kept = _named_subject(turn)
+    named = kept or (None if reply.choice else _subject_written(turn, reply.text))
+    homes = _homes(turn, named) if named is not None and reply.choice != ids.KEEP else ()
+    if not homes:
+        return await answer_classification(turn, reply, "category", category_options(turn),
+                                           then=("subject", "module"))
+    if reply.choice:
+        category = await choosing.pick(turn, category_options(turn), reply)
+        if category is not None:
+            await _took_category_and_subject(turn, category, named)
+        return
+    written = turn.taxonomy.match(reply.text[:200], level="category", type_key=draft_of(turn).type_key).best
+    if written is not None and written.entry in homes:
+        return await _took_category_and_subject(turn, written.entry, named)
+    if kept is None and written is None:
+        if len(homes) == 1:
+            return await _took_category_and_subject(turn, homes[0], named)
+        turn.update(named_subject=named.key)
+        turn.say("choose.took", name=named.label(render.in_english(turn.t)))
+        return await turn.ask()
+    # Some other category named, or nothing a category after the subject kept: as any answer.
     await answer_classification(turn, reply, "category", category_options(turn), then=("subject", "module"))
+
+
+def _subject_written(turn: Turn, text: str):
+    """The subject of the draft's type that `text` names nearly whole (not a category's words
+    that happen to be like a service's: "execução da despesa"), if there is one."""
+    if _mode(turn) == "free" or not text.strip():
+        return None
+    best = turn.taxonomy.match(text[:200], level="subject", type_key=draft_of(turn).type_key, limit=2).best
+    if best is None or best.score < NEAR_EXACT or best.entry.key == OTHER_SUBJECT:
+        return None
+    return best.entry
+
+
+def _named_subject(turn: Turn):
+    """The subject written at the category question, kept while a category is chosen."""
+    key = turn.state.named_subject
+    if key is None:
+        return None
+    return next((entry for entry in turn.taxonomy.subjects(draft_of(turn).type_key) if entry.key == key), None)
+
+
+def _homes(turn: Turn, subject) -> tuple:
+    type_key = draft_of(turn).type_key
+    return tuple(category for category in turn.taxonomy.categories(type_key)
+                 if subject in turn.taxonomy.subjects(type_key, category.key))
+
+
+async def _took_category_and_subject(turn: Turn, category, subject) -> None:
+    english = render.in_english(turn.t)
+    names = dict.fromkeys((category.label(english), subject.label(english)))  # a category's sole service: once
+    turn.say("choose.took", name=" · ".join(names))
+    draft = draft_of(turn)
+    if (category.key, subject.key) != (draft.category_key, draft.subject_key):
+        forget(turn, "subject", "module")
+    change(turn, category_key=category.key, subject_key=subject.key, subject_detail=None)
+    mark(turn, "category")
+    await answered(turn, "subject")
 
 
 async def answer_classification(turn: Turn, reply: Reply, step: str, options: choosing.Options,

@@ -234,7 +234,7 @@ class Draft:
 @dataclass(frozen=True)
 class NewDemandState(FlowState):
     FLOW: ClassVar[str] = "new"
-    SCRATCH: ClassVar[tuple[str, ...]] = ("listing", "other", "long_text", "proa", "similar")
+    SCRATCH: ClassVar[tuple[str, ...]] = ("listing", "other", "long_text", "proa", "similar", "named_subject")
     # What a step needs of the draft before it can ask its question.
     NEEDS: ClassVar[dict[str, tuple[str, ...]]] = {
         "category": ("type_key",), "subject": ("type_key", "category_key"), "module": ("type_key",),
@@ -250,13 +250,15 @@ class NewDemandState(FlowState):
     long_text: str | None = None  # a description over the limit, until split or rewritten
     proa: bool = False  # the PROA warning is waiting for an answer
     similar: str | None = None  # "similar": the protocol of the open demand this one may repeat
+    named_subject: str | None = None  # "category": the subject written instead, kept for the category chosen next
 
     @classmethod
     def from_json(cls, data: dict, taxonomy: Any = None) -> NewDemandState:
         state = cls(**cls._common(data), draft=Draft.from_json(data.get("draft", {}), taxonomy),
                     editing=_optional(data, "editing", bool, False), listing=_optional(data, "listing", bool, False),
                     other=_optional(data, "other", bool, False), long_text=_optional(data, "long_text", str),
-                    proa=_optional(data, "proa", bool, False), similar=_optional(data, "similar", str))
+                    proa=_optional(data, "proa", bool, False), similar=_optional(data, "similar", str),
+                    named_subject=_optional(data, "named_subject", str))
         missing = [name for name in cls.NEEDS.get(state.step, ()) if getattr(state.draft, name) is None]
         if missing:
             raise InvalidState(f"step {state.step} needs {missing}")

@@ -468,10 +468,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "dos sistemas da CAGE.",
                       "Services ask CAGE to act; Guidance answers questions without action; Systems support "
                       "covers CAGE's systems."),
-    "help.new.category": ("As categorias vêm do Anexo I do guia. Escreva parte do nome (sem acentos, tudo bem) "
-                          "ou navegue pela lista.",
-                          "Categories come from the guide's Anexo I. Write part of the name (accents optional) "
-                          "or browse the list."),
+    "help.new.category": ("As categorias vêm do Anexo I do guia. Escreva parte do nome (sem acentos, tudo bem), "
+                          "o serviço ou o sistema de que se trata, ou navegue pela lista.",
+                          "Categories come from the guide's Anexo I. Write part of the name (accents optional), "
+                          "the service or the system it is about, or browse the list."),
     "help.new.subject": ("O assunto detalha a categoria: um serviço do Quadro 1, o tema da orientação ou o "
                          "sistema.",
                          "The subject details the category: a Quadro 1 service, the theme of the question or "
