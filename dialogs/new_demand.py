@@ -9,7 +9,7 @@ from free text in dialogs/describing.py; this module has the other steps and the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from dialogs import choice_ids as ids
 from dialogs import choosing, held_files, identity, render, similar, words
@@ -138,7 +138,14 @@ async def ask_type(turn: Turn) -> None:
 
 
 async def answer_type(turn: Turn, reply: Reply) -> None:
-    await answer_classification(turn, reply, "type", type_options(turn), then=("category", "subject", "module"))
+    """A type; written with a service or system of it ("FPE", "liberar liquidação"), the flow
+    goes on as if that were written at the category question."""
+    async def with_the_subject_written() -> None:
+        subject = _subject_written(turn, reply.text)
+        if subject is None or "category" in draft_of(turn).done or not await _took_subject(turn, reply.text, subject):
+            await advance(turn)
+    await answer_classification(turn, reply, "type", type_options(turn), then=("category", "subject", "module"),
+                                onward=None if reply.choice else with_the_subject_written)
 
 
 def category_options(turn: Turn) -> choosing.Options:
@@ -168,27 +175,41 @@ async def answer_category(turn: Turn, reply: Reply) -> None:
     that the next question does not ask again what was said. A subject several categories hold
     is kept while the person picks one of those."""
     kept = _named_subject(turn)
-    named = kept or (None if reply.choice else _subject_written(turn, reply.text))
-    homes = _homes(turn, named) if named is not None and reply.choice != ids.KEEP else ()
-    if not homes:
-        return await answer_classification(turn, reply, "category", category_options(turn),
-                                           then=("subject", "module"))
-    if reply.choice:
+    if kept is not None and reply.choice and reply.choice != ids.KEEP:
         category = await choosing.pick(turn, category_options(turn), reply)
         if category is not None:
-            await _took_category_and_subject(turn, category, named)
+            await _took_category_and_subject(turn, category, kept)
         return
-    written = turn.taxonomy.match(reply.text[:200], level="category", type_key=draft_of(turn).type_key).best
-    if written is not None and written.entry in homes:
-        return await _took_category_and_subject(turn, written.entry, named)
-    if kept is None and written is None:
-        if len(homes) == 1:
-            return await _took_category_and_subject(turn, homes[0], named)
-        turn.update(named_subject=named.key)
-        turn.say("choose.took", name=named.label(render.in_english(turn.t)))
-        return await turn.ask()
+    if kept is not None and not reply.choice:
+        written = _category_written(turn, reply.text)
+        if written in _homes(turn, kept):
+            return await _took_category_and_subject(turn, written, kept)
+    elif not reply.choice and (subject := _subject_written(turn, reply.text)) is not None:
+        if await _took_subject(turn, reply.text, subject):
+            return
     # Some other category named, or nothing a category after the subject kept: as any answer.
     await answer_classification(turn, reply, "category", category_options(turn), then=("subject", "module"))
+
+
+async def _took_subject(turn: Turn, text: str, subject) -> bool:
+    """`subject`, written in `text` at the type or category question, and its category: the one
+    that holds it, or the one of those the text names; several, none named: kept while the person
+    picks one of them. False when the text names a category that does not hold it."""
+    homes = _homes(turn, subject)
+    written = _category_written(turn, text)
+    if written in homes or (written is None and len(homes) == 1):
+        await _took_category_and_subject(turn, written or homes[0], subject)
+        return True
+    if written is not None or not homes:
+        return False
+    turn.say("choose.took", name=subject.label(render.in_english(turn.t)))
+    await turn.goto("category", named_subject=subject.key)
+    return True
+
+
+def _category_written(turn: Turn, text: str):
+    best = turn.taxonomy.match(text[:200], level="category", type_key=draft_of(turn).type_key).best
+    return best.entry if best is not None else None
 
 
 def _subject_written(turn: Turn, text: str):
@@ -229,8 +250,9 @@ async def _took_category_and_subject(turn: Turn, category, subject) -> None:
 
 
 async def answer_classification(turn: Turn, reply: Reply, step: str, options: choosing.Options,
-                                then: tuple[str, ...]) -> None:
-    """Type or category: keep the current one, or pick another, which forgets the steps under it."""
+                                then: tuple[str, ...], onward: Callable[[], Awaitable[None]] | None = None) -> None:
+    """Type or category: keep the current one, or pick another, which forgets the steps under it;
+    then the next step not done, or `onward` after one picked."""
     field = f"{step}_key"
     if reply.choice == ids.KEEP and getattr(draft_of(turn), field):
         return await answered(turn, step)
@@ -239,7 +261,11 @@ async def answer_classification(turn: Turn, reply: Reply, step: str, options: ch
         return
     if entry.key != getattr(draft_of(turn), field):
         forget(turn, *then)
-    await answered(turn, step, **{field: entry.key})
+    if onward is None:
+        return await answered(turn, step, **{field: entry.key})
+    change(turn, **{field: entry.key})
+    mark(turn, step)
+    await onward()
 
 
 # --- subject (a service, a free theme, or a system) ---------------------------------------------------

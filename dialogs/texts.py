@@ -465,9 +465,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.new.organ": ("O órgão é quem solicita: normalmente o seu. Confirme ou escolha outro.",
                        "The agency is who is asking: usually yours. Confirm it or choose another."),
     "help.new.type": ("Serviços pedem uma ação da CAGE; Orientação tira dúvidas sem ação; Suporte Sistemas trata "
-                      "dos sistemas da CAGE.",
+                      "dos sistemas da CAGE. Também pode escrever o serviço ou o sistema (“liberar liquidação”, "
+                      "“FPE”).",
                       "Services ask CAGE to act; Guidance answers questions without action; Systems support "
-                      "covers CAGE's systems."),
+                      "covers CAGE's systems. You may also write the service or the system (“liberar liquidação”, "
+                      "“FPE”)."),
     "help.new.category": ("As categorias vêm do Anexo I do guia. Escreva parte do nome (sem acentos, tudo bem), "
                           "o serviço ou o sistema de que se trata, ou navegue pela lista.",
                           "Categories come from the guide's Anexo I. Write part of the name (accents optional), "

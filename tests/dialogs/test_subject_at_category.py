@@ -1,5 +1,6 @@
-"""A subject written at the category question ("FPE", "liberar liquidação"): the bot takes it with
-its category instead of answering "not found", or asking next for what was just said."""
+"""A subject written at the category question ("FPE", "liberar liquidação"), or at the type question:
+the bot takes it with its category instead of answering "not found", or asking next for what was
+just said."""
 
 from __future__ import annotations
 
@@ -94,3 +95,33 @@ async def test_a_category_whose_only_service_is_written_is_named_once(ready):
     await ready.say("cadastro credor")
     assert ready.paragraphs[0] == "✔ Cadastro Credor FPE"
     assert "Descreva a demanda" in ready.question
+
+
+async def at_the_types(conv) -> None:
+    await start_new(conv)
+    await conv.say("sim")
+    assert "Qual é o tipo" in conv.question
+
+
+async def test_a_service_written_at_the_type_question_takes_type_category_and_service(ready, sqlite_store):
+    await at_the_types(ready)
+    await ready.say("liberar liquidação")
+    assert ready.paragraphs[:2] == ["✔ Serviços", "✔ Execução da Despesa · Liberar liquidação"]
+    demand = await sent_with(ready, sqlite_store, "A liquidação está travada desde ontem.")
+    assert (demand.type_key, demand.subject_key) == ("servicos", "liberar-liquidacao")
+
+
+async def test_a_system_written_at_the_type_question_is_kept_for_the_category(ready):
+    await at_the_types(ready)
+    await ready.say("FPE")
+    assert ready.paragraphs[:2] == ["✔ Suporte Sistemas", "✔ FPE"]
+    assert set(ready.choice_ids) == SYSTEMS_CATEGORIES - {"cat:sis-manutencao-painel"}
+    await ready.press("cat:sis-acesso-cadastro")
+    assert ready.paragraphs[0] == "✔ Acesso/Cadastro · FPE"
+
+
+async def test_a_type_written_alone_asks_every_category(ready):
+    await at_the_types(ready)
+    await ready.say("sistemas")  # like the name of no system well enough to be taken for one
+    assert ready.paragraphs[0] == "✔ Suporte Sistemas" and "Qual é a categoria" in ready.question
+    assert set(ready.choice_ids) == SYSTEMS_CATEGORIES
