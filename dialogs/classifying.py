@@ -115,7 +115,7 @@ def _subject_written(turn: Turn, text: str):
 
 
 def _named_subject(turn: Turn):
-    """The subject written at the category question, kept while a category is chosen."""
+    """The subject written at the type or category question, kept while a category is chosen."""
     key = turn.state.named_subject
     if key is None:
         return None
