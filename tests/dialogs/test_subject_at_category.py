@@ -5,6 +5,7 @@ just said."""
 from __future__ import annotations
 
 from test_new_demand import demands_of, start_new
+from test_understanding import english_ready
 
 from dialogs.texts import CATALOGUE
 
@@ -125,3 +126,14 @@ async def test_a_type_written_alone_asks_every_category(ready):
     await ready.say("sistemas")  # like the name of no system well enough to be taken for one
     assert ready.paragraphs[0] == "✔ Suporte Sistemas" and "Qual é a categoria" in ready.question
     assert set(ready.choice_ids) == SYSTEMS_CATEGORIES
+
+
+async def test_an_english_reader_reads_the_categories_taken_in_english(dialogs):
+    conv = await english_ready(dialogs)
+    await conv.press("menu:new")
+    await conv.say("A title")
+    await conv.press("yes")
+    await conv.say("FPE")
+    assert conv.paragraphs[:2] == ["✔ Systems Support", "✔ FPE"] and "Errors/Questions/Requests" in conv.labels
+    await conv.say("errors")
+    assert conv.paragraphs[0] == "✔ Errors/Questions/Requests · FPE"
