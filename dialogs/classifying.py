@@ -66,12 +66,12 @@ async def answer_category(turn: Turn, reply: Reply) -> None:
     that the next question does not ask again what was said. A subject several categories hold
     is kept while the person picks one of those."""
     kept = _named_subject(turn)
-    if kept is not None and reply.choice and reply.choice != ids.KEEP:
-        category = await choosing.pick(turn, category_options(turn), reply)
-        if category is not None:
-            await _took_category_and_subject(turn, category, kept)
-        return
-    if kept is not None and not reply.choice:
+    if kept is not None and reply.choice != ids.KEEP:
+        if reply.choice:
+            category = await choosing.pick(turn, category_options(turn), reply)
+            if category is not None:
+                await _took_category_and_subject(turn, category, kept)
+            return
         written = _category_written(turn, reply.text)
         if written in _homes(turn, kept):
             return await _took_category_and_subject(turn, written, kept)

@@ -250,7 +250,7 @@ class NewDemandState(FlowState):
     long_text: str | None = None  # a description over the limit, until split or rewritten
     proa: bool = False  # the PROA warning is waiting for an answer
     similar: str | None = None  # "similar": the protocol of the open demand this one may repeat
-    named_subject: str | None = None  # "category": the subject written instead, kept for the category chosen next
+    named_subject: str | None = None  # "category": a subject written at the type or category question
 
     @classmethod
     def from_json(cls, data: dict, taxonomy: Any = None) -> NewDemandState:
